@@ -1,0 +1,50 @@
+// The broker (order execution) contract, spec version 1. Live mode commits a state change only after
+// the broker confirms it; a BtError with retryable=true (or an unknown outcome) leaves the state as is.
+
+import type { CloseReason, ISignalRow } from "./signal";
+
+/** A confirmed execution. Prices in quote currency, quantity in base units, time epoch ms. */
+export interface IBrokerFill {
+  orderId: string;
+  clientOrderId: string;
+  price: number;
+  quantity: number;
+  filledAt: number;
+  /** Fee paid in quote currency, when the venue reports it. */
+  feeQuote?: number;
+}
+
+/** Executes opens and closes. Requests carry idempotent client order ids, so a retry never doubles. */
+export interface IBroker {
+  readonly name: string;
+  readonly specVersion: 1;
+  /** Opens the position of `signal` around `price`; resolves once filled. */
+  openPosition(signal: ISignalRow, price: number): Promise<IBrokerFill>;
+  /** Closes the position of `signal` around `price`; resolves once filled. */
+  closePosition(signal: ISignalRow, price: number, reason: CloseReason): Promise<IBrokerFill>;
+  dispose?(): Promise<void>;
+}
+
+const MAX_CLIENT_ORDER_ID_LENGTH = 36;
+
+/** 32-bit FNV-1a of a string, as 8 hex digits: a short stable fingerprint for long ids. */
+function fingerprint(text: string, seed: number): string {
+  let hash = seed >>> 0;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+/**
+ * The client order id of one leg of a signal: deterministic (a retry after a crash reuses it), at most
+ * 36 characters of [A-Za-z0-9_-] (what most venues accept), distinct for the open and close legs.
+ */
+export function clientOrderId(signalId: string, leg: "open" | "close"): string {
+  const prefix = leg === "open" ? "bto-" : "btc-";
+  const safe = signalId.replace(/[^A-Za-z0-9_-]/g, "_");
+  if (safe === signalId && prefix.length + safe.length <= MAX_CLIENT_ORDER_ID_LENGTH) return prefix + safe;
+  // Long or unsafe ids: two independent 32-bit fingerprints keep collisions negligible.
+  return `${prefix}${fingerprint(signalId, 0x811c9dc5)}${fingerprint(signalId, 0x01234567)}`;
+}

@@ -1,0 +1,126 @@
+// GLOBAL_CONFIG: the engine-wide defaults of DESIGN.md (price model, fees, validation limits),
+// with a validated partial `setConfig` and a read-only `getConfig`.
+
+import { BtError, describeValue } from "./btError";
+
+/** Engine-wide tunables. Percentages are in percent (0.1 = 0.1 %), durations in minutes. */
+export interface IGlobalConfig {
+  /** Minutes a scheduled signal waits for its priceOpen before it is cancelled (timeout). */
+  CC_SCHEDULE_AWAIT_MINUTES: number;
+  /** Number of 1m candles in the VWAP that defines the current price. */
+  CC_AVG_PRICE_CANDLES_COUNT: number;
+  /** Fee per side in percent, charged on open and on close. */
+  CC_PERCENT_FEE: number;
+  /** Slippage per side in percent, always against the trader. */
+  CC_PERCENT_SLIPPAGE: number;
+  /** Minimum distance of the take profit from the open price, in percent. */
+  CC_MIN_TAKEPROFIT_DISTANCE_PERCENT: number;
+  /** Minimum distance of the stop loss from the open price, in percent. */
+  CC_MIN_STOPLOSS_DISTANCE_PERCENT: number;
+  /** Maximum distance of the stop loss from the open price, in percent. */
+  CC_MAX_STOPLOSS_DISTANCE_PERCENT: number;
+  /** Maximum minuteEstimatedTime of a signal, in minutes. */
+  CC_MAX_SIGNAL_LIFETIME_MINUTES: number;
+}
+
+/** The defaults of DESIGN.md ("Default execution semantics"). */
+export const DEFAULT_CONFIG: Readonly<IGlobalConfig> = Object.freeze({
+  CC_SCHEDULE_AWAIT_MINUTES: 120,
+  CC_AVG_PRICE_CANDLES_COUNT: 5,
+  CC_PERCENT_FEE: 0.1,
+  CC_PERCENT_SLIPPAGE: 0.1,
+  CC_MIN_TAKEPROFIT_DISTANCE_PERCENT: 0.5,
+  CC_MIN_STOPLOSS_DISTANCE_PERCENT: 0.5,
+  CC_MAX_STOPLOSS_DISTANCE_PERCENT: 20,
+  CC_MAX_SIGNAL_LIFETIME_MINUTES: 1440,
+});
+
+type ConfigRule = "nonNegative" | "positiveInteger" | "percentBelow100";
+
+const CONFIG_RULES: Readonly<Record<keyof IGlobalConfig, ConfigRule>> = {
+  CC_SCHEDULE_AWAIT_MINUTES: "positiveInteger",
+  CC_AVG_PRICE_CANDLES_COUNT: "positiveInteger",
+  CC_PERCENT_FEE: "percentBelow100",
+  CC_PERCENT_SLIPPAGE: "percentBelow100",
+  CC_MIN_TAKEPROFIT_DISTANCE_PERCENT: "nonNegative",
+  CC_MIN_STOPLOSS_DISTANCE_PERCENT: "nonNegative",
+  CC_MAX_STOPLOSS_DISTANCE_PERCENT: "percentBelow100",
+  CC_MAX_SIGNAL_LIFETIME_MINUTES: "positiveInteger",
+};
+
+/** The live configuration object. Read it through `getConfig()`; change it only through `setConfig()`. */
+export const GLOBAL_CONFIG: IGlobalConfig = { ...DEFAULT_CONFIG };
+
+function ruleProblem(rule: ConfigRule, value: number): string | null {
+  switch (rule) {
+    case "nonNegative":
+      return value >= 0 ? null : "must be a finite number >= 0";
+    case "positiveInteger":
+      return Number.isInteger(value) && value > 0 ? null : "must be a positive integer";
+    case "percentBelow100":
+      return value >= 0 && value < 100 ? null : "must be a percentage in [0, 100)";
+    default: {
+      const unreachable: never = rule;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * Checks a complete configuration and returns every problem found (empty when valid).
+ * Used by `setConfig` and by runners that accept a per-run config.
+ */
+export function configProblems(config: IGlobalConfig): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(CONFIG_RULES) as Array<keyof IGlobalConfig>) {
+    const value: unknown = config[key];
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      problems.push(`${key} must be a finite number, got ${describeValue(value)}`);
+      continue;
+    }
+    const problem = ruleProblem(CONFIG_RULES[key], value);
+    if (problem) problems.push(`${key} ${problem}, got ${describeValue(value)}`);
+  }
+  if (config.CC_MIN_STOPLOSS_DISTANCE_PERCENT > config.CC_MAX_STOPLOSS_DISTANCE_PERCENT) {
+    problems.push(
+      `CC_MIN_STOPLOSS_DISTANCE_PERCENT (${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}) must not exceed CC_MAX_STOPLOSS_DISTANCE_PERCENT (${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT})`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Merges `patch` into GLOBAL_CONFIG after validating the merged result; nothing changes on error.
+ * @throws BtError CONFIG naming the field and the value (unknown key, non-number, negative fee, ...).
+ * @example setConfig({ CC_PERCENT_FEE: 0.075 })
+ */
+export function setConfig(patch: Partial<IGlobalConfig>): void {
+  if (typeof patch !== "object" || patch === null) {
+    throw new BtError("CONFIG", `setConfig expects an object, got ${describeValue(patch)}`, { value: patch });
+  }
+  for (const key of Object.keys(patch)) {
+    if (!Object.hasOwn(CONFIG_RULES, key)) {
+      throw new BtError("CONFIG", `Unknown config key ${describeValue(key)}`, { field: key, value: key });
+    }
+  }
+  const merged: IGlobalConfig = { ...GLOBAL_CONFIG, ...patch };
+  const problems = configProblems(merged);
+  if (problems.length > 0) {
+    const firstKey = problems[0]?.split(" ")[0];
+    throw new BtError("CONFIG", `Invalid config: ${problems.join("; ")}`, {
+      field: firstKey,
+      value: firstKey ? (merged as unknown as Record<string, unknown>)[firstKey] : undefined,
+    });
+  }
+  Object.assign(GLOBAL_CONFIG, merged);
+}
+
+/** A frozen snapshot of the current configuration. */
+export function getConfig(): Readonly<IGlobalConfig> {
+  return Object.freeze({ ...GLOBAL_CONFIG });
+}
+
+/** Restores every key to DEFAULT_CONFIG (for tests and long-lived processes that re-configure). */
+export function resetConfig(): void {
+  Object.assign(GLOBAL_CONFIG, DEFAULT_CONFIG);
+}

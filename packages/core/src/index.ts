@@ -1,0 +1,93 @@
+export { averagePrice, averagePriceOfColumns } from "./averagePrice";
+export { clientOrderId, type IBroker, type IBrokerFill } from "./broker";
+export { BtError, type BtErrorCode, type BtErrorDetails, describeValue } from "./btError";
+export { candleProblem, type ICandleData } from "./candle";
+export {
+  configProblems,
+  DEFAULT_CONFIG,
+  GLOBAL_CONFIG,
+  getConfig,
+  type IGlobalConfig,
+  resetConfig,
+  setConfig,
+} from "./config";
+export {
+  alignDown,
+  alignUp,
+  CANDLE_INTERVALS,
+  type CandleInterval,
+  frameTimestamps,
+  intervalToMinutes,
+  intervalToMs,
+  isCandleInterval,
+  MINUTE_MS,
+} from "./interval";
+export { type ILogger, SILENT_LOGGER } from "./logger";
+export {
+  assertPersistable,
+  assertPersistSpec,
+  type IPersistAdapter,
+  type IPersistCapabilities,
+  type IPersistCorruption,
+  PERSIST_ENTITIES,
+  type PersistBatchOperation,
+  type PersistEntity,
+  type PersistValue,
+  persistKey,
+} from "./persistence";
+export { computePnlPercent, type IPnlCosts } from "./pnl";
+export type {
+  IExchangeSchema,
+  IFrameSchema,
+  IRiskActivePosition,
+  IRiskCheckArgs,
+  IRiskSchema,
+  IRiskValidation,
+  ISizingArgs,
+  ISizingSchema,
+  ISizingSchemaAtr,
+  ISizingSchemaFixedPercentage,
+  ISizingSchemaKelly,
+  IStrategyCallbacks,
+  IStrategySchema,
+  IWalkerSchema,
+  MaybePromise,
+  RiskValidationFn,
+  WalkerMetric,
+} from "./schemas";
+export type {
+  CancelReason,
+  CloseReason,
+  IScheduledSignalRow,
+  ISignalBase,
+  ISignalDto,
+  ISignalRow,
+  IStrategyPnL,
+  SignalPosition,
+} from "./signal";
+export {
+  exitPrice,
+  type ITransition,
+  type ITransitionInput,
+  NO_SIGNAL,
+  pendingExitReason,
+  type ScheduledOutcome,
+  type StrategyEvent,
+  type StrategyState,
+  scanPendingExit,
+  scanScheduledOutcome,
+  scheduledOutcome,
+  transition,
+} from "./stateMachine";
+export type {
+  IStrategyTickResult,
+  IStrategyTickResultActive,
+  IStrategyTickResultCancelled,
+  IStrategyTickResultClosed,
+  IStrategyTickResultIdle,
+  IStrategyTickResultOpened,
+  IStrategyTickResultScheduled,
+  ITickOrigin,
+  StrategyAction,
+} from "./tickResult";
+export { type ISignalProblem, validateSignal } from "./validation";

@@ -1,0 +1,181 @@
+// The schemas users register with the engine: exchange, strategy, frame, risk, sizing and walker.
+// Plain data plus user functions; the engine validates them at registration.
+
+import type { ICandleData } from "./candle";
+import type { CandleInterval } from "./interval";
+import type { IScheduledSignalRow, ISignalDto, ISignalRow } from "./signal";
+import type { IStrategyTickResult } from "./tickResult";
+
+/** A value or a promise of it: user hooks may be sync or async. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** A market data source. Adapters (@bt/exchange-ccxt, @bt/exchange-file) return one of these. */
+export interface IExchangeSchema {
+  exchangeName: string;
+  note?: string;
+  /**
+   * Up to `limit` candles of `interval` whose open time is >= `since`, ascending, aligned to the interval.
+   * Returning fewer candles means no more data exists in that range.
+   */
+  getCandles(symbol: string, interval: CandleInterval, since: Date, limit: number): Promise<ICandleData[]>;
+  /** Price rendered with the market's precision; default: the number as-is. */
+  formatPrice?(symbol: string, price: number): MaybePromise<string>;
+  /** Quantity rendered with the market's precision; default: the number as-is. */
+  formatQuantity?(symbol: string, quantity: number): MaybePromise<string>;
+}
+
+/** Lifecycle hooks of a strategy; each may be async and runs in the ambient context. */
+export interface IStrategyCallbacks {
+  onTick(symbol: string, result: IStrategyTickResult, backtest: boolean): MaybePromise<void>;
+  onOpen(symbol: string, signal: ISignalRow, currentPrice: number, backtest: boolean): MaybePromise<void>;
+  onActive(symbol: string, signal: ISignalRow, currentPrice: number, backtest: boolean): MaybePromise<void>;
+  onIdle(symbol: string, currentPrice: number, backtest: boolean): MaybePromise<void>;
+  onClose(symbol: string, signal: ISignalRow, priceClose: number, backtest: boolean): MaybePromise<void>;
+  onSchedule(
+    symbol: string,
+    signal: IScheduledSignalRow,
+    currentPrice: number,
+    backtest: boolean,
+  ): MaybePromise<void>;
+  onCancel(
+    symbol: string,
+    signal: IScheduledSignalRow,
+    currentPrice: number,
+    backtest: boolean,
+  ): MaybePromise<void>;
+}
+
+/** A trading strategy: asked for a signal at most once per `interval` while it has none. */
+export interface IStrategySchema {
+  strategyName: string;
+  /** How often getSignal may be called while idle, aligned to UTC interval boundaries. */
+  interval: CandleInterval;
+  /** Returns a new signal, or null for none. `when` is the ambient (backtest or wall-clock) time. */
+  getSignal(symbol: string, when: Date): Promise<ISignalDto | null>;
+  callbacks?: Partial<IStrategyCallbacks>;
+  /** Risk profile whose validations every signal must pass. */
+  riskName?: string;
+  /** Sizing profile that decides the position cost when the signal gives none. */
+  sizingName?: string;
+  note?: string;
+}
+
+/** A backtest time frame: timestamps from startDate (inclusive) to endDate (exclusive) every `interval`. */
+export interface IFrameSchema {
+  frameName: string;
+  interval: CandleInterval;
+  startDate: Date;
+  endDate: Date;
+  note?: string;
+}
+
+/** An open position as seen by risk validations. */
+export interface IRiskActivePosition {
+  signal: ISignalRow;
+  strategyName: string;
+  exchangeName: string;
+  symbol: string;
+}
+
+/** What a risk validation sees about a signal before it opens. */
+export interface IRiskCheckArgs {
+  symbol: string;
+  strategyName: string;
+  exchangeName: string;
+  pendingSignal: ISignalDto;
+  currentPrice: number;
+  /** Epoch ms of the decision. */
+  timestamp: number;
+  /** Open positions of every strategy sharing this risk profile. */
+  activePositionCount: number;
+  activePositions: ReadonlyArray<IRiskActivePosition>;
+}
+
+/**
+ * A risk rule. To reject: throw (the message is the reason), return a non-empty string (the reason)
+ * or return false. Anything else (undefined, true) allows the signal.
+ */
+export type RiskValidationFn = (args: IRiskCheckArgs) => MaybePromise<void | string | boolean>;
+
+/** A risk rule with a description for reports. */
+export interface IRiskValidation {
+  validate: RiskValidationFn;
+  note?: string;
+}
+
+/** A risk profile shared by strategies through `riskName`. */
+export interface IRiskSchema {
+  riskName: string;
+  validations: Array<IRiskValidation | RiskValidationFn>;
+  note?: string;
+  callbacks?: {
+    onRejected?(symbol: string, args: IRiskCheckArgs, reason: string): MaybePromise<void>;
+    onAllowed?(symbol: string, args: IRiskCheckArgs): MaybePromise<void>;
+  };
+}
+
+/** Caps shared by every sizing method; amounts in quote currency, percentages of the account balance. */
+interface ISizingSchemaBase {
+  sizingName: string;
+  note?: string;
+  /** Largest position as a percentage of the balance (0–100]. */
+  maxPositionPercentage?: number;
+  /** Smallest position cost; smaller results are raised to it. */
+  minPositionSize?: number;
+  /** Largest position cost; larger results are capped to it. */
+  maxPositionSize?: number;
+}
+
+/** Risk a fixed percentage of the balance between entry and stop loss. */
+export interface ISizingSchemaFixedPercentage extends ISizingSchemaBase {
+  method: "fixed-percentage";
+  riskPercentage: number;
+}
+
+/** Kelly criterion from the win rate and win/loss ratio, scaled by kellyMultiplier (default 0.25). */
+export interface ISizingSchemaKelly extends ISizingSchemaBase {
+  method: "kelly-criterion";
+  kellyMultiplier?: number;
+}
+
+/** Risk a fixed percentage of the balance with the stop distance set to atrMultiplier × ATR (default 2). */
+export interface ISizingSchemaAtr extends ISizingSchemaBase {
+  method: "atr-based";
+  riskPercentage: number;
+  atrMultiplier?: number;
+}
+
+/** A position sizing profile, discriminated on `method`. */
+export type ISizingSchema = ISizingSchemaFixedPercentage | ISizingSchemaKelly | ISizingSchemaAtr;
+
+/** Inputs of a sizing calculation; prices in quote currency, winRate in [0, 1]. */
+export interface ISizingArgs {
+  symbol: string;
+  accountBalance: number;
+  priceOpen: number;
+  priceStopLoss: number;
+  winRate?: number;
+  winLossRatio?: number;
+  atr?: number;
+}
+
+/** Metrics a walker can rank strategies by. maxDrawdown ranks ascending, every other one descending. */
+export type WalkerMetric =
+  | "sharpeRatio"
+  | "annualizedSharpeRatio"
+  | "totalPnl"
+  | "winRate"
+  | "avgPnl"
+  | "certaintyRatio"
+  | "maxDrawdown";
+
+/** A comparison of strategies on the same exchange and frame. */
+export interface IWalkerSchema {
+  walkerName: string;
+  strategies: string[];
+  exchangeName: string;
+  frameName: string;
+  /** Ranking metric; default sharpeRatio. */
+  metric?: WalkerMetric;
+  note?: string;
+}

@@ -1,0 +1,144 @@
+// Signal validation before a signal can cost money: every rule of DESIGN.md, each failure reported
+// with the field, the value and a precise message. All problems are returned, not only the first.
+
+import { describeValue } from "./btError";
+import type { IGlobalConfig } from "./config";
+import type { ISignalDto } from "./signal";
+
+/** One reason a signal was rejected. */
+export interface ISignalProblem {
+  field: string;
+  value: unknown;
+  message: string;
+}
+
+function isFinitePositive(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
+
+function percentDistance(from: number, to: number): number {
+  return (Math.abs(to - from) / from) * 100;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/**
+ * Validates a signal proposed at `currentPrice` against the config. Returns every problem found;
+ * an empty array means the signal may proceed (to the risk profile, then execution).
+ * Rules: known position; finite positive prices and current price; minuteEstimatedTime a positive integer
+ * ≤ CC_MAX_SIGNAL_LIFETIME_MINUTES; TP above / SL below the open for a long (mirrored for a short);
+ * TP distance ≥ CC_MIN_TAKEPROFIT_DISTANCE_PERCENT; SL distance within the configured [min, max];
+ * a scheduled signal whose stop loss the current price has already crossed is rejected.
+ * @example validateSignal({ position: "long", priceTakeProfit: 99, priceStopLoss: 95, minuteEstimatedTime: 60 }, 100, GLOBAL_CONFIG)
+ */
+export function validateSignal(
+  signal: unknown,
+  currentPrice: number,
+  config: Readonly<IGlobalConfig>,
+): ISignalProblem[] {
+  const problems: ISignalProblem[] = [];
+  const add = (field: string, value: unknown, message: string) => problems.push({ field, value, message });
+
+  if (typeof signal !== "object" || signal === null || Array.isArray(signal)) {
+    add("signal", signal, `signal must be an object, got ${describeValue(signal)}`);
+    return problems;
+  }
+  const dto = signal as Partial<Record<keyof ISignalDto, unknown>>;
+
+  if (dto.position !== "long" && dto.position !== "short") {
+    add("position", dto.position, `position must be "long" or "short", got ${describeValue(dto.position)}`);
+  }
+  if (!isFinitePositive(currentPrice)) {
+    add(
+      "currentPrice",
+      currentPrice,
+      `current price must be a finite positive number, got ${describeValue(currentPrice)}`,
+    );
+  }
+  const scheduled = dto.priceOpen !== undefined;
+  for (const field of ["priceOpen", "priceTakeProfit", "priceStopLoss"] as const) {
+    if (field === "priceOpen" && !scheduled) continue;
+    const value = dto[field];
+    if (!isFinitePositive(value)) {
+      add(field, value, `${field} must be a finite positive number, got ${describeValue(value)}`);
+    }
+  }
+  const lifetime = dto.minuteEstimatedTime;
+  if (typeof lifetime !== "number" || !Number.isInteger(lifetime) || lifetime <= 0) {
+    add(
+      "minuteEstimatedTime",
+      lifetime,
+      `minuteEstimatedTime must be a positive integer of minutes, got ${describeValue(lifetime)}`,
+    );
+  } else if (lifetime > config.CC_MAX_SIGNAL_LIFETIME_MINUTES) {
+    add(
+      "minuteEstimatedTime",
+      lifetime,
+      `minuteEstimatedTime ${lifetime} exceeds CC_MAX_SIGNAL_LIFETIME_MINUTES (${config.CC_MAX_SIGNAL_LIFETIME_MINUTES})`,
+    );
+  }
+  if (dto.cost !== undefined && !isFinitePositive(dto.cost)) {
+    add("cost", dto.cost, `cost must be a finite positive number when given, got ${describeValue(dto.cost)}`);
+  }
+  if (dto.note !== undefined && typeof dto.note !== "string") {
+    add("note", dto.note, `note must be a string when given, got ${describeValue(dto.note)}`);
+  }
+  if (problems.length > 0) return problems;
+
+  // Numbers are sane from here on: check the geometry of the trade.
+  const position = dto.position as ISignalDto["position"];
+  const takeProfit = dto.priceTakeProfit as number;
+  const stopLoss = dto.priceStopLoss as number;
+  const open = scheduled ? (dto.priceOpen as number) : currentPrice;
+  const openLabel = scheduled ? `priceOpen ${open}` : `the current price ${open}`;
+  const isLong = position === "long";
+
+  if (isLong ? !(takeProfit > open) : !(takeProfit < open)) {
+    add(
+      "priceTakeProfit",
+      takeProfit,
+      `priceTakeProfit ${takeProfit} must be ${isLong ? "above" : "below"} ${openLabel} for a ${position} position`,
+    );
+  } else {
+    const distance = percentDistance(open, takeProfit);
+    if (distance < config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT) {
+      add(
+        "priceTakeProfit",
+        takeProfit,
+        `priceTakeProfit ${takeProfit} is ${round(distance)}% from ${openLabel}; CC_MIN_TAKEPROFIT_DISTANCE_PERCENT requires at least ${config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT}%`,
+      );
+    }
+  }
+  if (isLong ? !(stopLoss < open) : !(stopLoss > open)) {
+    add(
+      "priceStopLoss",
+      stopLoss,
+      `priceStopLoss ${stopLoss} must be ${isLong ? "below" : "above"} ${openLabel} for a ${position} position`,
+    );
+  } else {
+    const distance = percentDistance(open, stopLoss);
+    if (distance < config.CC_MIN_STOPLOSS_DISTANCE_PERCENT) {
+      add(
+        "priceStopLoss",
+        stopLoss,
+        `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel}; CC_MIN_STOPLOSS_DISTANCE_PERCENT requires at least ${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}%`,
+      );
+    } else if (distance > config.CC_MAX_STOPLOSS_DISTANCE_PERCENT) {
+      add(
+        "priceStopLoss",
+        stopLoss,
+        `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel}; CC_MAX_STOPLOSS_DISTANCE_PERCENT allows at most ${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT}%`,
+      );
+    }
+  }
+  if (scheduled && problems.length === 0 && (isLong ? currentPrice <= stopLoss : currentPrice >= stopLoss)) {
+    add(
+      "priceStopLoss",
+      stopLoss,
+      `the current price ${currentPrice} has already crossed priceStopLoss ${stopLoss} of this scheduled ${position} signal`,
+    );
+  }
+  return problems;
+}
