@@ -1,1 +1,13 @@
-export {};
+export { createContextError, type IContextError } from "./contextError";
+export {
+  findExecutionContext,
+  findMethodContext,
+  getExecutionContext,
+  getMethodContext,
+  hasExecutionContext,
+  type IContextFrame,
+  runInContext,
+  runInExecutionContext,
+  runInMethodContext,
+} from "./contextStorage";
+export type { IExecutionContext, IMethodContext } from "./executionContext";

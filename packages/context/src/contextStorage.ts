@@ -1,0 +1,79 @@
+// One AsyncLocalStorage holding the pair (execution, method). A pair is entered with a single
+// `run()` per user-code call, so nested calls, awaits and Promise.all inside it see it, and two
+// concurrent runs never see each other's (each call gets its own frame).
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createContextError } from "./contextError";
+import type { IExecutionContext, IMethodContext } from "./executionContext";
+
+/** What the storage holds: both contexts of the current call. */
+export interface IContextFrame {
+  readonly execution: IExecutionContext | undefined;
+  readonly method: IMethodContext | undefined;
+}
+
+const storage = new AsyncLocalStorage<IContextFrame>();
+
+/**
+ * Runs `fn` with both contexts set; returns what `fn` returns (a promise stays a promise).
+ * @example runInContext({ symbol: "BTCUSDT", when: new Date(0), backtest: true },
+ *   { strategyName: "s", exchangeName: "e", frameName: "f" }, () => getExecutionContext().when)
+ */
+export function runInContext<T>(execution: IExecutionContext, method: IMethodContext, fn: () => T): T {
+  return storage.run({ execution, method }, fn);
+}
+
+/** Runs `fn` with `execution` set, keeping the current method context (if any). */
+export function runInExecutionContext<T>(execution: IExecutionContext, fn: () => T): T {
+  return storage.run({ execution, method: storage.getStore()?.method }, fn);
+}
+
+/** Runs `fn` with `method` set, keeping the current execution context (if any). */
+export function runInMethodContext<T>(method: IMethodContext, fn: () => T): T {
+  return storage.run({ execution: storage.getStore()?.execution, method }, fn);
+}
+
+/** The current execution context, or undefined outside one. */
+export function findExecutionContext(): IExecutionContext | undefined {
+  return storage.getStore()?.execution;
+}
+
+/** The current method context, or undefined outside one. */
+export function findMethodContext(): IMethodContext | undefined {
+  return storage.getStore()?.method;
+}
+
+/**
+ * The current execution context.
+ * @throws BtError CONTEXT (structural, see contextError.ts) when called outside runInContext.
+ */
+export function getExecutionContext(): IExecutionContext {
+  const execution = storage.getStore()?.execution;
+  if (execution === undefined) {
+    throw createContextError(
+      "ExecutionContext",
+      "No execution context: this function reads the ambient {symbol, when, backtest} and must be called from strategy code run by the engine (getSignal, callbacks, risk validations) or inside runInContext()",
+    );
+  }
+  return execution;
+}
+
+/**
+ * The current method context.
+ * @throws BtError CONTEXT when called outside runInContext / runInMethodContext.
+ */
+export function getMethodContext(): IMethodContext {
+  const method = storage.getStore()?.method;
+  if (method === undefined) {
+    throw createContextError(
+      "MethodContext",
+      "No method context: this function reads the ambient {strategyName, exchangeName, frameName} and must be called from code run by the engine or inside runInContext()",
+    );
+  }
+  return method;
+}
+
+/** True when an execution context is active. */
+export function hasExecutionContext(): boolean {
+  return storage.getStore()?.execution !== undefined;
+}
