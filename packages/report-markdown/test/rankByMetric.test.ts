@@ -1,0 +1,51 @@
+import { computeStatistics, rankByMetric } from "@bt/report-markdown";
+import { describe, expect, it } from "vitest";
+import { closedSeries } from "./closedFactory";
+
+const entry = (name: string, returns: number[]) => ({
+  name,
+  stats: computeStatistics(closedSeries(returns)),
+});
+
+describe("rankByMetric", () => {
+  const steady = entry("steady", [1, 1.2, 0.8]); // total 3, drawdown 0
+  const volatile = entry("volatile", [5, -3, 4]); // total 6, drawdown 3
+  const empty = entry("empty", []); // everything null, total 0
+  const loser = entry("loser", [-1, -2]); // total −3, drawdown ≈ 2.98
+
+  it("orders descending by default and puts nulls last", () => {
+    expect(rankByMetric([empty, steady, loser, volatile], "totalPnl").map((e) => e.name)).toEqual([
+      "volatile",
+      "steady",
+      "empty",
+      "loser",
+    ]);
+    expect(rankByMetric([empty, loser, steady, volatile], "sharpeRatio").map((e) => e.name)).toEqual([
+      "steady",
+      "volatile",
+      "loser",
+      "empty",
+    ]);
+  });
+
+  it("orders maxDrawdown ascending, nulls still last", () => {
+    expect(rankByMetric([empty, loser, volatile, steady], "maxDrawdown").map((e) => e.name)).toEqual([
+      "steady",
+      "loser",
+      "volatile",
+      "empty",
+    ]);
+  });
+
+  it("keeps the input order of ties and does not mutate the input", () => {
+    const twin = entry("twin", [1, 1.2, 0.8]);
+    const input = [twin, volatile, steady];
+    expect(rankByMetric(input, "totalPnl").map((e) => e.name)).toEqual(["volatile", "twin", "steady"]);
+    expect(rankByMetric([steady, volatile, twin], "totalPnl").map((e) => e.name)).toEqual([
+      "volatile",
+      "steady",
+      "twin",
+    ]);
+    expect(input.map((e) => e.name)).toEqual(["twin", "volatile", "steady"]);
+  });
+});
