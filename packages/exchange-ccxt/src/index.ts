@@ -1,1 +1,3 @@
-export {};
+export { type CcxtBrokerSettings, createCcxtBroker } from "./ccxtBroker";
+export type { CcxtExchangeOptions } from "./ccxtClient";
+export { type CcxtExchange, type CcxtExchangeSettings, createCcxtExchange } from "./ccxtExchange";
