@@ -1,0 +1,7 @@
+import { createMemoryPersist, describePersistContract } from "@bt/persist-testkit";
+
+describePersistContract({
+  name: "memory",
+  create: () => createMemoryPersist(),
+  capabilities: { atomicBatch: true },
+});
