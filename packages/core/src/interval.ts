@@ -96,7 +96,7 @@ export function frameTimestamps(startMs: number, endMs: number, interval: Candle
   if (!Number.isFinite(endMs) || endMs <= startMs) {
     throw new BtError(
       "VALIDATION",
-      `endDate must be after startDate (${new Date(startMs).toISOString()}), got ${describeValue(endMs)}`,
+      `endDate must be after startDate (${describeValue(new Date(startMs))}), got ${describeValue(endMs)}`,
       { field: "endDate", value: endMs },
     );
   }

@@ -70,20 +70,32 @@ export interface IPersistAdapter {
   dispose(): Promise<void>;
 }
 
-/** The key of per-strategy records: (symbol, strategyName, exchangeName), unambiguous for any characters. */
-export function persistKey(symbol: string, strategyName: string, exchangeName: string): string {
-  return [symbol, strategyName, exchangeName].map(encodeURIComponent).join(":");
+// Lone UTF-16 surrogates make encodeURIComponent throw; they are written as %uXXXX instead, which
+// encodeURIComponent never produces ("u" is not a hex digit), so keys stay unambiguous.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function encodeKeyPart(part: string): string {
+  let encoded = "";
+  let last = 0;
+  for (const match of part.matchAll(LONE_SURROGATE)) {
+    const index = match.index ?? 0;
+    encoded += `${encodeURIComponent(part.slice(last, index))}%u${part.charCodeAt(index).toString(16).toUpperCase()}`;
+    last = index + 1;
+  }
+  return encoded + encodeURIComponent(part.slice(last));
 }
 
-/**
- * Throws unless `value` is a PersistValue with finite numbers only; names the path of the bad value.
- * @throws BtError PERSIST for NaN, ±Infinity, undefined, functions, symbols, bigint or non-plain objects.
- */
-export function assertPersistable(
-  value: unknown,
-  adapter: string,
-  path = "value",
-): asserts value is PersistValue {
+/** The key of per-strategy records: (symbol, strategyName, exchangeName), unambiguous for any characters. */
+export function persistKey(symbol: string, strategyName: string, exchangeName: string): string {
+  return [symbol, strategyName, exchangeName].map(encodeKeyPart).join(":");
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function checkPersistable(value: unknown, adapter: string, path: string, ancestors: Set<object>): void {
   if (value === null || typeof value === "string" || typeof value === "boolean") return;
   if (typeof value === "number") {
     if (Number.isFinite(value)) return;
@@ -93,13 +105,23 @@ export function assertPersistable(
       value,
     });
   }
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++)
-      assertPersistable(value[index], adapter, `${path}[${index}]`);
-    return;
-  }
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const [key, item] of Object.entries(value)) assertPersistable(item, adapter, `${path}.${key}`);
+  if (typeof value === "object" && (Array.isArray(value) || isPlainObject(value))) {
+    // JSON cannot represent a cycle; without this check the recursion would overflow the stack.
+    if (ancestors.has(value)) {
+      throw new BtError("PERSIST", `${adapter}: ${path} is a circular reference and cannot be persisted`, {
+        adapter,
+        field: path,
+      });
+    }
+    ancestors.add(value);
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++)
+        checkPersistable(value[index], adapter, `${path}[${index}]`, ancestors);
+    } else {
+      for (const [key, item] of Object.entries(value))
+        checkPersistable(item, adapter, `${path}.${key}`, ancestors);
+    }
+    ancestors.delete(value);
     return;
   }
   throw new BtError("PERSIST", `${adapter}: ${path} of type ${typeof value} cannot be persisted as JSON`, {
@@ -107,6 +129,19 @@ export function assertPersistable(
     field: path,
     value,
   });
+}
+
+/**
+ * Throws unless `value` is a PersistValue with finite numbers only; names the path of the bad value.
+ * Plain objects (also with a null prototype) and arrays are walked; a circular reference is rejected.
+ * @throws BtError PERSIST for NaN, ±Infinity, undefined, functions, symbols, bigint, cycles or non-plain objects.
+ */
+export function assertPersistable(
+  value: unknown,
+  adapter: string,
+  path = "value",
+): asserts value is PersistValue {
+  checkPersistable(value, adapter, path, new Set());
 }
 
 /**

@@ -20,8 +20,21 @@ function percentDistance(from: number, to: number): number {
   return (Math.abs(to - from) / from) * 100;
 }
 
+/**
+ * Percent distances are computed in floating point: a TP typed as exactly 0.5 % away (101 → 101.505)
+ * comes out as 0.49999999999999556 %. Limits are inclusive, so a shortfall below this tolerance counts
+ * as meeting the limit.
+ */
+const PERCENT_TOLERANCE = 1e-9;
+
+/** True when `value` is below `limit` by more than the floating-point tolerance. */
+function isBelow(value: number, limit: number): boolean {
+  return value < limit - PERCENT_TOLERANCE;
+}
+
+/** Nine significant digits: enough to show why a value just outside a limit (beyond the tolerance) fails. */
 function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
+  return Number(value.toPrecision(9));
 }
 
 /**
@@ -85,13 +98,20 @@ export function validateSignal(
   if (dto.note !== undefined && typeof dto.note !== "string") {
     add("note", dto.note, `note must be a string when given, got ${describeValue(dto.note)}`);
   }
-  if (problems.length > 0) return problems;
-
-  // Numbers are sane from here on: check the geometry of the trade.
-  const position = dto.position as ISignalDto["position"];
-  const takeProfit = dto.priceTakeProfit as number;
-  const stopLoss = dto.priceStopLoss as number;
-  const open = scheduled ? (dto.priceOpen as number) : currentPrice;
+  // Geometry needs a known position and sane TP, SL and open prices; it is checked whenever those are
+  // sane, so a bad lifetime, cost or note never hides a TP/SL problem (every reason is reported).
+  const position = dto.position;
+  const takeProfit = dto.priceTakeProfit;
+  const stopLoss = dto.priceStopLoss;
+  const open = scheduled ? dto.priceOpen : currentPrice;
+  if (
+    (position !== "long" && position !== "short") ||
+    !isFinitePositive(takeProfit) ||
+    !isFinitePositive(stopLoss) ||
+    !isFinitePositive(open)
+  ) {
+    return problems;
+  }
   const openLabel = scheduled ? `priceOpen ${open}` : `the current price ${open}`;
   const isLong = position === "long";
 
@@ -103,7 +123,7 @@ export function validateSignal(
     );
   } else {
     const distance = percentDistance(open, takeProfit);
-    if (distance < config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT) {
+    if (isBelow(distance, config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT)) {
       add(
         "priceTakeProfit",
         takeProfit,
@@ -111,7 +131,8 @@ export function validateSignal(
       );
     }
   }
-  if (isLong ? !(stopLoss < open) : !(stopLoss > open)) {
+  const stopLossSideOk = isLong ? stopLoss < open : stopLoss > open;
+  if (!stopLossSideOk) {
     add(
       "priceStopLoss",
       stopLoss,
@@ -119,13 +140,13 @@ export function validateSignal(
     );
   } else {
     const distance = percentDistance(open, stopLoss);
-    if (distance < config.CC_MIN_STOPLOSS_DISTANCE_PERCENT) {
+    if (isBelow(distance, config.CC_MIN_STOPLOSS_DISTANCE_PERCENT)) {
       add(
         "priceStopLoss",
         stopLoss,
         `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel}; CC_MIN_STOPLOSS_DISTANCE_PERCENT requires at least ${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}%`,
       );
-    } else if (distance > config.CC_MAX_STOPLOSS_DISTANCE_PERCENT) {
+    } else if (isBelow(config.CC_MAX_STOPLOSS_DISTANCE_PERCENT, distance)) {
       add(
         "priceStopLoss",
         stopLoss,
@@ -133,7 +154,12 @@ export function validateSignal(
       );
     }
   }
-  if (scheduled && problems.length === 0 && (isLong ? currentPrice <= stopLoss : currentPrice >= stopLoss)) {
+  if (
+    scheduled &&
+    stopLossSideOk &&
+    isFinitePositive(currentPrice) &&
+    (isLong ? currentPrice <= stopLoss : currentPrice >= stopLoss)
+  ) {
     add(
       "priceStopLoss",
       stopLoss,
