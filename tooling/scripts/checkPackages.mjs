@@ -31,7 +31,7 @@ for (const dir of packageDirs) {
       problems.push(`${name}: exports map must be ${allowed.join(", ")}, got ${exportKeys.join(", ")}`);
     }
     const entry = manifest.exports?.["."];
-    if (!entry || entry["@bt/source"] !== "./src/index.ts" || entry.import !== "./dist/index.js") {
+    if (entry?.["@bt/source"] !== "./src/index.ts" || entry?.import !== "./dist/index.js") {
       problems.push(
         `${name}: exports["."] must map @bt/source → ./src/index.ts and import → ./dist/index.js`,
       );
