@@ -1,0 +1,116 @@
+// The backtest report: per strategy and symbol, the table of closed signals (configurable columns,
+// capped rows) followed by the statistics table. Pure: returns a markdown string.
+
+import type { IStrategyTickResultClosed } from "@bt/core";
+import {
+  type ClosedSignalColumn,
+  closedSignalColumns,
+  DEFAULT_CLOSED_SIGNAL_COLUMNS,
+} from "./closedSignalColumns";
+import { formatTime } from "./formatValue";
+import { checkMaxRows, DEFAULT_MAX_ROWS, escapeCell, markdownTable } from "./markdownTable";
+import { computeStatistics, type IStatisticsOptions } from "./statistics";
+import { renderStatisticsTable } from "./statisticsTable";
+
+/** Options of the closed-signals table and statistics shared by the backtest and live reports. */
+export interface IClosedTableOptions extends IStatisticsOptions {
+  /** Columns of the closed-signals table, in order; default DEFAULT_CLOSED_SIGNAL_COLUMNS. */
+  columns?: ReadonlyArray<ClosedSignalColumn>;
+  /** Maximum rows printed per closed-signals table (non-negative integer); default 200. */
+  maxRows?: number;
+}
+
+/** Options of renderBacktestReport. */
+export interface IBacktestReportOptions extends IClosedTableOptions {
+  /** First-level heading; default "Backtest report". */
+  title?: string;
+}
+
+/** Closed results grouped by strategy then symbol, groups sorted by name, trades by close time. */
+export function groupClosedResults(
+  closed: ReadonlyArray<IStrategyTickResultClosed>,
+): Array<{ strategyName: string; symbol: string; closed: IStrategyTickResultClosed[] }> {
+  const groups = new Map<
+    string,
+    { strategyName: string; symbol: string; closed: IStrategyTickResultClosed[] }
+  >();
+  for (const result of closed) {
+    const key = JSON.stringify([result.strategyName, result.symbol]);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { strategyName: result.strategyName, symbol: result.symbol, closed: [] };
+      groups.set(key, group);
+    }
+    group.closed.push(result);
+  }
+  return [...groups.values()]
+    .sort(
+      (left, right) =>
+        left.strategyName.localeCompare(right.strategyName, "en") ||
+        left.symbol.localeCompare(right.symbol, "en"),
+    )
+    .map((group) => ({
+      ...group,
+      closed: group.closed.sort((left, right) => left.timestamp - right.timestamp),
+    }));
+}
+
+/** Markdown of one strategy/symbol group: a second-level heading, the closed-signals table and the statistics. */
+export function renderClosedSection(
+  strategyName: string,
+  symbol: string,
+  closed: ReadonlyArray<IStrategyTickResultClosed>,
+  options: IClosedTableOptions = {},
+): string {
+  const columns = closedSignalColumns(options.columns ?? DEFAULT_CLOSED_SIGNAL_COLUMNS);
+  const maxRows = checkMaxRows(options.maxRows ?? DEFAULT_MAX_ROWS);
+  const stats = computeStatistics(closed, options);
+  const exchanges = [...new Set(closed.map((result) => result.exchangeName))].join(", ");
+  const lines = [`## ${escapeCell(strategyName)} · ${escapeCell(symbol)}`, ""];
+  const facts = [`Trades: ${closed.length}`];
+  if (exchanges !== "") facts.unshift(`Exchange: ${escapeCell(exchanges)}`);
+  if (options.periodStartMs !== undefined || options.periodEndMs !== undefined) {
+    facts.push(
+      `Period: ${formatTime(options.periodStartMs ?? null)} → ${formatTime(options.periodEndMs ?? null)}`,
+    );
+  }
+  lines.push(facts.join(" · "), "", "### Closed signals", "");
+  if (closed.length === 0) lines.push("_No closed signals._");
+  else {
+    lines.push(
+      markdownTable(
+        columns,
+        closed.map((result) => columns.map((column) => column.cell(result))),
+        maxRows,
+      ),
+    );
+  }
+  lines.push("", "### Statistics", "", renderStatisticsTable(stats));
+  return lines.join("\n");
+}
+
+/**
+ * Renders the backtest report of closed results: one section per strategy and symbol with its closed
+ * signals and statistics (percent, ratios, minutes; N/A when not computable).
+ * @throws BtError VALIDATION for an unknown column, a bad maxRows or a bad period.
+ * @example
+ * const markdown = renderBacktestReport(closedResults, { maxRows: 50, columns: ["closeTime", "pnl"] });
+ */
+export function renderBacktestReport(
+  closed: ReadonlyArray<IStrategyTickResultClosed>,
+  options: IBacktestReportOptions = {},
+): string {
+  const lines = [`# ${escapeCell(options.title ?? "Backtest report")}`, ""];
+  const groups = groupClosedResults(closed);
+  if (groups.length === 0) {
+    // Still validate the options, so a typo surfaces on an empty run too.
+    closedSignalColumns(options.columns ?? DEFAULT_CLOSED_SIGNAL_COLUMNS);
+    checkMaxRows(options.maxRows ?? DEFAULT_MAX_ROWS);
+    computeStatistics([], options);
+    lines.push("_No closed signals._");
+  }
+  for (const group of groups) {
+    lines.push(renderClosedSection(group.strategyName, group.symbol, group.closed, options), "");
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}

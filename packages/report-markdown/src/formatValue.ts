@@ -1,0 +1,49 @@
+// Number, price and time formatting shared by every report, so a value prints the same everywhere:
+// percentages with 2 decimals and "%", ratios with 3 decimals, minutes with 1, times in ISO 8601 UTC.
+
+/** What a report prints for a metric that is null (not computable honestly). */
+export const NOT_AVAILABLE = "N/A";
+
+function fixed(value: number, decimals: number): string {
+  const text = value.toFixed(decimals);
+  // "-0.00" would suggest a loss that rounding erased.
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+}
+
+/** A percentage (already in percent) with 2 decimals and a "%" suffix, e.g. "12.35%"; N/A for null or non-finite. */
+export function formatPercent(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? NOT_AVAILABLE : `${fixed(value, 2)}%`;
+}
+
+/** A unitless ratio with 3 decimals, e.g. "1.234"; N/A for null or non-finite. */
+export function formatRatio(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? NOT_AVAILABLE : fixed(value, 3);
+}
+
+/** A count as an integer string; N/A for null. */
+export function formatCount(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? NOT_AVAILABLE : String(Math.round(value));
+}
+
+/** A duration in minutes with 1 decimal and " min", e.g. "90.0 min"; N/A for null or non-finite. */
+export function formatMinutes(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? NOT_AVAILABLE : `${fixed(value, 1)} min`;
+}
+
+/**
+ * A price with about 6 significant digits and at least 2 decimals (at most 10), e.g. "60000.12",
+ * "1.08432", "0.0000123400"; N/A for null or non-finite.
+ */
+export function formatPrice(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return NOT_AVAILABLE;
+  const magnitude = value === 0 ? 1 : Math.ceil(Math.log10(Math.abs(value)));
+  const decimals = Math.min(10, Math.max(2, 6 - magnitude));
+  return fixed(value, decimals);
+}
+
+/** An epoch-ms instant as ISO 8601 UTC, e.g. "2025-01-01T00:00:00.000Z"; N/A for null or invalid. */
+export function formatTime(valueMs: number | null): string {
+  if (valueMs === null || !Number.isFinite(valueMs)) return NOT_AVAILABLE;
+  const date = new Date(valueMs);
+  return Number.isNaN(date.getTime()) ? NOT_AVAILABLE : date.toISOString();
+}
