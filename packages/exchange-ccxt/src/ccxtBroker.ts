@@ -102,8 +102,8 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): IBroker {
   /** The order carrying `id`, or null when the venue has none. */
   const findOrder = async (client: CcxtClient, ccxt: CcxtModule, symbol: string, id: string) => {
     try {
-      // Binance reads origClientOrderId; ccxt maps clientOrderId to each venue's parameter.
-      return await client.fetchOrder(undefined, symbol, { clientOrderId: id, origClientOrderId: id });
+      // ccxt maps clientOrderId to each venue's parameter (origClientOrderId on Binance).
+      return await client.fetchOrder(undefined, symbol, { clientOrderId: id });
     } catch (error) {
       if (isOrderNotFoundError(ccxt, error)) return null;
       throw error;

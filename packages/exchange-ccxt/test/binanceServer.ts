@@ -100,6 +100,8 @@ export interface BinanceServer {
   inject(method: string, path: string, ...responses: InjectedResponse[]): void;
   /** Rewrites kline rows of a symbol before they are sent (to serve malformed data). */
   corruptKlines(symbol: string, rewrite: ((row: unknown[]) => unknown[]) | undefined): void;
+  /** Changes how limit orders fill until the next reset. */
+  setLimitFill(mode: "immediate" | "never"): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -201,7 +203,7 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
   };
   const seriesStartMs = options.seriesStartMs ?? Date.UTC(2024, 0, 1);
   const seriesMinutes = options.seriesMinutes ?? 10_000;
-  const limitFill = options.limitFill ?? "immediate";
+  let limitFill = options.limitFill ?? "immediate";
   const balanceQuote = options.balanceQuote ?? 1_000_000;
   const startPrices: Record<string, number> = { BTCUSDT: 42_000, ETHUSDT: 2_300, DOGEUSDT: 0.09 };
   const seriesBySymbol = new Map<string, SeriesCandle[]>();
@@ -432,7 +434,11 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
       if (rewrite === undefined) corruptions.delete(symbol);
       else corruptions.set(symbol, rewrite);
     },
+    setLimitFill: (mode) => {
+      limitFill = mode;
+    },
     reset: () => {
+      limitFill = options.limitFill ?? "immediate";
       requests.length = 0;
       orders.length = 0;
       injected.clear();
