@@ -31,13 +31,13 @@ export function formatMinutes(value: number | null): string {
 }
 
 /**
- * A price with about 6 significant digits and at least 2 decimals (at most 10), e.g. "60000.12",
- * "1.08432", "0.0000123400"; N/A for null or non-finite.
+ * A price with decimals chosen by magnitude bucket, so one market prints uniformly: ≥ 1000 → 2,
+ * ≥ 1 → 4, ≥ 0.01 → 6, smaller → 10 (e.g. "60000.12", "1.0843", "0.0000123400"); N/A for null or non-finite.
  */
 export function formatPrice(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return NOT_AVAILABLE;
-  const magnitude = value === 0 ? 1 : Math.ceil(Math.log10(Math.abs(value)));
-  const decimals = Math.min(10, Math.max(2, 6 - magnitude));
+  const magnitude = Math.abs(value);
+  const decimals = magnitude >= 1000 ? 2 : magnitude >= 1 ? 4 : magnitude >= 0.01 ? 6 : 10;
   return fixed(value, decimals);
 }
 

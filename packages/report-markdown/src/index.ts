@@ -30,6 +30,7 @@ export {
   computeStatistics,
   type IStatistics,
   type IStatisticsOptions,
+  MIN_ANNUALIZATION_PERIOD_MS,
   YEAR_MS,
   ZERO_TOLERANCE_PERCENT,
 } from "./statistics";

@@ -7,6 +7,9 @@ import { BtError, type IStrategyTickResultClosed } from "@bt/core";
 /** Milliseconds in one year of 365 days (crypto and forex data run on calendar time). */
 export const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
+/** Shortest period (ms, one day) over which annualised metrics are computed; shorter periods give null. */
+export const MIN_ANNUALIZATION_PERIOD_MS = 24 * 60 * 60 * 1000;
+
 /** A standard deviation (or drawdown) at or below this many percentage points counts as zero. */
 export const ZERO_TOLERANCE_PERCENT = 1e-9;
 
@@ -31,7 +34,7 @@ export interface IStatistics {
   stdDev: number | null;
   /** avgPnl / stdDev per trade, unitless; null when N < 2 or stdDev = 0. */
   sharpeRatio: number | null;
-  /** sharpeRatio · √(N / years of the period), unitless; null when sharpeRatio is null or the period is empty. */
+  /** sharpeRatio · √(N / years of the period), unitless; null when sharpeRatio is null or the period is shorter than 1 day. */
   annualizedSharpeRatio: number | null;
   /** avgPnl / √(Σ min(r_i, 0)² / N), unitless; null when N < 2 or there is no loss. */
   sortinoRatio: number | null;
@@ -45,7 +48,7 @@ export interface IStatistics {
   maxDrawdown: number | null;
   /** expectedYearlyReturns / maxDrawdown, unitless; null when either is null or maxDrawdown = 0. */
   calmarRatio: number | null;
-  /** (E_N^(1 year / period) − 1) · 100, compounded growth annualised, percent; null when N = 0 or the period is empty. */
+  /** (E_N^(1 year / period) − 1) · 100, compounded growth annualised, percent; null when N = 0 or the period is shorter than 1 day. */
   expectedYearlyReturns: number | null;
   /** Mean of (close timestamp − signal.pendingAt), minutes; null when N = 0. */
   avgHoldingMinutes: number | null;
@@ -178,7 +181,8 @@ export function computeStatistics(
     periodStart !== undefined && periodEnd !== undefined && periodEnd > periodStart
       ? periodEnd - periodStart
       : 0;
-  const periodYears = periodMs / YEAR_MS;
+  // Extrapolating a few hours to a year gives numbers like 1e23 %: not an honest estimate.
+  const periodYears = periodMs >= MIN_ANNUALIZATION_PERIOD_MS ? periodMs / YEAR_MS : 0;
 
   const exposurePercent =
     periodMs > 0 && periodStart !== undefined && periodEnd !== undefined

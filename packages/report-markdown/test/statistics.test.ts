@@ -3,7 +3,8 @@ import { computeStatistics, type IStatistics } from "@bt/report-markdown";
 import { describe, expect, it } from "vitest";
 import { closedResult, closedSeries, MINUTE, T0 } from "./closedFactory";
 
-const YEAR = 365 * 24 * 60 * MINUTE;
+const DAY = 24 * 60 * MINUTE;
+const YEAR = 365 * DAY;
 
 /** Asserts each expected key; numbers to 9 significant decimals, null exactly. */
 function expectStats(actual: IStatistics, expected: Partial<IStatistics>): void {
@@ -92,8 +93,13 @@ describe("computeStatistics: hand-computed golden values", () => {
     });
     // Period: first open T0 → last close T0 + 300 min; held 180 of 300 minutes.
     expectStats(stats, { exposurePercent: 60 });
-    const years = (300 * MINUTE) / YEAR;
-    expect(stats.annualizedSharpeRatio).toBeCloseTo(2 * Math.sqrt(3 / years), 6);
+    // 300 minutes is too short to annualise honestly; one day is enough: 3 trades a day → 1095 a year.
+    expectStats(stats, { annualizedSharpeRatio: null, expectedYearlyReturns: null, calmarRatio: null });
+    const daily = computeStatistics(closedSeries([1, 2, 3]), { periodStartMs: T0, periodEndMs: T0 + DAY });
+    expect(daily.annualizedSharpeRatio).toBeCloseTo(2 * Math.sqrt(3 * 365), 9);
+    const expectedYearly = ((1.01 * 1.02 * 1.03) ** 365 - 1) * 100;
+    expect(daily.expectedYearlyReturns! / expectedYearly).toBeCloseTo(1, 9);
+    expect(daily.exposurePercent).toBeCloseTo(((3 * 60) / (24 * 60)) * 100, 9);
   });
 
   it("all losses [-1, -2, -3]: profit factor 0, drawdown compounded", () => {
@@ -200,6 +206,15 @@ describe("computeStatistics: hand-computed golden values", () => {
       periodEndMs: T0 + 20 * MINUTE,
     });
     expect(stats.exposurePercent).toBe(100);
+  });
+
+  it("a period just under one day: annualised metrics null, the rest computed", () => {
+    const stats = computeStatistics(closedSeries([1, -0.5, 0.8]), {
+      periodStartMs: T0,
+      periodEndMs: T0 + DAY - 1,
+    });
+    expectStats(stats, { annualizedSharpeRatio: null, expectedYearlyReturns: null, calmarRatio: null });
+    expect(stats.sharpeRatio).not.toBeNull();
   });
 
   it("open and close at the same instant: empty period, annualised metrics null", () => {
