@@ -1,1 +1,78 @@
-export {};
+// Public entry of @bt/engine: the module-level API is bound to a default engine instance;
+// createEngine() makes independent ones. Ambient functions work inside runs of any instance.
+
+import { createEngine } from "./engine";
+
+export {
+  formatPrice,
+  formatQuantity,
+  getAveragePrice,
+  getCandles,
+  getDate,
+  getMode,
+} from "./ambient";
+export {
+  DEFAULT_ACCOUNT_BALANCE,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_WARMUP_MINUTES,
+  type IBacktestContext,
+  type IBacktestOptions,
+} from "./backtestRunner";
+export type { GapPolicy } from "./candleLoader";
+export { createEngine, type IBacktestData, type IEngine } from "./engine";
+export type { Listener, Unsubscribe } from "./eventBus";
+export type {
+  IDoneEvent,
+  IProgressEvent,
+  IRiskEvent,
+  IValidationEvent,
+  IWalkerProgressEvent,
+  IWalkerResult,
+  IWalkerStrategyResult,
+} from "./events";
+export {
+  averageTrueRange,
+  computePositionCost,
+  type ISizingHistory,
+  type ISizingInput,
+  type SizingResult,
+} from "./positionSizing";
+export type { IWalkerContext } from "./walkerRunner";
+
+/** The default engine behind the module-level functions. */
+export const defaultEngine = createEngine();
+
+export const {
+  addExchange,
+  addStrategy,
+  addFrame,
+  addRisk,
+  addSizing,
+  addWalker,
+  Backtest,
+  Walker,
+  listenSignal,
+  listenSignalOnce,
+  listenSignalBacktest,
+  listenSignalBacktestOnce,
+  listenSignalLive,
+  listenSignalLiveOnce,
+  listenProgress,
+  listenProgressOnce,
+  listenDoneBacktest,
+  listenDoneBacktestOnce,
+  listenDoneLive,
+  listenDoneLiveOnce,
+  listenDoneWalker,
+  listenDoneWalkerOnce,
+  listenWalker,
+  listenWalkerOnce,
+  listenRisk,
+  listenRiskOnce,
+  listenValidation,
+  listenValidationOnce,
+  listenError,
+  listenErrorOnce,
+  setLogger,
+  reset,
+} = defaultEngine;

@@ -1,0 +1,158 @@
+// Column store of contiguous 1m candles for one (exchange, symbol): one Float64Array per column, the
+// current price of every minute precomputed once, and higher intervals aggregated from 1m lazily.
+// Candle i opens at startMs + i·60s; price[i] is the price at that instant, i.e. the VWAP of the
+// candles i−N … i−1 (all closed before it): never the candle opening at that instant.
+
+import {
+  alignDown,
+  alignUp,
+  averagePriceOfColumns,
+  type CandleInterval,
+  type ICandleData,
+  intervalToMs,
+  MINUTE_MS,
+} from "@bt/core";
+
+/** OHLCV columns of one interval; `timestamp` holds open times (epoch ms), ascending, contiguous. */
+export interface ICandleColumns {
+  readonly timestamp: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  readonly count: number;
+}
+
+/** Contiguous 1m candles of one symbol plus the per-minute price column. */
+export class CandleStore {
+  /** Current price at startMs + i·60s for i in [0, count]; NaN for the first N−1... N minutes. */
+  readonly prices: Float64Array;
+  private readonly aggregates = new Map<CandleInterval, ICandleColumns>();
+
+  constructor(
+    readonly exchangeName: string,
+    readonly symbol: string,
+    /** The 1m columns (contiguous: timestamp[i] = startMs + i·60s). */
+    readonly minutes: ICandleColumns,
+    /** Open time of the first candle, epoch ms. */
+    readonly startMs: number,
+    /**
+     * The earliest time the exchange was asked for. When startMs > requestedFromMs the exchange has no
+     * older data, so a request reaching before startMs cannot be served better by asking it again.
+     */
+    readonly requestedFromMs: number,
+    /** Number of candles in the VWAP price (CC_AVG_PRICE_CANDLES_COUNT). */
+    readonly priceCandleCount: number,
+  ) {
+    const { high, low, close, volume, count } = minutes;
+    const prices = new Float64Array(count + 1);
+    for (let index = 0; index <= count; index++) {
+      prices[index] =
+        index < priceCandleCount
+          ? Number.NaN
+          : averagePriceOfColumns(high, low, close, volume, index - priceCandleCount, index);
+    }
+    this.prices = prices;
+  }
+
+  /** Open time of the minute after the last candle, epoch ms. */
+  get endMs(): number {
+    return this.startMs + this.minutes.count * MINUTE_MS;
+  }
+
+  /** Index into `prices` of the minute starting at `timeMs` (a minute boundary). */
+  priceIndex(timeMs: number): number {
+    return (timeMs - this.startMs) / MINUTE_MS;
+  }
+
+  /** The current price at `timeMs` (VWAP of the N closed 1m candles before it); NaN when unknown. */
+  priceAt(timeMs: number): number {
+    const index = Math.floor((timeMs - this.startMs) / MINUTE_MS);
+    if (index < 0 || index > this.minutes.count) return Number.NaN;
+    return this.prices[index] as number;
+  }
+
+  /** Columns of `interval`; higher intervals are built from complete groups of 1m candles, once. */
+  columns(interval: CandleInterval): ICandleColumns {
+    if (interval === "1m") return this.minutes;
+    let columns = this.aggregates.get(interval);
+    if (columns === undefined) {
+      columns = this.aggregate(interval);
+      this.aggregates.set(interval, columns);
+    }
+    return columns;
+  }
+
+  /**
+   * True when the store holds every closed `interval` candle of [sinceMs, alignDown(whenMs)), or when the
+   * exchange has nothing older than what the store holds.
+   */
+  covers(interval: CandleInterval, whenMs: number, limit: number): boolean {
+    const alignedWhen = alignDown(whenMs, interval);
+    if (alignedWhen > this.endMs) return false;
+    const sinceMs = alignedWhen - limit * intervalToMs(interval);
+    return sinceMs >= this.startMs || this.startMs > this.requestedFromMs;
+  }
+
+  /**
+   * The last `limit` closed candles of `interval` before `whenMs`: open times in
+   * [alignDown(when) − limit·interval, alignDown(when)). Fewer when the data starts later.
+   */
+  candlesBefore(interval: CandleInterval, whenMs: number, limit: number): ICandleData[] {
+    const columns = this.columns(interval);
+    const stepMs = intervalToMs(interval);
+    const alignedWhen = alignDown(whenMs, interval);
+    const firstMs = columns.count > 0 ? (columns.timestamp[0] as number) : alignUp(this.startMs, interval);
+    const endIndex = Math.min(columns.count, Math.max(0, Math.floor((alignedWhen - firstMs) / stepMs)));
+    const startIndex = Math.max(0, endIndex - limit);
+    const candles: ICandleData[] = new Array(endIndex - startIndex);
+    for (let index = startIndex; index < endIndex; index++) {
+      candles[index - startIndex] = {
+        timestamp: columns.timestamp[index] as number,
+        open: columns.open[index] as number,
+        high: columns.high[index] as number,
+        low: columns.low[index] as number,
+        close: columns.close[index] as number,
+        volume: columns.volume[index] as number,
+      };
+    }
+    return candles;
+  }
+
+  private aggregate(interval: CandleInterval): ICandleColumns {
+    const stepMs = intervalToMs(interval);
+    const perCandle = stepMs / MINUTE_MS;
+    const firstMs = alignUp(this.startMs, interval);
+    const count = Math.max(0, Math.floor((this.endMs - firstMs) / stepMs));
+    const source = this.minutes;
+    const timestamp = new Float64Array(count);
+    const open = new Float64Array(count);
+    const high = new Float64Array(count);
+    const low = new Float64Array(count);
+    const close = new Float64Array(count);
+    const volume = new Float64Array(count);
+    let minute = (firstMs - this.startMs) / MINUTE_MS;
+    for (let index = 0; index < count; index++) {
+      let highest = source.high[minute] as number;
+      let lowest = source.low[minute] as number;
+      let total = 0;
+      const last = minute + perCandle;
+      for (let inner = minute; inner < last; inner++) {
+        const candleHigh = source.high[inner] as number;
+        const candleLow = source.low[inner] as number;
+        if (candleHigh > highest) highest = candleHigh;
+        if (candleLow < lowest) lowest = candleLow;
+        total += source.volume[inner] as number;
+      }
+      timestamp[index] = firstMs + index * stepMs;
+      open[index] = source.open[minute] as number;
+      high[index] = highest;
+      low[index] = lowest;
+      close[index] = source.close[last - 1] as number;
+      volume[index] = total;
+      minute = last;
+    }
+    return { timestamp, open, high, low, close, volume, count };
+  }
+}

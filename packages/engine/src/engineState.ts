@@ -1,0 +1,119 @@
+// The mutable state of one engine instance: registries, event bus, logger, shared risk clients,
+// candle-store cache and the results kept for getData. Runners receive it explicitly.
+
+import type {
+  IExchangeSchema,
+  IFrameSchema,
+  ILogger,
+  IRiskSchema,
+  ISizingSchema,
+  IStrategySchema,
+  IStrategyTickResultClosed,
+  IWalkerSchema,
+} from "@bt/core";
+import { SILENT_LOGGER } from "@bt/core";
+import { ClientRisk } from "./clientRisk";
+import type { ClientStrategy } from "./clientStrategy";
+import { EventBus } from "./eventBus";
+import type { IWalkerResult } from "./events";
+import { SchemaRegistry } from "./schemaRegistry";
+import {
+  checkExchangeSchema,
+  checkFrameSchema,
+  checkRiskSchema,
+  checkSizingSchema,
+  checkStrategySchema,
+  checkWalkerSchema,
+} from "./schemaValidation";
+import { StoreCache } from "./storeCache";
+
+/** Everything one engine instance owns. */
+export class EngineState {
+  logger: ILogger = SILENT_LOGGER;
+  readonly bus = new EventBus(() => this.logger);
+  readonly exchanges = new SchemaRegistry<IExchangeSchema>(
+    "exchange",
+    "addExchange",
+    "exchangeName",
+    checkExchangeSchema,
+    (schema) => schema.exchangeName,
+  );
+  readonly strategies = new SchemaRegistry<IStrategySchema>(
+    "strategy",
+    "addStrategy",
+    "strategyName",
+    checkStrategySchema,
+    (schema) => schema.strategyName,
+  );
+  readonly frames = new SchemaRegistry<IFrameSchema>(
+    "frame",
+    "addFrame",
+    "frameName",
+    checkFrameSchema,
+    (schema) => schema.frameName,
+  );
+  readonly risks = new SchemaRegistry<IRiskSchema>(
+    "risk",
+    "addRisk",
+    "riskName",
+    checkRiskSchema,
+    (schema) => schema.riskName,
+  );
+  readonly sizings = new SchemaRegistry<ISizingSchema>(
+    "sizing",
+    "addSizing",
+    "sizingName",
+    checkSizingSchema,
+    (schema) => schema.sizingName,
+  );
+  readonly walkers = new SchemaRegistry<IWalkerSchema>(
+    "walker",
+    "addWalker",
+    "walkerName",
+    checkWalkerSchema,
+    (schema) => schema.walkerName,
+  );
+  readonly stores = new StoreCache();
+  /** Risk clients by riskName, shared by every run of this engine (positions across strategies). */
+  private readonly riskClients = new Map<string, ClientRisk>();
+  /** Closed signals of the latest backtest per (symbol, strategyName). */
+  readonly backtestClosed = new Map<string, IStrategyTickResultClosed[]>();
+  /** Frame bounds of the latest backtest per (symbol, strategyName), for statistics. */
+  readonly backtestPeriods = new Map<string, { periodStartMs: number; periodEndMs: number }>();
+  /** The latest walker result per (symbol, walkerName). */
+  readonly walkerResults = new Map<string, IWalkerResult>();
+  /** Running strategies per (symbol, strategyName), for stop(). */
+  readonly running = new Map<string, Set<ClientStrategy>>();
+
+  riskClient(schema: IRiskSchema): ClientRisk {
+    let client = this.riskClients.get(schema.riskName);
+    if (client === undefined || client.schema !== schema) {
+      client = new ClientRisk(schema);
+      this.riskClients.set(schema.riskName, client);
+    }
+    return client;
+  }
+
+  /** Forgets every schema, cached store, risk position and stored result (listeners stay). */
+  reset(): void {
+    this.exchanges.clear();
+    this.strategies.clear();
+    this.frames.clear();
+    this.risks.clear();
+    this.sizings.clear();
+    this.walkers.clear();
+    this.stores.clear();
+    this.riskClients.clear();
+    this.backtestClosed.clear();
+    this.backtestPeriods.clear();
+    this.walkerResults.clear();
+    for (const strategies of this.running.values())
+      for (const strategy of strategies) strategy.stopped = true;
+    this.running.clear();
+  }
+}
+
+/** Key of per-(symbol, name) maps. */
+export function runKey(symbol: string, name: string): string {
+  return `${symbol}\u0000${name}`;
+}
