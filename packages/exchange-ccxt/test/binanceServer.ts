@@ -82,6 +82,8 @@ export interface BinanceServerOptions {
   seriesMinutes?: number;
   /** "immediate" fills limit orders at their price; "never" leaves them NEW. Default "immediate". */
   limitFill?: "immediate" | "never";
+  /** 1m series to serve instead of the generated ones, by market id (e.g. bundled sample data). */
+  series?: Record<string, SeriesCandle[]>;
   /** Largest order notional in quote currency before "insufficient balance"; default 1 000 000. */
   balanceQuote?: number;
 }
@@ -210,7 +212,8 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
   exchangeInfo.symbols.forEach((entry, index) => {
     seriesBySymbol.set(
       entry.symbol,
-      generateSeries(seriesStartMs, seriesMinutes, startPrices[entry.symbol] ?? 100, 1000 + index),
+      options.series?.[entry.symbol] ??
+        generateSeries(seriesStartMs, seriesMinutes, startPrices[entry.symbol] ?? 100, 1000 + index),
     );
   });
 

@@ -97,6 +97,25 @@ describe("createCcxtExchange against a local Binance", () => {
     expect(server.count("/api/v3/klines")).toBe(1);
   });
 
+  it("orders and deduplicates an unordered page with repeated candles", async () => {
+    const rows = server.series("BTCUSDT").slice(0, 3);
+    const row = (index: number) => {
+      const candle = rows[index];
+      if (candle === undefined) throw new Error("series too short");
+      return [
+        candle.openTime,
+        `${candle.open}`,
+        `${candle.high}`,
+        `${candle.low}`,
+        `${candle.close}`,
+        `${candle.volume}`,
+      ];
+    };
+    server.inject("GET", "/api/v3/klines", { status: 200, body: [row(1), row(0), row(1), row(2), row(0)] });
+    const candles = await localExchange().getCandles("BTCUSDT", "1m", new Date(SERIES_START), 10);
+    expect(candles).toEqual(expected(rows));
+  });
+
   it("serves higher intervals as the venue aggregates them", async () => {
     const exchange = localExchange();
     const candles = await exchange.getCandles("BTCUSDT", "1h", new Date(SERIES_START), 24);
