@@ -1,1 +1,2 @@
-export {};
+export { createFsPersist, type IFsPersistOptions } from "./fsPersist";
+export { fileNameToKey, keyToFileName } from "./keyFileName";

@@ -1,0 +1,343 @@
+// The embedded file adapter: one JSON file per record under <dir>/<entity>/<encoded key>.json.
+// Writes go temp file → fsync → rename → fsync(directory), so a kill at any instant leaves the old or
+// the new record. Corrupted files are moved to <dir>/<entity>/.quarantine/, reported, never used.
+
+import { randomUUID } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import {
+  assertPersistable,
+  BtError,
+  type IPersistAdapter,
+  type IPersistCorruption,
+  PERSIST_ENTITIES,
+  type PersistBatchOperation,
+  type PersistEntity,
+  type PersistValue,
+} from "@bt/core";
+import { DirectorySync } from "./directorySync";
+import { fileNameToKey, keyToFileName, RECORD_EXTENSION } from "./keyFileName";
+
+/** Options of createFsPersist. */
+export interface IFsPersistOptions {
+  /** Root directory of the records; created if missing. */
+  dir: string;
+  /** Receives warnings (a quarantined file); default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+const NAME = "fs";
+const RECORD_VERSION = 1;
+const TEMP_PREFIX = ".tmp-";
+const QUARANTINE_DIR = ".quarantine";
+
+interface IRecordEnvelope {
+  v: typeof RECORD_VERSION;
+  entity: PersistEntity;
+  key: string;
+  value: PersistValue;
+}
+
+type ParsedRecord = { ok: true; envelope: IRecordEnvelope } | { ok: false; reason: string };
+
+/**
+ * Creates the crash-safe file adapter rooted at `dir` (batches are applied in order, not atomically).
+ * @example
+ * const persist = createFsPersist({ dir: "./dump/persist" });
+ * await persist.waitForInit();
+ * await persist.write("signal", persistKey("BTCUSDT", "my-strategy", "binance"), signalRow);
+ */
+export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
+  const root = resolve(options.dir);
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const found: IPersistCorruption[] = [];
+  const directorySyncs = new Map<string, DirectorySync>();
+  const keyLocks = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
+  let initPromise: Promise<void> | undefined;
+  let disposed = false;
+
+  const entityDir = (entity: PersistEntity) => join(root, entity);
+
+  function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
+    throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, ...details });
+  }
+
+  function checkTarget(entity: PersistEntity, key?: string): void {
+    if (disposed) fail("adapter is disposed");
+    if (!PERSIST_ENTITIES.includes(entity)) {
+      fail(`unknown entity ${JSON.stringify(entity)}`, { field: "entity", value: entity });
+    }
+    if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
+      fail("key must be a non-empty string", { field: "key", value: key });
+    }
+  }
+
+  function syncDirectory(path: string): Promise<void> {
+    let sync = directorySyncs.get(path);
+    if (!sync) {
+      sync = new DirectorySync(path);
+      directorySyncs.set(path, sync);
+    }
+    return sync.sync();
+  }
+
+  /** Runs `task` after every earlier task on the same record file (in this process). */
+  function withKeyLock<T>(entity: PersistEntity, fileName: string, task: () => Promise<T>): Promise<T> {
+    const lockId = `${entity}/${fileName}`;
+    const previous = keyLocks.get(lockId) ?? Promise.resolve();
+    const result = previous.then(task);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    keyLocks.set(lockId, settled);
+    void settled.then(() => {
+      if (keyLocks.get(lockId) === settled) keyLocks.delete(lockId);
+    });
+    return track(result);
+  }
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inFlight.add(promise);
+    const forget = () => inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  function parseRecord(text: string, entity: PersistEntity, fileName: string): ParsedRecord {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return { ok: false, reason: `invalid JSON (${(error as Error).message})` };
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      return { ok: false, reason: "not a record envelope" };
+    }
+    const envelope = parsed as Partial<IRecordEnvelope>;
+    if (envelope.v !== RECORD_VERSION) return { ok: false, reason: `unknown envelope version ${envelope.v}` };
+    if (envelope.entity !== entity) return { ok: false, reason: `envelope entity is ${envelope.entity}` };
+    if (typeof envelope.key !== "string" || keyToFileName(envelope.key) !== fileName) {
+      return { ok: false, reason: "envelope key does not match the file name" };
+    }
+    if (!("value" in envelope)) return { ok: false, reason: "envelope has no value" };
+    return { ok: true, envelope: envelope as IRecordEnvelope };
+  }
+
+  /** Moves a bad record file aside (unless it was replaced meanwhile) and reports it. */
+  async function quarantine(entity: PersistEntity, fileName: string, reason: string, key?: string) {
+    const directory = entityDir(entity);
+    const source = join(directory, fileName);
+    const quarantineDir = join(directory, QUARANTINE_DIR);
+    const target = join(quarantineDir, `${fileName}.${Date.now()}-${randomUUID().slice(0, 8)}.corrupt`);
+    await mkdir(quarantineDir, { recursive: true });
+    try {
+      await rename(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      fail(`cannot quarantine ${source}: ${(error as Error).message}`, { cause: error });
+    }
+    await syncDirectory(directory);
+    const corruption: IPersistCorruption = {
+      entity,
+      key: key ?? fileNameToKey(fileName) ?? fileName,
+      reason,
+      quarantinedAs: target,
+    };
+    found.push(corruption);
+    warn(`${NAME}: corrupted record ${source} (${reason}) moved to ${target}; it will not be used`);
+  }
+
+  /** Reads and validates one record file; a bad one is quarantined and yields null. */
+  async function loadRecord(entity: PersistEntity, fileName: string, key?: string) {
+    const path = join(entityDir(entity), fileName);
+    const text = await readText(path);
+    if (text === null) return null;
+    const parsed = parseRecord(text, entity, fileName);
+    if (parsed.ok) return parsed.envelope;
+    // Re-check under the record's lock so a concurrent good write is never quarantined.
+    return withKeyLock(entity, fileName, async () => {
+      const again = await readText(path);
+      if (again === null) return null;
+      const reparsed = parseRecord(again, entity, fileName);
+      if (reparsed.ok) return reparsed.envelope;
+      await quarantine(entity, fileName, reparsed.reason, key);
+      return null;
+    });
+  }
+
+  async function readText(path: string): Promise<string | null> {
+    try {
+      return await readFile(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      return fail(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async function writeRecord(entity: PersistEntity, key: string, text: string): Promise<void> {
+    const directory = entityDir(entity);
+    const target = join(directory, keyToFileName(key));
+    const temp = join(directory, `${TEMP_PREFIX}${randomUUID()}`);
+    try {
+      const handle = await open(temp, "wx");
+      try {
+        await handle.writeFile(text, "utf8");
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+      await syncDirectory(directory);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      fail(`write ${entity} ${JSON.stringify(key)} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async function deleteRecord(entity: PersistEntity, key: string): Promise<void> {
+    const directory = entityDir(entity);
+    try {
+      await rm(join(directory, keyToFileName(key)), { force: true });
+      await syncDirectory(directory);
+    } catch (error) {
+      fail(`delete ${entity} ${JSON.stringify(key)} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  function encode(entity: PersistEntity, key: string, value: PersistValue, path?: string): string {
+    assertPersistable(value, NAME, path);
+    const envelope: IRecordEnvelope = { v: RECORD_VERSION, entity, key, value };
+    return JSON.stringify(envelope);
+  }
+
+  async function initialise(): Promise<void> {
+    try {
+      await mkdir(root, { recursive: true });
+      for (const entity of PERSIST_ENTITIES) await mkdir(entityDir(entity), { recursive: true });
+      await syncDirectory(root);
+      for (const entity of PERSIST_ENTITIES) await scanEntity(entity);
+    } catch (error) {
+      if (BtError.isInstance(error)) throw error;
+      fail(`cannot initialise ${root}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Removes temp files a crash left behind and quarantines records that do not parse. */
+  async function scanEntity(entity: PersistEntity): Promise<void> {
+    const directory = entityDir(entity);
+    let removedTemp = false;
+    for (const fileName of await readdir(directory)) {
+      if (fileName.startsWith(TEMP_PREFIX)) {
+        // A temp file is a write that never reached its rename: the crash lost it, the old record stands.
+        await rm(join(directory, fileName), { force: true });
+        removedTemp = true;
+      } else if (!fileName.startsWith(".") && fileName.endsWith(RECORD_EXTENSION)) {
+        await loadRecord(entity, fileName);
+      }
+    }
+    if (removedTemp) await syncDirectory(directory);
+  }
+
+  async function ready(): Promise<void> {
+    if (disposed) fail("adapter is disposed");
+    await adapter.waitForInit();
+  }
+
+  const adapter: IPersistAdapter = {
+    name: NAME,
+    specVersion: 1,
+    capabilities: { atomicBatch: false },
+
+    waitForInit() {
+      if (disposed) {
+        return Promise.reject(new BtError("PERSIST", `${NAME}: adapter is disposed`, { adapter: NAME }));
+      }
+      if (!initPromise) {
+        initPromise = track(initialise());
+        // A failed init may be retried by the next call.
+        initPromise.catch(() => {
+          initPromise = undefined;
+        });
+      }
+      return initPromise;
+    },
+
+    async read(entity, key) {
+      checkTarget(entity, key);
+      await ready();
+      const envelope = await track(loadRecord(entity, keyToFileName(key), key));
+      return envelope === null ? null : envelope.value;
+    },
+
+    async write(entity, key, value) {
+      checkTarget(entity, key);
+      const text = encode(entity, key, value);
+      await ready();
+      await withKeyLock(entity, keyToFileName(key), () => writeRecord(entity, key, text));
+    },
+
+    async delete(entity, key) {
+      checkTarget(entity, key);
+      await ready();
+      await withKeyLock(entity, keyToFileName(key), () => deleteRecord(entity, key));
+    },
+
+    async list(entity) {
+      checkTarget(entity);
+      await ready();
+      const keys: string[] = [];
+      const directory = entityDir(entity);
+      let names: string[];
+      try {
+        names = await readdir(directory);
+      } catch (error) {
+        return fail(`cannot list ${directory}: ${(error as Error).message}`, { cause: error });
+      }
+      for (const fileName of names) {
+        if (fileName.startsWith(".") || !fileName.endsWith(RECORD_EXTENSION)) continue;
+        const decoded = fileNameToKey(fileName);
+        if (decoded !== undefined) {
+          keys.push(decoded);
+          continue;
+        }
+        const envelope = await loadRecord(entity, fileName);
+        if (envelope !== null) keys.push(envelope.key);
+      }
+      return keys.sort();
+    },
+
+    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
+      // Validate every operation before touching a file, so an invalid batch writes nothing.
+      const texts = operations.map((operation, index) => {
+        checkTarget(operation.entity, operation.key);
+        return operation.op === "write"
+          ? encode(operation.entity, operation.key, operation.value, `operations[${index}].value`)
+          : undefined;
+      });
+      await ready();
+      for (const [index, operation] of operations.entries()) {
+        const text = texts[index];
+        const fileName = keyToFileName(operation.key);
+        await withKeyLock(operation.entity, fileName, () =>
+          text === undefined
+            ? deleteRecord(operation.entity, operation.key)
+            : writeRecord(operation.entity, operation.key, text),
+        );
+      }
+    },
+
+    corruptions() {
+      return [...found];
+    },
+
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      // Let writes already issued reach the disk before the adapter goes away.
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+  return adapter;
+}
