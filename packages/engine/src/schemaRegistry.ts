@@ -49,7 +49,7 @@ export class SchemaRegistry<T> {
       const known = [...this.schemas.keys()].map((key) => describeValue(key)).join(", ") || "none";
       throw new BtError(
         "SCHEMA",
-        `Unknown ${this.kind} ${describeValue(name)} (${referencedBy}); registered ${this.kind}s: ${known}. Register it with ${this.registerFn}()`,
+        `Unknown ${this.kind} ${describeValue(name)} (${referencedBy}); registered ${this.kind} names: ${known}. Register it with ${this.registerFn}()`,
         { field, value: name },
       );
     }
