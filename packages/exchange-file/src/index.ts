@@ -1,1 +1,24 @@
-export {};
+export { aggregateColumns } from "./aggregateCandles";
+export { type ICandleCacheOptions, withCandleCache } from "./candleCache";
+export { columnsToCandles, type ICandleColumns, lowerBound, sliceColumns } from "./candleColumns";
+export { type ICandleFileName, normalizeSymbol, parseCandleFileName } from "./candleFileName";
+export type {
+  CandleFileFormat,
+  ColumnRef,
+  GapPolicy,
+  ICandleColumnMapping,
+  ICandleFile,
+  ICandleGap,
+  IReadCandleFileOptions,
+  TimeUnit,
+} from "./candleFileTypes";
+export { type IReadCsvCandlesOptions, readCsvCandles } from "./csvCandleReader";
+export {
+  createFileExchange,
+  type IFileExchange,
+  type IFileExchangeOptions,
+  type IFileSymbolData,
+} from "./fileExchange";
+export { type IImportCandlesOptions, type IImportCandlesSummary, importCandles } from "./importCandles";
+export { readJsonCandles } from "./jsonCandleReader";
+export { readCandleFile } from "./readCandleFile";

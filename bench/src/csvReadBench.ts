@@ -1,0 +1,67 @@
+// Throughput of @bt/exchange-file's CSV reader: writes ~1M rows of Binance kline CSV (12 columns, µs open
+// times, as in 2025+ dumps) from the seeded generator to a temp file, times readCandleFile, removes the file.
+// Run alone: pnpm exec tsx --conditions @bt/source bench/src/csvReadBench.ts
+
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { readCandleFile } from "@bt/exchange-file";
+import { generateCandleColumns } from "./candleGenerator";
+
+const ROWS = 1_000_000;
+const ROWS_PER_WRITE = 10_000;
+
+/** Writes `count` seeded 1m candles as a Binance kline CSV (no header, µs open and close times). */
+async function writeBinanceCsv(path: string, count: number): Promise<void> {
+  const columns = generateCandleColumns({
+    seed: 20250101,
+    startMs: Date.UTC(2025, 0, 1),
+    count,
+    startPrice: 94_000,
+  });
+  const output = createWriteStream(path);
+  for (let from = 0; from < count; from += ROWS_PER_WRITE) {
+    let text = "";
+    for (let index = from; index < Math.min(count, from + ROWS_PER_WRITE); index++) {
+      const openUs = columns.timestamp[index]! * 1000;
+      const volume = columns.volume[index]!;
+      const close = columns.close[index]!;
+      text += `${openUs},${columns.open[index]!.toFixed(2)},${columns.high[index]!.toFixed(2)},${columns.low[index]!.toFixed(2)},${close.toFixed(2)},${volume.toFixed(8)},${openUs + 59_999_999},${(volume * close).toFixed(8)},${1000 + (index % 977)},${(volume / 2).toFixed(8)},${((volume / 2) * close).toFixed(8)},0\n`;
+    }
+    if (!output.write(text)) await new Promise((resolve) => output.once("drain", resolve));
+  }
+  await new Promise<void>((resolve, reject) =>
+    output.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+}
+
+/**
+ * Measures the CSV reader on ~1M Binance-format rows.
+ * @returns candles read per second (best of 3 reads) and the number of candles read.
+ */
+export async function runCsvReadBench(): Promise<{ csvCandlesPerSecond: number; csvCandles: number }> {
+  const directory = await mkdtemp(join(tmpdir(), "bt-csv-bench-"));
+  try {
+    const path = join(directory, "BTCUSDT-1m-bench.csv");
+    await writeBinanceCsv(path, ROWS);
+    let bestMs = Number.POSITIVE_INFINITY;
+    let candles = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const started = performance.now();
+      const file = await readCandleFile(path, { format: "binance" });
+      const elapsedMs = performance.now() - started;
+      candles = file.columns.timestamp.length;
+      if (candles !== ROWS) throw new Error(`csvReadBench: read ${candles} candles, expected ${ROWS}`);
+      bestMs = Math.min(bestMs, elapsedMs);
+    }
+    return { csvCandlesPerSecond: Math.round(candles / (bestMs / 1000)), csvCandles: candles };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  console.log(JSON.stringify(await runCsvReadBench()));
+}

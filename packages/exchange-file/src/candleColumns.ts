@@ -1,0 +1,76 @@
+// Column-wise candle storage (one Float64Array per field) and the helpers that read it: binary search by
+// open time and conversion of a slice to ICandleData records for the exchange contract.
+
+import type { ICandleData } from "@bt/core";
+
+/** Candles held column-wise: equal-length Float64Arrays, `timestamp` = open time in epoch ms, ascending. */
+export interface ICandleColumns {
+  timestamp: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** Index of the first candle whose open time (epoch ms) is ≥ `timestampMs`; `length` when none is. */
+export function lowerBound(timestamps: Float64Array, timestampMs: number): number {
+  let low = 0;
+  let high = timestamps.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (timestamps[middle]! < timestampMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** ICandleData records for the candles at indexes [from, to) of `columns`. */
+export function columnsToCandles(columns: ICandleColumns, from: number, to: number): ICandleData[] {
+  const candles: ICandleData[] = [];
+  for (let index = from; index < to; index++) {
+    candles.push({
+      timestamp: columns.timestamp[index]!,
+      open: columns.open[index]!,
+      high: columns.high[index]!,
+      low: columns.low[index]!,
+      close: columns.close[index]!,
+      volume: columns.volume[index]!,
+    });
+  }
+  return candles;
+}
+
+/** A zero-copy view of the candles at indexes [from, to). */
+export function sliceColumns(columns: ICandleColumns, from: number, to: number): ICandleColumns {
+  return {
+    timestamp: columns.timestamp.subarray(from, to),
+    open: columns.open.subarray(from, to),
+    high: columns.high.subarray(from, to),
+    low: columns.low.subarray(from, to),
+    close: columns.close.subarray(from, to),
+    volume: columns.volume.subarray(from, to),
+  };
+}
+
+/** Columns holding `candles` (copied). */
+export function candlesToColumns(candles: ReadonlyArray<ICandleData>): ICandleColumns {
+  const count = candles.length;
+  const columns: ICandleColumns = {
+    timestamp: new Float64Array(count),
+    open: new Float64Array(count),
+    high: new Float64Array(count),
+    low: new Float64Array(count),
+    close: new Float64Array(count),
+    volume: new Float64Array(count),
+  };
+  candles.forEach((candle, index) => {
+    columns.timestamp[index] = candle.timestamp;
+    columns.open[index] = candle.open;
+    columns.high[index] = candle.high;
+    columns.low[index] = candle.low;
+    columns.close[index] = candle.close;
+    columns.volume[index] = candle.volume;
+  });
+  return columns;
+}

@@ -1,0 +1,73 @@
+// Options and results shared by the file readers: column mapping, time units, gap policy, the loaded
+// file (columns + reported gaps + inferred precision).
+
+import type { CandleInterval } from "@bt/core";
+import type { ICandleColumns } from "./candleColumns";
+
+/** How a column is found: its header name (case-insensitive) or its 0-based index. */
+export type ColumnRef = string | number;
+
+/** Unit of the time column: epoch ms, seconds, microseconds, ISO-8601 text, or "auto" (by magnitude/shape). */
+export type TimeUnit = "auto" | "ms" | "s" | "us" | "iso";
+
+/** File format: Binance kline CSV (12 columns), generic OHLCV CSV, JSON / JSON Lines, or "auto" by extension. */
+export type CandleFileFormat = "auto" | "binance" | "csv" | "json";
+
+/** What to do when consecutive candles are more than one interval apart. */
+export type GapPolicy = "error" | "report";
+
+/** Where the OHLCV fields are; defaults: header names (aliases such as open_time, timestamp, o, vol) or 0..5. */
+export interface ICandleColumnMapping {
+  timestamp?: ColumnRef;
+  open?: ColumnRef;
+  high?: ColumnRef;
+  low?: ColumnRef;
+  close?: ColumnRef;
+  volume?: ColumnRef;
+}
+
+/** Options of readCandleFile. */
+export interface IReadCandleFileOptions {
+  /** File format; default "auto" (.json/.jsonl/.ndjson → json; .csv → csv with Binance-compatible defaults). */
+  format?: CandleFileFormat;
+  /** Candle interval of the file, used for alignment and gap checks; default "1m". */
+  interval?: CandleInterval;
+  /** CSV field separator (one character); default ",". */
+  delimiter?: string;
+  /** Whether the first line is a header; default "auto" (a first line whose time field is not a time). */
+  header?: boolean | "auto";
+  /** Column mapping for generic CSV / JSON. */
+  columns?: ICandleColumnMapping;
+  /** Unit of the time column; default "auto" (≥ 1e14 → µs, ≥ 1e11 → ms, else s; text → ISO-8601). */
+  timeUnit?: TimeUnit;
+  /** Gap policy; default "report" (gaps are returned in `gaps`; real exchange dumps have maintenance gaps). */
+  onGap?: GapPolicy;
+  /** Gzip: default by extension (.gz) or by the gzip magic bytes. */
+  gzip?: boolean;
+}
+
+/** A hole in the data: candles missing between two consecutive rows of one file (or across files). */
+export interface ICandleGap {
+  /** File the gap was found in. */
+  file: string;
+  /** 1-based line (JSON arrays: item number) of the first candle after the gap. */
+  line: number;
+  /** Open time (epoch ms) of the last candle before the gap. */
+  afterMs: number;
+  /** Open time (epoch ms) of the first candle after the gap. */
+  beforeMs: number;
+  /** Number of missing candles of the file's interval. */
+  missingCandles: number;
+}
+
+/** A loaded candle file. */
+export interface ICandleFile {
+  file: string;
+  interval: CandleInterval;
+  columns: ICandleColumns;
+  gaps: ICandleGap[];
+  /** Most fraction digits seen in open/high/low/close (≈ the price tick). */
+  priceDecimals: number;
+  /** Most fraction digits seen in volume (≈ the quantity step). */
+  volumeDecimals: number;
+}

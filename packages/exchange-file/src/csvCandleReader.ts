@@ -1,0 +1,271 @@
+// Streaming CSV candle reader: Binance kline dumps (12 columns, header or not, ms or µs open times) and
+// generic OHLCV CSV (columns by name or index, any one-character delimiter, epoch or ISO times).
+// Hand-written byte scanning: no string or array per line, numbers parsed from bytes, rows validated as read.
+
+import { BtError, type CandleInterval, intervalToMs } from "@bt/core";
+import { CandleColumnsBuilder } from "./candleColumnsBuilder";
+import type {
+  ColumnRef,
+  ICandleColumnMapping,
+  ICandleFile,
+  IReadCandleFileOptions,
+  TimeUnit,
+} from "./candleFileTypes";
+import { lastParse, parseDecimal } from "./decimalParser";
+import { fileChunks } from "./fileChunks";
+import { parseIsoTime } from "./isoTime";
+
+const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
+type Field = (typeof FIELDS)[number];
+
+/** Header names recognised for each field when no mapping is given (compared lower-case, trimmed). */
+const HEADER_ALIASES: Readonly<Record<Field, ReadonlyArray<string>>> = {
+  timestamp: [
+    "open_time",
+    "open_time_ms",
+    "opentime",
+    "open time",
+    "timestamp",
+    "time",
+    "date",
+    "datetime",
+    "ts",
+    "t",
+  ],
+  open: ["open", "o"],
+  high: ["high", "h"],
+  low: ["low", "l"],
+  close: ["close", "c"],
+  volume: ["volume", "vol", "v", "base_volume"],
+};
+
+/** Binance kline dumps: open_time, open, high, low, close, volume, then six columns bt does not use. */
+const BINANCE_COLUMNS: ICandleColumnMapping = { timestamp: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
+
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+const QUOTE = 34;
+
+/** Decodes bytes[start, end) as latin1 text (only for headers and ISO dates, never on the numeric path). */
+function decode(bytes: Uint8Array, start: number, end: number): string {
+  let text = "";
+  for (let position = start; position < end; position++) text += String.fromCharCode(bytes[position]!);
+  return text;
+}
+
+/** Parses lines into a CandleColumnsBuilder; one instance per file. */
+class CsvCandleParser {
+  private roleByColumn = new Int32Array(0);
+  private lastColumn = -1;
+  private resolved = false;
+  private readonly values = new Float64Array(6);
+  priceDecimals = 0;
+  volumeDecimals = 0;
+
+  constructor(
+    private readonly builder: CandleColumnsBuilder,
+    private readonly file: string,
+    private readonly delimiter: number,
+    private readonly header: boolean | "auto",
+    private readonly mapping: ICandleColumnMapping | undefined,
+    private readonly timeUnit: TimeUnit,
+  ) {}
+
+  /** Handles one line bytes[start, end) (without the newline); `line` is its 1-based number. */
+  line(bytes: Uint8Array, start: number, end: number, line: number): void {
+    if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (end === start) return;
+    if (!this.resolved && this.resolve(bytes, start, end, line)) return; // the line was a header
+    const roles = this.roleByColumn;
+    const values = this.values;
+    const delimiter = this.delimiter;
+    const lastColumn = this.lastColumn;
+    let fieldStart = start;
+    for (let column = 0; column <= lastColumn; column++) {
+      if (fieldStart > end) this.tooFewColumns(line, column);
+      let fieldEnd = fieldStart;
+      if (bytes[fieldStart] === QUOTE) {
+        // A quoted field may contain the delimiter: skip to the closing quote first.
+        fieldEnd++;
+        while (fieldEnd < end && bytes[fieldEnd] !== QUOTE) fieldEnd++;
+      }
+      while (fieldEnd < end && bytes[fieldEnd] !== delimiter) fieldEnd++;
+      const role = roles[column]!;
+      if (role === 0) {
+        values[0] = this.time(bytes, fieldStart, fieldEnd);
+      } else if (role > 0) {
+        values[role] = parseDecimal(bytes, fieldStart, fieldEnd);
+        const digits = lastParse.fractionDigits;
+        if (role === 5) {
+          if (digits > this.volumeDecimals) this.volumeDecimals = digits;
+        } else if (digits > this.priceDecimals) {
+          this.priceDecimals = digits;
+        }
+      }
+      fieldStart = fieldEnd + 1;
+    }
+    this.builder.push(values[0]!, values[1]!, values[2]!, values[3]!, values[4]!, values[5]!, line);
+  }
+
+  /** Open time in epoch ms of one field, per the configured unit. */
+  private time(bytes: Uint8Array, start: number, end: number): number {
+    const unit = this.timeUnit;
+    if (unit === "iso") return parseIsoTime(decode(bytes, start, end));
+    const value = parseDecimal(bytes, start, end);
+    if (unit === "ms") return value;
+    if (unit === "us") return value / 1000;
+    if (unit === "s") return value * 1000;
+    if (Number.isNaN(value)) return parseIsoTime(decode(bytes, start, end));
+    // "auto": µs since 1970 are ≥ 1e14 from 1973 on; ms are ≥ 1e11 from 1973 on; below that, seconds.
+    if (value >= 1e14) return value / 1000;
+    if (value >= 1e11) return value;
+    return value * 1000;
+  }
+
+  /** Decides from the first non-empty line where each field lives; true when that line is a header. */
+  private resolve(bytes: Uint8Array, start: number, end: number, line: number): boolean {
+    const cells = decode(bytes, start, end)
+      .split(String.fromCharCode(this.delimiter))
+      .map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
+    const mapping = this.mapping ?? {};
+    const byName = FIELDS.some((field) => typeof mapping[field] === "string");
+    let isHeader: boolean;
+    if (this.header === "auto") {
+      const timeIndex = typeof mapping.timestamp === "number" ? mapping.timestamp : 0;
+      const timeCell = cells[timeIndex] ?? "";
+      isHeader = byName || (Number.isNaN(Number(timeCell)) && Number.isNaN(parseIsoTime(timeCell)));
+    } else {
+      isHeader = this.header;
+    }
+    if (byName && !isHeader) {
+      throw new BtError(
+        "CANDLES",
+        `exchange-file: ${this.file} line ${line}: columns are mapped by name but the file has no header`,
+        { field: "columns", value: mapping, adapter: "file" },
+      );
+    }
+    const headerNames = isHeader ? cells.map((cell) => cell.toLowerCase()) : [];
+    // An unmapped header with none of the known names (e.g. "a,b,c,d,e,f") is read positionally.
+    const knownHeader = FIELDS.some((field) =>
+      HEADER_ALIASES[field].some((alias) => headerNames.includes(alias)),
+    );
+    const indexes = FIELDS.map((field, position) =>
+      this.columnIndex(field, mapping[field], byName || knownHeader ? headerNames : [], position, line),
+    );
+    this.lastColumn = Math.max(...indexes);
+    this.roleByColumn = new Int32Array(this.lastColumn + 1).fill(-1);
+    indexes.forEach((columnIndex, role) => {
+      this.roleByColumn[columnIndex] = role;
+    });
+    this.resolved = true;
+    return isHeader;
+  }
+
+  private columnIndex(
+    field: Field,
+    reference: ColumnRef | undefined,
+    headerNames: string[],
+    defaultIndex: number,
+    line: number,
+  ): number {
+    if (typeof reference === "number") {
+      if (!Number.isInteger(reference) || reference < 0) {
+        throw new BtError("CANDLES", `exchange-file: column index of ${field} must be an integer ≥ 0`, {
+          field: `columns.${field}`,
+          value: reference,
+          adapter: "file",
+        });
+      }
+      return reference;
+    }
+    if (headerNames.length === 0) return defaultIndex;
+    const wanted = reference === undefined ? HEADER_ALIASES[field] : [reference.toLowerCase()];
+    const found = headerNames.findIndex((name) => wanted.includes(name));
+    if (found >= 0) return found;
+    throw new BtError(
+      "CANDLES",
+      `exchange-file: ${this.file} line ${line}: no column for ${field} in header (${headerNames.join(", ")})`,
+      { field: `columns.${field}`, value: reference ?? null, adapter: "file" },
+    );
+  }
+
+  private tooFewColumns(line: number, column: number): never {
+    throw new BtError(
+      "CANDLES",
+      `exchange-file: ${this.file} line ${line}: expected at least ${this.lastColumn + 1} columns, found ${column}`,
+      { field: "columns", value: column, adapter: "file" },
+    );
+  }
+}
+
+/** Options of readCsvCandles (the CSV subset of IReadCandleFileOptions). */
+export type IReadCsvCandlesOptions = Omit<IReadCandleFileOptions, "format"> & {
+  /** "binance": columns 0..5 of a kline dump (mapping ignored); "csv": generic. Default "csv". */
+  format?: "binance" | "csv";
+};
+
+/**
+ * Streams a CSV candle file (plain or gzip) into validated columns.
+ * @throws BtError CANDLES naming the file and line of the first invalid row (or the first gap with onGap "error").
+ * @example const { columns, gaps } = await readCsvCandles("BTCUSDT-1m-2025-01.csv.gz");
+ */
+export async function readCsvCandles(
+  path: string,
+  options: IReadCsvCandlesOptions = {},
+): Promise<ICandleFile> {
+  const interval: CandleInterval = options.interval ?? "1m";
+  const delimiter = options.delimiter ?? ",";
+  if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === "\n") {
+    throw new BtError(
+      "CANDLES",
+      `exchange-file: delimiter must be one ASCII character, got ${JSON.stringify(delimiter)}`,
+      {
+        field: "delimiter",
+        value: delimiter,
+        adapter: "file",
+      },
+    );
+  }
+  const builder = new CandleColumnsBuilder(path, intervalToMs(interval), options.onGap ?? "report");
+  const parser = new CsvCandleParser(
+    builder,
+    path,
+    delimiter.charCodeAt(0),
+    options.header ?? "auto",
+    options.format === "binance" ? BINANCE_COLUMNS : options.columns,
+    options.timeUnit ?? "auto",
+  );
+  let carry: Buffer | null = null;
+  let line = 0;
+  try {
+    for await (const chunk of fileChunks(path, options.gzip)) {
+      const bytes: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+      let lineStart = 0;
+      for (;;) {
+        const newline = bytes.indexOf(NEWLINE, lineStart);
+        if (newline < 0) break;
+        line++;
+        parser.line(bytes, lineStart, newline, line);
+        lineStart = newline + 1;
+      }
+      carry = lineStart < bytes.length ? bytes.subarray(lineStart) : null;
+    }
+    if (carry !== null) parser.line(carry, 0, carry.length, line + 1);
+  } catch (error) {
+    if (BtError.isInstance(error)) throw error;
+    throw new BtError("CANDLES", `exchange-file: cannot read ${path}: ${(error as Error).message}`, {
+      field: "file",
+      value: path,
+      adapter: "file",
+      cause: error,
+    });
+  }
+  return {
+    file: path,
+    interval,
+    columns: builder.finish(),
+    gaps: builder.gaps,
+    priceDecimals: parser.priceDecimals,
+    volumeDecimals: parser.volumeDecimals,
+  };
+}

@@ -1,0 +1,135 @@
+// JSON candle reader: a JSON array of objects ({ timestamp|time|openTime|t|date, open|o, ... }) or of arrays
+// ([time, open, high, low, close, volume, ...]), or JSON Lines (one such item per line). Times are epoch numbers
+// (unit by magnitude or option) or ISO-8601 strings. Errors name the file and the line (JSON Lines) or item.
+
+import { BtError, type CandleInterval, intervalToMs } from "@bt/core";
+import { CandleColumnsBuilder } from "./candleColumnsBuilder";
+import type { ColumnRef, ICandleFile, IReadCandleFileOptions, TimeUnit } from "./candleFileTypes";
+import { readFileText } from "./fileChunks";
+import { parseIsoTime } from "./isoTime";
+
+const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
+type Field = (typeof FIELDS)[number];
+
+const KEY_ALIASES: Readonly<Record<Field, ReadonlyArray<string>>> = {
+  timestamp: ["timestamp", "time", "openTime", "open_time", "t", "date", "ts"],
+  open: ["open", "o"],
+  high: ["high", "h"],
+  low: ["low", "l"],
+  close: ["close", "c"],
+  volume: ["volume", "vol", "v"],
+};
+
+function toNumber(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "") return Number(value);
+  return Number.NaN;
+}
+
+function fractionDigits(value: unknown): number {
+  const text = typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
+  const point = text.indexOf(".");
+  return point < 0 || /e/i.test(text) ? 0 : text.length - point - 1;
+}
+
+function toTimeMs(value: unknown, unit: TimeUnit): number {
+  if (typeof value === "string" && (unit === "iso" || Number.isNaN(Number(value))))
+    return parseIsoTime(value);
+  const number = toNumber(value);
+  if (unit === "ms") return number;
+  if (unit === "us") return number / 1000;
+  if (unit === "s") return number * 1000;
+  if (number >= 1e14) return number / 1000;
+  if (number >= 1e11) return number;
+  return number * 1000;
+}
+
+/** The value of `field` in one item: by the mapping, by a known key, or by position in an array item. */
+function pick(item: unknown, field: Field, reference: ColumnRef | undefined, position: number): unknown {
+  if (Array.isArray(item)) return item[typeof reference === "number" ? reference : position];
+  if (typeof item !== "object" || item === null) return undefined;
+  const record = item as Record<string, unknown>;
+  if (reference !== undefined) return record[String(reference)];
+  for (const key of KEY_ALIASES[field]) if (key in record) return record[key];
+  return undefined;
+}
+
+/**
+ * Reads a JSON or JSON Lines candle file (plain or gzip) into validated columns.
+ * @throws BtError CANDLES naming the file and the line or item of the first invalid candle.
+ */
+export async function readJsonCandles(
+  path: string,
+  options: IReadCandleFileOptions = {},
+): Promise<ICandleFile> {
+  const interval: CandleInterval = options.interval ?? "1m";
+  const text = await readFileText(path, options.gzip);
+  const isArray = text.trimStart().startsWith("[");
+  const builder = new CandleColumnsBuilder(
+    path,
+    intervalToMs(interval),
+    options.onGap ?? "report",
+    isArray ? "item" : "line",
+  );
+  const unit = options.timeUnit ?? "auto";
+  const mapping = options.columns ?? {};
+  let priceDecimals = 0;
+  let volumeDecimals = 0;
+  const add = (item: unknown, line: number): void => {
+    const raw = FIELDS.map((field, position) => pick(item, field, mapping[field], position));
+    if (typeof item !== "object" || item === null) {
+      builder.fail(line, "item", item, "expected an object or an array");
+    }
+    for (let position = 1; position < 6; position++) {
+      const digits = fractionDigits(raw[position]);
+      if (position === 5) volumeDecimals = Math.max(volumeDecimals, digits);
+      else priceDecimals = Math.max(priceDecimals, digits);
+    }
+    builder.push(
+      toTimeMs(raw[0], unit),
+      toNumber(raw[1]),
+      toNumber(raw[2]),
+      toNumber(raw[3]),
+      toNumber(raw[4]),
+      toNumber(raw[5]),
+      line,
+    );
+  };
+  if (isArray) {
+    let items: unknown;
+    try {
+      items = JSON.parse(text);
+    } catch (error) {
+      throw new BtError("CANDLES", `exchange-file: ${path}: invalid JSON (${(error as Error).message})`, {
+        field: "file",
+        value: path,
+        adapter: "file",
+        cause: error,
+      });
+    }
+    if (!Array.isArray(items)) builder.fail(1, "file", typeof items, "expected a JSON array of candles");
+    (items as unknown[]).forEach((item, index) => {
+      add(item, index + 1);
+    });
+  } else {
+    const lines = text.split("\n");
+    lines.forEach((lineText, index) => {
+      if (lineText.trim() === "") return;
+      let item: unknown;
+      try {
+        item = JSON.parse(lineText);
+      } catch (error) {
+        builder.fail(index + 1, "line", lineText.slice(0, 80), `invalid JSON (${(error as Error).message})`);
+      }
+      add(item, index + 1);
+    });
+  }
+  return {
+    file: path,
+    interval,
+    columns: builder.finish(),
+    gaps: builder.gaps,
+    priceDecimals,
+    volumeDecimals,
+  };
+}
