@@ -39,7 +39,7 @@ describe("clientOrderId", () => {
         expect(open).not.toBe(close);
         expect(clientOrderId(signalId, "open")).toBe(open);
       }),
-      { numRuns: 500 },
+      { numRuns: 250 },
     );
   });
 

@@ -3,14 +3,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 const price = fc.double({ min: 0.001, max: 100_000, noNaN: true, noDefaultInfinity: true });
-// Levels anywhere from −50 % to +50 % of the reference, so both sides and all distances are exercised.
-const offset = fc.double({ min: -0.5, max: 0.5, noNaN: true, noDefaultInfinity: true });
+// Levels anywhere from −50 % to +50 % of the reference in 0.01 % steps (fc.double would crowd near 0),
+// so both sides and all distances are exercised.
+const offset = fc.integer({ min: -5000, max: 5000 }).map((points) => points / 10_000);
 
 const config: fc.Arbitrary<Readonly<IGlobalConfig>> = fc
   .record({
-    minTakeProfit: fc.double({ min: 0, max: 5, noNaN: true }),
-    minStopLoss: fc.double({ min: 0, max: 5, noNaN: true }),
-    maxStopLoss: fc.double({ min: 5, max: 60, noNaN: true }),
+    minTakeProfit: fc.integer({ min: 0, max: 500 }).map((points) => points / 100),
+    minStopLoss: fc.integer({ min: 0, max: 500 }).map((points) => points / 100),
+    maxStopLoss: fc.integer({ min: 500, max: 6000 }).map((points) => points / 100),
   })
   .map(({ minTakeProfit, minStopLoss, maxStopLoss }) => ({
     ...DEFAULT_CONFIG,
@@ -21,6 +22,7 @@ const config: fc.Arbitrary<Readonly<IGlobalConfig>> = fc
 
 describe("validateSignal properties", () => {
   it("a signal that validates never has TP/SL on the wrong side, and its distances respect the limits", () => {
+    let accepted = 0;
     fc.assert(
       fc.property(
         fc.constantFrom("long" as const, "short" as const),
@@ -42,6 +44,7 @@ describe("validateSignal properties", () => {
           if (priceOpen === undefined) delete signal.priceOpen;
           const problems = validateSignal(signal, currentPrice, limits);
           if (problems.length > 0) return;
+          accepted++;
           if (position === "long") {
             expect(signal.priceTakeProfit).toBeGreaterThan(open);
             expect(signal.priceStopLoss).toBeLessThan(open);
@@ -59,22 +62,9 @@ describe("validateSignal properties", () => {
           expect(stopLossDistance).toBeLessThan(limits.CC_MAX_STOPLOSS_DISTANCE_PERCENT + 1e-8);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
-  });
-
-  it("some generated signals validate (the property above is not vacuous)", () => {
-    const accepted = fc
-      .sample(fc.tuple(price, fc.double({ min: 0.01, max: 0.1, noNaN: true })), 50)
-      .filter(([currentPrice, distance]) => {
-        const signal = {
-          position: "long" as const,
-          priceTakeProfit: currentPrice * (1 + distance),
-          priceStopLoss: currentPrice * (1 - distance),
-          minuteEstimatedTime: 60,
-        };
-        return validateSignal(signal, currentPrice, DEFAULT_CONFIG).length === 0;
-      });
-    expect(accepted.length).toBe(50);
+    // Guards against a vacuous property: a fair share of the generated signals is accepted.
+    expect(accepted).toBeGreaterThan(50);
   });
 });
