@@ -1,1 +1,1 @@
-export {};
+export { createRedisPersist, type IRedisPersistOptions } from "./redisPersist";
