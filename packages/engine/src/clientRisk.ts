@@ -10,6 +10,12 @@ export interface IRiskRejection {
   validationIndex: number;
 }
 
+/** The outcome of a check: the arguments the validations saw and the rejection, if any. */
+export interface IRiskOutcome {
+  args: IRiskCheckArgs;
+  rejection: IRiskRejection | null;
+}
+
 /** Position key inside a profile: one position per (strategy, exchange, symbol). */
 export function positionKey(strategyName: string, exchangeName: string, symbol: string): string {
   return `${strategyName}\u0000${exchangeName}\u0000${symbol}`;
@@ -34,9 +40,7 @@ export class ClientRisk {
   }
 
   /** Runs every validation in order; the first rejection wins. Call inside the ambient context. */
-  async check(
-    args: Omit<IRiskCheckArgs, "activePositionCount" | "activePositions">,
-  ): Promise<IRiskRejection | null> {
+  async check(args: Omit<IRiskCheckArgs, "activePositionCount" | "activePositions">): Promise<IRiskOutcome> {
     const activePositions = [...this.positions.values()];
     const full: IRiskCheckArgs = { ...args, activePositionCount: activePositions.length, activePositions };
     for (let index = 0; index < this.validations.length; index++) {
@@ -46,18 +50,20 @@ export class ClientRisk {
         outcome = await validate(full);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { reason: message || `validation #${index} threw`, validationIndex: index };
-      }
-      if (typeof outcome === "string" && outcome.length > 0)
-        return { reason: outcome, validationIndex: index };
-      if (outcome === false) {
         return {
-          reason: `risk "${this.schema.riskName}" validation #${index}${note ? ` (${note})` : ""} returned false`,
-          validationIndex: index,
+          args: full,
+          rejection: { reason: message || `validation #${index} threw`, validationIndex: index },
         };
       }
+      if (typeof outcome === "string" && outcome.length > 0) {
+        return { args: full, rejection: { reason: outcome, validationIndex: index } };
+      }
+      if (outcome === false) {
+        const reason = `risk "${this.schema.riskName}" validation #${index}${note ? ` (${note})` : ""} returned false`;
+        return { args: full, rejection: { reason, validationIndex: index } };
+      }
     }
-    return null;
+    return { args: full, rejection: null };
   }
 
   addPosition(position: IRiskActivePosition): void {

@@ -156,7 +156,7 @@ export class ClientStrategy {
         currentPrice,
         timestamp: nowMs,
       };
-      const rejection = await risk.check(args);
+      const { args: seen, rejection } = await risk.check(args);
       if (rejection !== null) {
         if (bus.risk.observed) {
           bus.risk.next({
@@ -164,28 +164,17 @@ export class ClientStrategy {
             riskName: risk.schema.riskName,
             reason: rejection.reason,
             validationIndex: rejection.validationIndex,
-            activePositionCount: risk.activePositionCount,
+            activePositionCount: seen.activePositionCount,
             backtest,
           });
         }
-        await this.callSafely("risk.onRejected", () =>
-          risk.schema.callbacks?.onRejected?.(
-            symbol,
-            { ...args, activePositionCount: risk.activePositionCount, activePositions: [] },
-            rejection.reason,
-          ),
-        );
+        const onRejected = risk.schema.callbacks?.onRejected;
+        if (onRejected)
+          await this.callSafely("risk.onRejected", () => onRejected(symbol, seen, rejection.reason));
         return null;
       }
-      if (risk.schema.callbacks?.onAllowed) {
-        await this.callSafely("risk.onAllowed", () =>
-          risk.schema.callbacks?.onAllowed?.(symbol, {
-            ...args,
-            activePositionCount: risk.activePositionCount,
-            activePositions: [],
-          }),
-        );
-      }
+      const onAllowed = risk.schema.callbacks?.onAllowed;
+      if (onAllowed) await this.callSafely("risk.onAllowed", () => onAllowed(symbol, seen));
     }
     let signal: ISignalDto = proposed;
     const sizing = this.params.sizing;
@@ -193,7 +182,17 @@ export class ClientStrategy {
       const priceOpen = proposed.priceOpen ?? currentPrice;
       let atr: number | undefined;
       if (sizing.method === "atr-based") {
-        atr = averageTrueRange(await getCandles(symbol, schema.interval, ATR_PERIOD + 1));
+        try {
+          atr = averageTrueRange(await getCandles(symbol, schema.interval, ATR_PERIOD + 1));
+        } catch (error) {
+          bus.emitError(error, {
+            source: "sizing",
+            strategyName: schema.strategyName,
+            symbol,
+            timestamp: nowMs,
+          });
+          return null;
+        }
       }
       const sized = computePositionCost(sizing, {
         accountBalance: this.params.accountBalance,
