@@ -32,7 +32,7 @@ export interface IReadCandleFileOptions {
   format?: CandleFileFormat;
   /** Candle interval of the file, used for alignment and gap checks; default "1m". */
   interval?: CandleInterval;
-  /** CSV field separator (one character); default ",". */
+  /** CSV field separator (one ASCII character); default: detected from the first line among , ; tab | (else ","). */
   delimiter?: string;
   /** Whether the first line is a header; default "auto" (a first line whose time field is not a time). */
   header?: boolean | "auto";

@@ -53,6 +53,23 @@ function decode(bytes: Uint8Array, start: number, end: number): string {
   return text;
 }
 
+const AUTO_DELIMITER = -1;
+const DELIMITER_CANDIDATES = [",", ";", "\t", "|"];
+
+/** The candidate separator occurring most often in the first line (comma on a tie or when none occurs). */
+function detectDelimiter(firstLine: string): number {
+  let best = ",";
+  let bestCount = 0;
+  for (const candidate of DELIMITER_CANDIDATES) {
+    const count = firstLine.split(candidate).length - 1;
+    if (count > bestCount) {
+      best = candidate;
+      bestCount = count;
+    }
+  }
+  return best.charCodeAt(0);
+}
+
 /** Parses lines into a CandleColumnsBuilder; one instance per file. */
 class CsvCandleParser {
   private roleByColumn = new Int32Array(0);
@@ -65,7 +82,7 @@ class CsvCandleParser {
   constructor(
     private readonly builder: CandleColumnsBuilder,
     private readonly file: string,
-    private readonly delimiter: number,
+    private delimiter: number,
     private readonly header: boolean | "auto",
     private readonly mapping: ICandleColumnMapping | undefined,
     private readonly timeUnit: TimeUnit,
@@ -124,6 +141,7 @@ class CsvCandleParser {
 
   /** Decides from the first non-empty line where each field lives; true when that line is a header. */
   private resolve(bytes: Uint8Array, start: number, end: number, line: number): boolean {
+    if (this.delimiter === AUTO_DELIMITER) this.delimiter = detectDelimiter(decode(bytes, start, end));
     const cells = decode(bytes, start, end)
       .split(String.fromCharCode(this.delimiter))
       .map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
@@ -214,8 +232,11 @@ export async function readCsvCandles(
   options: IReadCsvCandlesOptions = {},
 ): Promise<ICandleFile> {
   const interval: CandleInterval = options.interval ?? "1m";
-  const delimiter = options.delimiter ?? ",";
-  if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === "\n") {
+  const delimiter = options.delimiter;
+  if (
+    delimiter !== undefined &&
+    (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === "\n")
+  ) {
     throw new BtError(
       "CANDLES",
       `exchange-file: delimiter must be one ASCII character, got ${JSON.stringify(delimiter)}`,
@@ -230,7 +251,7 @@ export async function readCsvCandles(
   const parser = new CsvCandleParser(
     builder,
     path,
-    delimiter.charCodeAt(0),
+    delimiter === undefined ? AUTO_DELIMITER : delimiter.charCodeAt(0),
     options.header ?? "auto",
     options.format === "binance" ? BINANCE_COLUMNS : options.columns,
     options.timeUnit ?? "auto",

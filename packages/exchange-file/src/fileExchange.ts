@@ -229,8 +229,10 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
     if (configured !== undefined) return value.toFixed(configured);
     try {
       return value.toFixed(Math.min(20, pickInferred(await load(symbol))));
-    } catch {
-      return String(value);
+    } catch (error) {
+      // A symbol without files is formatted as-is; a broken file is an error worth seeing.
+      if (BtError.isInstance(error) && error.field === "symbol") return String(value);
+      throw error;
     }
   };
 

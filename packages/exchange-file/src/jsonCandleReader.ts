@@ -64,7 +64,8 @@ export async function readJsonCandles(
 ): Promise<ICandleFile> {
   const interval: CandleInterval = options.interval ?? "1m";
   const text = await readFileText(path, options.gzip);
-  const isArray = text.trimStart().startsWith("[");
+  // JSON Lines by extension, or any document that does not open with "[" (one item per line).
+  const isArray = !/\.(jsonl|ndjson)(\.gz)?$/i.test(path) && text.trimStart().startsWith("[");
   const builder = new CandleColumnsBuilder(
     path,
     intervalToMs(interval),
