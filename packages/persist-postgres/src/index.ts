@@ -1,1 +1,1 @@
-export {};
+export { createPostgresPersist, type IPostgresPersistOptions } from "./postgresPersist";

@@ -1,0 +1,244 @@
+// The PostgreSQL adapter (pg): one table (entity, key, value json, updated_at) with primary key
+// (entity, key); writes are upserts (INSERT … ON CONFLICT DO UPDATE), batches run in one transaction.
+// The `json` column is validated by the server, so a stored record is always parseable.
+
+import {
+  assertPersistable,
+  BtError,
+  type IPersistAdapter,
+  type IPersistCorruption,
+  PERSIST_ENTITIES,
+  type PersistBatchOperation,
+  type PersistEntity,
+  type PersistValue,
+} from "@bt/core";
+import pg from "pg";
+
+/** Options of createPostgresPersist. */
+export interface IPostgresPersistOptions {
+  /** Connection URL; default `BT_PG_URL` or `postgres://postgres@127.0.0.1:5432/postgres`. */
+  connectionString?: string;
+  /** An existing pg Pool; the adapter uses it and never ends it. */
+  pool?: pg.Pool;
+  /** Schema of the table, created if missing; default "public". */
+  schema?: string;
+  /** Table name, created if missing; default "bt_persist". */
+  table?: string;
+  /** Time allowed to obtain a connection, in ms (default 5,000). */
+  connectTimeoutMs?: number;
+}
+
+const NAME = "postgres";
+const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * Creates the PostgreSQL persistence adapter; batches are atomic (one transaction).
+ * @example
+ * const persist = createPostgresPersist({ connectionString: process.env.DATABASE_URL, schema: "bt" });
+ * await persist.waitForInit();
+ * await persist.write("signal", persistKey("BTCUSDT", "sma-cross", "binance"), signalRow);
+ */
+export function createPostgresPersist(options: IPostgresPersistOptions = {}): IPersistAdapter {
+  const schema = options.schema ?? "public";
+  const table = options.table ?? "bt_persist";
+  for (const [field, value] of [
+    ["schema", schema],
+    ["table", table],
+  ] as const) {
+    if (value.length === 0 || value.includes("\u0000")) {
+      throw new BtError("PERSIST", `${NAME}: ${field} must be a non-empty name`, {
+        adapter: NAME,
+        field,
+        value,
+      });
+    }
+  }
+  const url = options.connectionString ?? process.env.BT_PG_URL ?? DEFAULT_URL;
+  const ownsPool = options.pool === undefined;
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: url,
+      max: 8,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    });
+  // An idle client losing its connection emits "error" on the pool; the next query reports it instead.
+  if (ownsPool) pool.on("error", () => undefined);
+  const qualified = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  const sql = {
+    read: `SELECT value FROM ${qualified} WHERE entity = $1 AND key = $2`,
+    upsert: `INSERT INTO ${qualified} (entity, key, value, updated_at) VALUES ($1, $2, $3::json, now())
+      ON CONFLICT (entity, key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+    delete: `DELETE FROM ${qualified} WHERE entity = $1 AND key = $2`,
+    list: `SELECT key FROM ${qualified} WHERE entity = $1`,
+  };
+  let initPromise: Promise<void> | undefined;
+  let disposed = false;
+
+  function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
+    const retryable = details.cause !== undefined && isConnectionError(details.cause);
+    throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, retryable, ...details });
+  }
+
+  function checkTarget(entity: PersistEntity, key?: string): void {
+    if (disposed) fail("adapter is disposed");
+    if (!PERSIST_ENTITIES.includes(entity)) {
+      fail(`unknown entity ${JSON.stringify(entity)}`, { field: "entity", value: entity });
+    }
+    if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
+      fail("key must be a non-empty string", { field: "key", value: key });
+    }
+  }
+
+  async function query<Row extends pg.QueryResultRow>(
+    what: string,
+    text: string,
+    values: unknown[],
+  ): Promise<Row[]> {
+    await adapter.waitForInit();
+    try {
+      return (await pool.query<Row>(text, values)).rows;
+    } catch (error) {
+      return fail(`${what} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Runs `work` inside BEGIN … COMMIT on one connection; rolls back on any error. */
+  async function transaction(what: string, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      return fail(`${what} failed: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      await client.query("BEGIN");
+      await work(client);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      fail(`${what} failed: ${(error as Error).message}`, { cause: error });
+    } finally {
+      client.release();
+    }
+  }
+
+  async function createTable(): Promise<void> {
+    // The advisory lock keeps concurrent first starts from racing on CREATE … IF NOT EXISTS.
+    await transaction(`init of ${qualified} at ${redactUrl(url)}`, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`bt-persist:${qualified}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${qualified} (
+        entity text NOT NULL,
+        key text NOT NULL,
+        value json NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (entity, key)
+      )`);
+    });
+  }
+
+  function encode(value: PersistValue, path?: string): string {
+    assertPersistable(value, NAME, path);
+    return JSON.stringify(value);
+  }
+
+  const adapter: IPersistAdapter = {
+    name: NAME,
+    specVersion: 1,
+    capabilities: { atomicBatch: true },
+
+    waitForInit() {
+      if (disposed) {
+        return Promise.reject(new BtError("PERSIST", `${NAME}: adapter is disposed`, { adapter: NAME }));
+      }
+      if (!initPromise) {
+        initPromise = createTable();
+        initPromise.catch(() => {
+          initPromise = undefined;
+        });
+      }
+      return initPromise;
+    },
+
+    async read(entity, key) {
+      checkTarget(entity, key);
+      const rows = await query<{ value: PersistValue }>(`read ${entity} ${JSON.stringify(key)}`, sql.read, [
+        entity,
+        key,
+      ]);
+      return rows[0] === undefined ? null : rows[0].value;
+    },
+
+    async write(entity, key, value) {
+      checkTarget(entity, key);
+      const text = encode(value);
+      await query(`write ${entity} ${JSON.stringify(key)}`, sql.upsert, [entity, key, text]);
+    },
+
+    async delete(entity, key) {
+      checkTarget(entity, key);
+      await query(`delete ${entity} ${JSON.stringify(key)}`, sql.delete, [entity, key]);
+    },
+
+    async list(entity) {
+      checkTarget(entity);
+      const rows = await query<{ key: string }>(`list ${entity}`, sql.list, [entity]);
+      // Sorted in JavaScript: the same UTF-16 order for every adapter, whatever the column collation.
+      return rows.map((row) => row.key).sort();
+    },
+
+    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
+      const texts = operations.map((operation, index) => {
+        checkTarget(operation.entity, operation.key);
+        return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
+      });
+      if (operations.length === 0) return;
+      await adapter.waitForInit();
+      await transaction(`batch of ${operations.length} operations`, async (client) => {
+        for (const [index, operation] of operations.entries()) {
+          const text = texts[index];
+          if (text === undefined) await client.query(sql.delete, [operation.entity, operation.key]);
+          else await client.query(sql.upsert, [operation.entity, operation.key, text]);
+        }
+      });
+    },
+
+    corruptions(): ReadonlyArray<IPersistCorruption> {
+      // The json column is validated by the server: a stored record always parses.
+      return [];
+    },
+
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (ownsPool) await pool.end();
+    },
+  };
+  return adapter;
+}
+
+/** Quotes an SQL identifier ("my ""odd"" name"). */
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  // Node socket errors, or SQLSTATE class 08 (connection exception) / 57P (operator intervention).
+  return (
+    typeof code === "string" &&
+    (code.startsWith("E") || code.startsWith("08") || code.startsWith("57P") || code === "40001")
+  );
+}
+
+/** The URL without its password, for error messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "<invalid url>";
+  }
+}
