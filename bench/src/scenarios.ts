@@ -1,0 +1,184 @@
+// Benchmark scenarios on seeded generated candles: an exchange schema serving batches from the
+// generator's columns, SMA-crossover strategies, and the year / 1m-interval / walker runs.
+
+import type { IExchangeSchema, IStrategySchema, IStrategyTickResult } from "@bt/core";
+import { createEngine, getCandles } from "@bt/engine";
+import { generateCandleColumns, type ICandleColumns } from "./candleGenerator";
+
+export const MINUTE_MS = 60_000;
+/** Start of every benchmark frame. */
+export const BENCH_START_MS = Date.UTC(2025, 0, 1);
+/** Warm-up minutes loaded before the frame (enough for SMA(21) on 15m: 315 minutes). */
+export const BENCH_WARMUP_MINUTES = 1440;
+
+/** An exchange schema serving 1m candles from columns (ICandleData objects only for the batch asked). */
+export function columnExchange(
+  exchangeName: string,
+  symbol: string,
+  columns: ICandleColumns,
+): IExchangeSchema {
+  const firstMs = columns.timestamp[0] ?? 0;
+  const count = columns.timestamp.length;
+  return {
+    exchangeName,
+    async getCandles(requestedSymbol, interval, since, limit) {
+      if (requestedSymbol !== symbol || interval !== "1m") return [];
+      const from = Math.max(0, Math.ceil((since.getTime() - firstMs) / MINUTE_MS));
+      const to = Math.min(count, from + limit);
+      const candles = new Array(Math.max(0, to - from));
+      for (let index = from; index < to; index++) {
+        candles[index - from] = {
+          timestamp: columns.timestamp[index] as number,
+          open: columns.open[index] as number,
+          high: columns.high[index] as number,
+          low: columns.low[index] as number,
+          close: columns.close[index] as number,
+          volume: columns.volume[index] as number,
+        };
+      }
+      return candles;
+    },
+  };
+}
+
+/** Seeded 1m columns covering the warm-up and `minutes` of frame. */
+export function benchColumns(seed: number, minutes: number): ICandleColumns {
+  return generateCandleColumns({
+    seed,
+    startMs: BENCH_START_MS - BENCH_WARMUP_MINUTES * MINUTE_MS,
+    count: BENCH_WARMUP_MINUTES + minutes,
+    startPrice: 50_000,
+  });
+}
+
+/**
+ * SMA crossover on closed candles of `interval`: long when SMA(fast) crosses above SMA(slow), short when
+ * it crosses below; TP/SL at ±takeProfitPercent / ∓stopLossPercent of the current price.
+ */
+export function smaCrossover(
+  strategyName: string,
+  interval: "1m" | "5m" | "15m",
+  fast: number,
+  slow: number,
+  takeProfitPercent = 1.5,
+  stopLossPercent = 1,
+): IStrategySchema {
+  return {
+    strategyName,
+    interval,
+    getSignal: async (symbol) => {
+      const candles = await getCandles(symbol, interval, slow + 1);
+      if (candles.length < slow + 1) return null;
+      let fastNow = 0;
+      let slowNow = 0;
+      let fastBefore = 0;
+      let slowBefore = 0;
+      const last = candles.length - 1;
+      for (let offset = 0; offset < slow; offset++) {
+        const now = (candles[last - offset] as { close: number }).close;
+        const before = (candles[last - offset - 1] as { close: number }).close;
+        slowNow += now;
+        slowBefore += before;
+        if (offset < fast) {
+          fastNow += now;
+          fastBefore += before;
+        }
+      }
+      const fastAboveNow = fastNow / fast > slowNow / slow;
+      const fastAboveBefore = fastBefore / fast > slowBefore / slow;
+      if (fastAboveNow === fastAboveBefore) return null;
+      const price = (candles[last] as { close: number }).close;
+      return fastAboveNow
+        ? {
+            position: "long",
+            priceTakeProfit: price * (1 + takeProfitPercent / 100),
+            priceStopLoss: price * (1 - stopLossPercent / 100),
+            minuteEstimatedTime: 720,
+          }
+        : {
+            position: "short",
+            priceTakeProfit: price * (1 - takeProfitPercent / 100),
+            priceStopLoss: price * (1 + stopLossPercent / 100),
+            minuteEstimatedTime: 720,
+          };
+    },
+  };
+}
+
+/** Backtests one SMA crossover over `minutes` of seeded data; returns every yielded result. */
+export async function runSmaBacktest(options: {
+  seed: number;
+  minutes: number;
+  interval: "1m" | "5m" | "15m";
+  columns?: ICandleColumns;
+}): Promise<IStrategyTickResult[]> {
+  const columns = options.columns ?? benchColumns(options.seed, options.minutes);
+  const engine = createEngine();
+  engine.addExchange(columnExchange("bench", "BTCUSDT", columns));
+  engine.addFrame({
+    frameName: "frame",
+    interval: "1m",
+    startDate: new Date(BENCH_START_MS),
+    endDate: new Date(BENCH_START_MS + options.minutes * MINUTE_MS),
+  });
+  engine.addStrategy(smaCrossover("sma", options.interval, 8, 21));
+  const results: IStrategyTickResult[] = [];
+  for await (const result of engine.Backtest.run(
+    "BTCUSDT",
+    { strategyName: "sma", exchangeName: "bench", frameName: "frame" },
+    { warmupMinutes: BENCH_WARMUP_MINUTES },
+  )) {
+    results.push(result);
+  }
+  return results;
+}
+
+/** Runs a walker of `strategyCount` SMA crossovers (different periods/intervals) over `minutes`. */
+export async function runSmaWalker(options: {
+  seed: number;
+  minutes: number;
+  strategyCount: number;
+  columns?: ICandleColumns;
+}) {
+  const columns = options.columns ?? benchColumns(options.seed, options.minutes);
+  const engine = createEngine();
+  engine.addExchange(columnExchange("bench", "BTCUSDT", columns));
+  engine.addFrame({
+    frameName: "frame",
+    interval: "1m",
+    startDate: new Date(BENCH_START_MS),
+    endDate: new Date(BENCH_START_MS + options.minutes * MINUTE_MS),
+  });
+  const names: string[] = [];
+  const intervals = ["5m", "15m"] as const;
+  for (let index = 0; index < options.strategyCount; index++) {
+    const name = `sma${index}`;
+    names.push(name);
+    engine.addStrategy(
+      smaCrossover(
+        name,
+        intervals[index % 2] as "5m" | "15m",
+        5 + index,
+        20 + 2 * index,
+        1 + (index % 3) * 0.5,
+        1,
+      ),
+    );
+  }
+  engine.addWalker({
+    walkerName: "walker",
+    strategies: names,
+    exchangeName: "bench",
+    frameName: "frame",
+    metric: "sharpeRatio",
+  });
+  const generator = engine.Walker.run(
+    "BTCUSDT",
+    { walkerName: "walker" },
+    { warmupMinutes: BENCH_WARMUP_MINUTES },
+  );
+  for (;;) {
+    const step = await generator.next();
+    if (step.done) return step.value;
+  }
+}
