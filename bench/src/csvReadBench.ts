@@ -30,7 +30,7 @@ async function writeBinanceCsv(path: string, count: number): Promise<void> {
       const close = columns.close[index]!;
       text += `${openUs},${columns.open[index]!.toFixed(2)},${columns.high[index]!.toFixed(2)},${columns.low[index]!.toFixed(2)},${close.toFixed(2)},${volume.toFixed(8)},${openUs + 59_999_999},${(volume * close).toFixed(8)},${1000 + (index % 977)},${(volume / 2).toFixed(8)},${((volume / 2) * close).toFixed(8)},0\n`;
     }
-    if (!output.write(text)) await new Promise((resolve) => output.once("drain", resolve));
+    if (!output.write(text)) await new Promise<void>((resolve) => output.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve, reject) =>
     output.end((error?: Error | null) => (error ? reject(error) : resolve())),
