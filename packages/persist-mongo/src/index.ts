@@ -1,1 +1,1 @@
-export {};
+export { createMongoPersist, type IMongoPersistOptions } from "./mongoPersist";

@@ -1,0 +1,264 @@
+// The MongoDB adapter (official driver, imported lazily): one collection of { entity, key, value,
+// updatedAt } with a unique compound index (entity, key); writes are atomic upserts, batches one ordered
+// bulkWrite (not atomic). `value` holds the record's JSON text, so every PersistValue round-trips exactly.
+
+import {
+  assertPersistable,
+  BtError,
+  type IPersistAdapter,
+  type IPersistCorruption,
+  PERSIST_ENTITIES,
+  type PersistBatchOperation,
+  type PersistEntity,
+  type PersistValue,
+} from "@bt/core";
+import type { AnyBulkWriteOperation, Collection, MongoClient } from "mongodb";
+
+/** Options of createMongoPersist. */
+export interface IMongoPersistOptions {
+  /** MongoDB URL; default `BT_MONGO_URL` or `mongodb://127.0.0.1:27017`. Ignored when `client` is given. */
+  url?: string;
+  /** An existing MongoClient; the adapter uses it and never closes it. */
+  client?: MongoClient;
+  /** Database name; default "bt". */
+  dbName?: string;
+  /** Collection name; default "bt_persist" (corrupted documents go to `<collection>_quarantine`). */
+  collection?: string;
+  /** Time allowed to reach the server, in ms (default 5,000). */
+  connectTimeoutMs?: number;
+  /** Receives warnings (a quarantined document); default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+/** Shape of a stored document. */
+interface IRecordDocument {
+  entity: PersistEntity;
+  key: string;
+  /** JSON text of the value. */
+  value: string;
+  updatedAt: Date;
+}
+
+const NAME = "mongo";
+const DEFAULT_URL = "mongodb://127.0.0.1:27017";
+const DUPLICATE_KEY = 11000;
+const UPSERT_ATTEMPTS = 3;
+
+/**
+ * Creates the MongoDB persistence adapter; batches are applied in order but not atomically.
+ * @example
+ * const persist = createMongoPersist({ url: "mongodb://127.0.0.1:27017", dbName: "bt" });
+ * await persist.waitForInit();
+ * await persist.write("signal", persistKey("BTCUSDT", "sma-cross", "binance"), signalRow);
+ */
+export function createMongoPersist(options: IMongoPersistOptions = {}): IPersistAdapter {
+  const url = options.url ?? process.env.BT_MONGO_URL ?? DEFAULT_URL;
+  const dbName = options.dbName ?? "bt";
+  const collectionName = options.collection ?? "bt_persist";
+  const timeoutMs = options.connectTimeoutMs ?? 5_000;
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const ownsClient = options.client === undefined;
+  const found: IPersistCorruption[] = [];
+  let client: MongoClient | undefined = options.client;
+  let records: Collection<IRecordDocument> | undefined;
+  let quarantined: Collection<IRecordDocument & { reason: string }> | undefined;
+  let initPromise: Promise<void> | undefined;
+  let disposed = false;
+
+  function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
+    const retryable = details.cause !== undefined && isRetryable(details.cause);
+    throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, retryable, ...details });
+  }
+
+  function checkTarget(entity: PersistEntity, key?: string): void {
+    if (disposed) fail("adapter is disposed");
+    if (!PERSIST_ENTITIES.includes(entity)) {
+      fail(`unknown entity ${JSON.stringify(entity)}`, { field: "entity", value: entity });
+    }
+    if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
+      fail("key must be a non-empty string", { field: "key", value: key });
+    }
+  }
+
+  async function connect(): Promise<void> {
+    try {
+      if (!client) {
+        const { MongoClient } = await import("mongodb");
+        client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+      }
+      await client.connect();
+      const db = client.db(dbName);
+      records = db.collection<IRecordDocument>(collectionName);
+      quarantined = db.collection(`${collectionName}_quarantine`);
+      await records.createIndex({ entity: 1, key: 1 }, { unique: true, name: "entity_key_unique" });
+    } catch (error) {
+      if (ownsClient) {
+        await client?.close().catch(() => undefined);
+        client = undefined;
+      }
+      fail(`cannot connect to ${redactUrl(url)} (database ${dbName}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Runs a driver call after init, wrapping its errors; retries upserts that raced on the unique index. */
+  async function run<T>(what: string, call: (collection: Collection<IRecordDocument>) => Promise<T>) {
+    await adapter.waitForInit();
+    const collection = records as Collection<IRecordDocument>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call(collection);
+      } catch (error) {
+        // Two concurrent upserts of a new key can both try to insert; the loser sees 11000 and retries.
+        if ((error as { code?: unknown }).code === DUPLICATE_KEY && attempt < UPSERT_ATTEMPTS) continue;
+        return fail(`${what} failed: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+
+  function upsert(entity: PersistEntity, key: string, text: string) {
+    return {
+      filter: { entity, key },
+      update: { $set: { value: text, updatedAt: new Date() } },
+      upsert: true,
+    };
+  }
+
+  async function quarantine(document: IRecordDocument & { _id?: unknown }, reason: string): Promise<void> {
+    const { entity, key } = document;
+    await run(`quarantine ${entity} ${JSON.stringify(key)}`, async (collection) => {
+      const target = quarantined as Collection<IRecordDocument & { reason: string }>;
+      const copy = await target.insertOne({
+        entity,
+        key,
+        value: document.value,
+        updatedAt: document.updatedAt,
+        reason,
+      });
+      // Delete only the bad version: a good write that landed meanwhile must survive.
+      const removed = await collection.deleteOne({ _id: document._id, value: document.value } as never);
+      if (removed.deletedCount === 0) {
+        await target.deleteOne({ _id: copy.insertedId });
+        return;
+      }
+      const quarantinedAs = `${dbName}.${collectionName}_quarantine ${String(copy.insertedId)}`;
+      found.push({ entity, key, reason, quarantinedAs });
+      warn(
+        `${NAME}: corrupted document ${entity} ${JSON.stringify(key)} (${reason}) moved to ${quarantinedAs}`,
+      );
+    });
+  }
+
+  function encode(value: PersistValue, path?: string): string {
+    assertPersistable(value, NAME, path);
+    return JSON.stringify(value);
+  }
+
+  const adapter: IPersistAdapter = {
+    name: NAME,
+    specVersion: 1,
+    capabilities: { atomicBatch: false },
+
+    waitForInit() {
+      if (disposed) {
+        return Promise.reject(new BtError("PERSIST", `${NAME}: adapter is disposed`, { adapter: NAME }));
+      }
+      if (!initPromise) {
+        initPromise = connect();
+        initPromise.catch(() => {
+          initPromise = undefined;
+        });
+      }
+      return initPromise;
+    },
+
+    async read(entity, key) {
+      checkTarget(entity, key);
+      const document = await run(`read ${entity} ${JSON.stringify(key)}`, (collection) =>
+        collection.findOne({ entity, key }),
+      );
+      if (document === null) return null;
+      if (typeof document.value !== "string") {
+        await quarantine(document, `value is a ${typeof document.value}, not JSON text`);
+        return null;
+      }
+      try {
+        return JSON.parse(document.value) as PersistValue;
+      } catch (error) {
+        await quarantine(document, `invalid JSON (${(error as Error).message})`);
+        return null;
+      }
+    },
+
+    async write(entity, key, value) {
+      checkTarget(entity, key);
+      const text = encode(value);
+      const { filter, update } = upsert(entity, key, text);
+      await run(`write ${entity} ${JSON.stringify(key)}`, (collection) =>
+        collection.updateOne(filter, update, { upsert: true }),
+      );
+    },
+
+    async delete(entity, key) {
+      checkTarget(entity, key);
+      await run(`delete ${entity} ${JSON.stringify(key)}`, (collection) =>
+        collection.deleteOne({ entity, key }),
+      );
+    },
+
+    async list(entity) {
+      checkTarget(entity);
+      const documents = await run(`list ${entity}`, (collection) =>
+        collection.find({ entity }).sort({ key: 1 }).toArray(),
+      );
+      // Sorted again in JavaScript: UTF-16 order, the same for every adapter.
+      return documents.map((document) => document.key).sort();
+    },
+
+    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
+      const texts = operations.map((operation, index) => {
+        checkTarget(operation.entity, operation.key);
+        return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
+      });
+      if (operations.length === 0) return;
+      const steps: AnyBulkWriteOperation<IRecordDocument>[] = operations.map((operation, index) => {
+        const text = texts[index];
+        return text === undefined
+          ? { deleteOne: { filter: { entity: operation.entity, key: operation.key } } }
+          : { updateOne: upsert(operation.entity, operation.key, text) };
+      });
+      // Re-running the whole ordered batch after a duplicate-key race is safe: every step is idempotent.
+      await run(`batch of ${operations.length} operations`, (collection) =>
+        collection.bulkWrite(steps, { ordered: true }),
+      );
+    },
+
+    corruptions() {
+      return [...found];
+    },
+
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (ownsClient && client) await client.close();
+    },
+  };
+  return adapter;
+}
+
+function isRetryable(error: unknown): boolean {
+  const name = (error as { name?: unknown }).name;
+  return typeof name === "string" && /Network|ServerSelection|Timeout/.test(name);
+}
+
+/** The URL without its password, for error messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "<invalid url>";
+  }
+}
