@@ -39,7 +39,10 @@ describe("@bt/context", () => {
       await tick();
       const after = getExecutionContext().symbol;
       const all = await Promise.all(
-        [1, 2, 3].map(async () => (await tick(), getExecutionContext().when.getTime())),
+        [1, 2, 3].map(async () => {
+          await tick();
+          return getExecutionContext().when.getTime();
+        }),
       );
       const nested = await runInExecutionContext(execution("ETHUSDT", 9), async () => {
         await tick();
