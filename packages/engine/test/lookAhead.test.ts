@@ -4,7 +4,7 @@
 
 import { alignDown, CANDLE_INTERVALS, type CandleInterval, type ICandleData, intervalToMs } from "@bt/core";
 import { describe, expect, it } from "vitest";
-import { createEngine, getAveragePrice, getCandles, getDate, getMode } from "../src/index";
+import { createEngine, formatPrice, getAveragePrice, getCandles, getDate, getMode } from "../src/index";
 import { collect, MINUTE, memoryExchange, T0, wigglyCandles } from "./helpers";
 
 const DAY = 1440;
@@ -105,5 +105,49 @@ describe("look-ahead", () => {
     await expect(getCandles("BTCUSDT", "1m", 5)).rejects.toMatchObject({ code: "CONTEXT" });
     expect(() => getDate()).toThrow(/No execution context/);
     expect(() => getMode()).toThrow(/No execution context/);
+  });
+});
+
+describe("getCandles beyond the warm-up, formatting", () => {
+  it("asks the exchange for candles older than the preloaded warm-up, still without look-ahead", async () => {
+    const raw = wigglyCandles(T0 - 100 * MINUTE, 200);
+    const engine = createEngine();
+    const exchange = memoryExchange("mem", { BTCUSDT: raw });
+    engine.addExchange({ ...exchange, formatPrice: (_symbol, price) => price.toFixed(2) });
+    engine.addFrame({
+      frameName: "f",
+      interval: "1m",
+      startDate: new Date(T0),
+      endDate: new Date(T0 + 20 * MINUTE),
+    });
+    const warnings: string[] = [];
+    engine.setLogger({ debug() {}, info() {}, error() {}, warn: (message) => warnings.push(message) });
+    const seen: Array<{ count: number; first: number; last: number; formatted: string }> = [];
+    engine.addStrategy({
+      strategyName: "deep",
+      interval: "15m",
+      getSignal: async (symbol) => {
+        const candles = await getCandles(symbol, "1m", 30);
+        seen.push({
+          count: candles.length,
+          first: (candles[0]!.timestamp - T0) / MINUTE,
+          last: (candles.at(-1)!.timestamp - T0) / MINUTE,
+          formatted: await formatPrice(symbol, 1234.5678),
+        });
+        return null;
+      },
+    });
+    await collect(
+      engine.Backtest.run(
+        "BTCUSDT",
+        { strategyName: "deep", exchangeName: "mem", frameName: "f" },
+        { warmupMinutes: 5 },
+      ),
+    );
+    expect(seen).toEqual([
+      { count: 30, first: -30, last: -1, formatted: "1234.57" },
+      { count: 30, first: -15, last: 14, formatted: "1234.57" },
+    ]);
+    expect(warnings.some((message) => message.includes("reaches before the preloaded warm-up"))).toBe(true);
   });
 });
