@@ -1,13 +1,27 @@
+import type { IPersistAdapter } from "@bt/core";
 import { createMongoPersist } from "@bt/persist-mongo";
 import { describePersistContract } from "@bt/persist-testkit";
+import { MongoClient } from "mongodb";
 import { MONGO_SKIP_REASON, MONGO_URL, uniqueDbName } from "./mongoTestKit";
 
 const dbName = uniqueDbName("contract");
 let counter = 0;
+const collections = new WeakMap<IPersistAdapter, string>();
 describePersistContract({
   name: "mongo",
-  create: () => createMongoPersist({ url: MONGO_URL, dbName, collection: `records_${counter++}` }),
+  create: () => {
+    const collection = `records_${counter++}`;
+    const adapter = createMongoPersist({ url: MONGO_URL, dbName, collection, onWarning: () => undefined });
+    collections.set(adapter, collection);
+    return adapter;
+  },
   capabilities: { atomicBatch: false },
   manyKeys: 400, // jongodb slows down past ~500 documents per collection
   skip: MONGO_SKIP_REASON || undefined,
+  corrupt: async (adapter, entity, key) => {
+    const client = await new MongoClient(MONGO_URL).connect();
+    const records = client.db(dbName).collection(collections.get(adapter) ?? "");
+    await records.updateOne({ entity, key }, { $set: { value: "{not json" } });
+    await client.close();
+  },
 });

@@ -1,13 +1,21 @@
+import type { IPersistAdapter } from "@bt/core";
 import { createRedisPersist } from "@bt/persist-redis";
 import { describePersistContract } from "@bt/persist-testkit";
 import { afterAll } from "vitest";
-import { deleteKeysWithPrefix, REDIS_URL, uniqueRunPrefix } from "./redisTestKit";
+import { deleteKeysWithPrefix, REDIS_URL, setHashField, uniqueRunPrefix } from "./redisTestKit";
 
 const prefix = uniqueRunPrefix("contract");
 let counter = 0;
+const prefixes = new WeakMap<IPersistAdapter, string>();
 afterAll(() => deleteKeysWithPrefix(`${prefix}:`));
 describePersistContract({
   name: "redis",
-  create: () => createRedisPersist({ url: REDIS_URL, keyPrefix: `${prefix}:${counter++}` }),
+  create: () => {
+    const keyPrefix = `${prefix}:${counter++}`;
+    const adapter = createRedisPersist({ url: REDIS_URL, keyPrefix, onWarning: () => undefined });
+    prefixes.set(adapter, keyPrefix);
+    return adapter;
+  },
   capabilities: { atomicBatch: true },
+  corrupt: (adapter, entity, key) => setHashField(`${prefixes.get(adapter)}:${entity}`, key, "{not json"),
 });

@@ -11,6 +11,22 @@ export function uniqueRunPrefix(label: string): string {
   return `bt-test:${label}:${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** Sets one hash field directly (to damage a record behind the adapter's back). */
+export async function setHashField(hash: string, field: string, text: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => undefined); // surfaced by connect() below
+  try {
+    await redis.connect();
+    await redis.hset(hash, field, text);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Deletes every key that starts with `prefix`; returns how many were deleted. */
 export async function deleteKeysWithPrefix(prefix: string): Promise<number> {
   const redis = new Redis(REDIS_URL, {

@@ -1,4 +1,4 @@
-// The persistence contract suite (IPersistAdapter v1) as vitest cases with stable ids (P00–P19).
+// The persistence contract suite (IPersistAdapter v1) as vitest cases with stable ids (P00–P20).
 // Every bt adapter runs it against its real backend; third parties run it against theirs. Each case
 // gets a fresh adapter from `create()`, so cases never see each other's data.
 
@@ -31,6 +31,12 @@ export interface IPersistContractOptions {
   skip?: string;
   /** Timeout of each case in ms (default 30,000; P11 gets twice as much). */
   timeoutMs?: number;
+  /**
+   * Damages the stored record of (entity, key) behind the adapter's back (invalid JSON in the file,
+   * field or document), for P20. Omit it only when the backend cannot hold a corrupted record; P20 is
+   * then reported as skipped with that reason.
+   */
+  corrupt?: (adapter: IPersistAdapter, entity: PersistEntity, key: string) => Promise<void>;
 }
 
 /** Version of the contract this suite checks (matches IPersistAdapter.specVersion). */
@@ -443,6 +449,36 @@ export function describePersistContract(options: IPersistContractOptions): void 
       },
       timeout,
     );
+
+    const corrupt = options.corrupt;
+    const p20 =
+      "P20 a corrupted record is quarantined: read returns null, it is reported and no longer listed";
+    if (corrupt === undefined) {
+      it.skip(`${p20} (not applicable: no corrupt hook, the backend cannot hold a corrupted record)`, () => {});
+    } else {
+      it(
+        p20,
+        async () => {
+          await withAdapter(async (adapter) => {
+            await adapter.write("signal", "victim", { v: 1 });
+            await adapter.write("signal", "bystander", { v: 2 });
+            await corrupt(adapter, "signal", "victim");
+            expect(await adapter.read("signal", "victim")).toBeNull();
+            const reported = adapter.corruptions();
+            expect(reported).toHaveLength(1);
+            expect(reported[0]).toMatchObject({ entity: "signal", key: "victim" });
+            expect(reported[0]?.reason.length).toBeGreaterThan(0);
+            expect(reported[0]?.quarantinedAs.length).toBeGreaterThan(0);
+            expect(await adapter.list("signal")).toEqual(["bystander"]);
+            expect(await adapter.read("signal", "bystander")).toEqual({ v: 2 });
+            await adapter.write("signal", "victim", { v: 3 });
+            expect(await adapter.read("signal", "victim")).toEqual({ v: 3 });
+            expect(adapter.corruptions()).toHaveLength(1);
+          });
+        },
+        timeout,
+      );
+    }
   });
 }
 

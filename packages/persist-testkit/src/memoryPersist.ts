@@ -1,6 +1,6 @@
-// In-memory reference implementation of IPersistAdapter v1: the smallest adapter that passes the
-// contract suite. Values are stored as JSON text so callers never share objects with the store.
-// Useful as a model for adapter authors and as a fast adapter in engine tests.
+// In-memory reference implementation of IPersistAdapter v1: the smallest adapter that passes the whole
+// contract suite. Records live as JSON text in a Map (callers never share objects with the store); a
+// Map passed in by the caller survives the adapter, which simulates a restart in engine tests.
 
 import {
   assertPersistable,
@@ -17,6 +17,13 @@ import {
 export interface IMemoryPersistOptions {
   /** Adapter name used in error messages; default "memory". */
   name?: string;
+  /**
+   * Backing store, `"<entity>/<key>"` → JSON text; share one Map between adapters to simulate a
+   * restart. Default: a new Map per adapter.
+   */
+  records?: Map<string, string>;
+  /** Receives warnings (a quarantined record); default `console.warn`. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -27,41 +34,27 @@ export interface IMemoryPersistOptions {
  */
 export function createMemoryPersist(options: IMemoryPersistOptions = {}): IPersistAdapter {
   const name = options.name ?? "memory";
-  const tables = new Map<PersistEntity, Map<string, string>>();
+  const records = options.records ?? new Map<string, string>();
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const quarantine = new Map<string, string>();
+  const found: IPersistCorruption[] = [];
   let disposed = false;
 
+  function fail(message: string, field?: string, value?: unknown): never {
+    throw new BtError("PERSIST", `${name}: ${message}`, { adapter: name, field, value });
+  }
+
   function checkEntity(entity: PersistEntity): void {
-    if (disposed) throw new BtError("PERSIST", `${name}: adapter is disposed`, { adapter: name });
-    if (!PERSIST_ENTITIES.includes(entity)) {
-      throw new BtError("PERSIST", `${name}: unknown entity ${JSON.stringify(entity)}`, {
-        adapter: name,
-        field: "entity",
-        value: entity,
-      });
-    }
+    if (disposed) fail("adapter is disposed");
+    if (!PERSIST_ENTITIES.includes(entity))
+      fail(`unknown entity ${JSON.stringify(entity)}`, "entity", entity);
   }
 
-  function table(entity: PersistEntity, key: string): Map<string, string> {
+  /** The store key of a record; entity names contain no "/", so the split is unambiguous. */
+  function storeKey(entity: PersistEntity, key: string): string {
     checkEntity(entity);
-    if (typeof key !== "string" || key.length === 0) {
-      throw new BtError("PERSIST", `${name}: key must be a non-empty string`, {
-        adapter: name,
-        field: "key",
-        value: key,
-      });
-    }
-    let records = tables.get(entity);
-    if (!records) {
-      records = new Map();
-      tables.set(entity, records);
-    }
-    return records;
-  }
-
-  function apply(operation: PersistBatchOperation, text: string | undefined): void {
-    const records = table(operation.entity, operation.key);
-    if (operation.op === "write" && text !== undefined) records.set(operation.key, text);
-    else records.delete(operation.key);
+    if (typeof key !== "string" || key.length === 0) fail("key must be a non-empty string", "key", key);
+    return `${entity}/${key}`;
   }
 
   return {
@@ -69,40 +62,58 @@ export function createMemoryPersist(options: IMemoryPersistOptions = {}): IPersi
     specVersion: 1,
     capabilities: { atomicBatch: true },
     async waitForInit() {
-      if (disposed) throw new BtError("PERSIST", `${name}: adapter is disposed`, { adapter: name });
+      if (disposed) fail("adapter is disposed");
     },
     async read(entity, key) {
-      const text = table(entity, key).get(key);
-      return text === undefined ? null : (JSON.parse(text) as PersistValue);
+      const id = storeKey(entity, key);
+      const text = records.get(id);
+      if (text === undefined) return null;
+      try {
+        return JSON.parse(text) as PersistValue;
+      } catch (error) {
+        // Never hand out a record that does not parse: move it aside and report it.
+        records.delete(id);
+        quarantine.set(id, text);
+        const reason = `invalid JSON (${(error as Error).message})`;
+        found.push({ entity, key, reason, quarantinedAs: `quarantine ${id}` });
+        warn(`${name}: corrupted record ${id} (${reason}) quarantined; it will not be used`);
+        return null;
+      }
     },
     async write(entity, key, value) {
-      table(entity, key);
+      const id = storeKey(entity, key);
       assertPersistable(value, name);
-      table(entity, key).set(key, JSON.stringify(value));
+      records.set(id, JSON.stringify(value));
     },
     async delete(entity, key) {
-      table(entity, key).delete(key);
+      records.delete(storeKey(entity, key));
     },
     async list(entity) {
       checkEntity(entity);
-      return [...(tables.get(entity)?.keys() ?? [])].sort();
+      const prefix = `${entity}/`;
+      const keys: string[] = [];
+      for (const id of records.keys()) if (id.startsWith(prefix)) keys.push(id.slice(prefix.length));
+      return keys.sort();
     },
-    async batch(operations) {
+    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
       // Validate everything first, then apply synchronously: no reader can observe half a batch.
-      const texts = operations.map((operation, index) => {
-        table(operation.entity, operation.key);
-        if (operation.op === "delete") return undefined;
+      const steps = operations.map((operation, index) => {
+        const id = storeKey(operation.entity, operation.key);
+        if (operation.op === "delete") return { id, text: undefined };
         assertPersistable(operation.value, name, `operations[${index}].value`);
-        return JSON.stringify(operation.value);
+        return { id, text: JSON.stringify(operation.value) };
       });
-      for (const [index, operation] of operations.entries()) apply(operation, texts[index]);
+      for (const { id, text } of steps) {
+        if (text === undefined) records.delete(id);
+        else records.set(id, text);
+      }
     },
     corruptions(): ReadonlyArray<IPersistCorruption> {
-      return [];
+      return [...found];
     },
     async dispose() {
+      // The records stay: a Map shared with another adapter is how a restart is simulated.
       disposed = true;
-      tables.clear();
     },
   };
 }
