@@ -5,7 +5,13 @@
 
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { BENCH_START_MS, benchColumns, runSmaBacktest, runSmaWalker } from "./scenarios";
+import {
+  BENCH_START_MS,
+  benchColumns,
+  runEveryMinuteBacktest,
+  runSmaBacktest,
+  runSmaWalker,
+} from "./scenarios";
 
 const YEAR_MINUTES = 525_600;
 const WALKER_MINUTES = 30 * 1440;
@@ -32,6 +38,14 @@ async function timeScenario(name: string): Promise<IScenarioResult> {
     const ms = performance.now() - started;
     const trades = results.filter((result) => result.action === "closed").length;
     return { name, ms, candles: YEAR_MINUTES, trades, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  }
+  if (name === "year1mEveryMinute") {
+    const columns = benchColumns(seed, YEAR_MINUTES);
+    const started = performance.now();
+    const { calls } = await runEveryMinuteBacktest({ seed, minutes: YEAR_MINUTES, columns });
+    const ms = performance.now() - started;
+    if (calls !== YEAR_MINUTES) throw new Error(`year1mEveryMinute: getSignal ran ${calls} times`);
+    return { name, ms, candles: YEAR_MINUTES, trades: 0, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   }
   if (name === "walker10") {
     const columns = benchColumns(seed, WALKER_MINUTES);
@@ -80,6 +94,7 @@ async function main() {
   const scenarios: Array<[string, string]> = [
     ["year15m", "1 year of 1m candles, SMA crossover on 15m, TP/SL"],
     ["year1m", "1 year of 1m candles, SMA crossover on 1m (getSignal every idle minute)"],
+    ["year1mEveryMinute", "1 year, getSignal on all 525,600 minutes (getCandles + SMA, never trades)"],
     ["walker10", "walker: 10 SMA strategies over 30 days"],
   ];
   const results: Record<string, IScenarioResult> = {};
@@ -107,6 +122,7 @@ async function main() {
     startMs: BENCH_START_MS,
     yearBacktestMs: Math.round(year.ms),
     year1mIntervalMs: Math.round((results.year1m as IScenarioResult).ms),
+    year1mEveryMinuteMs: Math.round((results.year1mEveryMinute as IScenarioResult).ms),
     walker10Ms: Math.round((results.walker10 as IScenarioResult).ms),
     candlesPerSecond: Math.round(year.candles / (year.ms / 1000)),
     peakRssMb: Math.round(Math.max(...Object.values(results).map((result) => result.peakRssMb))),

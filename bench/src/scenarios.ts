@@ -182,3 +182,43 @@ export async function runSmaWalker(options: {
     if (step.done) return step.value;
   }
 }
+
+/**
+ * Worst case of the 1m interval: a strategy that computes SMA(8/21) from getCandles("1m", 22) on every
+ * minute and never trades, so getSignal runs on all `minutes`. Returns the number of getSignal calls.
+ */
+export async function runEveryMinuteBacktest(options: {
+  seed: number;
+  minutes: number;
+  columns?: ICandleColumns;
+}) {
+  const columns = options.columns ?? benchColumns(options.seed, options.minutes);
+  const engine = createEngine();
+  engine.addExchange(columnExchange("bench", "BTCUSDT", columns));
+  engine.addFrame({
+    frameName: "frame",
+    interval: "1m",
+    startDate: new Date(BENCH_START_MS),
+    endDate: new Date(BENCH_START_MS + options.minutes * MINUTE_MS),
+  });
+  const crossover = smaCrossover("inner", "1m", 8, 21);
+  let calls = 0;
+  let crossings = 0;
+  engine.addStrategy({
+    strategyName: "everyMinute",
+    interval: "1m",
+    getSignal: async (symbol, when) => {
+      calls++;
+      if ((await crossover.getSignal(symbol, when)) !== null) crossings++;
+      return null;
+    },
+  });
+  for await (const _ of engine.Backtest.run(
+    "BTCUSDT",
+    { strategyName: "everyMinute", exchangeName: "bench", frameName: "frame" },
+    { warmupMinutes: BENCH_WARMUP_MINUTES },
+  )) {
+    // never trades
+  }
+  return { calls, crossings };
+}
