@@ -8,7 +8,7 @@ const problems = [];
 const ENGINE_FREE = /^@bt\/(persist-|exchange-|report-)/;
 const ALLOWED_WORKSPACE_DEPS = {
   "@bt/core": [],
-  "@bt/context": [],
+  "@bt/context": ["@bt/core"],
   "@bt/engine": ["@bt/core", "@bt/context", "@bt/report-markdown"],
 };
 

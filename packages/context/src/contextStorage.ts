@@ -3,7 +3,7 @@
 // concurrent runs never see each other's (each call gets its own frame).
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createContextError } from "./contextError";
+import { BtError } from "@bt/core";
 import type { IExecutionContext, IMethodContext } from "./executionContext";
 
 /** What the storage holds: both contexts of the current call. */
@@ -45,14 +45,15 @@ export function findMethodContext(): IMethodContext | undefined {
 
 /**
  * The current execution context.
- * @throws BtError CONTEXT (structural, see contextError.ts) when called outside runInContext.
+ * @throws BtError CONTEXT when called outside runInContext.
  */
 export function getExecutionContext(): IExecutionContext {
   const execution = storage.getStore()?.execution;
   if (execution === undefined) {
-    throw createContextError(
-      "ExecutionContext",
+    throw new BtError(
+      "CONTEXT",
       "No execution context: this function reads the ambient {symbol, when, backtest} and must be called from strategy code run by the engine (getSignal, callbacks, risk validations) or inside runInContext()",
+      { field: "executionContext" },
     );
   }
   return execution;
@@ -65,9 +66,10 @@ export function getExecutionContext(): IExecutionContext {
 export function getMethodContext(): IMethodContext {
   const method = storage.getStore()?.method;
   if (method === undefined) {
-    throw createContextError(
-      "MethodContext",
+    throw new BtError(
+      "CONTEXT",
       "No method context: this function reads the ambient {strategyName, exchangeName, frameName} and must be called from code run by the engine or inside runInContext()",
+      { field: "methodContext" },
     );
   }
   return method;

@@ -1,4 +1,3 @@
-export { createContextError, type IContextError } from "./contextError";
 export {
   findExecutionContext,
   findMethodContext,
