@@ -274,14 +274,23 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
     async write(entity, key, value) {
       checkTarget(entity, key);
       const text = encode(entity, key, value);
-      await ready();
-      await withKeyLock(entity, keyToFileName(key), () => writeRecord(entity, key, text));
+      // Tracked from the start, so a dispose() issued right after still waits for this write.
+      await track(
+        (async () => {
+          await ready();
+          await withKeyLock(entity, keyToFileName(key), () => writeRecord(entity, key, text));
+        })(),
+      );
     },
 
     async delete(entity, key) {
       checkTarget(entity, key);
-      await ready();
-      await withKeyLock(entity, keyToFileName(key), () => deleteRecord(entity, key));
+      await track(
+        (async () => {
+          await ready();
+          await withKeyLock(entity, keyToFileName(key), () => deleteRecord(entity, key));
+        })(),
+      );
     },
 
     async list(entity) {
@@ -316,16 +325,19 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
           ? encode(operation.entity, operation.key, operation.value, `operations[${index}].value`)
           : undefined;
       });
-      await ready();
-      for (const [index, operation] of operations.entries()) {
-        const text = texts[index];
-        const fileName = keyToFileName(operation.key);
-        await withKeyLock(operation.entity, fileName, () =>
-          text === undefined
-            ? deleteRecord(operation.entity, operation.key)
-            : writeRecord(operation.entity, operation.key, text),
-        );
-      }
+      const apply = async () => {
+        await ready();
+        for (const [index, operation] of operations.entries()) {
+          const text = texts[index];
+          const fileName = keyToFileName(operation.key);
+          await withKeyLock(operation.entity, fileName, () =>
+            text === undefined
+              ? deleteRecord(operation.entity, operation.key)
+              : writeRecord(operation.entity, operation.key, text),
+          );
+        }
+      };
+      await track(apply());
     },
 
     corruptions() {

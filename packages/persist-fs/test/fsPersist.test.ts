@@ -150,6 +150,22 @@ describe("fs adapter layout and crash recovery", () => {
     await second.dispose();
   });
 
+  it("dispose waits for writes already issued, so they reach the disk", async () => {
+    const dir = freshDir();
+    const persist = createFsPersist({ dir });
+    await persist.waitForInit();
+    const pending = persist.write("signal", "last", { flushed: true });
+    await persist.dispose();
+    // Read the file directly, before awaiting the write itself.
+    const envelope = JSON.parse(readFileSync(join(dir, "signal", keyToFileName("last")), "utf8"));
+    expect(envelope.value).toEqual({ flushed: true });
+    await pending;
+    const reopened = createFsPersist({ dir });
+    expect(await reopened.read("signal", "last")).toEqual({ flushed: true });
+    await expect(persist.read("signal", "last")).rejects.toThrow(/^fs: adapter is disposed/);
+    await reopened.dispose();
+  });
+
   it("a failed write throws BtError PERSIST with the file-system error as cause", async () => {
     const dir = freshDir();
     const persist = createFsPersist({ dir });

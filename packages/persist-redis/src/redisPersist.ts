@@ -84,7 +84,8 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
   const quarantineKey = (entity: PersistEntity) => `${keyPrefix}:quarantine:${entity}`;
 
   function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
-    const retryable = details.cause !== undefined;
+    // A reply error (WRONGTYPE, OOM, …) will fail again; connection and timeout errors may not.
+    const retryable = details.cause !== undefined && (details.cause as Error).name !== "ReplyError";
     throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, retryable, ...details });
   }
 

@@ -91,6 +91,7 @@ describe("redis adapter against the real server", () => {
     expect(BtError.isInstance(error)).toBe(true);
     expect((error as BtError).message).toMatch(/^redis: write partial "k" failed: WRONGTYPE/);
     expect(((error as BtError).cause as Error).message).toMatch(/WRONGTYPE/);
+    expect((error as BtError).retryable).toBe(false);
     await persist.dispose();
   });
 
