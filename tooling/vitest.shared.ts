@@ -1,7 +1,9 @@
 import { defineProject } from "vitest/config";
 
 /** Resolve workspace packages to their TypeScript source so tests never need a build. */
-export const sourceConditions = ["@bt/source", "module", "node", "import", "default"];
+// Only Vite's own server defaults besides @bt/source: "import"/"default" here would be passed to Node as
+// --conditions and make require() pick ESM entries of CommonJS dependencies (pg-pool breaks).
+export const sourceConditions = ["@bt/source", "module", "node", "development|production"];
 
 /** A vitest project rooted at one package directory. */
 export function packageProject(name: string, overrides: { testTimeout?: number } = {}) {
