@@ -1,3 +1,3 @@
-import { packageProject } from "../tooling/vitest.shared";
+import { packageProject } from "../tooling/vitest.shared.ts";
 
 export default packageProject("acceptance", { testTimeout: 300_000 });

@@ -1,3 +1,3 @@
-import { packageProject } from "../../tooling/vitest.shared";
+import { packageProject } from "../../tooling/vitest.shared.ts";
 
 export default packageProject("cluster", { testTimeout: 120_000 });

@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config";
-import { sourceConditions } from "../../tooling/vitest.shared";
+import { sourceConditions } from "../../tooling/vitest.shared.ts";
 
 // Like tooling/vitest.shared packageProject, plus a global setup that provides a MongoDB-wire server
 // (BT_MONGO_URL, or a jongodb binary started for the run).
