@@ -1,1 +1,28 @@
-export {};
+// Public entry of @bt/cluster: parameter grids, sweeps run sequentially, on a worker-thread pool or
+// across machines through BullMQ on Redis, walk-forward validation and its report.
+
+export { createColumnExchange } from "./columnExchange";
+export { combinationName } from "./combinationName";
+export { expandGrid, toParamSets } from "./expandGrid";
+export { type ISequentialSweepOptions, runSweepSequential } from "./sequentialSweep";
+export { isShared, toSharedColumns } from "./sharedColumns";
+export type { ISweepDataOptions } from "./sweepData";
+export { rankSweepEntries } from "./sweepRanking";
+export type {
+  ISweepEntry,
+  ISweepError,
+  ISweepFrame,
+  ISweepOptionsBase,
+  ISweepProgress,
+  ISweepResult,
+  ISweepStrategy,
+  ISweepSymbolResult,
+  StrategyFactory,
+  SweepBacktestOptions,
+  SweepDataSource,
+  SweepGrid,
+  SweepParams,
+  SweepParamValue,
+  SweepStrategySchema,
+} from "./sweepTypes";
+export { type IThreadSweepOptions, runSweep } from "./threadSweep";

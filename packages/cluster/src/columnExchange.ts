@@ -1,0 +1,39 @@
+// An exchange schema over in-memory 1m candle columns (shared or not): batches are read by binary search
+// on the timestamp column; higher intervals are aggregated from 1m once per interval. Each worker wraps
+// the shared columns in one of these for its own engine instance.
+
+import { type CandleInterval, type IExchangeSchema, intervalToMs } from "@bt/core";
+import { aggregateColumns, columnsToCandles, type ICandleColumns, lowerBound } from "@bt/exchange-file";
+
+const MINUTE_MS = 60_000;
+
+/**
+ * An IExchangeSchema named `exchangeName` serving the 1m columns of each symbol (and aggregates of them).
+ * @example engine.addExchange(createColumnExchange("sweep", { BTCUSDT: columns }));
+ */
+export function createColumnExchange(
+  exchangeName: string,
+  columnsBySymbol: Readonly<Record<string, ICandleColumns>>,
+): IExchangeSchema {
+  const aggregated = new Map<string, ICandleColumns>();
+  const columnsFor = (symbol: string, interval: CandleInterval): ICandleColumns | undefined => {
+    const minute = Object.hasOwn(columnsBySymbol, symbol) ? columnsBySymbol[symbol] : undefined;
+    if (minute === undefined || interval === "1m") return minute;
+    const key = `${symbol}\u0000${interval}`;
+    let columns = aggregated.get(key);
+    if (columns === undefined) {
+      columns = aggregateColumns(minute, MINUTE_MS, intervalToMs(interval));
+      aggregated.set(key, columns);
+    }
+    return columns;
+  };
+  return {
+    exchangeName,
+    async getCandles(symbol, interval, since, limit) {
+      const columns = columnsFor(symbol, interval);
+      if (columns === undefined) return [];
+      const from = lowerBound(columns.timestamp, since.getTime());
+      return columnsToCandles(columns, from, Math.min(columns.timestamp.length, from + limit));
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The reference runner: the whole sweep in this thread, one engine walker per symbol over every
+// parameter set. Accepts an in-memory factory and any exchange schema; the other runners must match it.
+
+import type { IExchangeSchema } from "@bt/core";
+import { createColumnExchange } from "./columnExchange";
+import { resolveStrategyFactory } from "./strategyModule";
+import { runSweepBatch } from "./sweepBatch";
+import { type ISweepDataOptions, sweepColumns } from "./sweepData";
+import { planSweep } from "./sweepPlan";
+import { buildSweepResult } from "./sweepRanking";
+import type { ISweepEntry, ISweepOptionsBase, ISweepResult, SweepParams } from "./sweepTypes";
+
+/** Options of runSweepSequential: candles from `exchange`, else `columns` / `dataSource`. */
+export interface ISequentialSweepOptions<P extends SweepParams = SweepParams>
+  extends ISweepOptionsBase<P>,
+    ISweepDataOptions {
+  /** Any exchange schema serving 1m candles (e.g. createFileExchange or exchange-ccxt). */
+  exchange?: IExchangeSchema;
+}
+
+/**
+ * Runs the sweep sequentially in this thread (the engine's walker over every parameter set).
+ * @throws BtError VALIDATION / CONFIG for bad options, CANDLES / EXCHANGE when candles cannot be loaded.
+ * @example
+ * const result = await runSweepSequential({ strategy: { name: "sma", factory: sma }, params: { fast: [5, 10], slow: [20, 50] },
+ *   symbols: "BTCUSDT", frame: { frameName: "jan", startMs: Date.UTC(2025, 0, 1), endMs: Date.UTC(2025, 1, 1) }, columns });
+ */
+export async function runSweepSequential<P extends SweepParams>(
+  options: ISequentialSweepOptions<P>,
+): Promise<ISweepResult> {
+  const startedAt = performance.now();
+  const plan = planSweep(options);
+  const factory = await resolveStrategyFactory(options.strategy);
+  const total = plan.paramSets.length * plan.symbols.length;
+  let completed = 0;
+  const bySymbol: Array<readonly [string, ISweepEntry[]]> = [];
+  for (const symbol of plan.symbols) {
+    const exchange =
+      options.exchange ??
+      createColumnExchange(plan.exchangeName, { [symbol]: await sweepColumns(options, symbol) });
+    const entries = await runSweepBatch({
+      strategyName: options.strategy.name,
+      factory,
+      paramSets: plan.paramSets,
+      symbol,
+      exchange,
+      frame: plan.frame,
+      metric: plan.metric,
+      backtest: plan.backtest,
+      keepClosed: plan.keepClosed,
+    });
+    for (const entry of entries) options.onProgress?.({ completed: ++completed, total, entry });
+    bySymbol.push([symbol, entries]);
+  }
+  return buildSweepResult(bySymbol, plan.metric, plan.frame, performance.now() - startedAt);
+}
