@@ -13,10 +13,16 @@ import type {
   IWalkerSchema,
 } from "@bt/core";
 import { BtError, describeValue } from "@bt/core";
-import { computeStatistics, type IStatistics } from "@bt/report-markdown";
+import {
+  computeStatistics,
+  type IBacktestReportOptions,
+  type IStatistics,
+  renderBacktestReport,
+  renderWalkerReport,
+} from "@bt/report-markdown";
 import type { Subject } from "rxjs";
 import { type IBacktestContext, type IBacktestOptions, runBacktest } from "./backtestRunner";
-import { EngineState, runKey } from "./engineState";
+import { EngineState, runKey, splitRunKey } from "./engineState";
 import type { Listener, Unsubscribe } from "./eventBus";
 import type {
   IDoneEvent,
@@ -26,7 +32,17 @@ import type {
   IWalkerProgressEvent,
   IWalkerResult,
 } from "./events";
+import { dumpReport, type IDumpOptions } from "./reportDump";
 import { type IWalkerContext, runWalker } from "./walkerRunner";
+
+/** Options of Backtest.getReport / dump: the report's options plus where dump writes. */
+export type IBacktestReportDumpOptions = IBacktestReportOptions & IDumpOptions;
+
+/** Options of Walker.getReport / dump. */
+export interface IWalkerReportDumpOptions extends IDumpOptions {
+  /** Free text printed under each walker heading; default "Symbol … · exchange … · frame …". */
+  description?: string;
+}
 
 /** What Backtest.getData returns: the closed signals of the latest run and their statistics. */
 export interface IBacktestData {
@@ -117,6 +133,44 @@ export function createEngine() {
         stats: computeStatistics(snapshot, state.backtestPeriods.get(key)),
       };
     },
+    /**
+     * The markdown report (closed signals and statistics per strategy and symbol) of the latest
+     * backtests matching `symbol` and `strategyName` (each optional: omitted = every one).
+     * @throws BtError STATE when no recorded backtest matches; VALIDATION for bad report options.
+     * @example const markdown = Backtest.getReport("BTCUSDT", "sma");
+     */
+    getReport(symbol?: string, strategyName?: string, options: IBacktestReportDumpOptions = {}): string {
+      const matches = matchRuns(state.backtestClosed, symbol, strategyName, "Backtest.getReport", "backtest");
+      const closed = matches.flatMap((match) => match.value);
+      let periodStartMs: number | undefined;
+      let periodEndMs: number | undefined;
+      for (const match of matches) {
+        const period = state.backtestPeriods.get(match.key);
+        if (period === undefined) continue;
+        periodStartMs = Math.min(periodStartMs ?? period.periodStartMs, period.periodStartMs);
+        periodEndMs = Math.max(periodEndMs ?? period.periodEndMs, period.periodEndMs);
+      }
+      const { dir: _dir, ...reportOptions } = options;
+      return renderBacktestReport(closed, { periodStartMs, periodEndMs, ...reportOptions });
+    },
+    /**
+     * Writes getReport(symbol, strategyName, options) atomically to `<dir>/backtest/<strategy>.md`
+     * (dir default "./dump"; "all" when several strategies match) and resolves to the absolute path.
+     * @throws BtError STATE when no backtest matches, PERSIST when the file cannot be written.
+     */
+    async dump(
+      symbol?: string,
+      strategyName?: string,
+      options: IBacktestReportDumpOptions = {},
+    ): Promise<string> {
+      const markdown = Backtest.getReport(symbol, strategyName, options);
+      const names = new Set(
+        matchRuns(state.backtestClosed, symbol, strategyName, "Backtest.dump", "backtest").map(
+          (match) => match.name,
+        ),
+      );
+      return dumpReport("backtest", reportName(strategyName, names), markdown, options);
+    },
   };
 
   const Walker = {
@@ -162,6 +216,55 @@ export function createEngine() {
         );
       }
       return result;
+    },
+    /**
+     * The markdown ranking report of the latest results of walkers matching `symbol` and `walkerName`
+     * (each optional); failed strategies are listed under the table.
+     * @throws BtError STATE when no completed walker matches.
+     */
+    getReport(symbol?: string, walkerName?: string, options: IWalkerReportDumpOptions = {}): string {
+      const matches = matchRuns(state.walkerResults, symbol, walkerName, "Walker.getReport", "walker");
+      return matches
+        .map(({ value: result }) => {
+          const entries = result.results.flatMap((entry) =>
+            entry.stats === null ? [] : [{ strategyName: entry.strategyName, stats: entry.stats }],
+          );
+          const failed = result.results.filter((entry) => entry.error !== null);
+          let markdown = renderWalkerReport({
+            metric: result.metric,
+            entries,
+            walkerName: result.walkerName,
+            description:
+              options.description ??
+              `Symbol ${result.symbol} · exchange ${result.exchangeName} · frame ${result.frameName}`,
+          });
+          if (failed.length > 0) {
+            const lines = failed.map(
+              (entry) => `- ${entry.strategyName}: ${entry.error?.message ?? "failed"}`,
+            );
+            markdown += `\nFailed strategies (not ranked):\n\n${lines.join("\n")}\n`;
+          }
+          return markdown;
+        })
+        .join("\n");
+    },
+    /**
+     * Writes getReport(symbol, walkerName, options) atomically to `<dir>/walker/<walker>.md` (dir
+     * default "./dump") and resolves to the absolute path.
+     * @throws BtError STATE when no walker matches, PERSIST when the file cannot be written.
+     */
+    async dump(
+      symbol?: string,
+      walkerName?: string,
+      options: IWalkerReportDumpOptions = {},
+    ): Promise<string> {
+      const markdown = Walker.getReport(symbol, walkerName, options);
+      const names = new Set(
+        matchRuns(state.walkerResults, symbol, walkerName, "Walker.dump", "walker").map(
+          (match) => match.name,
+        ),
+      );
+      return dumpReport("walker", reportName(walkerName, names), markdown, options);
     },
   };
 
@@ -211,6 +314,42 @@ export function createEngine() {
       state.reset();
     },
   };
+}
+
+/** The recorded runs of `runs` whose symbol and name match the (optional) filters, in insertion order. */
+function matchRuns<T>(
+  runs: ReadonlyMap<string, T>,
+  symbol: string | undefined,
+  name: string | undefined,
+  caller: string,
+  kind: string,
+): Array<{ key: string; symbol: string; name: string; value: T }> {
+  const matches: Array<{ key: string; symbol: string; name: string; value: T }> = [];
+  for (const [key, value] of runs) {
+    const parts = splitRunKey(key);
+    if (symbol !== undefined && parts.symbol !== symbol) continue;
+    if (name !== undefined && parts.name !== name) continue;
+    matches.push({ key, ...parts, value });
+  }
+  if (matches.length === 0) {
+    const what = [
+      name === undefined ? undefined : describeValue(name),
+      symbol === undefined ? undefined : `on ${symbol}`,
+    ]
+      .filter((part) => part !== undefined)
+      .join(" ");
+    throw new BtError("STATE", `${caller}: no ${kind} run recorded${what === "" ? "" : ` for ${what}`}`, {
+      field: name === undefined ? "symbol" : "name",
+      value: name ?? symbol,
+    });
+  }
+  return matches;
+}
+
+/** The file name of a dumped report: the requested name, the only matching one, or "all". */
+function reportName(requested: string | undefined, matched: ReadonlySet<string>): string {
+  if (requested !== undefined) return requested;
+  return matched.size === 1 ? ([...matched][0] as string) : "all";
 }
 
 /** An engine instance as returned by createEngine(). */

@@ -117,3 +117,9 @@ export class EngineState {
 export function runKey(symbol: string, name: string): string {
   return `${symbol}\u0000${name}`;
 }
+
+/** The (symbol, name) of a runKey. */
+export function splitRunKey(key: string): { symbol: string; name: string } {
+  const separator = key.indexOf("\u0000");
+  return { symbol: key.slice(0, separator), name: key.slice(separator + 1) };
+}

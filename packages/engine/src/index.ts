@@ -19,7 +19,13 @@ export {
   type IBacktestOptions,
 } from "./backtestRunner";
 export type { GapPolicy } from "./candleLoader";
-export { createEngine, type IBacktestData, type IEngine } from "./engine";
+export {
+  createEngine,
+  type IBacktestData,
+  type IBacktestReportDumpOptions,
+  type IEngine,
+  type IWalkerReportDumpOptions,
+} from "./engine";
 export type { Listener, Unsubscribe } from "./eventBus";
 export type {
   IDoneEvent,
@@ -37,6 +43,13 @@ export {
   type ISizingInput,
   type SizingResult,
 } from "./positionSizing";
+export {
+  DEFAULT_DUMP_DIR,
+  type IDumpOptions,
+  type ReportMode,
+  reportFileName,
+  reportPath,
+} from "./reportDump";
 export type { IWalkerContext } from "./walkerRunner";
 
 /** The default engine behind the module-level functions. */
