@@ -1,1 +1,25 @@
-export {};
+// Public entry of @bt/cli: runCli (the whole `bt` program as a function), the strategy/walker file
+// formats and their helpers, and the run record that --json prints and `bt report` reads.
+
+export { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from "./cliError";
+export type { ICliIo, ITextSink } from "./cliIo";
+export { processIo } from "./cliIo";
+export { renderRunReport } from "./renderRunReport";
+export { cliVersion, MAIN_HELP, runCli } from "./runCli";
+export {
+  type IBacktestRunRecord,
+  type IRunFrame,
+  type IRunRecord,
+  type IWalkerRunEntry,
+  type IWalkerRunRecord,
+  isRunRecord,
+  RUN_RECORD_VERSION,
+} from "./runRecord";
+export { renderRunSummary } from "./runSummary";
+export {
+  defineStrategy,
+  defineWalker,
+  type IWalkerFile,
+  loadStrategyFile,
+  loadWalkerFile,
+} from "./strategyFile";

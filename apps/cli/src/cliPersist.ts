@@ -1,0 +1,53 @@
+// Builds the persistence adapter of --persist: fs (a folder under the state dir), redis (BT_REDIS_URL)
+// or mongo (BT_MONGO_URL). The server adapters are imported lazily, so their drivers load only when used.
+
+import { join } from "node:path";
+import type { IPersistAdapter } from "@bt/core";
+import { badInput } from "./cliError";
+
+/** Values of --persist. */
+export const PERSIST_KINDS = ["fs", "redis", "mongo"] as const;
+
+/** One of PERSIST_KINDS. */
+export type PersistKind = (typeof PERSIST_KINDS)[number];
+
+/**
+ * Checks a --persist value.
+ * @throws CliError (exit 2) for an unknown adapter.
+ */
+export function parsePersistKind(value: string): PersistKind {
+  const kind = PERSIST_KINDS.find((name) => name === value.toLowerCase());
+  if (kind === undefined) {
+    throw badInput(
+      `unknown persistence adapter ${JSON.stringify(value)}`,
+      `use one of: ${PERSIST_KINDS.join(", ")}`,
+    );
+  }
+  return kind;
+}
+
+/** Creates and initialises the adapter (`fs` stores under `<stateDir>/persist`). */
+export async function createCliPersist(
+  kind: PersistKind,
+  stateDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  onWarning: (message: string) => void,
+): Promise<IPersistAdapter> {
+  let adapter: IPersistAdapter;
+  if (kind === "fs") {
+    const { createFsPersist } = await import("@bt/persist-fs");
+    adapter = createFsPersist({ dir: join(stateDir, "persist"), onWarning });
+  } else if (kind === "redis") {
+    const { createRedisPersist } = await import("@bt/persist-redis");
+    adapter = createRedisPersist({
+      url: env.BT_REDIS_URL,
+      keyPrefix: env.BT_REDIS_PREFIX ?? "bt",
+      onWarning,
+    });
+  } else {
+    const { createMongoPersist } = await import("@bt/persist-mongo");
+    adapter = createMongoPersist({ url: env.BT_MONGO_URL, onWarning });
+  }
+  await adapter.waitForInit();
+  return adapter;
+}

@@ -1,0 +1,133 @@
+// `bt walker <walker file>`: backtests every strategy the file lists over one frame, shows progress
+// per strategy, prints the ranking report and a summary (or JSON with --json), optionally dumps both.
+
+import { badInput } from "../cliError";
+import { createCliExchange } from "../cliExchange";
+import type { ICliIo } from "../cliIo";
+import { dumpRun } from "../dumpRun";
+import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy } from "../engineSetup";
+import { resolveFrameRange } from "../frameRange";
+import { parseCommandArgs, RUN_OPTION_SPECS } from "../parseCommandArgs";
+import { createProgressReporter } from "../progressBar";
+import { renderRunReport } from "../renderRunReport";
+import { resolveRunOptions } from "../runOptions";
+import { type IWalkerRunRecord, RUN_RECORD_VERSION } from "../runRecord";
+import { renderRunSummary } from "../runSummary";
+import { loadWalkerFile } from "../strategyFile";
+
+/** Help text of `bt walker`. */
+export const WALKER_HELP = `Usage: bt walker <walker file> [options]
+
+Backtests every strategy a walker file lists on the same symbol and frame and ranks them by the
+walker's metric. A walker file default-exports { walkerName?, metric?, strategies: [...] }.
+
+Options:
+  -s, --symbol <symbol>    symbol (default BTCUSDT)
+  -e, --exchange <name>    file (default) or binance, bybit, okx, kucoin, kraken
+      --from <date>        frame start, YYYY-MM-DD or ISO 8601, UTC (file: default the start of the data)
+      --to <date>          frame end, exclusive (file: default the end of the data)
+      --interval <i>       frame tick interval (default 1m)
+      --data <dir>         candle files for --exchange file (default: the bundled synthetic sample data)
+      --state <dir>        bt's working folder (default ./.bt-data or $BT_STATE_DIR)
+      --json               print a JSON record (ranking and stats) on stdout instead of markdown
+      --dump <dir>         also write <dir>/walker/<walkerName>.md and .json
+      --verbose            print stacks of errors
+  -h, --help               show this help
+
+Examples:
+  bt walker examples/strategies/smaWalker.ts --symbol BTCUSDT
+  bt walker ./grid.ts --symbol ETHUSDT --from 2025-01-05 --to 2025-01-25 --json
+`;
+
+/** Runs `bt walker`; returns the exit code. */
+export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<number> {
+  const args = parseCommandArgs("walker", argv, RUN_OPTION_SPECS);
+  if (args.values.help === true) {
+    io.stdout.write(WALKER_HELP);
+    return 0;
+  }
+  const file = args.positionals[0];
+  if (file === undefined || args.positionals.length > 1) {
+    throw badInput(
+      "expected exactly one walker file",
+      "bt walker <walker file> [options]; see bt walker --help",
+    );
+  }
+  const options = resolveRunOptions("walker", args, io);
+  const engine = cliEngine();
+  engine.reset();
+  const walker = await loadWalkerFile(file, io.cwd);
+  const exchange = await createCliExchange(options.exchange, options);
+  const frame = await resolveFrameRange(options, exchange);
+  if (frame.note !== null) io.stderr.write(`note: ${frame.note}\n`);
+  registerExchangeAndFrame(engine, exchange.schema, { ...frame, interval: options.interval });
+  for (const strategy of walker.strategies) registerStrategy(engine, strategy, file);
+  try {
+    engine.addWalker({
+      walkerName: walker.walkerName,
+      strategies: walker.strategies.map((strategy) => strategy.strategyName),
+      exchangeName: exchange.schema.exchangeName,
+      frameName: CLI_FRAME_NAME,
+      metric: walker.metric,
+      note: walker.note,
+    });
+  } catch (error) {
+    throw badInput(
+      `${file}: ${error instanceof Error ? error.message : String(error)}`,
+      "fix the walker file",
+      error,
+    );
+  }
+
+  const progress = createProgressReporter(io);
+  const total = walker.strategies.length;
+  let finished = 0;
+  const stopProgress = engine.listenProgress((event) => {
+    progress.update(
+      `${event.strategyName} (${finished + 1}/${total})`,
+      event.processedFrames,
+      event.totalFrames,
+    );
+  });
+  const stopWalker = engine.listenWalker((event) => {
+    finished = event.strategiesTested;
+  });
+  let result: Awaited<ReturnType<typeof engine.Walker.getData>>;
+  try {
+    const run = engine.Walker.run(options.symbol, { walkerName: walker.walkerName });
+    let step = await run.next();
+    while (step.done !== true) step = await run.next();
+    result = step.value;
+  } finally {
+    stopProgress();
+    stopWalker();
+    progress.finish();
+  }
+
+  const record: IWalkerRunRecord = {
+    kind: "walker",
+    version: RUN_RECORD_VERSION,
+    symbol: options.symbol,
+    exchangeName: exchange.schema.exchangeName,
+    interval: options.interval,
+    periodStartMs: frame.startMs,
+    periodEndMs: frame.endMs,
+    walkerName: walker.walkerName,
+    metric: result.metric,
+    bestStrategy: result.bestStrategy,
+    bestMetric: result.bestMetric,
+    results: result.results.map((entry) => ({
+      strategyName: entry.strategyName,
+      stats: entry.stats,
+      metricValue: entry.metricValue,
+      error: entry.error === null ? null : entry.error.message,
+    })),
+  };
+  if (options.dumpDir !== undefined) {
+    const paths = await dumpRun(options.dumpDir, record);
+    io.stderr.write(`dump: ${paths.markdown}\n`);
+  }
+  if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
+  else io.stdout.write(`${renderRunReport(record)}\n${renderRunSummary(record)}`);
+  return 0;
+}

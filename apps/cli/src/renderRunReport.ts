@@ -1,0 +1,34 @@
+// Markdown of a run record: the backtest report (closed signals and statistics) or the walker ranking,
+// both rendered by @bt/report-markdown, headed by the symbol, exchange and frame.
+
+import { renderBacktestReport, renderWalkerReport } from "@bt/report-markdown";
+import type { IRunFrame, IRunRecord } from "./runRecord";
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(":00.000Z", "Z");
+
+/** One line naming the symbol, exchange and frame of a run. */
+export function describeFrame(frame: IRunFrame): string {
+  return `${frame.symbol} on ${frame.exchangeName}, ${iso(frame.periodStartMs)} … ${iso(frame.periodEndMs)} (${frame.interval} ticks)`;
+}
+
+/** Renders the markdown report of a backtest or walker record. */
+export function renderRunReport(record: IRunRecord): string {
+  if (record.kind === "backtest") {
+    const markdown = renderBacktestReport(record.closed, {
+      periodStartMs: record.periodStartMs,
+      periodEndMs: record.periodEndMs,
+      title: `Backtest: ${record.strategyName}`,
+    });
+    // The frame line goes right under the title.
+    const [title, ...rest] = markdown.split("\n");
+    return [title, "", `_${describeFrame(record)}_`, ...rest].join("\n");
+  }
+  return renderWalkerReport({
+    metric: record.metric,
+    walkerName: record.walkerName,
+    description: describeFrame(record),
+    entries: record.results.flatMap((entry) =>
+      entry.stats === null ? [] : [{ strategyName: entry.strategyName, stats: entry.stats }],
+    ),
+  });
+}
