@@ -64,7 +64,7 @@ export function expandGrid<G extends SweepGrid>(grid: G): Array<{ [K in keyof G]
  * The parameter sets of a sweep: a grid is expanded, a list is validated and kept in order.
  * @throws BtError VALIDATION for an empty list or invalid values.
  */
-export function toParamSets<P extends SweepParams>(params: SweepGrid | ReadonlyArray<P>): P[] {
+export function toParamSets<P extends object>(params: SweepGrid | ReadonlyArray<P>): P[] {
   if (!Array.isArray(params)) return expandGrid(params as SweepGrid) as unknown as P[];
   if (params.length === 0) {
     throw new BtError("VALIDATION", "sweep: the list of parameter sets is empty", {

@@ -1,6 +1,28 @@
 // Public entry of @bt/cluster: parameter grids, sweeps run sequentially, on a worker-thread pool or
 // across machines through BullMQ on Redis, walk-forward validation and its report.
 
+export {
+  type IClusterJobEvent,
+  type IClusterJobRecord,
+  type IClusterSweepOptions,
+  type IClusterSweepResult,
+  runClusterSweep,
+} from "./clusterCoordinator";
+export {
+  assertRedisReachable,
+  clusterJobId,
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_QUEUE_NAME,
+  defaultRedisUrl,
+  type IClusterJobData,
+  type IClusterJobResult,
+} from "./clusterQueue";
+export {
+  type IClusterWorker,
+  type IClusterWorkerEvent,
+  type IClusterWorkerOptions,
+  startClusterWorker,
+} from "./clusterWorker";
 export { createColumnExchange } from "./columnExchange";
 export { combinationName } from "./combinationName";
 export { expandGrid, toParamSets } from "./expandGrid";
@@ -26,3 +48,4 @@ export type {
   SweepStrategySchema,
 } from "./sweepTypes";
 export { type IThreadSweepOptions, runSweep } from "./threadSweep";
+export { parseWorkerArgs, runWorkerCli, WORKER_USAGE } from "./workerCli";

@@ -11,7 +11,7 @@ import { buildSweepResult } from "./sweepRanking";
 import type { ISweepEntry, ISweepOptionsBase, ISweepResult, SweepParams } from "./sweepTypes";
 
 /** Options of runSweepSequential: candles from `exchange`, else `columns` / `dataSource`. */
-export interface ISequentialSweepOptions<P extends SweepParams = SweepParams>
+export interface ISequentialSweepOptions<P extends object = SweepParams>
   extends ISweepOptionsBase<P>,
     ISweepDataOptions {
   /** Any exchange schema serving 1m candles (e.g. createFileExchange or exchange-ccxt). */
@@ -25,7 +25,7 @@ export interface ISequentialSweepOptions<P extends SweepParams = SweepParams>
  * const result = await runSweepSequential({ strategy: { name: "sma", factory: sma }, params: { fast: [5, 10], slow: [20, 50] },
  *   symbols: "BTCUSDT", frame: { frameName: "jan", startMs: Date.UTC(2025, 0, 1), endMs: Date.UTC(2025, 1, 1) }, columns });
  */
-export async function runSweepSequential<P extends SweepParams>(
+export async function runSweepSequential<P extends object>(
   options: ISequentialSweepOptions<P>,
 ): Promise<ISweepResult> {
   const startedAt = performance.now();

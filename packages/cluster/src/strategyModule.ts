@@ -28,7 +28,7 @@ async function loadFactory(
  * The factory of `strategy`: its `factory`, else its module's export (cached per thread).
  * @throws BtError CONFIG when neither is usable.
  */
-export async function resolveStrategyFactory<P extends SweepParams>(
+export async function resolveStrategyFactory<P extends object>(
   strategy: ISweepStrategy<P>,
   root?: string,
 ): Promise<StrategyFactory<P>> {

@@ -16,7 +16,7 @@ import type {
 } from "./sweepTypes";
 
 /** Everything one batch needs; the exchange serves the symbol's 1m candles. */
-export interface ISweepBatch<P extends SweepParams = SweepParams> {
+export interface ISweepBatch<P extends object = SweepParams> {
   strategyName: string;
   factory: StrategyFactory<P>;
   paramSets: ReadonlyArray<P>;
@@ -35,7 +35,7 @@ const WALKER_NAME = "sweep";
  * A factory or strategy that throws gives an entry with `error`; bad candles reject the whole batch.
  * @throws BtError CANDLES / EXCHANGE when the symbol's candles cannot be loaded.
  */
-export async function runSweepBatch<P extends SweepParams>(batch: ISweepBatch<P>): Promise<ISweepEntry[]> {
+export async function runSweepBatch<P extends object>(batch: ISweepBatch<P>): Promise<ISweepEntry[]> {
   const engine = createEngine();
   engine.addExchange(batch.exchange);
   engine.addFrame({
@@ -44,7 +44,7 @@ export async function runSweepBatch<P extends SweepParams>(batch: ISweepBatch<P>
     startDate: new Date(batch.frame.startMs),
     endDate: new Date(batch.frame.endMs),
   });
-  const names = batch.paramSets.map((params) => combinationName(batch.strategyName, params));
+  const names = batch.paramSets.map((params) => combinationName(batch.strategyName, params as SweepParams));
   const failures = new Map<string, ISweepError>();
   const registered: string[] = [];
   batch.paramSets.forEach((params, index) => {
@@ -77,7 +77,7 @@ export async function runSweepBatch<P extends SweepParams>(batch: ISweepBatch<P>
     const stats = error === null ? (result?.stats ?? null) : null;
     return {
       strategyName: name,
-      params,
+      params: params as SweepParams,
       symbol: batch.symbol,
       frameName: batch.frame.frameName,
       stats,

@@ -17,7 +17,7 @@ const METRICS: ReadonlyArray<WalkerMetric> = [
 ];
 
 /** A validated sweep: what every runner needs, with defaults applied. */
-export interface ISweepPlan<P extends SweepParams = SweepParams> {
+export interface ISweepPlan<P extends object = SweepParams> {
   paramSets: P[];
   /** Strategy name of each parameter set, same order. */
   names: string[];
@@ -60,9 +60,9 @@ export function normalizeFrame(frame: ISweepFrame): Required<ISweepFrame> {
  * Validates the options shared by every runner and applies their defaults.
  * @throws BtError VALIDATION for bad parameters, symbols, frame or metric, or two sets with the same name.
  */
-export function planSweep<P extends SweepParams>(options: ISweepOptionsBase<P>): ISweepPlan<P> {
+export function planSweep<P extends object>(options: ISweepOptionsBase<P>): ISweepPlan<P> {
   const paramSets = toParamSets<P>(options.params);
-  const names = paramSets.map((params) => combinationName(options.strategy?.name, params));
+  const names = paramSets.map((params) => combinationName(options.strategy?.name, params as SweepParams));
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) {

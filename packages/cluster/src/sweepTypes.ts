@@ -18,15 +18,18 @@ export type SweepGrid = Readonly<Record<string, ReadonlyArray<SweepParamValue>>>
 /** A strategy schema without its name: the sweep names each combination itself. */
 export type SweepStrategySchema = Omit<IStrategySchema, "strategyName"> & { strategyName?: string };
 
-/** Builds the strategy of one parameter set; called once per backtest, in whichever thread runs it. */
-export type StrategyFactory<P extends SweepParams = SweepParams> = (params: P) => SweepStrategySchema;
+/**
+ * Builds the strategy of one parameter set (P: an object of numbers, strings and booleans, checked at run
+ * time); called once per backtest, in whichever thread runs it.
+ */
+export type StrategyFactory<P extends object = SweepParams> = (params: P) => SweepStrategySchema;
 
 /**
  * The strategy under test: `name` prefixes every combination (`sma[fast=5,slow=20]`); `module` is a file
  * path (TypeScript allowed) whose `exportName` export (default `"default"`) is a StrategyFactory; `factory`
  * is the same function in memory (sequential runs only: threads and other machines load `module`).
  */
-export interface ISweepStrategy<P extends SweepParams = SweepParams> {
+export interface ISweepStrategy<P extends object = SweepParams> {
   name: string;
   module?: string;
   exportName?: string;
@@ -111,7 +114,7 @@ export interface ISweepProgress {
 }
 
 /** Options shared by every sweep runner. */
-export interface ISweepOptionsBase<P extends SweepParams = SweepParams> {
+export interface ISweepOptionsBase<P extends object = SweepParams> {
   strategy: ISweepStrategy<P>;
   /** A grid (expanded with expandGrid) or an explicit list of parameter sets. */
   params: SweepGrid | ReadonlyArray<P>;

@@ -12,7 +12,7 @@ import type { ISweepEntry, ISweepOptionsBase, ISweepResult, SweepParams } from "
 import type { IThreadTask } from "./threadTask";
 
 /** Options of runSweep: the shared sweep options, the candles, and the pool. */
-export interface IThreadSweepOptions<P extends SweepParams = SweepParams>
+export interface IThreadSweepOptions<P extends object = SweepParams>
   extends ISweepOptionsBase<P>,
     ISweepDataOptions {
   /** Worker threads; default os.availableParallelism(). */
@@ -37,9 +37,7 @@ function chunk<T>(items: ReadonlyArray<T>, size: number): T[][] {
  * const result = await runSweep({ strategy: { name: "sma", module: "./sma.strategy.ts" }, params: { fast: [5, 10], slow: [20, 50] },
  *   symbols: "BTCUSDT", frame: { frameName: "jan", startMs: Date.UTC(2025, 0, 1), endMs: Date.UTC(2025, 1, 1) }, dataSource: { type: "file", dir: "data" } });
  */
-export async function runSweep<P extends SweepParams>(
-  options: IThreadSweepOptions<P>,
-): Promise<ISweepResult> {
+export async function runSweep<P extends object>(options: IThreadSweepOptions<P>): Promise<ISweepResult> {
   const startedAt = performance.now();
   const plan = planSweep(options);
   const module = options.strategy.module;
@@ -80,7 +78,7 @@ export async function runSweep<P extends SweepParams>(
                 ...(options.strategy.exportName ? { exportName: options.strategy.exportName } : {}),
               },
               root: process.cwd(),
-              paramSets,
+              paramSets: paramSets as SweepParams[],
               symbol,
               columns: shared.get(symbol) as IThreadTask["columns"],
               frame: plan.frame,
