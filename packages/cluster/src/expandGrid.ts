@@ -2,7 +2,7 @@
 // (like itertools.product), and the normalisation of "a grid or an explicit list" into parameter sets.
 
 import { BtError, describeValue } from "@bt/core";
-import type { SweepGrid, SweepParams, SweepParamValue } from "./sweepTypes";
+import type { SweepGrid, SweepParamValue } from "./sweepTypes";
 
 function checkValue(where: string, key: string, value: unknown): SweepParamValue {
   if (

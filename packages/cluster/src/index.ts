@@ -16,6 +16,8 @@ export {
   defaultRedisUrl,
   type IClusterJobData,
   type IClusterJobResult,
+  type IRedisConnectionOptions,
+  redisConnectionOptions,
 } from "./clusterQueue";
 export {
   type IClusterWorker,
@@ -48,4 +50,12 @@ export type {
   SweepStrategySchema,
 } from "./sweepTypes";
 export { type IThreadSweepOptions, runSweep } from "./threadSweep";
+export {
+  type IWalkForwardExtras,
+  type IWalkForwardResult,
+  type IWalkForwardRow,
+  type IWalkForwardRunnable,
+  runWalkForward,
+} from "./walkForward";
+export { renderWalkForwardReport } from "./walkForwardReport";
 export { parseWorkerArgs, runWorkerCli, WORKER_USAGE } from "./workerCli";

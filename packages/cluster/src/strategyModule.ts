@@ -2,7 +2,7 @@
 // (default `"default"`) of the `module` file, loaded once per thread and path.
 
 import { BtError, describeValue } from "@bt/core";
-import type { ISweepStrategy, StrategyFactory, SweepParams } from "./sweepTypes";
+import type { ISweepStrategy, StrategyFactory } from "./sweepTypes";
 import { importUserModule, moduleUrl } from "./typeScriptLoader";
 
 const cache = new Map<string, Promise<StrategyFactory>>();
