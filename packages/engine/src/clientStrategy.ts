@@ -40,6 +40,11 @@ export interface IClientStrategyParams {
   sizing: ISizingSchema | undefined;
   /** Quote-currency balance used by sizing. */
   accountBalance: number;
+  /**
+   * Live only: makes a state change durable (persistence, broker) before it is applied. Called with
+   * every transition that changes the state; when it throws, the state stays as it was.
+   */
+  commit?: (previous: StrategyState, next: ITransition) => Promise<void>;
 }
 
 /** Run-time client of one (strategy, symbol). */
@@ -68,6 +73,38 @@ export class ClientStrategy {
 
   get strategyName(): string {
     return this.params.schema.strategyName;
+  }
+
+  /** Start of the interval window in which getSignal was last asked, epoch ms (−Infinity: never). */
+  get lastSignalBoundary(): number {
+    return this.lastSignalBoundaryMs;
+  }
+
+  /**
+   * Live restore: sets the state and the getSignal throttle without any event (the signal was opened
+   * or scheduled by an earlier process); an open position is added to the risk profile.
+   */
+  restore(state: StrategyState, lastSignalBoundaryMs: number): void {
+    this.state = state;
+    this.lastSignalBoundaryMs = lastSignalBoundaryMs;
+    if (state.status === "pending") {
+      this.params.risk?.addPosition({
+        signal: state.signal,
+        strategyName: this.strategyName,
+        exchangeName: this.params.exchangeName,
+        symbol: this.params.symbol,
+      });
+    }
+  }
+
+  /** Counts a closed trade of an earlier process in the sizing history (Kelly), without any event. */
+  restoreClosed(pnlPercentage: number): void {
+    this.countClosed(pnlPercentage);
+  }
+
+  /** Applies a transition decided earlier whose commit did not complete (live retry and restart). */
+  resume(next: ITransition): Promise<IStrategyTickResult> {
+    return this.inContext(next.result.timestamp, () => this.apply(next));
   }
 
   /** Runs `fn` in the ambient context of this strategy at `nowMs` (a fresh context object per call). */
@@ -248,6 +285,8 @@ export class ClientStrategy {
   /** Stores the new state and performs the result's side effects, in order. */
   private async apply(next: ITransition): Promise<IStrategyTickResult> {
     const previous = this.state;
+    // transition() returns the same state object when nothing changes (idle, active, still scheduled).
+    if (this.params.commit !== undefined && next.state !== previous) await this.params.commit(previous, next);
     this.state = next.state;
     const result = next.result;
     const { symbol, backtest, bus, risk } = this.params;
@@ -269,14 +308,7 @@ export class ClientStrategy {
         break;
       case "closed": {
         risk?.removePosition(result.strategyName, result.exchangeName, symbol);
-        const pnl = result.pnl.pnlPercentage;
-        if (pnl > 0) {
-          this.history.wins++;
-          this.history.winSum += pnl;
-        } else if (pnl < 0) {
-          this.history.losses++;
-          this.history.lossSum -= pnl;
-        }
+        this.countClosed(result.pnl.pnlPercentage);
         if (callbacks?.onClose) {
           await this.callSafely("onClose", () =>
             callbacks.onClose?.(symbol, result.signal, result.pnl.priceClose, backtest),
@@ -322,6 +354,16 @@ export class ClientStrategy {
       await this.callSafely("onTick", () => callbacks.onTick?.(symbol, result, backtest));
     if (notable || !backtest) bus.emitSignal(result);
     return result;
+  }
+
+  private countClosed(pnl: number): void {
+    if (pnl > 0) {
+      this.history.wins++;
+      this.history.winSum += pnl;
+    } else if (pnl < 0) {
+      this.history.losses++;
+      this.history.lossSum -= pnl;
+    }
   }
 
   /** Awaits a user callback; an error goes to listenError and never stops the run. */

@@ -16,8 +16,10 @@ import { BtError, describeValue } from "@bt/core";
 import {
   computeStatistics,
   type IBacktestReportOptions,
+  type ILiveReportOptions,
   type IStatistics,
   renderBacktestReport,
+  renderLiveReport,
   renderWalkerReport,
 } from "@bt/report-markdown";
 import type { Subject } from "rxjs";
@@ -32,11 +34,15 @@ import type {
   IWalkerProgressEvent,
   IWalkerResult,
 } from "./events";
+import { type ILiveContext, type ILiveOptions, runLive } from "./liveRunner";
 import { dumpReport, type IDumpOptions } from "./reportDump";
 import { type IWalkerContext, runWalker } from "./walkerRunner";
 
 /** Options of Backtest.getReport / dump: the report's options plus where dump writes. */
 export type IBacktestReportDumpOptions = IBacktestReportOptions & IDumpOptions;
+
+/** Options of Live.getReport / dump: the report's options plus where dump writes. */
+export type ILiveReportDumpOptions = ILiveReportOptions & IDumpOptions;
 
 /** Options of Walker.getReport / dump. */
 export interface IWalkerReportDumpOptions extends IDumpOptions {
@@ -268,6 +274,75 @@ export function createEngine() {
     },
   };
 
+  const Live = {
+    /**
+     * Runs `context.strategyName` live on `symbol`: one tick per `tickIntervalMs` of the clock, state
+     * restored from and committed to `options.persist`, orders through `options.broker` (default paper).
+     * An async generator of scheduled, opened, closed and cancelled results; ends on stop() or `stopAt`.
+     * @example for await (const result of Live.run("BTCUSDT", { strategyName: "sma", exchangeName: "binance" }, { persist })) console.log(result.action);
+     */
+    run(
+      symbol: string,
+      context: ILiveContext,
+      options?: ILiveOptions,
+    ): AsyncGenerator<IStrategyTickResult, void, undefined> {
+      return runLive(state, symbol, context, options);
+    },
+    /**
+     * Runs live in the background (results through listen*, errors on listenError); installs SIGINT /
+     * SIGTERM handlers unless `handleProcessSignals: false`. Returns a function that stops it gracefully
+     * and resolves once the in-flight tick is done.
+     */
+    background(symbol: string, context: ILiveContext, options: ILiveOptions = {}): () => Promise<void> {
+      const generator = runLive(state, symbol, context, {
+        ...options,
+        handleProcessSignals: options.handleProcessSignals ?? true,
+      });
+      const finished = drain(generator, { source: "Live.background", symbol, ...context });
+      return async () => {
+        await Live.stop(symbol, context.strategyName);
+        await finished;
+      };
+    },
+    /**
+     * Stops the live run of (symbol, strategy) after its in-flight tick; open positions and scheduled
+     * signals stay persisted for the next start. Resolves once it has ended (at once when not running).
+     */
+    stop(symbol: string, strategyName: string): Promise<void> {
+      return state.liveRuns.get(runKey(symbol, strategyName))?.stop() ?? Promise.resolve();
+    },
+    /**
+     * The markdown live report (event counts, open positions, closed signals and statistics) of the
+     * latest live runs matching `symbol` and `strategyName` (each optional), closed history restored
+     * from persistence included.
+     * @throws BtError STATE when no live run matches.
+     */
+    getReport(symbol?: string, strategyName?: string, options: ILiveReportDumpOptions = {}): string {
+      const matches = matchRuns(state.liveEvents, symbol, strategyName, "Live.getReport", "live");
+      const { dir: _dir, ...reportOptions } = options;
+      return renderLiveReport(
+        matches.flatMap((match) => match.value.events()),
+        reportOptions,
+      );
+    },
+    /**
+     * Writes getReport(symbol, strategyName, options) atomically to `<dir>/live/<strategy>.md` (dir
+     * default "./dump"; "all" when several strategies match) and resolves to the absolute path.
+     * @throws BtError STATE when no live run matches, PERSIST when the file cannot be written.
+     */
+    async dump(
+      symbol?: string,
+      strategyName?: string,
+      options: ILiveReportDumpOptions = {},
+    ): Promise<string> {
+      const markdown = Live.getReport(symbol, strategyName, options);
+      const names = new Set(
+        matchRuns(state.liveEvents, symbol, strategyName, "Live.dump", "live").map((match) => match.name),
+      );
+      return dumpReport("live", reportName(strategyName, names), markdown, options);
+    },
+  };
+
   return {
     /** Registers an exchange. @throws BtError SCHEMA on a bad schema or duplicate name. */
     addExchange: (schema: IExchangeSchema): void => state.exchanges.add(schema),
@@ -282,6 +357,7 @@ export function createEngine() {
     /** Registers a walker. @throws BtError SCHEMA on empty/duplicate strategies or an unknown metric. */
     addWalker: (schema: IWalkerSchema): void => state.walkers.add(schema),
     Backtest,
+    Live,
     Walker,
     listenSignal: listen(bus.signal),
     listenSignalOnce: listenOnce(bus.signal),

@@ -16,6 +16,8 @@ import { ClientRisk } from "./clientRisk";
 import type { ClientStrategy } from "./clientStrategy";
 import { EventBus } from "./eventBus";
 import type { IWalkerResult } from "./events";
+import type { LiveEventLog } from "./liveEventLog";
+import type { LiveRunHandle } from "./liveRunner";
 import { SchemaRegistry } from "./schemaRegistry";
 import {
   checkExchangeSchema,
@@ -84,6 +86,10 @@ export class EngineState {
   readonly walkerResults = new Map<string, IWalkerResult>();
   /** Running strategies per (symbol, strategyName), for stop(). */
   readonly running = new Map<string, Set<ClientStrategy>>();
+  /** Running live strategies per (symbol, strategyName), for Live.stop(). */
+  readonly liveRuns = new Map<string, LiveRunHandle>();
+  /** Results of the latest live run per (symbol, strategyName), for Live.getReport. */
+  readonly liveEvents = new Map<string, LiveEventLog>();
 
   riskClient(schema: IRiskSchema): ClientRisk {
     let client = this.riskClients.get(schema.riskName);
@@ -107,6 +113,8 @@ export class EngineState {
     this.backtestClosed.clear();
     this.backtestPeriods.clear();
     this.walkerResults.clear();
+    this.liveEvents.clear();
+    for (const handle of this.liveRuns.values()) void handle.stop();
     for (const strategies of this.running.values())
       for (const strategy of strategies) strategy.stopped = true;
     this.running.clear();

@@ -24,6 +24,7 @@ export {
   type IBacktestData,
   type IBacktestReportDumpOptions,
   type IEngine,
+  type ILiveReportDumpOptions,
   type IWalkerReportDumpOptions,
 } from "./engine";
 export type { Listener, Unsubscribe } from "./eventBus";
@@ -36,6 +37,30 @@ export type {
   IWalkerResult,
   IWalkerStrategyResult,
 } from "./events";
+export { createSimulatedClock, type ILiveClock, type ISimulatedClock, wallClock } from "./liveClock";
+export { isBrokerRejection } from "./liveCommit";
+export {
+  closedKey,
+  type ILiveCursorRecord,
+  type ILiveKeys,
+  type ILivePositionRecord,
+  type ILiveScheduledRecord,
+  type ILiveState,
+  liveKeys,
+  readLiveState,
+} from "./liveRecords";
+export {
+  DEFAULT_CANDLE_WAIT_MS,
+  DEFAULT_TICK_INTERVAL_MS,
+  type ILiveContext,
+  type ILiveOptions,
+} from "./liveRunner";
+export {
+  createPaperBroker,
+  type IPaperBroker,
+  type IPaperBrokerOptions,
+  type IPaperOrder,
+} from "./paperBroker";
 export {
   averageTrueRange,
   computePositionCost,
@@ -63,6 +88,7 @@ export const {
   addSizing,
   addWalker,
   Backtest,
+  Live,
   Walker,
   listenSignal,
   listenSignalOnce,

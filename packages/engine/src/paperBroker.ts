@@ -1,0 +1,245 @@
+// The paper broker: an IBroker that fills every order at once at the requested price moved by the
+// configured slippage, charging the configured fee. Idempotent by client order id: a repeated request
+// returns the first fill. With a persistence adapter its order book survives restarts.
+
+import {
+  assertPersistSpec,
+  BtError,
+  type CloseReason,
+  clientOrderId,
+  describeValue,
+  getConfig,
+  type IBroker,
+  type IBrokerFill,
+  type IPersistAdapter,
+  type ISignalRow,
+  type PersistValue,
+} from "@bt/core";
+import { wallClock } from "./liveClock";
+
+/** Options of createPaperBroker. */
+export interface IPaperBrokerOptions {
+  /** Where the order book is kept (records of entity "signal", keys `#broker/<name>/<clientOrderId>`); default memory only. */
+  persist?: IPersistAdapter;
+  /** Fee per fill in percent of the filled value, ≥ 0; default GLOBAL_CONFIG CC_PERCENT_FEE at creation. */
+  feePercent?: number;
+  /** Adverse price move per fill in percent, ≥ 0; default GLOBAL_CONFIG CC_PERCENT_SLIPPAGE at creation. */
+  slippagePercent?: number;
+  /** Time of fills, epoch ms; default the wall clock (Live passes its own clock). */
+  now?: () => number;
+  /** Broker name, also the order-book namespace; default "paper". */
+  name?: string;
+}
+
+/** One filled paper order. Prices in quote currency, quantity in base units, fee in quote currency. */
+export interface IPaperOrder {
+  orderId: string;
+  clientOrderId: string;
+  signalId: string;
+  symbol: string;
+  leg: "open" | "close";
+  side: "buy" | "sell";
+  /** The price the engine asked for. */
+  requestedPrice: number;
+  /** The fill price: requestedPrice moved against the trader by slippagePercent. */
+  price: number;
+  quantity: number;
+  feeQuote: number;
+  /** Fill time, epoch ms. */
+  filledAt: number;
+  /** Close reason of a close leg; null for an open leg. */
+  reason: CloseReason | null;
+  /** How many times this order was requested (retries after errors or restarts return the first fill). */
+  requestCount: number;
+}
+
+/** The paper broker: an IBroker plus its order book. */
+export interface IPaperBroker extends IBroker {
+  /** Every order filled so far (persisted ones included), by fill time then open before close. */
+  orders(): Promise<IPaperOrder[]>;
+}
+
+const KEY_PREFIX = "#broker/";
+
+function checkPercent(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new BtError(
+      "VALIDATION",
+      `createPaperBroker: ${name} must be a finite number ≥ 0, got ${describeValue(value)}`,
+      {
+        field: name,
+        value,
+      },
+    );
+  }
+  return value;
+}
+
+function isPaperOrder(value: PersistValue | null): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  return (
+    typeof value.clientOrderId === "string" &&
+    typeof value.signalId === "string" &&
+    (value.leg === "open" || value.leg === "close") &&
+    typeof value.price === "number" &&
+    typeof value.requestCount === "number"
+  );
+}
+
+/**
+ * Creates a paper broker: fills at once at the requested price ± slippage, charges the fee, and
+ * answers a repeated client order id with the first fill (so a retry or a restart never doubles).
+ * @throws BtError VALIDATION for a negative or non-finite fee or slippage.
+ * @example const broker = createPaperBroker({ persist: createFsPersist({ dir: "./dump/paper" }) });
+ */
+export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBroker {
+  const config = getConfig();
+  const feePercent = checkPercent("feePercent", options.feePercent, config.CC_PERCENT_FEE);
+  const slippagePercent = checkPercent(
+    "slippagePercent",
+    options.slippagePercent,
+    config.CC_PERCENT_SLIPPAGE,
+  );
+  const now = options.now ?? wallClock.now;
+  const name = options.name ?? "paper";
+  const persist = options.persist;
+  if (persist !== undefined) assertPersistSpec(persist);
+  const prefix = `${KEY_PREFIX}${name}/`;
+  const book = new Map<string, IPaperOrder>();
+  // Requests of one client order id run one at a time, so concurrent duplicates share one fill.
+  const queues = new Map<string, Promise<unknown>>();
+  let ready: Promise<void> | undefined;
+
+  const brokerError = (message: string, retryable: boolean, cause?: unknown) =>
+    new BtError("BROKER", `${name}: ${message}`, { adapter: name, retryable, cause });
+
+  const init = () => {
+    ready ??= (persist?.waitForInit() ?? Promise.resolve()).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+
+  const load = async (id: string): Promise<IPaperOrder | undefined> => {
+    const known = book.get(id);
+    if (known !== undefined || persist === undefined) return known;
+    const stored = await persist.read("signal", prefix + id);
+    if (stored === null) return undefined;
+    if (!isPaperOrder(stored)) throw brokerError(`order record ${prefix + id} is malformed`, false);
+    const order = { ...(stored as unknown as IPaperOrder) };
+    book.set(id, order);
+    return order;
+  };
+
+  const save = async (order: IPaperOrder) => {
+    if (persist !== undefined) {
+      await persist.write("signal", prefix + order.clientOrderId, { ...order });
+    }
+    book.set(order.clientOrderId, order);
+  };
+
+  const fill = (
+    signal: ISignalRow,
+    requestedPrice: number,
+    leg: "open" | "close",
+    reason: CloseReason | null,
+  ): Promise<IBrokerFill> => {
+    if (typeof requestedPrice !== "number" || !Number.isFinite(requestedPrice) || requestedPrice <= 0) {
+      return Promise.reject(
+        brokerError(
+          `${leg} of ${signal.id}: price must be a finite positive number, got ${describeValue(requestedPrice)}`,
+          false,
+        ),
+      );
+    }
+    const id = clientOrderId(signal.id, leg);
+    const run = async (): Promise<IBrokerFill> => {
+      try {
+        await init();
+        const existing = await load(id);
+        if (existing !== undefined) {
+          const repeated = { ...existing, requestCount: existing.requestCount + 1 };
+          await save(repeated);
+          return toFill(repeated);
+        }
+        const buying = (signal.position === "long") === (leg === "open");
+        const price = requestedPrice * (1 + ((buying ? 1 : -1) * slippagePercent) / 100);
+        const quantity =
+          signal.quantity ??
+          (signal.cost === null ? 1 : signal.cost / (leg === "open" ? price : signal.priceOpen));
+        const order: IPaperOrder = {
+          orderId: `${name}-${id}`,
+          clientOrderId: id,
+          signalId: signal.id,
+          symbol: signal.symbol,
+          leg,
+          side: buying ? "buy" : "sell",
+          requestedPrice,
+          price,
+          quantity,
+          feeQuote: (price * quantity * feePercent) / 100,
+          filledAt: now(),
+          reason,
+          requestCount: 1,
+        };
+        await save(order);
+        return toFill(order);
+      } catch (error) {
+        if (BtError.isInstance(error) && error.code === "BROKER") throw error;
+        // The order book could not be read or written: the outcome is unknown, so retry.
+        throw brokerError(
+          `${leg} of ${signal.id} failed: ${(error as Error)?.message ?? String(error)}`,
+          true,
+          error,
+        );
+      }
+    };
+    const previous = queues.get(id) ?? Promise.resolve();
+    const result = previous.then(run, run);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(id, settled);
+    void settled.then(() => {
+      if (queues.get(id) === settled) queues.delete(id);
+    });
+    return result;
+  };
+
+  return {
+    name,
+    specVersion: 1,
+    openPosition: (signal, price) => fill(signal, price, "open", null),
+    closePosition: (signal, price, reason) => fill(signal, price, "close", reason),
+    async orders() {
+      await init();
+      if (persist !== undefined) {
+        for (const key of await persist.list("signal")) {
+          if (key.startsWith(prefix)) await load(key.slice(prefix.length));
+        }
+      }
+      return [...book.values()]
+        .map((order) => ({ ...order }))
+        .sort(
+          (left, right) =>
+            left.filledAt - right.filledAt ||
+            (left.leg === right.leg ? 0 : left.leg === "open" ? -1 : 1) ||
+            left.clientOrderId.localeCompare(right.clientOrderId),
+        );
+    },
+  };
+}
+
+function toFill(order: IPaperOrder): IBrokerFill {
+  return {
+    orderId: order.orderId,
+    clientOrderId: order.clientOrderId,
+    price: order.price,
+    quantity: order.quantity,
+    filledAt: order.filledAt,
+    feeQuote: order.feeQuote,
+  };
+}
