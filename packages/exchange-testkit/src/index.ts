@@ -1,0 +1,6 @@
+export {
+  candleAnswerProblems,
+  describeExchangeContract,
+  EXCHANGE_CONTRACT_VERSION,
+  type IExchangeContractOptions,
+} from "./describeExchangeContract";
