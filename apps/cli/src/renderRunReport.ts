@@ -1,5 +1,5 @@
 // Markdown of a run record: the backtest report (closed signals and statistics) or the walker ranking,
-// both rendered by @bt/report-markdown, headed by the symbol, exchange and frame.
+// both rendered by @bt/report-markdown exactly as the engine's getReport renders a live run's data.
 
 import { renderBacktestReport, renderWalkerReport } from "@bt/report-markdown";
 import type { IRunFrame, IRunRecord } from "./runRecord";
@@ -11,17 +11,19 @@ export function describeFrame(frame: IRunFrame): string {
   return `${frame.symbol} on ${frame.exchangeName}, ${iso(frame.periodStartMs)} … ${iso(frame.periodEndMs)} (${frame.interval} ticks)`;
 }
 
+/** Title of a backtest report. */
+export function backtestReportTitle(strategyName: string): string {
+  return `Backtest: ${strategyName}`;
+}
+
 /** Renders the markdown report of a backtest or walker record. */
 export function renderRunReport(record: IRunRecord): string {
   if (record.kind === "backtest") {
-    const markdown = renderBacktestReport(record.closed, {
+    return renderBacktestReport(record.closed, {
       periodStartMs: record.periodStartMs,
       periodEndMs: record.periodEndMs,
-      title: `Backtest: ${record.strategyName}`,
+      title: backtestReportTitle(record.strategyName),
     });
-    // The frame line goes right under the title.
-    const [title, ...rest] = markdown.split("\n");
-    return [title, "", `_${describeFrame(record)}_`, ...rest].join("\n");
   }
   return renderWalkerReport({
     metric: record.metric,

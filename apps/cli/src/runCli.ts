@@ -97,7 +97,7 @@ export async function runCli(argv: string[], io: ICliIo = processIo()): Promise<
     return await command(rest, io);
   } catch (error) {
     const { message, hint, exitCode } = describeFailure(error);
-    io.stderr.write(`${label}: ${oneLine(message)}${hint === "" ? "" : ` (hint: ${oneLine(hint)})`}\n`);
+    io.stderr.write(`${label}: ${oneLine(message)}${hint === "" ? "" : ` — hint: ${oneLine(hint)}`}\n`);
     if (verbose && error instanceof Error) {
       let current: unknown = error;
       while (current instanceof Error) {

@@ -58,7 +58,9 @@ async function registerHooks(): Promise<void> {
   // The engine is loaded first so the redirected URLs are the very modules the CLI already uses.
   await import("@bt/engine");
   const { register: registerTsx } = await import("tsx/esm/api");
-  registerTsx();
+  // tsconfig: false: a project's tsconfig `paths` (e.g. the editor mapping `bt init` writes) must never
+  // send @bt/* to another copy; the hook below is the only resolver of those names.
+  registerTsx({ tsconfig: false });
   register(`data:text/javascript,${encodeURIComponent(HOOKS_SOURCE)}`, {
     data: { map: sharedPackageUrls() },
   });
@@ -81,10 +83,7 @@ export async function importUserModule(
 ): Promise<Record<string, unknown>> {
   const path = resolve(cwd, file);
   if (!existsSync(path)) {
-    throw badInput(
-      `${kind} file not found: ${path}`,
-      "check the path (it is resolved from the current directory)",
-    );
+    throw badInput(`${kind} file not found: ${path}`, "paths are resolved from the current directory");
   }
   registered ??= registerHooks();
   await registered;
@@ -93,7 +92,7 @@ export async function importUserModule(
   } catch (error) {
     throw badInput(
       `${kind} file ${file} failed to load: ${firstLine(error)}`,
-      "fix the error in that file (run with --verbose for the stack)",
+      "fix that file; --verbose prints the stack",
       error,
     );
   }

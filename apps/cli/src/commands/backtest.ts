@@ -12,7 +12,7 @@ import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy }
 import { resolveFrameRange } from "../frameRange";
 import { parseCommandArgs, RUN_OPTION_SPECS, stringOption } from "../parseCommandArgs";
 import { createProgressReporter } from "../progressBar";
-import { renderRunReport } from "../renderRunReport";
+import { backtestReportTitle } from "../renderRunReport";
 import { resolveRunOptions } from "../runOptions";
 import type { IBacktestRunRecord } from "../runRecord";
 import { RUN_RECORD_VERSION } from "../runRecord";
@@ -136,11 +136,14 @@ export async function runBacktestCommand(argv: string[], io: ICliIo): Promise<nu
     stats: data.stats,
     closed: data.closed,
   };
+  const markdown = engine.Backtest.getReport(options.symbol, strategy.strategyName, {
+    title: backtestReportTitle(strategy.strategyName),
+  });
   if (options.dumpDir !== undefined) {
-    const paths = await dumpRun(options.dumpDir, record);
+    const paths = await dumpRun(options.dumpDir, record, markdown);
     io.stderr.write(`dump: ${paths.markdown}\n`);
   }
   if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
-  else io.stdout.write(`${renderRunReport(record)}\n${renderRunSummary(record)}`);
+  else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
   return 0;
 }

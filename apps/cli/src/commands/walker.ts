@@ -9,7 +9,7 @@ import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy }
 import { resolveFrameRange } from "../frameRange";
 import { parseCommandArgs, RUN_OPTION_SPECS } from "../parseCommandArgs";
 import { createProgressReporter } from "../progressBar";
-import { renderRunReport } from "../renderRunReport";
+import { describeFrame } from "../renderRunReport";
 import { resolveRunOptions } from "../runOptions";
 import { type IWalkerRunRecord, RUN_RECORD_VERSION } from "../runRecord";
 import { renderRunSummary } from "../runSummary";
@@ -123,11 +123,14 @@ export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<numb
       error: entry.error === null ? null : entry.error.message,
     })),
   };
+  const markdown = engine.Walker.getReport(options.symbol, walker.walkerName, {
+    description: describeFrame(record),
+  });
   if (options.dumpDir !== undefined) {
-    const paths = await dumpRun(options.dumpDir, record);
+    const paths = await dumpRun(options.dumpDir, record, markdown);
     io.stderr.write(`dump: ${paths.markdown}\n`);
   }
   if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
-  else io.stdout.write(`${renderRunReport(record)}\n${renderRunSummary(record)}`);
+  else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
   return 0;
 }
