@@ -31,6 +31,7 @@ export { expandGrid, toParamSets } from "./expandGrid";
 export { type ISequentialSweepOptions, runSweepSequential } from "./sequentialSweep";
 export { isShared, toSharedColumns } from "./sharedColumns";
 export type { ISweepDataOptions } from "./sweepData";
+export { createSweepPool, type ISweepPool, type ISweepPoolOptions } from "./sweepPool";
 export { rankSweepEntries } from "./sweepRanking";
 export type {
   ISweepEntry,
@@ -50,6 +51,7 @@ export type {
   SweepStrategySchema,
 } from "./sweepTypes";
 export { type IThreadSweepOptions, runSweep } from "./threadSweep";
+export type { IThreadTask } from "./threadTask";
 export {
   type IWalkForwardExtras,
   type IWalkForwardResult,

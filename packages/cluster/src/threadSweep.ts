@@ -6,7 +6,7 @@ import { BtError } from "@bt/core";
 import { toSharedColumns } from "./sharedColumns";
 import { type ISweepDataOptions, sweepColumns } from "./sweepData";
 import { planSweep } from "./sweepPlan";
-import { createSweepPool, threadCount } from "./sweepPool";
+import { createSweepPool, type ISweepPool, threadCount } from "./sweepPool";
 import { buildSweepResult } from "./sweepRanking";
 import type { ISweepEntry, ISweepOptionsBase, ISweepResult, SweepParams } from "./sweepTypes";
 import type { IThreadTask } from "./threadTask";
@@ -21,6 +21,8 @@ export interface IThreadSweepOptions<P extends object = SweepParams>
   batchSize?: number;
   /** Node options of the worker threads; default process.execArgv. */
   execArgv?: string[];
+  /** A pool from createSweepPool to reuse across sweeps (kept open); `threads`/`execArgv` then come from it. */
+  pool?: ISweepPool;
 }
 
 /** Cuts `items` into consecutive chunks of at most `size`. */
@@ -51,7 +53,7 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
       },
     );
   }
-  const threads = threadCount(options.threads);
+  const threads = options.pool?.threads ?? threadCount(options.threads);
   const batchSize = options.batchSize ?? Math.max(1, Math.ceil(plan.paramSets.length / (threads * 4)));
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new BtError("VALIDATION", `runSweep: batchSize must be a positive integer, got ${batchSize}`, {
@@ -63,7 +65,8 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
   for (const symbol of plan.symbols) {
     shared.set(symbol, toSharedColumns(await sweepColumns(options, symbol), `columns of ${symbol}`));
   }
-  const pool = createSweepPool({ threads, ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
+  const pool =
+    options.pool ?? createSweepPool({ threads, ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
   const total = plan.paramSets.length * plan.symbols.length;
   let completed = 0;
   try {
@@ -96,6 +99,6 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
     );
     return buildSweepResult(bySymbol, plan.metric, plan.frame, performance.now() - startedAt);
   } finally {
-    await pool.destroy();
+    if (options.pool === undefined) await pool.destroy();
   }
 }

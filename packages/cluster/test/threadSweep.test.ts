@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { createEngine } from "@bt/engine";
 import { describe, expect, it } from "vitest";
 import { columnExchange } from "../../../bench/src/scenarios.ts";
-import { type ISweepResult, runSweep, runSweepSequential } from "../src/index.ts";
+import { createSweepPool, type ISweepResult, runSweep, runSweepSequential } from "../src/index.ts";
 import fixtureCandles, { FIXTURE_DAYS, FRAME_START_MS, WARMUP_MINUTES } from "./fixtures/candles.ts";
 import smaStrategy from "./fixtures/smaStrategy.ts";
 
@@ -95,6 +95,15 @@ describe("runSweep on worker threads", () => {
       expect(result.backtestCount).toBe(18);
       expect(progress).toEqual(Array.from({ length: 18 }, (_, index) => index + 1));
       expect(result.symbols[0]?.bestStrategy).toBe(expected[0]?.ranking[0]?.strategyName);
+    }
+    // A pool kept open across sweeps gives the same results every time.
+    const pool = createSweepPool({ threads: 2, execArgv });
+    try {
+      for (let round = 0; round < 2; round++) {
+        expect(comparable(await runSweep({ ...options, pool, batchSize: 1 }))).toEqual(expected);
+      }
+    } finally {
+      await pool.destroy();
     }
   });
 
