@@ -67,29 +67,40 @@ export const DEFAULT_TICK_INTERVAL_MS = 60_000;
 export const DEFAULT_CANDLE_WAIT_MS = 10_000;
 const CANDLE_POLL_MS = 1_000;
 
-/** A running live strategy: stop() ends it after the in-flight tick. */
+/**
+ * A running live strategy. stop() ends it after the in-flight tick: it resolves once the run has ended
+ * or is suspended at a yield of Live.run (everything before a yielded result is already committed; the
+ * generator ends without another tick when the consumer pulls again), so awaiting it inside the
+ * consumer's loop cannot deadlock.
+ */
 export class LiveRunHandle {
   stopped = false;
   readonly abort = new AbortController();
-  readonly finished: Promise<void>;
-  private resolveFinished: () => void = () => undefined;
+  /** True while the engine works (between a resume and the next yield or the end). */
+  private busy = false;
+  private waiters: Array<() => void> = [];
 
-  constructor() {
-    this.finished = new Promise((resolve) => {
-      this.resolveFinished = resolve;
-    });
-  }
-
-  /** Asks the run to end after its in-flight tick; resolves once it has ended. */
+  /** Asks the run to end after its in-flight tick; resolves once no engine work is in flight. */
   stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
-    return this.finished;
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+    });
   }
 
-  /** Marks the run as ended. */
-  finish(): void {
-    this.resolveFinished();
+  /** The engine resumed work (start, or the consumer pulled the next result). */
+  resume(): void {
+    this.busy = true;
+  }
+
+  /** The engine is about to yield a result or has ended: nothing is in flight. */
+  pause(): void {
+    this.busy = false;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
 
@@ -203,6 +214,7 @@ export async function* runLive(
     );
   }
   const handle = new LiveRunHandle();
+  handle.resume();
   state.liveRuns.set(key, handle);
   const log = new LiveEventLog();
   state.liveEvents.set(key, log);
@@ -352,6 +364,13 @@ export async function* runLive(
     result.action === "cancelled" ||
     (result.action === "scheduled" && previous.status === "none");
 
+  /** Yields to the consumer; a stop() meanwhile resolves at once (the result is already committed). */
+  async function* emit(result: IStrategyTickResult): AsyncGenerator<IStrategyTickResult, void, undefined> {
+    handle.pause();
+    yield result;
+    handle.resume();
+  }
+
   async function* tick(tickMs: number): AsyncGenerator<IStrategyTickResult, void, undefined> {
     if (retry !== null) {
       const pending = retry;
@@ -361,11 +380,12 @@ export async function* runLive(
         retry = null;
         lastTickMs = Math.max(lastTickMs, result.timestamp);
         log.add(result, true);
-        if (isNotable(result, previous)) yield result;
+        if (isNotable(result, previous)) yield* emit(result);
       } catch (error) {
         onCommitError(error, tickMs);
         return;
       }
+      if (handle.stopped) return;
     }
     // Already committed by this or an earlier process (a restart inside the same tick).
     if (tickMs <= lastTickMs) return;
@@ -396,7 +416,7 @@ export async function* runLive(
       }
     }
     log.add(result, isNotable(result, previous));
-    if (isNotable(result, previous)) yield result;
+    if (isNotable(result, previous)) yield* emit(result);
   }
 
   const alignTick = (timeMs: number) =>
@@ -444,6 +464,6 @@ export async function* runLive(
     client.releaseRisk();
     if (state.liveRuns.get(key) === handle) state.liveRuns.delete(key);
     unregisterSignals?.();
-    handle.finish();
+    handle.pause();
   }
 }

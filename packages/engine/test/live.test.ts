@@ -90,3 +90,402 @@ describe("Live on a simulated clock", () => {
     },
   );
 });
+
+describe("Live restart", () => {
+  it("restores a pending signal and a scheduled one without a second open, and ends like an uninterrupted run", async () => {
+    const end = T0 + 6 * 60 * MINUTE;
+    const reference = createMemoryPersist();
+    const referenceBroker = createPaperBroker({ persist: reference, now: () => 0 });
+    const uninterrupted = await runWiggleLive(wiggleEngine(), T0, {
+      persist: reference,
+      broker: referenceBroker,
+      stopAt: end,
+    });
+    const referenceState = await readLiveState(reference, SYMBOL, "wiggle", "mem");
+    const opened = uninterrupted.filter(
+      (result): result is IStrategyTickResultOpened => result.action === "opened",
+    );
+    const scheduled = uninterrupted.filter((result) => result.action === "scheduled");
+    // One restart while a position is open, one while a signal is scheduled.
+    const whileOpen = (opened[2]?.timestamp ?? 0) + 2 * MINUTE;
+    const whileScheduled =
+      (scheduled.find((result) => result.timestamp > whileOpen + 60 * MINUTE)?.timestamp ?? 0) + MINUTE;
+    expect(whileOpen).toBeGreaterThan(T0);
+    expect(whileScheduled).toBeGreaterThan(whileOpen);
+
+    const records = new Map<string, string>();
+    const all: IStrategyTickResult[] = [];
+    let startMs = T0;
+    const restoredPhases: string[] = [];
+    for (const stopAt of [whileOpen, whileScheduled, end]) {
+      const persist = createMemoryPersist({ records });
+      if (startMs > T0) {
+        const saved = await readLiveState(persist, SYMBOL, "wiggle", "mem");
+        restoredPhases.push(saved.position?.phase ?? `scheduled:${saved.scheduled?.phase}`);
+      }
+      const engine = wiggleEngine();
+      const broker = createPaperBroker({ persist, now: () => 0 });
+      const onOpen: string[] = [];
+      engine.listenSignalLive((result) => {
+        if (result.action === "opened") onOpen.push(result.signal.id);
+      });
+      const results = await runWiggleLive(engine, startMs, { persist, broker, stopAt });
+      await flush();
+      // Each process emits opened only for positions it opened itself.
+      expect(onOpen).toEqual(
+        results
+          .filter((result) => result.action === "opened")
+          .map((result) => "signal" in result && result.signal.id),
+      );
+      all.push(...results);
+      startMs = stopAt;
+    }
+    expect(restoredPhases).toEqual(["open", "scheduled:scheduled"]);
+    // The yielded results across the three processes are those of the uninterrupted run.
+    const brief = (result: IStrategyTickResult) => [
+      result.action,
+      result.timestamp,
+      "signal" in result ? result.signal.id : "",
+    ];
+    expect(all.map(brief)).toEqual(uninterrupted.map(brief));
+    const state = await readLiveState(createMemoryPersist({ records }), SYMBOL, "wiggle", "mem");
+    expect(state.closed.map(closedBrief)).toEqual(referenceState.closed.map(closedBrief));
+    expect(state.position?.signal.id).toEqual(referenceState.position?.signal.id);
+    // The broker saw each signal opened exactly once.
+    const orders = await createPaperBroker({ persist: createMemoryPersist({ records }) }).orders();
+    const referenceOrders = await referenceBroker.orders();
+    expect(orders.map((order) => [order.clientOrderId, order.price, order.requestCount])).toEqual(
+      referenceOrders.map((order) => [order.clientOrderId, order.price, 1]),
+    );
+  });
+});
+
+describe("Live broker errors", () => {
+  it("a retryable broker error leaves the state unchanged and the open is retried next tick", async () => {
+    const engine = wiggleEngine();
+    const persist = createMemoryPersist();
+    const paper = createPaperBroker({ persist, now: () => 0 });
+    let failures = 0;
+    const broker = flakyBroker(
+      paper,
+      (leg) => leg === "open" && failures++ < 3,
+      () => new BtError("BROKER", "flaky: venue timeout", { adapter: "flaky", retryable: true }),
+    );
+    const errors: string[] = [];
+    engine.listenError((error) => {
+      errors.push(error.message);
+    });
+    const phases: string[] = [];
+    const seen: IStrategyTickResult[] = [];
+    engine.listenSignalLive(async (result) => {
+      seen.push(result);
+      const saved = await readLiveState(persist, SYMBOL, "wiggle", "mem");
+      phases.push(`${result.action}:${saved.position?.phase ?? "-"}`);
+    });
+    const results = await runWiggleLive(engine, T0, { persist, broker, stopAt: T0 + 10 * MINUTE });
+    await flush();
+    expect(errors).toEqual(["flaky: venue timeout", "flaky: venue timeout", "flaky: venue timeout"]);
+    const firstOpened = results.find((result) => result.action === "opened");
+    expect(firstOpened).toBeDefined();
+    const openedAt = (firstOpened as IStrategyTickResultOpened).timestamp;
+    // The signal decided at openedAt is emitted three ticks later (after three failed attempts), with its
+    // original time and price; no tick result reached listeners for the failed minutes.
+    const ticksBefore = seen.filter((result) => result.timestamp < openedAt);
+    expect(seen.indexOf(firstOpened as IStrategyTickResult)).toBe(ticksBefore.length);
+    // Nothing reached listeners for the two failed minutes after it; the third minute ticks normally.
+    expect(
+      seen.filter((result) => result.timestamp > openedAt && result.timestamp < openedAt + 3 * MINUTE),
+    ).toEqual([]);
+    expect(seen.filter((result) => result.timestamp === openedAt + 3 * MINUTE)).toHaveLength(1);
+    expect(phases[seen.indexOf(firstOpened as IStrategyTickResult)]).toBe("opened:open");
+    const orders = await paper.orders();
+    const openOrder = orders.find(
+      (order) => order.signalId === (firstOpened as IStrategyTickResultOpened).signal.id,
+    );
+    expect(openOrder?.clientOrderId).toBe(
+      clientOrderId((firstOpened as IStrategyTickResultOpened).signal.id, "open"),
+    );
+    expect(openOrder?.requestCount).toBe(1);
+  });
+
+  it("while the broker fails, the intent stays persisted; a failing close keeps the position open", async () => {
+    const engine = wiggleEngine();
+    const persist = createMemoryPersist();
+    const paper = createPaperBroker({ persist });
+    let closeFails = true;
+    const broker = flakyBroker(
+      paper,
+      (leg) => leg === "close" && closeFails,
+      () => new Error("socket hang up"),
+    );
+    const reference = await runWiggleLive(wiggleEngine(), T0, {
+      persist: createMemoryPersist(),
+      stopAt: T0 + 240 * MINUTE,
+    });
+    const firstClose = reference.find((result) => result.action === "closed") as IStrategyTickResultClosed;
+    await runWiggleLive(engine, T0, { persist, broker, stopAt: firstClose.timestamp + 5 * MINUTE });
+    const stuck = await readLiveState(persist, SYMBOL, "wiggle", "mem");
+    expect(stuck.position?.phase).toBe("closing");
+    expect(stuck.position?.signal.id).toBe(firstClose.signal.id);
+    expect(stuck.closed).toEqual([]);
+    closeFails = false;
+    const engine2 = wiggleEngine();
+    const results = await runWiggleLive(engine2, firstClose.timestamp + 5 * MINUTE, {
+      persist,
+      broker,
+      stopAt: firstClose.timestamp + 6 * MINUTE,
+    });
+    expect(closedOf(results).map(closedBrief)).toEqual([closedBrief(firstClose)]);
+    const done = await readLiveState(persist, SYMBOL, "wiggle", "mem");
+    expect(done.closed.map(closedBrief)).toEqual([closedBrief(firstClose)]);
+  });
+
+  it("a non-retryable rejection of an open drops that signal (no position, no record)", async () => {
+    const engine = wiggleEngine();
+    const persist = createMemoryPersist();
+    const paper = createPaperBroker({ persist });
+    let rejections = 0;
+    const broker = flakyBroker(
+      paper,
+      (leg) => leg === "open" && rejections++ === 0,
+      () => new BtError("BROKER", "flaky: insufficient balance", { adapter: "flaky", retryable: false }),
+    );
+    const errors: string[] = [];
+    engine.listenError((error) => {
+      errors.push(error.message);
+    });
+    const results = await runWiggleLive(engine, T0, { persist, broker, stopAt: T0 + 30 * MINUTE });
+    await flush();
+    expect(errors).toEqual(["flaky: insufficient balance"]);
+    const opens = results
+      .filter((result) => result.action === "opened")
+      .map((result) => "signal" in result && result.signal.id);
+    const orders = await paper.orders();
+    expect(
+      orders
+        .filter((order) => order.leg === "open")
+        .map((order) => order.signalId)
+        .sort(),
+    ).toEqual([...opens].sort());
+    expect(opens.length).toBeGreaterThan(0);
+  });
+});
+
+describe("Live stop", () => {
+  it("waits for the in-flight tick and leaves the open position persisted", async () => {
+    const engine = wiggleEngine();
+    const persist = createMemoryPersist();
+    let release: () => void = () => undefined;
+    let blockedAt: number | undefined;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => undefined;
+    const inTick = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    engine.addStrategy({
+      strategyName: "slow",
+      interval: "1m",
+      getSignal: async (symbol, when) => {
+        if (when.getTime() === T0 + 20 * MINUTE) {
+          blockedAt = when.getTime();
+          entered();
+          await blocked;
+          return {
+            position: "long",
+            priceTakeProfit: 200,
+            priceStopLoss: 90,
+            minuteEstimatedTime: 600,
+            note: symbol,
+          };
+        }
+        return null;
+      },
+    });
+    const done: boolean[] = [];
+    engine.listenDoneLive((event) => {
+      done.push(event.stopped);
+    });
+    const stop = engine.Live.background(
+      SYMBOL,
+      { strategyName: "slow", exchangeName: "mem" },
+      { persist, clock: createSimulatedClock(T0), handleProcessSignals: false },
+    );
+    await inTick;
+    let stopped = false;
+    const stopping = stop().then(() => {
+      stopped = true;
+    });
+    await flush();
+    // getSignal of the in-flight tick has not returned: stop is still waiting.
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    await flush();
+    expect(blockedAt).toBe(T0 + 20 * MINUTE);
+    expect(done).toEqual([true]);
+    const state = await readLiveState(persist, SYMBOL, "slow", "mem");
+    expect(state.position?.phase).toBe("open");
+    expect(state.position?.signal.pendingAt).toBe(T0 + 20 * MINUTE);
+    expect(state.cursor?.lastTickMs).toBe(T0 + 20 * MINUTE);
+    // Stopping a run that is not running resolves at once.
+    await engine.Live.stop(SYMBOL, "slow");
+  });
+
+  it("stops gracefully on SIGINT when it installed the process handlers", async () => {
+    const engine = wiggleEngine();
+    const before = process.listenerCount("SIGINT");
+    const done: boolean[] = [];
+    engine.listenDoneLive((event) => {
+      done.push(event.stopped);
+    });
+    let calls = 0;
+    const clock = createSimulatedClock(T0);
+    const ready = new Promise<void>((resolve) => {
+      engine.listenSignalLive(() => {
+        if (++calls === 3) resolve();
+      });
+    });
+    engine.Live.background(
+      SYMBOL,
+      { strategyName: "wiggle", exchangeName: "mem" },
+      { clock, persist: createMemoryPersist() },
+    );
+    await ready;
+    expect(process.listenerCount("SIGINT")).toBe(before + 1);
+    process.emit("SIGINT", "SIGINT");
+    for (let attempt = 0; attempt < 100 && done.length === 0; attempt++) await flush();
+    expect(done).toEqual([true]);
+    expect(process.listenerCount("SIGINT")).toBe(before);
+  });
+});
+
+describe("Live report and validation", () => {
+  it("getReport includes closed history restored from persistence and the open position; dump writes <dir>/live/<strategy>.md", async () => {
+    const records = new Map<string, string>();
+    await runWiggleLive(wiggleEngine(), T0, {
+      persist: createMemoryPersist({ records }),
+      stopAt: T0 + 120 * MINUTE,
+    });
+    const engine = wiggleEngine();
+    expect(() => engine.Live.getReport()).toThrow(/no live run recorded/);
+    const persist = createMemoryPersist({ records });
+    const results = await runWiggleLive(engine, T0 + 120 * MINUTE, { persist, stopAt: T0 + 180 * MINUTE });
+    const state = await readLiveState(persist, SYMBOL, "wiggle", "mem");
+    const earlier = state.closed.filter((result) => result.timestamp < T0 + 120 * MINUTE);
+    expect(earlier.length).toBeGreaterThan(0);
+    expect(closedOf(results).length).toBe(state.closed.length - earlier.length);
+    const markdown = engine.Live.getReport(SYMBOL, "wiggle");
+    expect(markdown).toContain("# Live report");
+    expect(markdown).toContain(`Trades: ${state.closed.length}`);
+    if (state.position !== null) expect(markdown).not.toContain("_No open positions._");
+    const dir = await mkdtemp(join(tmpdir(), "bt-live-report-"));
+    try {
+      const path = await engine.Live.dump(SYMBOL, "wiggle", { dir });
+      expect(path).toBe(join(dir, "live", "wiggle.md"));
+      expect(await readFile(path, "utf8")).toBe(markdown);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects bad options, unknown names, a second run of the same strategy and a malformed record", async () => {
+    const engine = wiggleEngine();
+    const context = { strategyName: "wiggle", exchangeName: "mem" };
+    const codeOf = async (run: AsyncGenerator<unknown>) => {
+      try {
+        await run.next();
+      } catch (error) {
+        return BtError.isInstance(error) ? `${error.code}:${error.field}` : "other";
+      }
+      return "none";
+    };
+    expect(await codeOf(engine.Live.run(SYMBOL, context, { tickIntervalMs: 0 }))).toBe(
+      "VALIDATION:tickIntervalMs",
+    );
+    expect(await codeOf(engine.Live.run(SYMBOL, context, { tickIntervalMs: 1.5 }))).toBe(
+      "VALIDATION:tickIntervalMs",
+    );
+    expect(await codeOf(engine.Live.run(SYMBOL, context, { stopAt: Number.NaN }))).toBe("VALIDATION:stopAt");
+    expect(await codeOf(engine.Live.run(SYMBOL, { ...context, strategyName: "nope" }))).toBe(
+      "SCHEMA:strategyName",
+    );
+    expect(await codeOf(engine.Live.run("", context))).toBe("VALIDATION:symbol");
+    const persist = createMemoryPersist();
+    const first = engine.Live.run(SYMBOL, context, { persist, clock: createSimulatedClock(T0) });
+    await first.next();
+    expect(await codeOf(engine.Live.run(SYMBOL, context, { persist }))).toBe("STATE:strategyName");
+    // Stopping while the consumer holds a result resolves at once; the generator then ends.
+    await engine.Live.stop(SYMBOL, "wiggle");
+    expect((await first.next()).done).toBe(true);
+    // A record that is not a live position record is reported, never used.
+    await persist.write("signal", "BTCUSDT:wiggle:mem", { v: 1, phase: "open", signal: "garbage" });
+    const message = await engine.Live.run(SYMBOL, context, { persist })
+      .next()
+      .then(
+        () => "none",
+        (error: Error) => error.message,
+      );
+    expect(message).toMatch(/^memory: live record signal\/BTCUSDT:wiggle:mem is malformed/);
+  });
+});
+
+describe("paper broker", () => {
+  const signal = {
+    kind: "pending" as const,
+    id: "s:BTCUSDT:1",
+    symbol: SYMBOL,
+    strategyName: "s",
+    exchangeName: "mem",
+    position: "long" as const,
+    priceOpen: 100,
+    priceTakeProfit: 110,
+    priceStopLoss: 95,
+    minuteEstimatedTime: 60,
+    note: "",
+    cost: 1000,
+    quantity: 10,
+    scheduledAt: 1,
+    pendingAt: 1,
+  };
+
+  it("fills at the requested price moved by slippage, charges the fee, and answers a repeated id with the first fill", async () => {
+    const persist = createMemoryPersist();
+    const broker = createPaperBroker({ persist, feePercent: 0.1, slippagePercent: 0.2, now: () => 42 });
+    const open = await broker.openPosition(signal, 100);
+    expect(open.clientOrderId).toBe(clientOrderId(signal.id, "open"));
+    expect(open.price).toBeCloseTo(100.2, 12);
+    expect(open.quantity).toBe(10);
+    expect(open.feeQuote).toBeCloseTo((100.2 * 10 * 0.1) / 100, 12);
+    expect(open.filledAt).toBe(42);
+    // Concurrent and later duplicates (also from a new broker on the same records) return the first fill.
+    const [again, concurrent] = await Promise.all([
+      broker.openPosition(signal, 150),
+      broker.openPosition(signal, 160),
+    ]);
+    expect(again).toEqual(open);
+    expect(concurrent).toEqual(open);
+    const restarted = createPaperBroker({
+      persist: createMemoryPersist({ records: persist.records }),
+      feePercent: 0.1,
+      slippagePercent: 0.2,
+      now: () => 99,
+    });
+    expect(await restarted.openPosition(signal, 170)).toEqual(open);
+    const close = await restarted.closePosition(signal, 110, "take_profit");
+    expect(close.price).toBeCloseTo(110 * 0.998, 12);
+    const orders = await restarted.orders();
+    expect(orders.map((order) => [order.leg, order.side, order.requestCount, order.reason])).toEqual([
+      ["open", "buy", 4, null],
+      ["close", "sell", 1, "take_profit"],
+    ]);
+  });
+
+  it("rejects bad prices as non-retryable and bad options at creation", async () => {
+    const broker = createPaperBroker();
+    const error = await broker.openPosition(signal, Number.NaN).catch((caught: unknown) => caught);
+    expect(BtError.isInstance(error) && error.code === "BROKER" && !error.retryable).toBe(true);
+    expect(() => createPaperBroker({ feePercent: -1 })).toThrow(/feePercent/);
+  });
+});
