@@ -117,6 +117,21 @@ async function main() {
   } catch (error) {
     console.log(`CSV read bench skipped: ${(error as Error).message}`);
   }
+  let sweep: { sweep1ThreadPerSec: number; sweep2ThreadsPerSec: number; sweepScaling: number } | undefined;
+  try {
+    const sweepBench = await import("./sweepBench");
+    const figures = await sweepBench.runSweepBench();
+    sweep = {
+      sweep1ThreadPerSec: figures.sweep1ThreadPerSec,
+      sweep2ThreadsPerSec: figures.sweep2ThreadsPerSec,
+      sweepScaling: figures.sweepScaling,
+    };
+    console.log(
+      `sweep (@bt/cluster, ${figures.backtests} backtests of ${sweepBench.SWEEP_DAYS} days): 1 thread ${figures.sweep1ThreadPerSec} backtests/s, 2 threads ${figures.sweep2ThreadsPerSec} backtests/s, scaling ${figures.sweepScaling}x`,
+    );
+  } catch (error) {
+    console.log(`sweep bench skipped: ${(error as Error).message}`);
+  }
   const year = results.year15m as IScenarioResult;
   const summary = {
     startMs: BENCH_START_MS,
@@ -133,6 +148,7 @@ async function main() {
       Object.values(results).map((result) => [result.name, result.trades]),
     ),
     ...(csvCandlesPerSecond === undefined ? {} : { csvCandlesPerSecond }),
+    ...(sweep ?? {}),
   };
   if (json) console.log(JSON.stringify(summary));
 }
