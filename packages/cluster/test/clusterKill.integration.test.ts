@@ -28,7 +28,7 @@ const frame = {
   startMs: FRAME_START_MS,
   endMs: FRAME_START_MS + FIXTURE_DAYS * 1440 * 60_000,
 };
-// 5 × 6 × 2 = 60 jobs; signals on 1m keep each job long enough (tens of ms) to be killed inside.
+// 5 × 6 × 2 = 60 jobs; each lasts at least BT_TEST_JOB_DELAY_MS (150 ms) so the kill lands inside one.
 const params = {
   fast: [3, 4, 5, 6, 8],
   slow: [13, 17, 21, 26, 34, 40],
@@ -66,7 +66,11 @@ function startWorker(name: string): IWorkerProcess {
         "5",
       ],
     ],
-    { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: packageDir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, BT_TEST_JOB_DELAY_MS: "150" },
+    },
   );
   const worker: IWorkerProcess = {
     name,
