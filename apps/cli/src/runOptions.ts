@@ -54,12 +54,6 @@ export function resolveRunOptions(command: string, args: IParsedArgs, io: ICliIo
       "the frame is [from, to): from must be earlier",
     );
   }
-  if (exchange !== "file" && (fromMs === undefined || toMs === undefined)) {
-    throw badInput(
-      `--from and --to are required with --exchange ${exchange}`,
-      "e.g. --from 2025-01-01 --to 2025-02-01",
-    );
-  }
   const dataOption = stringOption(args, "data");
   const dumpOption = stringOption(args, "dump");
   return {

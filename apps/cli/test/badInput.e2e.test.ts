@@ -38,13 +38,31 @@ const cases: Array<[string, string[], RegExp]> = [
     ["backtest", SMA_STRATEGY, "--persist", "sqlite"],
     /unknown persistence adapter/,
   ],
+  [
+    "live on the file exchange",
+    ["live", SMA_STRATEGY, "--exchange", "file", "--paper"],
+    /live trading needs a ccxt exchange/,
+  ],
+  [
+    "live orders without API keys",
+    ["live", SMA_STRATEGY, "--exchange", "binance"],
+    /need BT_API_KEY and BT_API_SECRET/,
+  ],
+  [
+    "live with a bad --until",
+    ["live", SMA_STRATEGY, "--paper", "--until", "soon"],
+    /bad --until date "soon"/,
+  ],
   ["a walker file that throws on import", ["walker", throwing], /walker file .* failed to load/],
 ];
 
 describe("bad input (built binary): one line on stderr, exit code 2, nothing dumped", () => {
   it.each(cases)("%s", (_name, args, message) => {
     const dumpDir = join(work, `dump-${Math.random().toString(36).slice(2)}`);
-    const run = runBt([...args, "--dump", dumpDir], { cwd: work });
+    const run = runBt([...args, "--dump", dumpDir], {
+      cwd: work,
+      env: { BT_API_KEY: "", BT_API_SECRET: "", BT_STATE_DIR: join(work, "state") },
+    });
     expect(run.status).toBe(2);
     const lines = run.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
@@ -61,11 +79,9 @@ describe("bad input (built binary): one line on stderr, exit code 2, nothing dum
     expect(run.stderr).toMatch(/\n\s+at /);
   });
 
-  it("an unknown command and bt live (not in this engine yet) exit with 2", () => {
+  it("an unknown command exits with 2", () => {
     const unknown = runBt(["frobnicate"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/^bt: unknown command "frobnicate"/);
-    const live = runBt(["live", SMA_STRATEGY, "--paper"]);
-    expect(live.status).toBe(2);
   });
 });
