@@ -2,11 +2,10 @@
 // seeded data, and the scaling ratio. Each pool is warmed with one untimed sweep (thread start, tsx
 // and module loading), then the best of TIMED_ROUNDS sweeps counts (the machine may be shared). This
 // file is also the strategy module the threads load.
-// @bt/cluster is imported from source by path until bench/package.json lists it as a dependency.
 
 import { fileURLToPath } from "node:url";
+import { createSweepPool, type ISweepResult, runSweep } from "@bt/cluster";
 import type { IStrategySchema } from "@bt/core";
-import { createSweepPool, type ISweepResult, runSweep } from "../../packages/cluster/src/index.ts";
 import { BENCH_START_MS, BENCH_WARMUP_MINUTES, benchColumns, MINUTE_MS, smaCrossover } from "./scenarios";
 
 /** Days of 1m candles in every backtest of the sweep. */

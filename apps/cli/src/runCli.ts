@@ -11,6 +11,7 @@ import { runInitCommand } from "./commands/init";
 import { runLiveCommand } from "./commands/live";
 import { runReportCommand } from "./commands/report";
 import { runWalkerCommand } from "./commands/walker";
+import { runWorkerCommand } from "./commands/worker";
 
 /** Top-level help of `bt`. */
 export const MAIN_HELP = `Usage: bt <command> [options]
@@ -24,6 +25,7 @@ Commands:
   report <run.json | dir>    render reports of a previous run (--json output or --dump folder)
   data import <dir>          import candle files into the candle cache
   init <dir>                 scaffold a project that runs at once, offline
+  worker                     consume parameter-sweep jobs from Redis (@bt/cluster)
 
 Run \`bt <command> --help\` for options and examples. Exit codes: 0 ok, 1 runtime failure, 2 bad input.
 
@@ -42,6 +44,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   report: runReportCommand,
   data: runDataCommand,
   init: runInitCommand,
+  worker: runWorkerCommand,
 };
 
 // Engine codes that mean the user's input (strategy schema, signal shape, config) is wrong.

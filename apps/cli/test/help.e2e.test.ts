@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runBt } from "./builtCli";
 
 describe("--help (built binary)", () => {
-  it.each(["backtest", "walker", "live", "report", "data", "init"])(
+  it.each(["backtest", "walker", "live", "report", "data", "init", "worker"])(
     "bt %s --help shows usage and examples",
     (command) => {
       const run = runBt([command, "--help"]);
@@ -16,7 +16,7 @@ describe("--help (built binary)", () => {
   it("bt --help lists every command", () => {
     const run = runBt(["--help"]);
     expect(run.status).toBe(0);
-    for (const command of ["backtest", "walker", "live", "report", "data import", "init"]) {
+    for (const command of ["backtest", "walker", "live", "report", "data import", "init", "worker"]) {
       expect(run.stdout).toContain(`  ${command}`);
     }
   });
