@@ -1,0 +1,137 @@
+// The live process of the crash test: runs the scenario strategy live with the fs or Redis adapter, a
+// persisted paper broker (with small random latencies, so kills land inside broker calls) and a
+// simulated clock whose time is a persisted cursor: a restarted process continues where time stood.
+// Prints "ready" when it starts (with --standby: "loaded", then waits for "go" on stdin, so the harness
+// can load the next process while the current one runs) and "done" at the end. Killed with SIGKILL.
+
+import { randomInt } from "node:crypto";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { IBroker, IPersistAdapter } from "@bt/core";
+import { createEngine, createPaperBroker, type ILiveClock } from "@bt/engine";
+import { createFsPersist } from "@bt/persist-fs";
+import { createRedisPersist } from "@bt/persist-redis";
+import {
+  SCENARIO,
+  SCENARIO_START_MS,
+  scenarioCandles,
+  scenarioExchange,
+  scenarioStrategy,
+} from "./liveScenario";
+
+const { values } = parseArgs({
+  options: {
+    adapter: { type: "string" },
+    data: { type: "string" },
+    prefix: { type: "string" },
+    clock: { type: "string" },
+    minutes: { type: "string" },
+    "latency-ms": { type: "string", default: "3" },
+    standby: { type: "boolean", default: false },
+  },
+});
+
+/** Standby mode: everything is loaded, nothing is touched until the harness writes "go" on stdin. */
+function waitForGo(): Promise<void> {
+  return new Promise((resolve) => {
+    let input = "";
+    process.stdin.on("data", (chunk: Buffer) => {
+      input += chunk.toString();
+      if (input.includes("go\n")) {
+        process.stdin.pause();
+        resolve();
+      }
+    });
+  });
+}
+
+/** A simulated clock whose time survives restarts: sleep() advances it and saves it (temp + rename). */
+function persistedClock(file: string, startMs: number): ILiveClock {
+  let nowMs = startMs;
+  try {
+    nowMs = (JSON.parse(readFileSync(file, "utf8")) as { nowMs: number }).nowMs;
+  } catch {
+    // First start: no clock file yet.
+  }
+  return {
+    now: () => nowMs,
+    async sleep(ms) {
+      if (ms > 0) {
+        nowMs += ms;
+        writeFileSync(`${file}.tmp`, JSON.stringify({ nowMs }));
+        renameSync(`${file}.tmp`, file);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+/** Delays every broker call by a random 0…maxMs before and after the paper fill. */
+function slowBroker(inner: IBroker, maxMs: number): IBroker {
+  const pause = () => new Promise<void>((resolve) => setTimeout(resolve, randomInt(0, maxMs + 1)));
+  return {
+    name: inner.name,
+    specVersion: 1,
+    async openPosition(signal, price) {
+      await pause();
+      const fill = await inner.openPosition(signal, price);
+      await pause();
+      return fill;
+    },
+    async closePosition(signal, price, reason) {
+      await pause();
+      const fill = await inner.closePosition(signal, price, reason);
+      await pause();
+      return fill;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  if (values.standby) {
+    process.stdout.write("loaded\n");
+    await waitForGo();
+  }
+  const minutes = Number(values.minutes);
+  const clockFile = values.clock;
+  if (!Number.isInteger(minutes) || minutes <= 0 || clockFile === undefined) {
+    throw new Error("usage: liveChild --adapter fs|redis (--data dir | --prefix p) --clock file --minutes n");
+  }
+  let persist: IPersistAdapter;
+  if (values.adapter === "fs" && values.data !== undefined) {
+    persist = createFsPersist({ dir: values.data });
+  } else if (values.adapter === "redis" && values.prefix !== undefined) {
+    persist = createRedisPersist({ keyPrefix: values.prefix });
+  } else {
+    throw new Error(`unknown adapter ${String(values.adapter)} or missing --data / --prefix`);
+  }
+  const clock = persistedClock(clockFile, SCENARIO_START_MS);
+  const engine = createEngine();
+  engine.addExchange(scenarioExchange(scenarioCandles(minutes)));
+  engine.addStrategy(scenarioStrategy);
+  engine.listenError((error) => {
+    process.stderr.write(`live error: ${error.message}\n`);
+  });
+  const broker = slowBroker(
+    createPaperBroker({ persist, now: () => clock.now() }),
+    Number(values["latency-ms"]),
+  );
+  process.stdout.write("ready\n");
+  for await (const _ of engine.Live.run(
+    SCENARIO.symbol,
+    { strategyName: SCENARIO.strategyName, exchangeName: SCENARIO.exchangeName },
+    { persist, broker, clock, stopAt: SCENARIO_START_MS + minutes * 60_000 },
+  )) {
+    // The harness reads the persisted state; results are not needed here.
+  }
+  await persist.dispose();
+  process.stdout.write("done\n");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
