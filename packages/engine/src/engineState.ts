@@ -17,7 +17,7 @@ import type { ClientStrategy } from "./clientStrategy";
 import { EventBus } from "./eventBus";
 import type { IWalkerResult } from "./events";
 import type { LiveEventLog } from "./liveEventLog";
-import type { LiveRunHandle } from "./liveRunner";
+import type { LiveRunHandle } from "./liveRunHandle";
 import { SchemaRegistry } from "./schemaRegistry";
 import {
   checkExchangeSchema,

@@ -27,6 +27,7 @@ import { type ILiveClock, wallClock } from "./liveClock";
 import { isBrokerRejection, LiveCommitter } from "./liveCommit";
 import { LiveEventLog } from "./liveEventLog";
 import { liveKeys, readLiveState } from "./liveRecords";
+import { LiveRunHandle } from "./liveRunHandle";
 import { createPaperBroker } from "./paperBroker";
 import { stopOnProcessSignals } from "./processSignals";
 import { attachRuntime } from "./runRuntime";
@@ -66,43 +67,6 @@ export const DEFAULT_TICK_INTERVAL_MS = 60_000;
 /** Default wait for a lagging previous-minute candle, ms. */
 export const DEFAULT_CANDLE_WAIT_MS = 10_000;
 const CANDLE_POLL_MS = 1_000;
-
-/**
- * A running live strategy. stop() ends it after the in-flight tick: it resolves once the run has ended
- * or is suspended at a yield of Live.run (everything before a yielded result is already committed; the
- * generator ends without another tick when the consumer pulls again), so awaiting it inside the
- * consumer's loop cannot deadlock.
- */
-export class LiveRunHandle {
-  stopped = false;
-  readonly abort = new AbortController();
-  /** True while the engine works (between a resume and the next yield or the end). */
-  private busy = false;
-  private waiters: Array<() => void> = [];
-
-  /** Asks the run to end after its in-flight tick; resolves once no engine work is in flight. */
-  stop(): Promise<void> {
-    this.stopped = true;
-    this.abort.abort();
-    if (!this.busy) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-    });
-  }
-
-  /** The engine resumed work (start, or the consumer pulled the next result). */
-  resume(): void {
-    this.busy = true;
-  }
-
-  /** The engine is about to yield a result or has ended: nothing is in flight. */
-  pause(): void {
-    this.busy = false;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
-  }
-}
 
 function checkOption(name: string, value: number | undefined, fallback: number, integer: boolean): number {
   if (value === undefined) return fallback;
