@@ -46,7 +46,7 @@ export interface ILiveOptions {
    * open positions (the broker still holds them).
    */
   persist?: IPersistAdapter;
-  /** Executes opens and closes; default a paper broker (createPaperBroker) on the run's clock, in memory. */
+  /** Executes opens and closes; default a paper broker (createPaperBroker) on the run's clock and `persist`. */
   broker?: IBroker;
   /** Time source; default the wall clock. */
   clock?: ILiveClock;
@@ -155,7 +155,7 @@ export async function* runLive(
   const persist = options.persist;
   if (persist !== undefined) assertPersistSpec(persist);
   const clock = options.clock ?? wallClock;
-  const broker = options.broker ?? createPaperBroker({ now: () => clock.now() });
+  const broker = options.broker ?? createPaperBroker({ persist, now: () => clock.now() });
   if (broker.specVersion !== 1) {
     throw new BtError(
       "BROKER",
@@ -179,12 +179,7 @@ export async function* runLive(
   }
   const handle = new LiveRunHandle();
   handle.resume();
-  state.liveRuns.set(key, handle);
   const log = new LiveEventLog();
-  state.liveEvents.set(key, log);
-  const unregisterSignals = options.handleProcessSignals
-    ? stopOnProcessSignals(() => handle.stop())
-    : undefined;
   const config = getConfig();
   const bus = state.bus;
   const logger = state.logger;
@@ -386,6 +381,11 @@ export async function* runLive(
   const alignTick = (timeMs: number) =>
     timeMs - (((timeMs % tickIntervalMs) + tickIntervalMs) % tickIntervalMs);
 
+  state.liveRuns.set(key, handle);
+  state.liveEvents.set(key, log);
+  const unregisterSignals = options.handleProcessSignals
+    ? stopOnProcessSignals(() => handle.stop())
+    : undefined;
   try {
     if (persist === undefined) {
       logger.warn(
