@@ -26,6 +26,7 @@ export { type ILogger, SILENT_LOGGER } from "./logger";
 export {
   assertPersistable,
   assertPersistSpec,
+  assertPersistTarget,
   type IPersistAdapter,
   type IPersistCapabilities,
   type IPersistCorruption,

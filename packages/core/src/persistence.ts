@@ -145,6 +145,28 @@ export function assertPersistable(
 }
 
 /**
+ * Throws unless `entity` is a PersistEntity and `key` (when given) a non-empty string: the target rule of
+ * every adapter method, in one place.
+ * @throws BtError PERSIST naming the adapter, the field and the value.
+ */
+export function assertPersistTarget(adapter: string, entity: PersistEntity, key?: string): void {
+  if (!PERSIST_ENTITIES.includes(entity)) {
+    throw new BtError("PERSIST", `${adapter}: unknown entity ${JSON.stringify(entity)}`, {
+      adapter,
+      field: "entity",
+      value: entity,
+    });
+  }
+  if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
+    throw new BtError("PERSIST", `${adapter}: key must be a non-empty string`, {
+      adapter,
+      field: "key",
+      value: key,
+    });
+  }
+}
+
+/**
  * Rejects adapters whose specVersion this core does not implement.
  * @throws BtError PERSIST naming the adapter and its version.
  */

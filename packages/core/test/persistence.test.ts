@@ -1,4 +1,12 @@
-import { assertPersistable, assertPersistSpec, BtError, PERSIST_ENTITIES, persistKey } from "@bt/core";
+import {
+  assertPersistable,
+  assertPersistSpec,
+  assertPersistTarget,
+  BtError,
+  PERSIST_ENTITIES,
+  type PersistEntity,
+  persistKey,
+} from "@bt/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -181,3 +189,36 @@ describe("assertPersistSpec and entities", () => {
     expect([...PERSIST_ENTITIES]).toEqual(["signal", "scheduled", "risk", "partial", "candle"]);
   });
 });
+
+describe("assertPersistTarget", () => {
+  it("accepts every entity with or without a key", () => {
+    for (const entity of PERSIST_ENTITIES) {
+      expect(() => assertPersistTarget("probe", entity)).not.toThrow();
+      expect(() => assertPersistTarget("probe", entity, "k")).not.toThrow();
+    }
+  });
+
+  it("rejects an unknown entity and an empty key, naming the adapter, field and value", () => {
+    const unknown = captureError(() => assertPersistTarget("probe", "orders" as PersistEntity, "k"));
+    expect(unknown.message).toBe('probe: unknown entity "orders"');
+    expect([unknown.code, unknown.adapter, unknown.field, unknown.value]).toEqual([
+      "PERSIST",
+      "probe",
+      "entity",
+      "orders",
+    ]);
+    const empty = captureError(() => assertPersistTarget("probe", "signal", ""));
+    expect(empty.message).toBe("probe: key must be a non-empty string");
+    expect([empty.field, empty.value]).toEqual(["key", ""]);
+  });
+});
+
+function captureError(run: () => void): BtError {
+  try {
+    run();
+  } catch (error) {
+    if (BtError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a BtError");
+}

@@ -7,6 +7,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   assertPersistable,
+  assertPersistTarget,
   BtError,
   type IPersistAdapter,
   type IPersistCorruption,
@@ -65,12 +66,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
 
   function checkTarget(entity: PersistEntity, key?: string): void {
     if (disposed) fail("adapter is disposed");
-    if (!PERSIST_ENTITIES.includes(entity)) {
-      fail(`unknown entity ${JSON.stringify(entity)}`, { field: "entity", value: entity });
-    }
-    if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
-      fail("key must be a non-empty string", { field: "key", value: key });
-    }
+    assertPersistTarget(NAME, entity, key);
   }
 
   function syncDirectory(path: string): Promise<void> {

@@ -4,10 +4,10 @@
 
 import {
   assertPersistable,
+  assertPersistTarget,
   BtError,
   type IPersistAdapter,
   type IPersistCorruption,
-  PERSIST_ENTITIES,
   type PersistBatchOperation,
   type PersistEntity,
   type PersistValue,
@@ -72,12 +72,7 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
 
   function checkTarget(entity: PersistEntity, key?: string): void {
     if (disposed) fail("adapter is disposed");
-    if (!PERSIST_ENTITIES.includes(entity)) {
-      fail(`unknown entity ${JSON.stringify(entity)}`, { field: "entity", value: entity });
-    }
-    if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
-      fail("key must be a non-empty string", { field: "key", value: key });
-    }
+    assertPersistTarget(NAME, entity, key);
   }
 
   async function connect(): Promise<void> {

@@ -4,10 +4,10 @@
 
 import {
   assertPersistable,
+  assertPersistTarget,
   BtError,
   type IPersistAdapter,
   type IPersistCorruption,
-  PERSIST_ENTITIES,
   type PersistBatchOperation,
   type PersistEntity,
   type PersistValue,
@@ -82,12 +82,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
 
   function checkTarget(entity: PersistEntity, key?: string): void {
     if (disposed) fail("adapter is disposed");
-    if (!PERSIST_ENTITIES.includes(entity)) {
-      fail(`unknown entity ${JSON.stringify(entity)}`, { field: "entity", value: entity });
-    }
-    if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
-      fail("key must be a non-empty string", { field: "key", value: key });
-    }
+    assertPersistTarget(NAME, entity, key);
   }
 
   async function query<Row extends pg.QueryResultRow>(

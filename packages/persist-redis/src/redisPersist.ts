@@ -4,10 +4,10 @@
 
 import {
   assertPersistable,
+  assertPersistTarget,
   BtError,
   type IPersistAdapter,
   type IPersistCorruption,
-  PERSIST_ENTITIES,
   type PersistBatchOperation,
   type PersistEntity,
   type PersistValue,
@@ -91,12 +91,7 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
 
   function checkTarget(entity: PersistEntity, key?: string): void {
     if (disposed) fail("adapter is disposed");
-    if (!PERSIST_ENTITIES.includes(entity)) {
-      fail(`unknown entity ${JSON.stringify(entity)}`, { field: "entity", value: entity });
-    }
-    if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
-      fail("key must be a non-empty string", { field: "key", value: key });
-    }
+    assertPersistTarget(NAME, entity, key);
   }
 
   async function command<T>(what: string, run: () => Promise<T>): Promise<T> {

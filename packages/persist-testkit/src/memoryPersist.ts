@@ -4,10 +4,10 @@
 
 import {
   assertPersistable,
+  assertPersistTarget,
   BtError,
   type IPersistAdapter,
   type IPersistCorruption,
-  PERSIST_ENTITIES,
   type PersistBatchOperation,
   type PersistEntity,
   type PersistValue,
@@ -46,14 +46,13 @@ export function createMemoryPersist(options: IMemoryPersistOptions = {}): IPersi
 
   function checkEntity(entity: PersistEntity): void {
     if (disposed) fail("adapter is disposed");
-    if (!PERSIST_ENTITIES.includes(entity))
-      fail(`unknown entity ${JSON.stringify(entity)}`, "entity", entity);
+    assertPersistTarget(name, entity);
   }
 
   /** The store key of a record; entity names contain no "/", so the split is unambiguous. */
   function storeKey(entity: PersistEntity, key: string): string {
-    checkEntity(entity);
-    if (typeof key !== "string" || key.length === 0) fail("key must be a non-empty string", "key", key);
+    if (disposed) fail("adapter is disposed");
+    assertPersistTarget(name, entity, key);
     return `${entity}/${key}`;
   }
 
