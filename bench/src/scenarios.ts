@@ -1,7 +1,8 @@
-// Benchmark scenarios on seeded generated candles: an exchange schema serving batches from the
-// generator's columns, SMA-crossover strategies, and the year / 1m-interval / walker runs.
+// Benchmark scenarios on seeded generated candles (served from columns by @bt/cluster's column exchange),
+// SMA-crossover strategies, and the year / 1m-interval / walker runs.
 
-import type { IExchangeSchema, IStrategySchema, IStrategyTickResult } from "@bt/core";
+import { createColumnExchange } from "@bt/cluster";
+import type { IStrategySchema, IStrategyTickResult } from "@bt/core";
 import { createEngine, getCandles } from "@bt/engine";
 import { generateCandleColumns, type ICandleColumns } from "./candleGenerator";
 
@@ -10,36 +11,6 @@ export const MINUTE_MS = 60_000;
 export const BENCH_START_MS = Date.UTC(2025, 0, 1);
 /** Warm-up minutes loaded before the frame (enough for SMA(21) on 15m: 315 minutes). */
 export const BENCH_WARMUP_MINUTES = 1440;
-
-/** An exchange schema serving 1m candles from columns (ICandleData objects only for the batch asked). */
-export function columnExchange(
-  exchangeName: string,
-  symbol: string,
-  columns: ICandleColumns,
-): IExchangeSchema {
-  const firstMs = columns.timestamp[0] ?? 0;
-  const count = columns.timestamp.length;
-  return {
-    exchangeName,
-    async getCandles(requestedSymbol, interval, since, limit) {
-      if (requestedSymbol !== symbol || interval !== "1m") return [];
-      const from = Math.max(0, Math.ceil((since.getTime() - firstMs) / MINUTE_MS));
-      const to = Math.min(count, from + limit);
-      const candles = new Array(Math.max(0, to - from));
-      for (let index = from; index < to; index++) {
-        candles[index - from] = {
-          timestamp: columns.timestamp[index] as number,
-          open: columns.open[index] as number,
-          high: columns.high[index] as number,
-          low: columns.low[index] as number,
-          close: columns.close[index] as number,
-          volume: columns.volume[index] as number,
-        };
-      }
-      return candles;
-    },
-  };
-}
 
 /** Seeded 1m columns covering the warm-up and `minutes` of frame. */
 export function benchColumns(seed: number, minutes: number): ICandleColumns {
@@ -114,7 +85,7 @@ export async function runSmaBacktest(options: {
 }): Promise<IStrategyTickResult[]> {
   const columns = options.columns ?? benchColumns(options.seed, options.minutes);
   const engine = createEngine();
-  engine.addExchange(columnExchange("bench", "BTCUSDT", columns));
+  engine.addExchange(createColumnExchange("bench", { BTCUSDT: columns }));
   engine.addFrame({
     frameName: "frame",
     interval: "1m",
@@ -142,7 +113,7 @@ export async function runSmaWalker(options: {
 }) {
   const columns = options.columns ?? benchColumns(options.seed, options.minutes);
   const engine = createEngine();
-  engine.addExchange(columnExchange("bench", "BTCUSDT", columns));
+  engine.addExchange(createColumnExchange("bench", { BTCUSDT: columns }));
   engine.addFrame({
     frameName: "frame",
     interval: "1m",
@@ -194,7 +165,7 @@ export async function runEveryMinuteBacktest(options: {
 }) {
   const columns = options.columns ?? benchColumns(options.seed, options.minutes);
   const engine = createEngine();
-  engine.addExchange(columnExchange("bench", "BTCUSDT", columns));
+  engine.addExchange(createColumnExchange("bench", { BTCUSDT: columns }));
   engine.addFrame({
     frameName: "frame",
     interval: "1m",
