@@ -224,7 +224,11 @@ export async function* runLive(
   /** Loads what an earlier process persisted into the strategy (no event is emitted for it). */
   const restore = async (adapter: IPersistAdapter) => {
     const saved = await readLiveState(adapter, symbol, strategyName, exchangeName);
+    // A kill inside a non-atomic close batch can leave the history record of a position still marked
+    // "closing": the close is retried below and counted then, so it must not be counted here too.
+    const closingId = saved.position?.phase === "closing" ? saved.position.signal.id : null;
     for (const closed of saved.closed) {
+      if (closed.signal.id === closingId) continue;
       client.restoreClosed(closed.pnl.pnlPercentage);
       log.add(closed, true);
     }

@@ -39,7 +39,14 @@ async function life(
       { persist, broker, clock, stopAt: END },
     ),
   );
-  return { diedAt, operations: persist.operations, results };
+  return { engine, diedAt, operations: persist.operations, results };
+}
+
+/** What the restarted process reports: its closed-trade count and statistics must not double-count a trade. */
+function reported(engine: ReturnType<typeof wiggleEngine>) {
+  const markdown = engine.Live.getReport(SYMBOL, "wiggle");
+  const statistics = markdown.slice(markdown.indexOf("Statistics"));
+  return { closedCount: Number(/\|\s*closed\s*\|\s*(\d+)/.exec(markdown)?.[1]), statistics };
 }
 
 async function outcome(records: Map<string, string>) {
@@ -68,6 +75,8 @@ describe("Live crash at every record operation", () => {
       const referenceRecords = new Map<string, string>();
       const reference = await life(referenceRecords, T0, atomicBatch);
       const expected = await outcome(referenceRecords);
+      const expectedReport = reported(reference.engine);
+      expect(expectedReport.closedCount).toBe(expected.closed.length);
       expect(expected.closed.length).toBeGreaterThan(3);
       // Every open and close order belongs to a closed signal or to the open position.
       expect(expected.orders.length).toBe(2 * expected.closed.length + (expected.position === null ? 0 : 1));
@@ -82,9 +91,10 @@ describe("Live crash at every record operation", () => {
           atDeath.position?.phase ??
           (atDeath.scheduled === null ? "idle" : `scheduled:${atDeath.scheduled.phase}`);
         phasesAtDeath.set(phase, (phasesAtDeath.get(phase) ?? 0) + 1);
-        await life(records, first.diedAt as number, atomicBatch);
+        const restarted = await life(records, first.diedAt as number, atomicBatch);
         const actual = await outcome(records);
         expect({ budget, ...actual }).toEqual({ budget, ...expected });
+        expect({ budget, ...reported(restarted.engine) }).toEqual({ budget, ...expectedReport });
       }
       // The kills landed in every phase of the protocol.
       for (const phase of [
