@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
+import type { ICandleData, IExchangeSchema } from "@bt/core";
 import { createEngine } from "@bt/engine";
+import type { ICandleColumns } from "@bt/exchange-file";
 import { describe, expect, it } from "vitest";
-import { columnExchange } from "../../../bench/src/scenarios.ts";
 import { createSweepPool, type ISweepResult, runSweep, runSweepSequential } from "../src/index.ts";
 import fixtureCandles, { FIXTURE_DAYS, FRAME_START_MS, WARMUP_MINUTES } from "./fixtures/candles.ts";
 import smaStrategy from "./fixtures/smaStrategy.ts";
@@ -17,10 +18,34 @@ const columns = { BTCUSDT: fixtureCandles("BTCUSDT"), ETHUSDT: fixtureCandles("E
 // Worker threads resolve @bt/* to source like this test does.
 const execArgv = ["--conditions=@bt/source"];
 
+/** 1m candles straight from the columns, written independently of the package's column exchange. */
+function plainExchange(exchangeName: string, symbol: string, source: ICandleColumns): IExchangeSchema {
+  return {
+    exchangeName,
+    async getCandles(requested, interval, since, limit) {
+      if (requested !== symbol || interval !== "1m") return [];
+      const candles: ICandleData[] = [];
+      for (let index = 0; index < source.timestamp.length && candles.length < limit; index++) {
+        const timestamp = source.timestamp[index] as number;
+        if (timestamp < since.getTime()) continue;
+        candles.push({
+          timestamp,
+          open: source.open[index] as number,
+          high: source.high[index] as number,
+          low: source.low[index] as number,
+          close: source.close[index] as number,
+          volume: source.volume[index] as number,
+        });
+      }
+      return candles;
+    },
+  };
+}
+
 /** The plain engine walker, written out by hand: the reference every runner must equal. */
 async function referenceWalker(symbol: "BTCUSDT" | "ETHUSDT") {
   const engine = createEngine();
-  engine.addExchange(columnExchange("reference", symbol, columns[symbol]));
+  engine.addExchange(plainExchange("reference", symbol, columns[symbol]));
   engine.addFrame({
     frameName: "march",
     interval: "1m",

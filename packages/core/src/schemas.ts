@@ -69,9 +69,13 @@ export interface IFrameSchema {
   note?: string;
 }
 
-/** An open position as seen by risk validations. */
+/**
+ * A position as seen by risk validations: an open one (`signal.kind === "pending"`) or a scheduled signal
+ * waiting for its priceOpen (`signal.kind === "scheduled"`), which reserves its slot because it may open at
+ * any moment without another risk check.
+ */
 export interface IRiskActivePosition {
-  signal: ISignalRow;
+  signal: ISignalRow | IScheduledSignalRow;
   strategyName: string;
   exchangeName: string;
   symbol: string;
@@ -86,7 +90,7 @@ export interface IRiskCheckArgs {
   currentPrice: number;
   /** Epoch ms of the decision. */
   timestamp: number;
-  /** Open positions of every strategy sharing this risk profile. */
+  /** Open positions and scheduled signals of every strategy sharing this risk profile. */
   activePositionCount: number;
   activePositions: ReadonlyArray<IRiskActivePosition>;
 }

@@ -82,12 +82,13 @@ export class ClientStrategy {
 
   /**
    * Live restore: sets the state and the getSignal throttle without any event (the signal was opened
-   * or scheduled by an earlier process); an open position is added to the risk profile.
+   * or scheduled by an earlier process); an open position or a scheduled signal takes its slot in the
+   * risk profile.
    */
   restore(state: StrategyState, lastSignalBoundaryMs: number): void {
     this.state = state;
     this.lastSignalBoundaryMs = lastSignalBoundaryMs;
-    if (state.status === "pending") {
+    if (state.status !== "none") {
       this.params.risk?.addPosition({
         signal: state.signal,
         strategyName: this.strategyName,
@@ -318,6 +319,15 @@ export class ClientStrategy {
       }
       case "scheduled":
         notable = previous.status === "none";
+        // A scheduled signal reserves its slot: its activation runs no second risk check.
+        if (notable) {
+          risk?.addPosition({
+            signal: result.signal,
+            strategyName: result.strategyName,
+            exchangeName: result.exchangeName,
+            symbol,
+          });
+        }
         if (notable && callbacks?.onSchedule) {
           await this.callSafely("onSchedule", () =>
             callbacks.onSchedule?.(symbol, result.signal, result.currentPrice, backtest),
@@ -325,6 +335,7 @@ export class ClientStrategy {
         }
         break;
       case "cancelled":
+        risk?.removePosition(result.strategyName, result.exchangeName, symbol);
         if (callbacks?.onCancel) {
           await this.callSafely("onCancel", () =>
             callbacks.onCancel?.(symbol, result.signal, result.currentPrice, backtest),

@@ -98,6 +98,67 @@ describe("risk", () => {
     expect(seenCounts.at(-1)).toBe(0);
   });
 
+  it("a scheduled signal reserves its slot in the profile until it is cancelled", async () => {
+    const engine = createEngine();
+    engine.addExchange(
+      memoryExchange("mem", { BTCUSDT: series(-5, 60, () => 100), ETHUSDT: series(-5, 60, () => 100) }),
+    );
+    engine.addFrame({
+      frameName: "f",
+      interval: "1m",
+      startDate: new Date(T0),
+      endDate: new Date(T0 + 60 * MINUTE),
+    });
+    const seenKinds: string[][] = [];
+    engine.addRisk({
+      riskName: "max1",
+      validations: [
+        ({ activePositionCount, activePositions }) => {
+          seenKinds.push(activePositions.map((position) => position.signal.kind));
+          return activePositionCount >= 1 ? "max 1 position or scheduled signal" : undefined;
+        },
+      ],
+    });
+    // a waits for 99 while the price stays at 100: scheduled until the frame ends (cancelled, timeout).
+    engine.addStrategy({
+      strategyName: "a",
+      interval: "5m",
+      riskName: "max1",
+      getSignal: async () => ({ ...longSignal, priceOpen: 99 }),
+    });
+    engine.addStrategy({
+      strategyName: "b",
+      interval: "5m",
+      riskName: "max1",
+      getSignal: async () => longSignal,
+    });
+    const runA = engine.Backtest.run(
+      "BTCUSDT",
+      { strategyName: "a", exchangeName: "mem", frameName: "f" },
+      { warmupMinutes: 5 },
+    );
+    expect((await runA.next()).value).toMatchObject({ action: "scheduled", strategyName: "a" });
+    const blocked = await collect(
+      engine.Backtest.run(
+        "ETHUSDT",
+        { strategyName: "b", exchangeName: "mem", frameName: "f" },
+        { warmupMinutes: 5 },
+      ),
+    );
+    expect(blocked).toEqual([]);
+    expect(seenKinds.at(-1)).toEqual(["scheduled"]);
+    expect((await collect(runA)).map((result) => result.action)).toEqual(["cancelled"]);
+    const free = await collect(
+      engine.Backtest.run(
+        "ETHUSDT",
+        { strategyName: "b", exchangeName: "mem", frameName: "f" },
+        { warmupMinutes: 5 },
+      ),
+    );
+    expect(free.map((result) => result.action)).toEqual(["opened", "closed"]);
+    expect(seenKinds.at(-1)).toEqual([]);
+  });
+
   it("rejects on false and on throw, with the reason", async () => {
     const engine = createEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 10, () => 100) }));
