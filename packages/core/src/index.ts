@@ -2,6 +2,7 @@ export { averagePrice, averagePriceOfColumns } from "./averagePrice";
 export { clientOrderId, type IBroker, type IBrokerFill } from "./broker";
 export { BtError, type BtErrorCode, type BtErrorDetails, describeValue } from "./btError";
 export { candleProblem, type ICandleData } from "./candle";
+export type { ICandleColumns } from "./candleColumns";
 export {
   configProblems,
   DEFAULT_CONFIG,

@@ -2,6 +2,7 @@
 // Plain data plus user functions; the engine validates them at registration.
 
 import type { ICandleData } from "./candle";
+import type { ICandleColumns } from "./candleColumns";
 import type { CandleInterval } from "./interval";
 import type { IScheduledSignalRow, ISignalDto, ISignalRow } from "./signal";
 import type { IStrategyTickResult } from "./tickResult";
@@ -18,6 +19,12 @@ export interface IExchangeSchema {
    * Returning fewer candles means no more data exists in that range.
    */
   getCandles(symbol: string, interval: CandleInterval, since: Date, limit: number): Promise<ICandleData[]>;
+  /**
+   * Optional column form of the 1m candles whose open time (epoch ms, UTC) is in [fromMs, toMs), ascending:
+   * prices in quote currency, volume in base; arrays may be views of the adapter's own storage and must not
+   * be mutated by the caller; null when not available, in which case the engine falls back to getCandles.
+   */
+  getCandleColumns?(symbol: string, fromMs: number, toMs: number): Promise<ICandleColumns | null>;
   /** Price rendered with the market's precision; default: the number as-is. */
   formatPrice?(symbol: string, price: number): MaybePromise<string>;
   /** Quantity rendered with the market's precision; default: the number as-is. */

@@ -1,17 +1,9 @@
 // Column-wise candle storage (one Float64Array per field) and the helpers that read it: binary search by
 // open time and conversion of a slice to ICandleData records for the exchange contract.
 
-import type { ICandleData } from "@bt/core";
+import type { ICandleColumns, ICandleData } from "@bt/core";
 
-/** Candles held column-wise: equal-length Float64Arrays, `timestamp` = open time in epoch ms, ascending. */
-export interface ICandleColumns {
-  timestamp: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
+export type { ICandleColumns } from "@bt/core";
 
 /** Index of the first candle whose open time (epoch ms) is ≥ `timestampMs`; `length` when none is. */
 export function lowerBound(timestamps: Float64Array, timestampMs: number): number {
