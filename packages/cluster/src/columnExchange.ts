@@ -1,9 +1,16 @@
 // An exchange schema over in-memory 1m candle columns (shared or not): batches are read by binary search
 // on the timestamp column; higher intervals are aggregated from 1m once per interval. Each worker wraps
-// the shared columns in one of these for its own engine instance.
+// the shared columns in one of these for its own engine instance; getCandleColumns hands the engine views
+// of them (no copy, still shared across threads).
 
 import { type CandleInterval, type IExchangeSchema, intervalToMs } from "@bt/core";
-import { aggregateColumns, columnsToCandles, type ICandleColumns, lowerBound } from "@bt/exchange-file";
+import {
+  aggregateColumns,
+  columnsToCandles,
+  type ICandleColumns,
+  lowerBound,
+  sliceColumns,
+} from "@bt/exchange-file";
 
 const MINUTE_MS = 60_000;
 
@@ -34,6 +41,12 @@ export function createColumnExchange(
       if (columns === undefined) return [];
       const from = lowerBound(columns.timestamp, since.getTime());
       return columnsToCandles(columns, from, Math.min(columns.timestamp.length, from + limit));
+    },
+    async getCandleColumns(symbol, fromMs, toMs) {
+      const columns = columnsFor(symbol, "1m");
+      if (columns === undefined) return null;
+      const from = lowerBound(columns.timestamp, fromMs);
+      return sliceColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
     },
   };
 }

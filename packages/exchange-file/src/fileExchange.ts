@@ -11,9 +11,10 @@ import {
   type ICandleData,
   type IExchangeSchema,
   intervalToMs,
+  MINUTE_MS,
 } from "@bt/core";
 import { aggregateColumns } from "./aggregateCandles";
-import { columnsToCandles, type ICandleColumns, lowerBound } from "./candleColumns";
+import { columnsToCandles, type ICandleColumns, lowerBound, sliceColumns } from "./candleColumns";
 import { normalizeSymbol, parseCandleFileName } from "./candleFileName";
 import type { ICandleFile, ICandleGap, IReadCandleFileOptions } from "./candleFileTypes";
 import { mergeCandleFiles } from "./mergeCandleFiles";
@@ -55,6 +56,8 @@ export interface IFileExchange extends IExchangeSchema {
   listSymbols(): Promise<string[]>;
   /** The symbol's candles of `interval` as columns (shared, do not mutate); aggregated from 1m when needed. */
   getColumns(symbol: string, interval: CandleInterval): Promise<ICandleColumns>;
+  /** Views of the symbol's 1m columns with open time in [fromMs, toMs) (epoch ms); null without 1m files. */
+  getCandleColumns(symbol: string, fromMs: number, toMs: number): Promise<ICandleColumns | null>;
   /** Gaps reported while loading the symbol's files (with onGap "report", the default). */
   getGaps(symbol: string): Promise<ICandleGap[]>;
 }
@@ -271,6 +274,13 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
       const columns = await getColumns(symbol, interval);
       const from = lowerBound(columns.timestamp, sinceMs);
       return columnsToCandles(columns, from, Math.min(columns.timestamp.length, from + limit));
+    },
+    async getCandleColumns(symbol: string, fromMs: number, toMs: number): Promise<ICandleColumns | null> {
+      const data = await load(symbol);
+      const columns = data.columnsByIntervalMs.get(MINUTE_MS);
+      if (columns === undefined) return null;
+      const from = lowerBound(columns.timestamp, fromMs);
+      return sliceColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
     },
     formatPrice: (symbol, price) =>
       format(symbol, price, options.priceDecimals, (data) => data.priceDecimals),

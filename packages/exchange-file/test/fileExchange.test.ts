@@ -54,6 +54,55 @@ describe("createFileExchange", () => {
     expect(await exchange.getCandles("ABC", "1m", new Date(JAN_1 - 3_600_000), 0)).toEqual([]);
   });
 
+  it("getCandleColumns serves views of the 1m columns with open time in [fromMs, toMs)", async () => {
+    const dir = await tempDir();
+    const candles = simpleCandles(JAN_1, 100);
+    await writeFile(join(dir, "ABC-1m.csv"), binanceLines(candles));
+    await writeFile(
+      join(dir, "XYZ-5m.csv"),
+      binanceLines(
+        simpleCandles(JAN_1, 10).map((candle, index) => ({ ...candle, timestamp: JAN_1 + index * 300_000 })),
+      ),
+    );
+    const exchange = createFileExchange({ dir });
+    const minute = 60_000;
+    const rows = async (fromMs: number, toMs: number) => {
+      const columns = await exchange.getCandleColumns("abc", fromMs, toMs);
+      expect(columns).not.toBeNull();
+      const { timestamp, open, high, low, close, volume } = columns!;
+      expect([open, high, low, close, volume].every((column) => column.length === timestamp.length)).toBe(
+        true,
+      );
+      return Array.from(timestamp, (ms, index) => ({
+        timestamp: ms,
+        open: open[index]!,
+        high: high[index]!,
+        low: low[index]!,
+        close: close[index]!,
+        volume: volume[index]!,
+      }));
+    };
+    expect(await rows(JAN_1, JAN_1 + 100 * minute)).toEqual(candles);
+    expect(await rows(JAN_1 + 10 * minute, JAN_1 + 15 * minute)).toEqual(candles.slice(10, 15));
+    expect(await rows(JAN_1 + 10 * minute + 1, JAN_1 + 15 * minute + 1)).toEqual(candles.slice(11, 16));
+    expect(await rows(JAN_1 + 99 * minute, JAN_1 + 500 * minute)).toEqual(candles.slice(99));
+    expect(await rows(JAN_1 - 50 * minute, JAN_1 + minute)).toEqual(candles.slice(0, 1));
+    expect(await rows(JAN_1 + 20 * minute, JAN_1 + 20 * minute)).toEqual([]);
+    expect(await rows(JAN_1 + 30 * minute, JAN_1 + 20 * minute)).toEqual([]);
+    expect(await rows(JAN_1 - 50 * minute, JAN_1)).toEqual([]);
+    expect(await rows(JAN_1 + 100 * minute, JAN_1 + 200 * minute)).toEqual([]);
+    // Views, not copies, of what getColumns holds.
+    const whole = await exchange.getColumns("ABC", "1m");
+    expect(
+      (await exchange.getCandleColumns("ABC", JAN_1 + 5 * minute, JAN_1 + 9 * minute))!.close.buffer,
+    ).toBe(whole.close.buffer);
+    // Without 1m files there is nothing to serve column-wise; unknown symbols fail like getCandles.
+    expect(await exchange.getCandleColumns("XYZ", JAN_1, JAN_1 + 50 * minute)).toBeNull();
+    await expect(exchange.getCandleColumns("NOPE", JAN_1, JAN_1 + minute)).rejects.toMatchObject({
+      code: "CANDLES",
+    });
+  });
+
   it("aggregates 1m files into higher intervals aligned to UTC, dropping partial edge buckets", async () => {
     const dir = await tempDir();
     // Starts at 00:07 and ends at 02:52 (166 minutes): the first and last 15m / 1h buckets are partial.
