@@ -98,9 +98,43 @@ async function fetchCandleColumns(options: ICandleLoadOptions): Promise<ICoreCan
   return columns;
 }
 
+/**
+ * Checks that a row opening at `candleMs` may follow the row at `previousMs` (aligned to a minute, no duplicate,
+ * in order) and returns how many 1m candles are missing between them: 0 for the first or a contiguous row.
+ * Both load paths call it, so their rules and messages cannot drift apart.
+ * @throws BtError CANDLES naming symbol and timestamp; a gap throws unless gapPolicy is "fill".
+ */
+function missingMinutesBefore(
+  options: ICandleLoadOptions,
+  candleMs: number,
+  previousMs: number,
+  first: boolean,
+): number {
+  const { symbol, gapPolicy } = options;
+  const exchangeName = options.exchange.exchangeName;
+  if (candleMs % MINUTE_MS !== 0) {
+    throw candlesError(symbol, exchangeName, candleMs, "open time is not aligned to a minute");
+  }
+  if (candleMs === previousMs) throw candlesError(symbol, exchangeName, candleMs, "duplicate candle");
+  if (candleMs < previousMs) {
+    throw candlesError(symbol, exchangeName, candleMs, `out of order: it comes after ${iso(previousMs)}`);
+  }
+  if (first || candleMs === previousMs + MINUTE_MS) return 0;
+  const missing = (candleMs - previousMs) / MINUTE_MS - 1;
+  if (gapPolicy === "error") {
+    throw candlesError(
+      symbol,
+      exchangeName,
+      previousMs + MINUTE_MS,
+      `gap of ${missing} missing 1m candle(s) before ${iso(candleMs)} (pass gapPolicy: "fill" to fill gaps with flat zero-volume candles)`,
+    );
+  }
+  return missing;
+}
+
 /** Validates the exchange's columns row by row exactly like loadFromBatches, then builds the store. */
 function loadFromColumns(options: ICandleLoadOptions, source: ICoreCandleColumns): CandleStore {
-  const { exchange, symbol, fromMs, toMs, gapPolicy } = options;
+  const { exchange, symbol, fromMs, toMs } = options;
   const exchangeName = exchange.exchangeName;
   const { timestamp, open, high, low, close, volume } = source;
   const length = timestamp.length;
@@ -147,26 +181,11 @@ function loadFromColumns(options: ICandleLoadOptions, source: ICoreCandleColumns
       const problem = candleProblem({ timestamp: candleMs, open: o, high: h, low: l, close: c, volume: v });
       if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
     }
-    if (candleMs % MINUTE_MS !== 0) {
-      throw candlesError(symbol, exchangeName, candleMs, "open time is not aligned to a minute");
-    }
-    if (candleMs === previousMs) throw candlesError(symbol, exchangeName, candleMs, "duplicate candle");
-    if (candleMs < previousMs) {
-      throw candlesError(symbol, exchangeName, candleMs, `out of order: it comes after ${iso(previousMs)}`);
-    }
+    const missing = missingMinutesBefore(options, candleMs, previousMs, count === 0);
     if (count === 0) {
       firstMs = candleMs;
       firstIndex = index;
-    } else if (candleMs !== previousMs + MINUTE_MS) {
-      const missing = (candleMs - previousMs) / MINUTE_MS - 1;
-      if (gapPolicy === "error") {
-        throw candlesError(
-          symbol,
-          exchangeName,
-          previousMs + MINUTE_MS,
-          `gap of ${missing} missing 1m candle(s) before ${iso(candleMs)} (pass gapPolicy: "fill" to fill gaps with flat zero-volume candles)`,
-        );
-      }
+    } else if (missing > 0) {
       filledMinutes += missing;
       count += missing;
       contiguous = false;
@@ -229,7 +248,7 @@ function loadFromColumns(options: ICandleLoadOptions, source: ICoreCandleColumns
 
 /** Fetches getCandles batches, validating and copying each candle into new columns. */
 async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore> {
-  const { exchange, symbol, fromMs, toMs, batchSize, gapPolicy } = options;
+  const { exchange, symbol, fromMs, toMs, batchSize } = options;
   const exchangeName = exchange.exchangeName;
   const capacity = Math.max(0, Math.round((toMs - fromMs) / MINUTE_MS));
   const timestamp = new Float64Array(capacity);
@@ -291,25 +310,10 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
       }
       const problem = candleProblem(candle);
       if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
-      if (candleMs % MINUTE_MS !== 0) {
-        throw candlesError(symbol, exchangeName, candleMs, "open time is not aligned to a minute");
-      }
-      if (candleMs === previousMs) throw candlesError(symbol, exchangeName, candleMs, "duplicate candle");
-      if (candleMs < previousMs) {
-        throw candlesError(symbol, exchangeName, candleMs, `out of order: it comes after ${iso(previousMs)}`);
-      }
+      const missing = missingMinutesBefore(options, candleMs, previousMs, count === 0);
       if (count === 0) {
         firstMs = candleMs;
-      } else if (candleMs !== previousMs + MINUTE_MS) {
-        const missing = (candleMs - previousMs) / MINUTE_MS - 1;
-        if (gapPolicy === "error") {
-          throw candlesError(
-            symbol,
-            exchangeName,
-            previousMs + MINUTE_MS,
-            `gap of ${missing} missing 1m candle(s) before ${iso(candleMs)} (pass gapPolicy: "fill" to fill gaps with flat zero-volume candles)`,
-          );
-        }
+      } else if (missing > 0) {
         const fillPrice = close[count - 1] as number;
         for (let fillMs = previousMs + MINUTE_MS; fillMs < candleMs; fillMs += MINUTE_MS) {
           push(fillMs, fillPrice, fillPrice, fillPrice, fillPrice, 0);
