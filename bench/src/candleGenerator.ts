@@ -2,7 +2,7 @@
 // Model: geometric random walk with GARCH(1,1) volatility clustering, Student-t (ν = 4) innovations,
 // UTC intraday seasonality of volatility and volume, prices on a tick grid, always-valid OHLC.
 
-import type { ICandleData } from "@bt/core";
+import type { ICandleColumns, ICandleData } from "@bt/core";
 
 /** Options of the generator; the same options always give the same candles. */
 export interface ICandleGeneratorOptions {
@@ -24,15 +24,8 @@ export interface ICandleGeneratorOptions {
   baseVolume?: number;
 }
 
-/** Column form of generated candles: one Float64Array per field, all of length `count`. */
-export interface ICandleColumns {
-  timestamp: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
+/** Column form of generated candles (core's ICandleColumns): one Float64Array per field, all of length `count`. */
+export type { ICandleColumns };
 
 const MINUTES_PER_YEAR = 525_600;
 const MINUTES_PER_DAY = 1_440;
