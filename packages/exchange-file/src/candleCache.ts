@@ -6,7 +6,6 @@ import {
   BtError,
   type CandleInterval,
   candleProblem,
-  describeValue,
   type ICandleData,
   type IExchangeSchema,
   intervalToMs,
@@ -19,6 +18,7 @@ import {
   readCandleDay,
   writeCandleDay,
 } from "./candleDayFile";
+import { candleRequestSinceMs } from "./candleRequest";
 
 /** Options of withCandleCache. */
 export interface ICandleCacheOptions {
@@ -145,29 +145,7 @@ export function withCandleCache(exchange: IExchangeSchema, options: ICandleCache
       limit: number,
     ): Promise<ICandleData[]> {
       const intervalMs = intervalToMs(interval);
-      const sinceMs = since instanceof Date ? since.getTime() : Number.NaN;
-      if (!Number.isFinite(sinceMs)) {
-        throw new BtError(
-          "VALIDATION",
-          `exchange-file cache: since must be a valid Date, got ${describeValue(since)}`,
-          {
-            field: "since",
-            value: since,
-            adapter: "file-cache",
-          },
-        );
-      }
-      if (!Number.isInteger(limit) || limit < 0) {
-        throw new BtError(
-          "VALIDATION",
-          `exchange-file cache: limit must be an integer ≥ 0, got ${describeValue(limit)}`,
-          {
-            field: "limit",
-            value: limit,
-            adapter: "file-cache",
-          },
-        );
-      }
+      const sinceMs = candleRequestSinceMs("exchange-file cache", "file-cache", since, limit);
       const result: ICandleData[] = [];
       let cursorMs = sinceMs;
       const finalBeforeMs = now() - settleMs;

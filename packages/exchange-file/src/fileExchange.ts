@@ -17,6 +17,7 @@ import { aggregateColumns } from "./aggregateCandles";
 import { columnsToCandles, type ICandleColumns, lowerBound, sliceColumns } from "./candleColumns";
 import { normalizeSymbol, parseCandleFileName } from "./candleFileName";
 import type { ICandleFile, ICandleGap, IReadCandleFileOptions } from "./candleFileTypes";
+import { candleRequestSinceMs } from "./candleRequest";
 import { mergeCandleFiles } from "./mergeCandleFiles";
 import { readCandleFile } from "./readCandleFile";
 
@@ -248,29 +249,7 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
       since: Date,
       limit: number,
     ): Promise<ICandleData[]> {
-      const sinceMs = since instanceof Date ? since.getTime() : Number.NaN;
-      if (!Number.isFinite(sinceMs)) {
-        throw new BtError(
-          "VALIDATION",
-          `exchange-file: since must be a valid Date, got ${describeValue(since)}`,
-          {
-            field: "since",
-            value: since,
-            adapter: "file",
-          },
-        );
-      }
-      if (!Number.isInteger(limit) || limit < 0) {
-        throw new BtError(
-          "VALIDATION",
-          `exchange-file: limit must be an integer ≥ 0, got ${describeValue(limit)}`,
-          {
-            field: "limit",
-            value: limit,
-            adapter: "file",
-          },
-        );
-      }
+      const sinceMs = candleRequestSinceMs("exchange-file", "file", since, limit);
       const columns = await getColumns(symbol, interval);
       const from = lowerBound(columns.timestamp, sinceMs);
       return columnsToCandles(columns, from, Math.min(columns.timestamp.length, from + limit));
