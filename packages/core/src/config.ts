@@ -1,5 +1,6 @@
-// GLOBAL_CONFIG: the engine-wide defaults of DESIGN.md (price model, fees, validation limits),
-// with a validated partial `setConfig` and a read-only `getConfig`.
+// The engine configuration as a value: the defaults of DESIGN.md (price model, fees, validation
+// limits), their validation and a pure merge. There is no mutable global: each engine holds its own
+// config (createEngine({ config }), engine.setConfig) and every run snapshots it.
 
 import { BtError, describeValue } from "./btError";
 
@@ -48,9 +49,6 @@ const CONFIG_RULES: Readonly<Record<keyof IGlobalConfig, ConfigRule>> = {
   CC_MAX_SIGNAL_LIFETIME_MINUTES: "positiveInteger",
 };
 
-/** The live configuration object. Read it through `getConfig()`; change it only through `setConfig()`. */
-export const GLOBAL_CONFIG: IGlobalConfig = { ...DEFAULT_CONFIG };
-
 function ruleProblem(rule: ConfigRule, value: number): string | null {
   switch (rule) {
     case "nonNegative":
@@ -90,20 +88,26 @@ export function configProblems(config: IGlobalConfig): string[] {
 }
 
 /**
- * Merges `patch` into GLOBAL_CONFIG after validating the merged result; nothing changes on error.
+ * Returns `base` with `patch` applied, validated and frozen; pure (neither argument changes). Every
+ * engine, run, worker-thread task and cluster job holds a config made by this function.
  * @throws BtError CONFIG naming the field and the value (unknown key, non-number, negative fee, ...).
- * @example setConfig({ CC_PERCENT_FEE: 0.075 })
+ * @example const config = mergeConfig(DEFAULT_CONFIG, { CC_PERCENT_FEE: 0.075 });
  */
-export function setConfig(patch: Partial<IGlobalConfig>): void {
-  if (typeof patch !== "object" || patch === null) {
-    throw new BtError("CONFIG", `setConfig expects an object, got ${describeValue(patch)}`, { value: patch });
+export function mergeConfig(
+  base: Readonly<IGlobalConfig>,
+  patch: Readonly<Partial<IGlobalConfig>> = {},
+): Readonly<IGlobalConfig> {
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+    throw new BtError("CONFIG", `config patch must be an object, got ${describeValue(patch)}`, {
+      value: patch,
+    });
   }
   for (const key of Object.keys(patch)) {
     if (!Object.hasOwn(CONFIG_RULES, key)) {
       throw new BtError("CONFIG", `Unknown config key ${describeValue(key)}`, { field: key, value: key });
     }
   }
-  const merged: IGlobalConfig = { ...GLOBAL_CONFIG, ...patch };
+  const merged: IGlobalConfig = { ...DEFAULT_CONFIG, ...base, ...patch };
   const problems = configProblems(merged);
   if (problems.length > 0) {
     const firstKey = problems[0]?.split(" ")[0];
@@ -112,15 +116,10 @@ export function setConfig(patch: Partial<IGlobalConfig>): void {
       value: firstKey ? (merged as unknown as Record<string, unknown>)[firstKey] : undefined,
     });
   }
-  Object.assign(GLOBAL_CONFIG, merged);
+  return Object.freeze(merged);
 }
 
-/** A frozen snapshot of the current configuration. */
-export function getConfig(): Readonly<IGlobalConfig> {
-  return Object.freeze({ ...GLOBAL_CONFIG });
-}
-
-/** Restores every key to DEFAULT_CONFIG (for tests and long-lived processes that re-configure). */
-export function resetConfig(): void {
-  Object.assign(GLOBAL_CONFIG, DEFAULT_CONFIG);
+/** The config fields that change a run's numbers, in words, e.g. for a report header. */
+export function describeExecutionModel(config: Readonly<IGlobalConfig>): string {
+  return `fee ${config.CC_PERCENT_FEE}% per side, slippage ${config.CC_PERCENT_SLIPPAGE}% per side, price = VWAP of the last ${config.CC_AVG_PRICE_CANDLES_COUNT} closed 1m candles`;
 }

@@ -6,11 +6,9 @@ export type { ICandleColumns } from "./candleColumns";
 export {
   configProblems,
   DEFAULT_CONFIG,
-  GLOBAL_CONFIG,
-  getConfig,
+  describeExecutionModel,
   type IGlobalConfig,
-  resetConfig,
-  setConfig,
+  mergeConfig,
 } from "./config";
 export {
   alignDown,
@@ -37,6 +35,25 @@ export {
   type PersistValue,
   persistKey,
 } from "./persistence";
+export {
+  assertPersistTargetV2,
+  type IPersistAdapterV2,
+  type IPersistCorruptionV2,
+  PERSIST_ENTITIES_V2,
+  type PersistBatchOperationV2,
+  type PersistEntityV2,
+} from "./persistenceV2";
+export {
+  countRunProblem,
+  emptyRunProblems,
+  type ICancelledSignal,
+  type IRunProblem,
+  type IRunProblems,
+  problemCount,
+  type RunProblemKind,
+  type RunStatus,
+  runStatus,
+} from "./runProblems";
 export { computePnlPercent, type IPnlCosts } from "./pnl";
 export type {
   IExchangeSchema,

@@ -167,14 +167,14 @@ export function assertPersistTarget(adapter: string, entity: PersistEntity, key?
 }
 
 /**
- * Rejects adapters whose specVersion this core does not implement.
+ * Rejects adapters whose specVersion this core does not implement (1 and 2 are supported).
  * @throws BtError PERSIST naming the adapter and its version.
  */
 export function assertPersistSpec(adapter: { name: string; specVersion: number }): void {
-  if (adapter.specVersion !== 1) {
+  if (adapter.specVersion !== 1 && adapter.specVersion !== 2) {
     throw new BtError(
       "PERSIST",
-      `${adapter.name}: persistence specVersion ${adapter.specVersion} is not supported (supported: 1)`,
+      `${adapter.name}: persistence specVersion ${adapter.specVersion} is not supported (supported: 1, 2)`,
       { adapter: adapter.name, field: "specVersion", value: adapter.specVersion },
     );
   }

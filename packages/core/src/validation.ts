@@ -44,7 +44,7 @@ function round(value: number): number {
  * ≤ CC_MAX_SIGNAL_LIFETIME_MINUTES; TP above / SL below the open for a long (mirrored for a short);
  * TP distance ≥ CC_MIN_TAKEPROFIT_DISTANCE_PERCENT; SL distance within the configured [min, max];
  * a scheduled signal whose stop loss the current price has already crossed is rejected.
- * @example validateSignal({ position: "long", priceTakeProfit: 99, priceStopLoss: 95, minuteEstimatedTime: 60 }, 100, GLOBAL_CONFIG)
+ * @example validateSignal({ position: "long", priceTakeProfit: 99, priceStopLoss: 95, minuteEstimatedTime: 60 }, 100, DEFAULT_CONFIG)
  */
 export function validateSignal(
   signal: unknown,

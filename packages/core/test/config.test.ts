@@ -1,18 +1,15 @@
+import * as core from "@bt/core";
 import {
   BtError,
   configProblems,
   DEFAULT_CONFIG,
-  GLOBAL_CONFIG,
-  getConfig,
+  describeExecutionModel,
   type IGlobalConfig,
-  resetConfig,
-  setConfig,
+  mergeConfig,
 } from "@bt/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-afterEach(() => {
-  resetConfig();
-});
+const setConfig = (patch: Partial<IGlobalConfig>) => mergeConfig(DEFAULT_CONFIG, patch);
 
 /** Runs `action` and returns the BtError it throws (fails the test when it does not throw one). */
 function thrownBy(action: () => void): BtError {
@@ -25,7 +22,7 @@ function thrownBy(action: () => void): BtError {
   throw new Error("expected a BtError");
 }
 
-describe("GLOBAL_CONFIG defaults", () => {
+describe("DEFAULT_CONFIG", () => {
   it("equal the defaults of DESIGN.md", () => {
     const expected: IGlobalConfig = {
       CC_SCHEDULE_AWAIT_MINUTES: 120,
@@ -38,7 +35,6 @@ describe("GLOBAL_CONFIG defaults", () => {
       CC_MAX_SIGNAL_LIFETIME_MINUTES: 1440,
     };
     expect(DEFAULT_CONFIG).toEqual(expected);
-    expect(getConfig()).toEqual(expected);
     expect(configProblems(DEFAULT_CONFIG)).toEqual([]);
   });
 
@@ -47,17 +43,29 @@ describe("GLOBAL_CONFIG defaults", () => {
   });
 });
 
-describe("setConfig", () => {
-  it("merges a partial patch and keeps the other keys", () => {
-    setConfig({ CC_PERCENT_FEE: 0.075 });
-    setConfig({ CC_SCHEDULE_AWAIT_MINUTES: 60 });
-    expect(getConfig()).toEqual({ ...DEFAULT_CONFIG, CC_PERCENT_FEE: 0.075, CC_SCHEDULE_AWAIT_MINUTES: 60 });
-    expect(GLOBAL_CONFIG.CC_PERCENT_FEE).toBe(0.075);
+describe("mergeConfig", () => {
+  it("merges a partial patch onto a base and keeps the other keys; neither argument changes", () => {
+    const base = mergeConfig(DEFAULT_CONFIG, { CC_PERCENT_FEE: 0.075 });
+    const merged = mergeConfig(base, { CC_SCHEDULE_AWAIT_MINUTES: 60 });
+    expect(merged).toEqual({ ...DEFAULT_CONFIG, CC_PERCENT_FEE: 0.075, CC_SCHEDULE_AWAIT_MINUTES: 60 });
+    expect(base.CC_SCHEDULE_AWAIT_MINUTES).toBe(120);
+    expect(DEFAULT_CONFIG.CC_PERCENT_FEE).toBe(0.1);
+    expect(Object.isFrozen(merged)).toBe(true);
   });
 
   it("accepts zero costs", () => {
-    setConfig({ CC_PERCENT_FEE: 0, CC_PERCENT_SLIPPAGE: 0 });
-    expect(getConfig().CC_PERCENT_FEE).toBe(0);
+    expect(setConfig({ CC_PERCENT_FEE: 0, CC_PERCENT_SLIPPAGE: 0 }).CC_PERCENT_FEE).toBe(0);
+  });
+
+  it("core exports no mutable configuration (config is a value per engine)", () => {
+    expect(Object.keys(core)).not.toContain("GLOBAL_CONFIG");
+    expect(Object.keys(core)).not.toContain("setConfig");
+  });
+
+  it("describes the execution model a report states", () => {
+    expect(describeExecutionModel(setConfig({ CC_PERCENT_FEE: 1 }))).toBe(
+      "fee 1% per side, slippage 0.1% per side, price = VWAP of the last 5 closed 1m candles",
+    );
   });
 
   it("rejects a negative fee with BtError CONFIG naming the field and the value", () => {
@@ -102,7 +110,7 @@ describe("setConfig", () => {
   it("rejects a non-object patch", () => {
     const error = thrownBy(() => setConfig(null as unknown as Partial<IGlobalConfig>));
     expect(error.code).toBe("CONFIG");
-    expect(error.message).toBe("setConfig expects an object, got null");
+    expect(error.message).toBe("config patch must be an object, got null");
   });
 
   it("rejects a minimum stop-loss distance above the maximum", () => {
@@ -114,40 +122,11 @@ describe("setConfig", () => {
     );
   });
 
-  it("a failed setConfig changes nothing, not even the valid keys of the same patch", () => {
-    setConfig({ CC_PERCENT_FEE: 0.2 });
-    const before = getConfig();
-    thrownBy(() =>
-      setConfig({ CC_PERCENT_FEE: 0.3, CC_AVG_PRICE_CANDLES_COUNT: 10, CC_PERCENT_SLIPPAGE: -1 }),
-    );
-    thrownBy(() => setConfig({ CC_PERCENT_FEE: 0.3, CC_NOPE: 1 } as unknown as Partial<IGlobalConfig>));
-    expect(getConfig()).toEqual(before);
-  });
-
   it("lists every problem of a patch in one message", () => {
     const error = thrownBy(() => setConfig({ CC_PERCENT_FEE: -1, CC_MAX_SIGNAL_LIFETIME_MINUTES: 0 }));
     expect(error.message).toBe(
       "Invalid config: CC_PERCENT_FEE must be a percentage in [0, 100), got -1; CC_MAX_SIGNAL_LIFETIME_MINUTES must be a positive integer, got 0",
     );
-  });
-});
-
-describe("getConfig and resetConfig", () => {
-  it("getConfig returns a frozen snapshot that later changes do not affect", () => {
-    const snapshot = getConfig();
-    expect(Object.isFrozen(snapshot)).toBe(true);
-    expect(() => {
-      (snapshot as IGlobalConfig).CC_PERCENT_FEE = 5;
-    }).toThrow(TypeError);
-    setConfig({ CC_PERCENT_FEE: 0.05 });
-    expect(snapshot.CC_PERCENT_FEE).toBe(0.1);
-    expect(getConfig().CC_PERCENT_FEE).toBe(0.05);
-  });
-
-  it("resetConfig restores every default", () => {
-    setConfig({ CC_PERCENT_FEE: 0.05, CC_SCHEDULE_AWAIT_MINUTES: 10, CC_MAX_STOPLOSS_DISTANCE_PERCENT: 50 });
-    resetConfig();
-    expect(getConfig()).toEqual(DEFAULT_CONFIG);
   });
 });
 

@@ -172,17 +172,18 @@ describe("persistKey", () => {
 });
 
 describe("assertPersistSpec and entities", () => {
-  it("accepts spec version 1", () => {
+  it("accepts spec versions 1 and 2", () => {
     expect(() => assertPersistSpec({ name: "fs", specVersion: 1 })).not.toThrow();
+    expect(() => assertPersistSpec({ name: "fs", specVersion: 2 })).not.toThrow();
   });
 
   it("rejects another version naming the adapter and the version", () => {
-    const error = thrownBy(() => assertPersistSpec({ name: "redis", specVersion: 2 }));
+    const error = thrownBy(() => assertPersistSpec({ name: "redis", specVersion: 3 }));
     expect(error.code).toBe("PERSIST");
     expect(error.adapter).toBe("redis");
     expect(error.field).toBe("specVersion");
-    expect(error.value).toBe(2);
-    expect(error.message).toBe("redis: persistence specVersion 2 is not supported (supported: 1)");
+    expect(error.value).toBe(3);
+    expect(error.message).toBe("redis: persistence specVersion 3 is not supported (supported: 1, 2)");
   });
 
   it("lists every entity once", () => {

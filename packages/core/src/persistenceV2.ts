@@ -1,0 +1,96 @@
+// The persistence adapter contract, spec version 2: one explicit entity per kind of record Live keeps
+// (position, scheduled, cursor, closed history, broker orders, lease) and `list(entity, prefix)`, so a
+// restore reads only its own run's keys. V1 (persistence.ts) stays as it is; the engine accepts both.
+
+import { BtError } from "./btError";
+import type { IPersistCapabilities, PersistValue } from "./persistence";
+
+/** The kinds of record the engine persists under contract v2. */
+export type PersistEntityV2 = "position" | "scheduled" | "cursor" | "closed" | "order" | "lease";
+
+/** Every v2 entity, for adapters that create one table/collection/folder each. */
+export const PERSIST_ENTITIES_V2: ReadonlyArray<PersistEntityV2> = [
+  "position",
+  "scheduled",
+  "cursor",
+  "closed",
+  "order",
+  "lease",
+];
+
+/** One step of an atomic v2 batch. */
+export type PersistBatchOperationV2 =
+  | { op: "write"; entity: PersistEntityV2; key: string; value: PersistValue }
+  | { op: "delete"; entity: PersistEntityV2; key: string };
+
+/** A record that could not be read back and was moved aside (never silently reused). */
+export interface IPersistCorruptionV2 {
+  entity: PersistEntityV2;
+  key: string;
+  reason: string;
+  /** Where the bad record was moved, adapter-specific (a path, a key). */
+  quarantinedAs: string;
+}
+
+/**
+ * The persistence contract v2. Keys are arbitrary non-empty strings; `list(entity, prefix)` returns the
+ * keys of one entity that start with `prefix` (every key when omitted), sorted ascending by UTF-16 code
+ * units, so a caller reads one run's records without touching any other run's.
+ */
+export interface IPersistAdapterV2 {
+  /** Short adapter name used as the prefix of its error messages, e.g. "fs". */
+  readonly name: string;
+  /** Contract version implemented; the engine rejects versions it does not know. */
+  readonly specVersion: 2;
+  readonly capabilities: IPersistCapabilities;
+  /** Connects / creates storage and quarantines corrupted records; idempotent, safe to call repeatedly. */
+  waitForInit(): Promise<void>;
+  /** The record, or null when the key does not exist. */
+  read(entity: PersistEntityV2, key: string): Promise<PersistValue | null>;
+  /** Creates or replaces the record atomically: readers see the old or the new value, never a torn one. */
+  write(entity: PersistEntityV2, key: string, value: PersistValue): Promise<void>;
+  /** Removes the record; removing a missing key is not an error. */
+  delete(entity: PersistEntityV2, key: string): Promise<void>;
+  /** The keys of `entity` starting with `prefix` (default ""), sorted ascending. */
+  list(entity: PersistEntityV2, prefix?: string): Promise<string[]>;
+  /** Applies several operations (any entities); atomic when `capabilities.atomicBatch`. */
+  batch(operations: ReadonlyArray<PersistBatchOperationV2>): Promise<void>;
+  /** Corrupted records found (and quarantined) so far. */
+  corruptions(): ReadonlyArray<IPersistCorruptionV2>;
+  /** Releases connections and handles. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Throws unless `entity` is a PersistEntityV2, `key` (when given) a non-empty string and `prefix` (when
+ * given) a string: the target rule of every v2 adapter method, in one place.
+ * @throws BtError PERSIST naming the adapter, the field and the value.
+ */
+export function assertPersistTargetV2(
+  adapter: string,
+  entity: PersistEntityV2,
+  key?: string,
+  prefix?: string,
+): void {
+  if (!PERSIST_ENTITIES_V2.includes(entity)) {
+    throw new BtError("PERSIST", `${adapter}: unknown entity ${JSON.stringify(entity)}`, {
+      adapter,
+      field: "entity",
+      value: entity,
+    });
+  }
+  if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
+    throw new BtError("PERSIST", `${adapter}: key must be a non-empty string`, {
+      adapter,
+      field: "key",
+      value: key,
+    });
+  }
+  if (prefix !== undefined && typeof prefix !== "string") {
+    throw new BtError("PERSIST", `${adapter}: list prefix must be a string`, {
+      adapter,
+      field: "prefix",
+      value: prefix,
+    });
+  }
+}
