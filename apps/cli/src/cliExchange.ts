@@ -3,7 +3,8 @@
 
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { getConfig, type IExchangeSchema, MINUTE_MS } from "@bt/core";
+import { type IExchangeSchema, MINUTE_MS } from "@bt/core";
+import { getConfig } from "@bt/engine";
 import { createFileExchange, type IFileExchange, withCandleCache } from "@bt/exchange-file";
 import { badInput } from "./cliError";
 

@@ -2,7 +2,8 @@
 // exchange, missing dates default to the whole data range; dates outside it are bad input, except a
 // start inside the first few minutes the engine needs for pricing, which moves to the first priced minute.
 
-import { getConfig, MINUTE_MS } from "@bt/core";
+import { MINUTE_MS } from "@bt/core";
+import { getConfig } from "@bt/engine";
 import { badInput } from "./cliError";
 import type { ICliExchange } from "./cliExchange";
 import type { IRunOptions } from "./runOptions";

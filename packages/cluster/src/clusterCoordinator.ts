@@ -159,6 +159,7 @@ export async function runClusterSweep<P extends object>(
           dataSource: options.dataSource,
           metric: plan.metric,
           backtest: plan.backtest,
+          config: plan.config,
           exchangeName: plan.exchangeName,
           keepClosed: plan.keepClosed,
         },

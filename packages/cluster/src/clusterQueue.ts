@@ -3,7 +3,7 @@
 // (with a reachability check that fails fast with a clear message).
 
 import { createHash } from "node:crypto";
-import { BtError, describeValue, type WalkerMetric } from "@bt/core";
+import { BtError, describeValue, type IGlobalConfig, type WalkerMetric } from "@bt/core";
 import { Redis } from "ioredis";
 import type {
   ISweepEntry,
@@ -36,6 +36,8 @@ export interface IClusterJobData {
   dataSource: SweepDataSource;
   metric: WalkerMetric;
   backtest: SweepBacktestOptions;
+  /** The run's resolved config (every job carries it; workers never use their own defaults). */
+  config: IGlobalConfig;
   exchangeName: string;
   keepClosed: boolean;
 }

@@ -155,6 +155,7 @@ export async function startClusterWorker(options: IClusterWorkerOptions = {}): P
         frame: data.frame,
         metric: data.metric,
         backtest: data.backtest,
+        config: data.config,
         exchangeName: data.exchangeName,
         keepClosed: data.keepClosed,
       });

@@ -47,6 +47,7 @@ export async function runSweepSequential<P extends object>(
       frame: plan.frame,
       metric: plan.metric,
       backtest: plan.backtest,
+      config: plan.config,
       keepClosed: plan.keepClosed,
     });
     for (const entry of entries) options.onProgress?.({ completed: ++completed, total, entry });

@@ -2,7 +2,7 @@
 // frame, one strategy per parameter set and a walker over them, run once over one candle load. Every
 // runner (sequential, thread task, cluster job) goes through here, so their results are the same.
 
-import type { IExchangeSchema, WalkerMetric } from "@bt/core";
+import type { IExchangeSchema, IGlobalConfig, WalkerMetric } from "@bt/core";
 import { createEngine, type IWalkerStrategyResult } from "@bt/engine";
 import { combinationName } from "./combinationName";
 import { toSweepError } from "./sweepError";
@@ -25,6 +25,8 @@ export interface ISweepBatch<P extends object = SweepParams> {
   frame: Required<ISweepFrame>;
   metric: WalkerMetric;
   backtest: SweepBacktestOptions;
+  /** The config the batch's engine runs with (resolved by the sweep plan). */
+  config: Readonly<IGlobalConfig>;
   keepClosed: boolean;
 }
 
@@ -36,7 +38,7 @@ const WALKER_NAME = "sweep";
  * @throws BtError CANDLES / EXCHANGE when the symbol's candles cannot be loaded.
  */
 export async function runSweepBatch<P extends object>(batch: ISweepBatch<P>): Promise<ISweepEntry[]> {
-  const engine = createEngine();
+  const engine = createEngine({ config: batch.config });
   engine.addExchange(batch.exchange);
   engine.addFrame({
     frameName: batch.frame.frameName,

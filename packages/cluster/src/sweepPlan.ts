@@ -1,7 +1,8 @@
 // Validation and normalisation of sweep options shared by every runner: the parameter sets and their
 // unique names, the symbol list, the frame (finite epoch ms, end after start) and the defaults.
 
-import { BtError, describeValue, type WalkerMetric } from "@bt/core";
+import { BtError, describeValue, type IGlobalConfig, mergeConfig, type WalkerMetric } from "@bt/core";
+import { getConfig } from "@bt/engine";
 import { combinationName } from "./combinationName";
 import { toParamSets } from "./expandGrid";
 import type { ISweepFrame, ISweepOptionsBase, SweepBacktestOptions, SweepParams } from "./sweepTypes";
@@ -25,6 +26,8 @@ export interface ISweepPlan<P extends object = SweepParams> {
   frame: Required<ISweepFrame>;
   metric: WalkerMetric;
   backtest: SweepBacktestOptions;
+  /** The resolved config every backtest of the sweep runs with. */
+  config: Readonly<IGlobalConfig>;
   exchangeName: string;
   keepClosed: boolean;
 }
@@ -108,6 +111,7 @@ export function planSweep<P extends object>(options: ISweepOptionsBase<P>): ISwe
     frame: normalizeFrame(options.frame),
     metric,
     backtest: { ...options.backtest },
+    config: mergeConfig(getConfig(), options.config),
     exchangeName: options.exchangeName ?? "sweep",
     keepClosed: options.keepClosed ?? true,
   };

@@ -2,7 +2,7 @@
 // sets, strategy factories and modules, frames and data sources in a serialisable form, and the
 // per-backtest entries and per-symbol rankings a sweep returns.
 
-import type { IStrategySchema, IStrategyTickResultClosed, WalkerMetric } from "@bt/core";
+import type { IGlobalConfig, IStrategySchema, IStrategyTickResultClosed, WalkerMetric } from "@bt/core";
 import type { IBacktestOptions } from "@bt/engine";
 import type { IStatistics } from "@bt/report-markdown";
 
@@ -124,6 +124,11 @@ export interface ISweepOptionsBase<P extends object = SweepParams> {
   /** Ranking metric; default "sharpeRatio" (maxDrawdown ranks ascending). */
   metric?: WalkerMetric;
   backtest?: SweepBacktestOptions;
+  /**
+   * Config patch for every backtest of the sweep, over the default engine's config at the sweep's start
+   * (so `setConfig` before a sweep applies). Resolved once and sent to every thread and cluster job.
+   */
+  config?: Partial<IGlobalConfig>;
   /** Exchange name the candles are registered under (it appears in every signal); default "sweep". */
   exchangeName?: string;
   /** Keep every closed signal in the entries (default true); false sends statistics only. */

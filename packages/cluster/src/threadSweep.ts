@@ -87,6 +87,7 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
               frame: plan.frame,
               metric: plan.metric,
               backtest: plan.backtest,
+              config: plan.config,
               exchangeName: plan.exchangeName,
               keepClosed: plan.keepClosed,
             });

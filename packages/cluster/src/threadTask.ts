@@ -2,7 +2,7 @@
 // shared 1m columns in an exchange schema and run one batch in a fresh engine. Loaded by
 // threadWorker.mjs (from source through tsx, from dist as built JavaScript).
 
-import type { WalkerMetric } from "@bt/core";
+import type { IGlobalConfig, WalkerMetric } from "@bt/core";
 import type { ICandleColumns } from "@bt/exchange-file";
 import { createColumnExchange } from "./columnExchange";
 import { resolveStrategyFactory } from "./strategyModule";
@@ -20,6 +20,8 @@ export interface IThreadTask {
   frame: Required<ISweepFrame>;
   metric: WalkerMetric;
   backtest: SweepBacktestOptions;
+  /** The sweep's resolved config: a thread's own @bt/engine copy never sees the parent's setConfig. */
+  config: Readonly<IGlobalConfig>;
   exchangeName: string;
   keepClosed: boolean;
 }
@@ -36,6 +38,7 @@ export async function runThreadTask(task: IThreadTask): Promise<ISweepEntry[]> {
     frame: task.frame,
     metric: task.metric,
     backtest: task.backtest,
+    config: task.config,
     keepClosed: task.keepClosed,
   });
 }

@@ -4,6 +4,7 @@
 
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { getConfig, setConfig } from "@bt/engine";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -86,6 +87,38 @@ describe("runClusterSweep jobs", () => {
     expect(second.symbols).toEqual(sequential.symbols);
     const jobKeys = (await ownKeys()).filter((key) => key.includes(options.runId));
     expect(jobKeys).toEqual([]);
+  });
+
+  it("gives the sequential ranking under a non-default config set with setConfig (jobs carry the config)", async () => {
+    const options = {
+      strategy: { name: "sma", module: strategyModule },
+      params: { fast: [3, 5], slow: [13] },
+      symbols: "BTCUSDT",
+      frame,
+      dataSource: { type: "module", path: candleModule } as const,
+      backtest: { warmupMinutes: WARMUP_MINUTES },
+      redisUrl,
+      queueName,
+      prefix,
+      pollIntervalMs: 200,
+      timeoutMs: 60_000,
+    };
+    const sequentialOptions = {
+      ...options,
+      strategy: { name: "sma", factory: smaStrategy },
+      columns: { BTCUSDT: fixtureCandles("BTCUSDT") },
+    };
+    const defaults = await runSweepSequential(sequentialOptions);
+    const before = getConfig();
+    setConfig({ CC_PERCENT_FEE: 1 });
+    try {
+      const cluster = await runClusterSweep({ ...options, runId: `config-${tag}`, cleanup: "jobs" });
+      const sequential = await runSweepSequential(sequentialOptions);
+      expect(cluster.symbols).toEqual(sequential.symbols);
+      expect(cluster.symbols).not.toEqual(defaults.symbols);
+    } finally {
+      setConfig(before);
+    }
   });
 
   it("turns a throwing factory into error entries and an unloadable module into failed jobs", async () => {

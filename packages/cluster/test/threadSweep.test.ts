@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { ICandleData, IExchangeSchema } from "@bt/core";
-import { createEngine } from "@bt/engine";
+import { createEngine, getConfig, setConfig } from "@bt/engine";
 import type { ICandleColumns } from "@bt/exchange-file";
 import { describe, expect, it } from "vitest";
 import { createSweepPool, type ISweepResult, runSweep, runSweepSequential } from "../src/index.ts";
@@ -129,6 +129,49 @@ describe("runSweep on worker threads", () => {
       }
     } finally {
       await pool.destroy();
+    }
+  });
+
+  it("applies setConfig identically sequentially and on threads (regression: threads used their own defaults)", async () => {
+    // Measured before: setConfig({ CC_PERCENT_FEE: 1 }) then the same sweep gave −53.78 % sequentially
+    // and −12.39 % on threads, because each thread imported a fresh module-level config.
+    const options = {
+      strategy: { name: "sma", module: strategyModule },
+      params: [
+        { fast: 3, slow: 13 },
+        { fast: 5, slow: 21 },
+      ],
+      symbols: "BTCUSDT",
+      frame,
+      columns,
+      backtest: { warmupMinutes: WARMUP_MINUTES },
+      exchangeName: "reference",
+      execArgv,
+    };
+    const defaults = comparable(
+      await runSweepSequential({ ...options, strategy: { name: "sma", factory: smaStrategy } }),
+    );
+    const before = getConfig();
+    setConfig({ CC_PERCENT_FEE: 1 });
+    try {
+      const sequential = comparable(
+        await runSweepSequential({ ...options, strategy: { name: "sma", factory: smaStrategy } }),
+      );
+      const threaded = comparable(await runSweep({ ...options, threads: 1 }));
+      expect(threaded).toEqual(sequential);
+      // The fee really applied: every trade pays 2 % instead of 0.2 %.
+      const total = (result: typeof sequential) =>
+        result[0]?.ranking.reduce((sum, entry) => sum + (entry.stats?.totalPnl ?? 0), 0) ?? 0;
+      const trades = sequential[0]?.ranking.reduce((sum, entry) => sum + entry.closed.length, 0) ?? 0;
+      expect(trades).toBeGreaterThan(0);
+      expect(total(sequential)).toBeLessThan(total(defaults) - trades * 1.7);
+      // An explicit per-sweep config patch wins over the default engine's config.
+      const explicit = comparable(
+        await runSweep({ ...options, threads: 1, config: { CC_PERCENT_FEE: 0.1 } }),
+      );
+      expect(explicit).toEqual(defaults);
+    } finally {
+      setConfig(before);
     }
   });
 

@@ -4,6 +4,7 @@
 import type {
   IExchangeSchema,
   IFrameSchema,
+  IGlobalConfig,
   ILogger,
   IRiskSchema,
   ISizingSchema,
@@ -12,7 +13,7 @@ import type {
   IStrategyTickResultClosed,
   IWalkerSchema,
 } from "@bt/core";
-import { BtError, describeValue } from "@bt/core";
+import { BtError, describeValue, mergeConfig } from "@bt/core";
 import {
   computeStatistics,
   type IBacktestReportOptions,
@@ -23,9 +24,8 @@ import {
   renderWalkerReport,
 } from "@bt/report-markdown";
 import type { Subject } from "rxjs";
-import { type IBacktestContext, type IBacktestOptions, runBacktest } from "./backtestRunner";
-import { EngineState, runKey, splitRunKey } from "./engineState";
-import type { Listener, Unsubscribe } from "./eventBus";
+import { type IBacktestContext, type IBacktestOptions, runBacktest } from "./backtest/backtestRunner";
+import type { Listener, Unsubscribe } from "./events/eventBus";
 import type {
   IDoneEvent,
   IProgressEvent,
@@ -33,10 +33,11 @@ import type {
   IValidationEvent,
   IWalkerProgressEvent,
   IWalkerResult,
-} from "./events";
-import { type ILiveContext, type ILiveOptions, runLive } from "./liveRunner";
-import { dumpReport, type IDumpOptions } from "./reportDump";
-import { type IWalkerContext, runWalker } from "./walkerRunner";
+} from "./events/events";
+import { type ILiveContext, type ILiveOptions, runLive } from "./live/liveRunner";
+import { dumpReport, type IDumpOptions } from "./reports/reportDump";
+import { EngineState, runKey, splitRunKey } from "./run/engineState";
+import { type IWalkerContext, runWalker } from "./walker/walkerRunner";
 
 /** Options of Backtest.getReport / dump: the report's options plus where dump writes. */
 export type IBacktestReportDumpOptions = IBacktestReportOptions & IDumpOptions;
@@ -62,9 +63,19 @@ export interface IBacktestData {
 type ListenFn<T> = (fn: Listener<T>) => Unsubscribe;
 type ListenOnceFn<T> = (filter: (event: T) => boolean, fn: Listener<T>) => Unsubscribe;
 
-/** Creates an independent engine: its own schemas, events, caches and results. */
-export function createEngine() {
-  const state = new EngineState();
+/** Options of createEngine. */
+export interface IEngineOptions {
+  /** Config patch over DEFAULT_CONFIG (validated). */
+  config?: Partial<IGlobalConfig>;
+}
+
+/**
+ * Creates an independent engine: its own config, schemas, events, caches and results.
+ * @throws BtError CONFIG for an invalid config patch.
+ * @example const engine = createEngine({ config: { CC_PERCENT_FEE: 0.075 } });
+ */
+export function createEngine(options: IEngineOptions = {}) {
+  const state = new EngineState(options.config);
   const bus = state.bus;
   const listen =
     <T>(subject: Subject<T>): ListenFn<T> =>
@@ -381,6 +392,19 @@ export function createEngine() {
     listenValidationOnce: listenOnce<IValidationEvent>(bus.validation),
     listenError: listen<Error>(bus.error),
     listenErrorOnce: listenOnce<Error>(bus.error),
+    /**
+     * Merges `patch` into this engine's config (validated; nothing changes on error). Runs already started
+     * keep the config they started with.
+     * @throws BtError CONFIG naming the field and the value.
+     * @example engine.setConfig({ CC_PERCENT_FEE: 0.075 });
+     */
+    setConfig(patch: Partial<IGlobalConfig>): void {
+      state.config = mergeConfig(state.config, patch);
+    },
+    /** This engine's current config (a frozen value). */
+    getConfig(): Readonly<IGlobalConfig> {
+      return state.config;
+    },
     /** Replaces the logger of this engine (default: silent). */
     setLogger(logger: ILogger): void {
       state.logger = logger;

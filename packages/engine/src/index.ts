@@ -2,32 +2,30 @@
 // createEngine() makes independent ones. Ambient functions work inside runs of any instance.
 
 import { createEngine } from "./engine";
+import {
+  createPaperBroker as createPaperBrokerWithConfig,
+  type IPaperBroker,
+  type IPaperBrokerOptions,
+} from "./live/paperBroker";
 
-export {
-  formatPrice,
-  formatQuantity,
-  getAveragePrice,
-  getCandles,
-  getDate,
-  getMode,
-} from "./ambient";
 export {
   DEFAULT_ACCOUNT_BALANCE,
   DEFAULT_BATCH_SIZE,
   DEFAULT_WARMUP_MINUTES,
   type IBacktestContext,
   type IBacktestOptions,
-} from "./backtestRunner";
-export type { GapPolicy } from "./candleLoader";
+} from "./backtest/backtestRunner";
+export type { GapPolicy } from "./candles/candleLoader";
 export {
   createEngine,
   type IBacktestData,
   type IBacktestReportDumpOptions,
   type IEngine,
+  type IEngineOptions,
   type ILiveReportDumpOptions,
   type IWalkerReportDumpOptions,
 } from "./engine";
-export type { Listener, Unsubscribe } from "./eventBus";
+export type { Listener, Unsubscribe } from "./events/eventBus";
 export type {
   IDoneEvent,
   IProgressEvent,
@@ -36,9 +34,9 @@ export type {
   IWalkerProgressEvent,
   IWalkerResult,
   IWalkerStrategyResult,
-} from "./events";
-export { createSimulatedClock, type ILiveClock, type ISimulatedClock, wallClock } from "./liveClock";
-export { isBrokerRejection } from "./liveCommit";
+} from "./events/events";
+export { createSimulatedClock, type ILiveClock, type ISimulatedClock, wallClock } from "./live/liveClock";
+export { isBrokerRejection } from "./live/liveCommit";
 export {
   closedKey,
   type ILiveCursorRecord,
@@ -48,34 +46,41 @@ export {
   type ILiveState,
   liveKeys,
   readLiveState,
-} from "./liveRecords";
+} from "./live/liveRecords";
 export {
   DEFAULT_CANDLE_WAIT_MS,
   DEFAULT_TICK_INTERVAL_MS,
   type ILiveContext,
   type ILiveOptions,
-} from "./liveRunner";
-export {
-  createPaperBroker,
-  type IPaperBroker,
-  type IPaperBrokerOptions,
-  type IPaperOrder,
-} from "./paperBroker";
-export {
-  averageTrueRange,
-  computePositionCost,
-  type ISizingHistory,
-  type ISizingInput,
-  type SizingResult,
-} from "./positionSizing";
+} from "./live/liveRunner";
+export type {
+  IPaperBroker,
+  IPaperBrokerOptions,
+  IPaperOrder,
+} from "./live/paperBroker";
 export {
   DEFAULT_DUMP_DIR,
   type IDumpOptions,
   type ReportMode,
   reportFileName,
   reportPath,
-} from "./reportDump";
-export type { IWalkerContext } from "./walkerRunner";
+} from "./reports/reportDump";
+export {
+  formatPrice,
+  formatQuantity,
+  getAveragePrice,
+  getCandles,
+  getDate,
+  getMode,
+} from "./run/ambient";
+export {
+  averageTrueRange,
+  computePositionCost,
+  type ISizingHistory,
+  type ISizingInput,
+  type SizingResult,
+} from "./strategy/positionSizing";
+export type { IWalkerContext } from "./walker/walkerRunner";
 
 /** The default engine behind the module-level functions. */
 export const defaultEngine = createEngine();
@@ -112,6 +117,17 @@ export const {
   listenValidationOnce,
   listenError,
   listenErrorOnce,
+  setConfig,
+  getConfig,
   setLogger,
   reset,
 } = defaultEngine;
+
+/**
+ * Creates a paper broker (see IPaperBrokerOptions); fee and slippage default to the default engine's
+ * config at creation (Live passes its own engine's config).
+ * @example const broker = createPaperBroker({ persist: createFsPersist({ dir: "./dump/paper" }) });
+ */
+export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBroker {
+  return createPaperBrokerWithConfig({ config: defaultEngine.getConfig(), ...options });
+}

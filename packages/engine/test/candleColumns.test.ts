@@ -4,7 +4,7 @@
 
 import { type ICandleColumns, type ICandleData, type IExchangeSchema, SILENT_LOGGER } from "@bt/core";
 import { describe, expect, it } from "vitest";
-import { loadCandleStore } from "../src/candleLoader";
+import { loadCandleStore } from "../src/candles/candleLoader";
 import { createEngine, getAveragePrice } from "../src/index";
 import { collect, MINUTE, memoryExchange, series, T0, wigglyCandles } from "./helpers";
 

@@ -9,7 +9,6 @@ import {
   alignUp,
   BtError,
   describeValue,
-  getConfig,
   type IStrategyTickResult,
   type IStrategyTickResultClosed,
   intervalToMs,
@@ -17,12 +16,12 @@ import {
   scanPendingExit,
   scanScheduledOutcome,
 } from "@bt/core";
-import type { GapPolicy } from "./candleLoader";
-import type { CandleStore } from "./candleStore";
-import { ClientStrategy } from "./clientStrategy";
-import { type EngineState, runKey } from "./engineState";
-import { attachRuntime } from "./runRuntime";
-import type { IStoreLease } from "./storeCache";
+import type { GapPolicy } from "../candles/candleLoader";
+import type { CandleStore } from "../candles/candleStore";
+import type { IStoreLease } from "../candles/storeCache";
+import { type EngineState, runKey } from "../run/engineState";
+import { attachRuntime } from "../run/runRuntime";
+import { ClientStrategy } from "../strategy/clientStrategy";
 
 /** Which schemas a backtest runs. */
 export interface IBacktestContext {
@@ -142,7 +141,7 @@ export async function* runBacktest(
       },
     );
   }
-  const config = getConfig();
+  const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
   const stepMs = intervalToMs(frame.interval);

@@ -7,10 +7,11 @@ import {
   BtError,
   type CloseReason,
   clientOrderId,
+  DEFAULT_CONFIG,
   describeValue,
-  getConfig,
   type IBroker,
   type IBrokerFill,
+  type IGlobalConfig,
   type IPersistAdapter,
   type ISignalRow,
   type PersistValue,
@@ -21,9 +22,11 @@ import { wallClock } from "./liveClock";
 export interface IPaperBrokerOptions {
   /** Where the order book is kept (records of entity "signal", keys `#broker/<name>/<clientOrderId>`); default memory only. */
   persist?: IPersistAdapter;
-  /** Fee per fill in percent of the filled value, ≥ 0; default GLOBAL_CONFIG CC_PERCENT_FEE at creation. */
+  /** The config whose fee and slippage are the defaults below; default the default engine's config at creation. */
+  config?: Readonly<IGlobalConfig>;
+  /** Fee per fill in percent of the filled value, ≥ 0; default `config.CC_PERCENT_FEE`. */
   feePercent?: number;
-  /** Adverse price move per fill in percent, ≥ 0; default GLOBAL_CONFIG CC_PERCENT_SLIPPAGE at creation. */
+  /** Adverse price move per fill in percent, ≥ 0; default `config.CC_PERCENT_SLIPPAGE`. */
   slippagePercent?: number;
   /** Time of fills, epoch ms; default the wall clock (Live passes its own clock). */
   now?: () => number;
@@ -94,7 +97,7 @@ function isPaperOrder(value: PersistValue | null): boolean {
  * @example const broker = createPaperBroker({ persist: createFsPersist({ dir: "./dump/paper" }) });
  */
 export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBroker {
-  const config = getConfig();
+  const config = options.config ?? DEFAULT_CONFIG;
   const feePercent = checkPercent("feePercent", options.feePercent, config.CC_PERCENT_FEE);
   const slippagePercent = checkPercent(
     "slippagePercent",

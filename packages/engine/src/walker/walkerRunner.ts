@@ -2,14 +2,7 @@
 // candle store, then a ranking by the walker's metric (computeStatistics / rankByMetric of
 // @bt/report-markdown). A strategy that throws is reported on listenError and the others still run.
 
-import {
-  alignUp,
-  BtError,
-  describeValue,
-  getConfig,
-  type IStrategyTickResultClosed,
-  type WalkerMetric,
-} from "@bt/core";
+import { alignUp, BtError, describeValue, type IStrategyTickResultClosed, type WalkerMetric } from "@bt/core";
 import { computeStatistics, rankByMetric } from "@bt/report-markdown";
 import {
   DEFAULT_BATCH_SIZE,
@@ -17,10 +10,10 @@ import {
   type IBacktestOptions,
   runBacktest,
   storeWindow,
-} from "./backtestRunner";
-import { type EngineState, runKey } from "./engineState";
-import { toError } from "./eventBus";
-import type { IWalkerProgressEvent, IWalkerResult, IWalkerStrategyResult } from "./events";
+} from "../backtest/backtestRunner";
+import { toError } from "../events/eventBus";
+import type { IWalkerProgressEvent, IWalkerResult, IWalkerStrategyResult } from "../events/events";
+import { type EngineState, runKey } from "../run/engineState";
 
 /** Which walker to run. */
 export interface IWalkerContext {
@@ -62,7 +55,7 @@ export async function* runWalker(
     }
   });
   const metric: WalkerMetric = walker.metric ?? "sharpeRatio";
-  const config = getConfig();
+  const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
   const window = storeWindow(

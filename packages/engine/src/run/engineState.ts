@@ -4,6 +4,7 @@
 import type {
   IExchangeSchema,
   IFrameSchema,
+  IGlobalConfig,
   ILogger,
   IRiskSchema,
   ISizingSchema,
@@ -11,14 +12,13 @@ import type {
   IStrategyTickResultClosed,
   IWalkerSchema,
 } from "@bt/core";
-import { SILENT_LOGGER } from "@bt/core";
-import { ClientRisk } from "./clientRisk";
-import type { ClientStrategy } from "./clientStrategy";
-import { EventBus } from "./eventBus";
-import type { IWalkerResult } from "./events";
-import type { LiveEventLog } from "./liveEventLog";
-import type { LiveRunHandle } from "./liveRunHandle";
-import { SchemaRegistry } from "./schemaRegistry";
+import { DEFAULT_CONFIG, mergeConfig, SILENT_LOGGER } from "@bt/core";
+import { StoreCache } from "../candles/storeCache";
+import { EventBus } from "../events/eventBus";
+import type { IWalkerResult } from "../events/events";
+import type { LiveEventLog } from "../live/liveEventLog";
+import type { LiveRunHandle } from "../live/liveRunHandle";
+import { SchemaRegistry } from "../schema/schemaRegistry";
 import {
   checkExchangeSchema,
   checkFrameSchema,
@@ -26,12 +26,19 @@ import {
   checkSizingSchema,
   checkStrategySchema,
   checkWalkerSchema,
-} from "./schemaValidation";
-import { StoreCache } from "./storeCache";
+} from "../schema/schemaValidation";
+import { ClientRisk } from "../strategy/clientRisk";
+import type { ClientStrategy } from "../strategy/clientStrategy";
 
 /** Everything one engine instance owns. */
 export class EngineState {
   logger: ILogger = SILENT_LOGGER;
+  /** This engine's configuration (a frozen value; setConfig replaces it, runs snapshot it at start). */
+  config: Readonly<IGlobalConfig>;
+
+  constructor(config: Readonly<Partial<IGlobalConfig>> = {}) {
+    this.config = mergeConfig(DEFAULT_CONFIG, config);
+  }
   readonly bus = new EventBus(() => this.logger);
   readonly exchanges = new SchemaRegistry<IExchangeSchema>(
     "exchange",

@@ -21,9 +21,9 @@ import {
   transition,
   validateSignal,
 } from "@bt/core";
-import { getCandles } from "./ambient";
+import type { EventBus } from "../events/eventBus";
+import { getCandles } from "../run/ambient";
 import type { ClientRisk } from "./clientRisk";
-import type { EventBus } from "./eventBus";
 import { ATR_PERIOD, averageTrueRange, computePositionCost, type ISizingHistory } from "./positionSizing";
 
 /** Everything a ClientStrategy needs; built by the runner from the registries. */

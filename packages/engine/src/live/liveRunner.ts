@@ -10,7 +10,6 @@ import {
   averagePrice,
   BtError,
   describeValue,
-  getConfig,
   type IBroker,
   type IPersistAdapter,
   type IStrategyTickResult,
@@ -19,10 +18,11 @@ import {
   NO_SIGNAL,
   type StrategyState,
 } from "@bt/core";
-import { fetchCandlesBefore } from "./ambient";
-import { DEFAULT_ACCOUNT_BALANCE } from "./backtestRunner";
-import { ClientStrategy } from "./clientStrategy";
-import { type EngineState, runKey } from "./engineState";
+import { DEFAULT_ACCOUNT_BALANCE } from "../backtest/backtestRunner";
+import { fetchCandlesBefore } from "../run/ambient";
+import { type EngineState, runKey } from "../run/engineState";
+import { attachRuntime } from "../run/runRuntime";
+import { ClientStrategy } from "../strategy/clientStrategy";
 import { type ILiveClock, wallClock } from "./liveClock";
 import { isBrokerRejection, LiveCommitter } from "./liveCommit";
 import { LiveEventLog } from "./liveEventLog";
@@ -30,7 +30,6 @@ import { liveKeys, readLiveState } from "./liveRecords";
 import { LiveRunHandle } from "./liveRunHandle";
 import { createPaperBroker } from "./paperBroker";
 import { stopOnProcessSignals } from "./processSignals";
-import { attachRuntime } from "./runRuntime";
 
 /** Which schemas a live run uses. */
 export interface ILiveContext {
@@ -155,7 +154,8 @@ export async function* runLive(
   const persist = options.persist;
   if (persist !== undefined) assertPersistSpec(persist);
   const clock = options.clock ?? wallClock;
-  const broker = options.broker ?? createPaperBroker({ persist, now: () => clock.now() });
+  const broker =
+    options.broker ?? createPaperBroker({ persist, now: () => clock.now(), config: state.config });
   if (broker.specVersion !== 1) {
     throw new BtError(
       "BROKER",
@@ -180,7 +180,7 @@ export async function* runLive(
   const handle = new LiveRunHandle();
   handle.resume();
   const log = new LiveEventLog();
-  const config = getConfig();
+  const config = state.config;
   const bus = state.bus;
   const logger = state.logger;
   const method: IMethodContext = Object.freeze({ strategyName, exchangeName, frameName: "" });

@@ -3,7 +3,7 @@
 
 import type { IMethodContext } from "@bt/context";
 import type { IExchangeSchema, IGlobalConfig, ILogger } from "@bt/core";
-import type { CandleStore } from "./candleStore";
+import type { CandleStore } from "../candles/candleStore";
 
 /** What user code running inside a run can reach through the ambient functions. */
 export interface IRunRuntime {
