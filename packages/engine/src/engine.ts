@@ -34,7 +34,8 @@ import type {
   IWalkerProgressEvent,
   IWalkerResult,
 } from "./events/events";
-import { type ILiveContext, type ILiveOptions, runLive } from "./live/liveRunner";
+import type { ILiveContext, ILiveOptions } from "./live/liveOptions";
+import { runLive } from "./live/liveRunner";
 import { dumpReport, type IDumpOptions } from "./reports/reportDump";
 import { EngineState, runKey, splitRunKey } from "./run/engineState";
 import { type IWalkerContext, runWalker } from "./walker/walkerRunner";

@@ -38,21 +38,20 @@ export type {
 export { createSimulatedClock, type ILiveClock, type ISimulatedClock, wallClock } from "./live/liveClock";
 export { isBrokerRejection } from "./live/liveCommit";
 export {
-  closedKey,
   type ILiveCursorRecord,
-  type ILiveKeys,
   type ILivePositionRecord,
   type ILiveScheduledRecord,
   type ILiveState,
-  liveKeys,
   readLiveState,
-} from "./live/liveRecords";
+} from "./live/liveKeyspace";
+export { createBacktestRecorder, type IBacktestRecorder } from "./live/backtestRecorder";
+export type { AnyPersistAdapter } from "./live/persistView";
 export {
   DEFAULT_CANDLE_WAIT_MS,
   DEFAULT_TICK_INTERVAL_MS,
   type ILiveContext,
   type ILiveOptions,
-} from "./live/liveRunner";
+} from "./live/liveOptions";
 export type {
   IPaperBroker,
   IPaperBrokerOptions,

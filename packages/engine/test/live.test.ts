@@ -427,7 +427,7 @@ describe("Live report and validation", () => {
         () => "none",
         (error: Error) => error.message,
       );
-    expect(message).toMatch(/^memory: live record signal\/BTCUSDT:wiggle:mem is malformed/);
+    expect(message).toMatch(/^memory: live record position\/BTCUSDT:wiggle:mem is malformed/);
   });
 });
 

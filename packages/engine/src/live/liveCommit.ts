@@ -7,19 +7,19 @@ import {
   BtError,
   type IBroker,
   type IBrokerFill,
-  type IPersistAdapter,
+  type IPersistAdapterV2,
   type ITransition,
-  type PersistBatchOperation,
+  type PersistBatchOperationV2,
   type StrategyState,
 } from "@bt/core";
-import { closedKey, type ILiveCursorRecord, type ILiveKeys, toPersistValue } from "./liveRecords";
+import { closedKey, type IRunKeys, records } from "./liveKeyspace";
 
 /** What the committer needs from the run. */
 export interface ILiveCommitParams {
   /** Where records go; undefined = no persistence (the broker is still called). */
-  persist: IPersistAdapter | undefined;
+  persist: IPersistAdapterV2 | undefined;
   broker: IBroker;
-  keys: ILiveKeys;
+  keys: IRunKeys;
   /** Start of the strategy's current getSignal window, epoch ms (−Infinity: never asked). */
   signalBoundary: () => number;
 }
@@ -37,14 +37,10 @@ export class LiveCommitter {
   constructor(private readonly params: ILiveCommitParams) {}
 
   /** The cursor record after a tick at `tickMs`. */
-  private cursor(tickMs: number): PersistBatchOperation {
+  private cursor(tickMs: number): PersistBatchOperationV2 {
     const boundary = this.params.signalBoundary();
-    const record: ILiveCursorRecord = {
-      v: 1,
-      lastTickMs: tickMs,
-      lastSignalBoundaryMs: Number.isFinite(boundary) ? boundary : null,
-    };
-    return { op: "write", entity: "signal", key: this.params.keys.cursor, value: toPersistValue(record) };
+    const value = records.cursor(tickMs, Number.isFinite(boundary) ? boundary : null);
+    return { op: "write", entity: "cursor", key: this.params.keys.run, value };
   }
 
   /** Records that the tick at `tickMs` is done (used when only the getSignal throttle moved). */
@@ -63,13 +59,17 @@ export class LiveCommitter {
   async commit(previous: StrategyState, next: ITransition): Promise<void> {
     const { persist, broker, keys } = this.params;
     const result = next.result;
-    const position = keys.position;
+    const position = keys.run;
     switch (result.action) {
       case "scheduled": {
         if (persist === undefined) return;
-        const record = { v: 1, phase: "scheduled", signal: result.signal, result };
         await persist.batch([
-          { op: "write", entity: "scheduled", key: position, value: toPersistValue(record) },
+          {
+            op: "write",
+            entity: "scheduled",
+            key: position,
+            value: records.scheduled(result.signal, result),
+          },
           this.cursor(result.timestamp),
         ]);
         return;
@@ -77,26 +77,21 @@ export class LiveCommitter {
       case "opened": {
         const signal = result.signal;
         // 1. Intent: from here on a restart re-asks the broker with the same client order id.
-        await persist?.write("signal", position, toPersistValue({ v: 1, phase: "opening", signal, result }));
+        await persist?.write("position", position, records.opening(signal, result));
         let fill: IBrokerFill;
         try {
           fill = await broker.openPosition(signal, signal.priceOpen);
         } catch (error) {
           if (isBrokerRejection(error)) {
             // Definitively refused: no position exists, so the intent is dropped.
-            await persist?.delete("signal", position);
+            await persist?.delete("position", position);
           }
           throw error;
         }
         // 2. Committed: the open record, the cursor, then the scheduled record it replaces is removed.
         if (persist !== undefined) {
-          const operations: PersistBatchOperation[] = [
-            {
-              op: "write",
-              entity: "signal",
-              key: position,
-              value: toPersistValue({ v: 1, phase: "open", signal, result, openFill: fill }),
-            },
+          const operations: PersistBatchOperationV2[] = [
+            { op: "write", entity: "position", key: position, value: records.open(signal, result, fill) },
             this.cursor(result.timestamp),
           ];
           if (previous.status === "scheduled")
@@ -108,33 +103,25 @@ export class LiveCommitter {
       }
       case "closed": {
         const signal = result.signal;
-        await persist?.write(
-          "signal",
-          position,
-          toPersistValue({ v: 1, phase: "closing", signal, result, openFill: this.openFill }),
-        );
+        await persist?.write("position", position, records.closing(signal, result, this.openFill));
         // A rejected close is still an open position: never dropped, retried every tick.
         await broker.closePosition(signal, result.pnl.priceClose, result.closeReason);
         await persist?.batch([
           {
             op: "write",
-            entity: "signal",
+            entity: "closed",
             key: closedKey(keys, result.timestamp),
-            value: toPersistValue(result),
+            value: records.closed(result),
           },
           this.cursor(result.timestamp),
-          { op: "delete", entity: "signal", key: position },
+          { op: "delete", entity: "position", key: position },
         ]);
         this.openFill = null;
         return;
       }
       case "cancelled": {
         if (persist === undefined) return;
-        await persist.write(
-          "scheduled",
-          position,
-          toPersistValue({ v: 1, phase: "cancelling", signal: result.signal, result }),
-        );
+        await persist.write("scheduled", position, records.cancelling(result.signal, result));
         await persist.batch([
           this.cursor(result.timestamp),
           { op: "delete", entity: "scheduled", key: position },

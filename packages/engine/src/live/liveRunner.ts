@@ -5,84 +5,33 @@
 
 import type { IMethodContext } from "@bt/context";
 import {
-  alignDown,
-  assertPersistSpec,
-  averagePrice,
   BtError,
   describeValue,
-  type IBroker,
-  type IPersistAdapter,
   type IStrategyTickResult,
   type ITransition,
-  MINUTE_MS,
-  NO_SIGNAL,
   type StrategyState,
 } from "@bt/core";
 import { DEFAULT_ACCOUNT_BALANCE } from "../backtest/backtestRunner";
-import { fetchCandlesBefore } from "../run/ambient";
 import { type EngineState, runKey } from "../run/engineState";
 import { attachRuntime } from "../run/runRuntime";
 import { ClientStrategy } from "../strategy/clientStrategy";
-import { type ILiveClock, wallClock } from "./liveClock";
+import { wallClock } from "./liveClock";
 import { isBrokerRejection, LiveCommitter } from "./liveCommit";
 import { LiveEventLog } from "./liveEventLog";
-import { liveKeys, readLiveState } from "./liveRecords";
+import { type IRunIdentity, runKeys } from "./liveKeyspace";
+import {
+  checkLiveOption,
+  DEFAULT_CANDLE_WAIT_MS,
+  DEFAULT_TICK_INTERVAL_MS,
+  type ILiveContext,
+  type ILiveOptions,
+} from "./liveOptions";
+import { livePriceLookup } from "./livePrice";
+import { restoreLiveRun } from "./liveRestore";
 import { LiveRunHandle } from "./liveRunHandle";
 import { createPaperBroker } from "./paperBroker";
+import { persistV2 } from "./persistView";
 import { stopOnProcessSignals } from "./processSignals";
-
-/** Which schemas a live run uses. */
-export interface ILiveContext {
-  strategyName: string;
-  exchangeName: string;
-}
-
-/** Options of a live run (all optional, but without `persist` a restart forgets everything). */
-export interface ILiveOptions {
-  /**
-   * Where the open position, the scheduled signal, the tick cursor and the closed history are kept
-   * (restored before the first tick). Without it the run is in memory only: a crash or restart forgets
-   * open positions (the broker still holds them).
-   */
-  persist?: IPersistAdapter;
-  /** Executes opens and closes; default a paper broker (createPaperBroker) on the run's clock and `persist`. */
-  broker?: IBroker;
-  /** Time source; default the wall clock. */
-  clock?: ILiveClock;
-  /** Milliseconds between ticks, positive integer; ticks fall on multiples of it (default 60,000: each minute). */
-  tickIntervalMs?: number;
-  /** Epoch ms: the run ends (listenDoneLive, stopped false) before the first tick at or after it; default never. */
-  stopAt?: number;
-  /** Quote-currency balance that sizing profiles size against (default 10,000). */
-  accountBalance?: number;
-  /** Stop gracefully on SIGINT / SIGTERM (default false for Live.run, true for Live.background). */
-  handleProcessSignals?: boolean;
-  /** How long a tick waits for the previous minute's 1m candle when the exchange lags, ms (default 10,000). */
-  candleWaitMs?: number;
-}
-
-/** Default live tick interval, ms. */
-export const DEFAULT_TICK_INTERVAL_MS = 60_000;
-/** Default wait for a lagging previous-minute candle, ms. */
-export const DEFAULT_CANDLE_WAIT_MS = 10_000;
-const CANDLE_POLL_MS = 1_000;
-
-function checkOption(name: string, value: number | undefined, fallback: number, integer: boolean): number {
-  if (value === undefined) return fallback;
-  if (
-    typeof value !== "number" ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new BtError(
-      "VALIDATION",
-      `Live option ${name} must be a ${integer ? "non-negative integer" : "finite number ≥ 0"}, got ${describeValue(value)}`,
-      { field: name, value },
-    );
-  }
-  return value;
-}
 
 /**
  * Runs one strategy live on `symbol` until stopped (or `stopAt`); yields scheduled, opened, closed and
@@ -119,7 +68,7 @@ export async function* runLive(
     strategySchema.sizingName === undefined
       ? undefined
       : state.sizings.get(strategySchema.sizingName, `${strategyRef} sizingName`, "sizingName");
-  const tickIntervalMs = checkOption(
+  const tickIntervalMs = checkLiveOption(
     "tickIntervalMs",
     options.tickIntervalMs,
     DEFAULT_TICK_INTERVAL_MS,
@@ -131,7 +80,7 @@ export async function* runLive(
       value: 0,
     });
   }
-  const candleWaitMs = checkOption("candleWaitMs", options.candleWaitMs, DEFAULT_CANDLE_WAIT_MS, false);
+  const candleWaitMs = checkLiveOption("candleWaitMs", options.candleWaitMs, DEFAULT_CANDLE_WAIT_MS, false);
   const accountBalance = options.accountBalance ?? DEFAULT_ACCOUNT_BALANCE;
   if (!(accountBalance > 0) || !Number.isFinite(accountBalance)) {
     throw new BtError(
@@ -151,8 +100,7 @@ export async function* runLive(
       },
     );
   }
-  const persist = options.persist;
-  if (persist !== undefined) assertPersistSpec(persist);
+  const persist = options.persist === undefined ? undefined : persistV2(options.persist);
   const clock = options.clock ?? wallClock;
   const broker =
     options.broker ?? createPaperBroker({ persist, now: () => clock.now(), config: state.config });
@@ -190,7 +138,8 @@ export async function* runLive(
   let inFlight: ITransition | null = null;
   let retry: ITransition | null = null;
   let lastTickMs = Number.NEGATIVE_INFINITY;
-  const keys = liveKeys(symbol, strategyName, exchangeName);
+  const identity: IRunIdentity = { mode: "live", symbol, strategyName, exchangeName };
+  const keys = runKeys(identity);
   let strategy: ClientStrategy | undefined;
   const committer = new LiveCommitter({
     persist,
@@ -219,97 +168,16 @@ export async function* runLive(
   const client = strategy;
   const source = { symbol, strategyName, exchangeName };
 
-  const windowStart = (timeMs: number) => alignDown(timeMs, strategySchema.interval);
-
-  /** Loads what an earlier process persisted into the strategy (no event is emitted for it). */
-  const restore = async (adapter: IPersistAdapter) => {
-    const saved = await readLiveState(adapter, symbol, strategyName, exchangeName);
-    // A kill inside a non-atomic close batch can leave the history record of a position still marked
-    // "closing": the close is retried below and counted then, so it must not be counted here too.
-    const closingId = saved.position?.phase === "closing" ? saved.position.signal.id : null;
-    for (const closed of saved.closed) {
-      if (closed.signal.id === closingId) continue;
-      client.restoreClosed(closed.pnl.pnlPercentage);
-      log.add(closed, true);
-    }
-    lastTickMs = saved.cursor?.lastTickMs ?? Number.NEGATIVE_INFINITY;
-    let boundary = saved.cursor?.lastSignalBoundaryMs ?? Number.NEGATIVE_INFINITY;
-    const { position, scheduled } = saved;
-    if (position !== null) {
-      boundary = Math.max(boundary, windowStart(position.signal.scheduledAt));
-      const pending: StrategyState = { status: "pending", signal: position.signal };
-      switch (position.phase) {
-        case "opening":
-          // The broker may have filled it before the crash: re-ask it (same client order id) at the next tick.
-          client.restore(
-            scheduled?.phase === "scheduled" ? { status: "scheduled", signal: scheduled.signal } : NO_SIGNAL,
-            boundary,
-          );
-          retry = { state: pending, result: position.result, rejection: null };
-          break;
-        case "open":
-          client.restore(pending, boundary);
-          committer.openFill = position.openFill;
-          lastTickMs = Math.max(lastTickMs, position.result.timestamp);
-          log.add(position.result, true);
-          break;
-        case "closing":
-          client.restore(pending, boundary);
-          committer.openFill = position.openFill;
-          retry = { state: NO_SIGNAL, result: position.result, rejection: null };
-          break;
-      }
-      // A scheduled record beside a committed open position is a leftover of its activation.
-      if (scheduled !== null && position.phase !== "opening")
-        await adapter.delete("scheduled", keys.position);
-      logger.info(
-        `Live ${strategyName} on ${symbol}: restored position ${position.signal.id} (${position.phase})`,
-      );
-    } else if (scheduled !== null) {
-      boundary = Math.max(boundary, windowStart(scheduled.signal.scheduledAt));
-      client.restore({ status: "scheduled", signal: scheduled.signal }, boundary);
-      if (scheduled.phase === "cancelling") {
-        retry = { state: NO_SIGNAL, result: scheduled.result, rejection: null };
-      } else {
-        lastTickMs = Math.max(lastTickMs, scheduled.result.timestamp);
-        log.add(scheduled.result, true);
-      }
-      logger.info(`Live ${strategyName} on ${symbol}: restored scheduled signal ${scheduled.signal.id}`);
-    } else {
-      client.restore(NO_SIGNAL, boundary);
-    }
-  };
-
-  /** The tick's price: VWAP of the closed 1m candles before it, waiting a little for a lagging exchange. */
-  const currentPrice = async (tickMs: number): Promise<number> => {
-    const count = config.CC_AVG_PRICE_CANDLES_COUNT;
-    const expectedLastMs = alignDown(tickMs, "1m") - MINUTE_MS;
-    let candles = await fetchCandlesBefore(exchange, symbol, "1m", tickMs, count);
-    let waitedMs = 0;
-    while (
-      (candles.at(-1)?.timestamp ?? Number.NEGATIVE_INFINITY) < expectedLastMs &&
-      waitedMs < candleWaitMs
-    ) {
-      if (handle.stopped) break;
-      await clock.sleep(CANDLE_POLL_MS, handle.abort.signal);
-      waitedMs += CANDLE_POLL_MS;
-      candles = await fetchCandlesBefore(exchange, symbol, "1m", tickMs, count);
-    }
-    if (candles.length === 0) {
-      throw new BtError(
-        "CANDLES",
-        `Live ${strategyName}: no 1m candle of ${symbol} before ${new Date(tickMs).toISOString()} on exchange "${exchangeName}"`,
-        { field: "symbol", value: symbol, adapter: exchangeName },
-      );
-    }
-    if ((candles.at(-1)?.timestamp ?? 0) < expectedLastMs) {
-      logger.warn(
-        `Live ${strategyName}: the 1m candle of ${symbol} at ${new Date(expectedLastMs).toISOString()} is missing; price from older candles`,
-        source,
-      );
-    }
-    return averagePrice(candles);
-  };
+  const currentPrice = livePriceLookup({
+    exchange,
+    symbol,
+    strategyName,
+    config,
+    clock,
+    handle,
+    candleWaitMs,
+    logger,
+  });
 
   /** A commit failed: the state is unchanged; keep the transition for the next tick unless refused. */
   const onCommitError = (error: unknown, timestamp: number) => {
@@ -398,7 +266,10 @@ export async function* runLive(
       );
     } else {
       await persist.waitForInit();
-      await restore(persist);
+      const restored = await restoreLiveRun(persist, identity, strategySchema.interval, client, log, logger);
+      lastTickMs = restored.lastTickMs;
+      retry = restored.retry;
+      committer.openFill = restored.openFill;
     }
     let tickMs = alignTick(clock.now());
     while (!handle.stopped && (stopAt === undefined || tickMs < stopAt)) {

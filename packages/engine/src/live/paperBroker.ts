@@ -3,7 +3,6 @@
 // returns the first fill. With a persistence adapter its order book survives restarts.
 
 import {
-  assertPersistSpec,
   BtError,
   type CloseReason,
   clientOrderId,
@@ -12,16 +11,17 @@ import {
   type IBroker,
   type IBrokerFill,
   type IGlobalConfig,
-  type IPersistAdapter,
   type ISignalRow,
   type PersistValue,
 } from "@bt/core";
 import { wallClock } from "./liveClock";
+import { orderKey, orderPrefix, records } from "./liveKeyspace";
+import { type AnyPersistAdapter, persistV2 } from "./persistView";
 
 /** Options of createPaperBroker. */
 export interface IPaperBrokerOptions {
-  /** Where the order book is kept (records of entity "signal", keys `#broker/<name>/<clientOrderId>`); default memory only. */
-  persist?: IPersistAdapter;
+  /** Where the order book is kept (contract v1 or v2; "order" records of this broker's name); default memory only. */
+  persist?: AnyPersistAdapter;
   /** The config whose fee and slippage are the defaults below; default the default engine's config at creation. */
   config?: Readonly<IGlobalConfig>;
   /** Fee per fill in percent of the filled value, ≥ 0; default `config.CC_PERCENT_FEE`. */
@@ -61,8 +61,6 @@ export interface IPaperBroker extends IBroker {
   /** Every order filled so far (persisted ones included), by fill time then open before close. */
   orders(): Promise<IPaperOrder[]>;
 }
-
-const KEY_PREFIX = "#broker/";
 
 function checkPercent(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -106,9 +104,7 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
   );
   const now = options.now ?? wallClock.now;
   const name = options.name ?? "paper";
-  const persist = options.persist;
-  if (persist !== undefined) assertPersistSpec(persist);
-  const prefix = `${KEY_PREFIX}${name}/`;
+  const persist = options.persist === undefined ? undefined : persistV2(options.persist);
   const book = new Map<string, IPaperOrder>();
   // Requests of one client order id run one at a time, so concurrent duplicates share one fill.
   const queues = new Map<string, Promise<unknown>>();
@@ -128,9 +124,9 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
   const load = async (id: string): Promise<IPaperOrder | undefined> => {
     const known = book.get(id);
     if (known !== undefined || persist === undefined) return known;
-    const stored = await persist.read("signal", prefix + id);
+    const stored = await persist.read("order", orderKey(name, id));
     if (stored === null) return undefined;
-    if (!isPaperOrder(stored)) throw brokerError(`order record ${prefix + id} is malformed`, false);
+    if (!isPaperOrder(stored)) throw brokerError(`order record ${orderKey(name, id)} is malformed`, false);
     const order = { ...(stored as unknown as IPaperOrder) };
     book.set(id, order);
     return order;
@@ -138,7 +134,7 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
 
   const save = async (order: IPaperOrder) => {
     if (persist !== undefined) {
-      await persist.write("signal", prefix + order.clientOrderId, { ...order });
+      await persist.write("order", orderKey(name, order.clientOrderId), records.order(order));
     }
     book.set(order.clientOrderId, order);
   };
@@ -220,9 +216,8 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
     async orders() {
       await init();
       if (persist !== undefined) {
-        for (const key of await persist.list("signal")) {
-          if (key.startsWith(prefix)) await load(key.slice(prefix.length));
-        }
+        const prefix = orderPrefix(name);
+        for (const key of await persist.list("order", prefix)) await load(key.slice(prefix.length));
       }
       return [...book.values()]
         .map((order) => ({ ...order }))

@@ -1,0 +1,105 @@
+// Live restore: turns what an earlier process persisted for a run into the strategy's state, the tick
+// cursor and the transition still to complete (an open or close whose broker outcome is unknown, a
+// cancellation not yet cleaned up). No event is emitted for what is restored.
+
+import {
+  alignDown,
+  type CandleInterval,
+  type IBrokerFill,
+  type ILogger,
+  type IPersistAdapterV2,
+  type ITransition,
+  NO_SIGNAL,
+  type StrategyState,
+} from "@bt/core";
+import type { ClientStrategy } from "../strategy/clientStrategy";
+import type { LiveEventLog } from "./liveEventLog";
+import { type IRunIdentity, readRunState, runKeys } from "./liveKeyspace";
+
+/** What the live loop continues from. */
+export interface ILiveRestored {
+  /** Epoch ms of the last tick whose effects are committed (−Infinity: none). */
+  lastTickMs: number;
+  /** A decided transition whose commit did not complete: retried at the first tick. */
+  retry: ITransition | null;
+  /** The broker fill of the restored open position, for its closing record. */
+  openFill: IBrokerFill | null;
+}
+
+/**
+ * Reads the run's records and restores them into `client` and `log`.
+ * @throws BtError PERSIST when a record is malformed or of an unknown version (never silently used).
+ */
+export async function restoreLiveRun(
+  persist: IPersistAdapterV2,
+  identity: IRunIdentity,
+  interval: CandleInterval,
+  client: ClientStrategy,
+  log: LiveEventLog,
+  logger: ILogger,
+): Promise<ILiveRestored> {
+  const saved = await readRunState(persist, identity);
+  const windowStart = (timeMs: number) => alignDown(timeMs, interval);
+  const what = `Live ${identity.strategyName} on ${identity.symbol}`;
+  // A kill inside a non-atomic close batch can leave the history record of a position still marked
+  // "closing": the close is retried and counted then, so it must not be counted here too.
+  const closingId = saved.position?.phase === "closing" ? saved.position.signal.id : null;
+  for (const closed of saved.closed) {
+    if (closed.signal.id === closingId) continue;
+    client.restoreClosed(closed.pnl.pnlPercentage);
+    log.add(closed, true);
+  }
+  const restored: ILiveRestored = {
+    lastTickMs: saved.cursor?.lastTickMs ?? Number.NEGATIVE_INFINITY,
+    retry: null,
+    openFill: null,
+  };
+  let boundary = saved.cursor?.lastSignalBoundaryMs ?? Number.NEGATIVE_INFINITY;
+  const { position, scheduled } = saved;
+  if (position !== null) {
+    boundary = Math.max(boundary, windowStart(position.signal.scheduledAt));
+    const pending: StrategyState = { status: "pending", signal: position.signal };
+    switch (position.phase) {
+      case "opening":
+        // The broker may have filled it before the crash: re-ask it (same client order id) at the next tick.
+        client.restore(
+          scheduled?.phase === "scheduled" ? { status: "scheduled", signal: scheduled.signal } : NO_SIGNAL,
+          boundary,
+        );
+        restored.retry = { state: pending, result: position.result, rejection: null };
+        break;
+      case "open":
+        client.restore(pending, boundary);
+        restored.openFill = position.openFill;
+        restored.lastTickMs = Math.max(restored.lastTickMs, position.result.timestamp);
+        log.add(position.result, true);
+        break;
+      case "closing":
+        client.restore(pending, boundary);
+        restored.openFill = position.openFill;
+        restored.retry = { state: NO_SIGNAL, result: position.result, rejection: null };
+        break;
+      default: {
+        const unreachable: never = position;
+        return unreachable;
+      }
+    }
+    // A scheduled record beside a committed open position is a leftover of its activation.
+    if (scheduled !== null && position.phase !== "opening")
+      await persist.delete("scheduled", runKeys(identity).run);
+    logger.info(`${what}: restored position ${position.signal.id} (${position.phase})`);
+  } else if (scheduled !== null) {
+    boundary = Math.max(boundary, windowStart(scheduled.signal.scheduledAt));
+    client.restore({ status: "scheduled", signal: scheduled.signal }, boundary);
+    if (scheduled.phase === "cancelling") {
+      restored.retry = { state: NO_SIGNAL, result: scheduled.result, rejection: null };
+    } else {
+      restored.lastTickMs = Math.max(restored.lastTickMs, scheduled.result.timestamp);
+      log.add(scheduled.result, true);
+    }
+    logger.info(`${what}: restored scheduled signal ${scheduled.signal.id}`);
+  } else {
+    client.restore(NO_SIGNAL, boundary);
+  }
+  return restored;
+}
