@@ -1,12 +1,15 @@
 // The summary table printed at the end of a run: key statistics of a backtest, or one row per
-// strategy of a walker in ranking order.
+// strategy of a walker in ranking order (failed strategies marked, never best), followed by notes
+// that keep a quietly broken run from reading like a clean one.
 
-import { formatStatistic, type IStatistics } from "@bt/report-markdown";
-import { describeFrame } from "./renderRunReport";
+import { type IRunProblems, problemCount, type StatisticKey } from "@bt/core";
+import { formatStatistic } from "@bt/report-markdown";
+import { everySignalRejected, strategyThrew } from "./problemLines";
+import { describeFrame, walkerFailureText } from "./renderRunReport";
 import type { IRunRecord } from "./runRecord";
 import { renderTextTable } from "./textTable";
 
-const KEY_METRICS: ReadonlyArray<keyof IStatistics> = [
+const KEY_METRICS: ReadonlyArray<StatisticKey> = [
   "tradeCount",
   "winRate",
   "totalPnl",
@@ -18,6 +21,21 @@ const KEY_METRICS: ReadonlyArray<keyof IStatistics> = [
 
 const HEADERS = ["trades", "win rate", "total pnl", "avg pnl", "sharpe", "max dd", "profit factor"];
 
+/** Notes on one strategy's problems for the summary ("" when it ran cleanly). */
+function problemNote(strategyName: string, tradeCount: number | null, problems: IRunProblems, threw: boolean): string {
+  const errors = problemCount(problems, "error");
+  const rejected = problemCount(problems, "validation") + problemCount(problems, "risk");
+  if (threw && errors === 0) return `${strategyName}: the strategy's run failed, see Problems`;
+  if (threw) {
+    return `${strategyName}: the strategy threw ${errors} time${errors === 1 ? "" : "s"} (getSignal ${problems.getSignalFailures}/${problems.getSignalCalls} calls failed), see Problems`;
+  }
+  if (tradeCount !== null && everySignalRejected(tradeCount, problems)) {
+    return `${strategyName}: 0 trades: every signal was rejected (${rejected} rejection${rejected === 1 ? "" : "s"}), see Problems`;
+  }
+  if (rejected > 0) return `${strategyName}: ${rejected} signal${rejected === 1 ? "" : "s"} rejected, see Problems`;
+  return "";
+}
+
 /** The terminal summary of a run record. */
 export function renderRunSummary(record: IRunRecord): string {
   if (record.kind === "backtest") {
@@ -26,14 +44,20 @@ export function renderRunSummary(record: IRunRecord): string {
       [[record.strategyName, ...KEY_METRICS.map((metric) => formatStatistic(record.stats, metric))]],
       [false, ...HEADERS.map(() => true)],
     );
-    return `Summary — ${describeFrame(record)}\n${table}\n`;
+    const note = problemNote(
+      record.strategyName,
+      record.stats.tradeCount,
+      record.problems,
+      strategyThrew(record.status, record.problems),
+    );
+    return `Summary — ${describeFrame(record)}\n${table}\n${note === "" ? "" : `${note}\n`}`;
   }
   const rows = record.results.map((entry, index) => [
     String(index + 1),
-    entry.strategyName,
+    entry.status === "failed" ? `${entry.strategyName} (failed)` : entry.strategyName,
     ...(entry.stats === null
-      ? HEADERS.map((_, column) => (column === 0 ? `failed: ${entry.error ?? "unknown error"}` : ""))
-      : KEY_METRICS.map((metric) => formatStatistic(entry.stats as IStatistics, metric))),
+      ? HEADERS.map((_, column) => (column === 0 ? `failed: ${walkerFailureText(entry)}` : ""))
+      : KEY_METRICS.map((metric) => formatStatistic(entry.stats as NonNullable<typeof entry.stats>, metric))),
   ]);
   const table = renderTextTable(["#", "strategy", ...HEADERS], rows, [
     true,
@@ -41,5 +65,15 @@ export function renderRunSummary(record: IRunRecord): string {
     ...HEADERS.map(() => true),
   ]);
   const best = record.bestStrategy === null ? "none" : record.bestStrategy;
-  return `Summary — walker ${record.walkerName}, ranked by ${record.metric}, best: ${best} — ${describeFrame(record)}\n${table}\n`;
+  const notes = record.results
+    .map((entry) =>
+      problemNote(
+        entry.strategyName,
+        entry.stats?.tradeCount ?? null,
+        entry.problems,
+        entry.error !== null || strategyThrew(entry.status, entry.problems),
+      ),
+    )
+    .filter((note) => note !== "");
+  return `Summary — walker ${record.walkerName}, ranked by ${record.metric}, best: ${best} — ${describeFrame(record)}\n${table}\n${notes.map((note) => `${note}\n`).join("")}`;
 }

@@ -1,21 +1,19 @@
 // Validation and normalisation of sweep options shared by every runner: the parameter sets and their
 // unique names, the symbol list, the frame (finite epoch ms, end after start) and the defaults.
 
-import { BtError, describeValue, type IGlobalConfig, mergeConfig, type WalkerMetric } from "@bt/core";
+import {
+  BtError,
+  describeValue,
+  type IGlobalConfig,
+  isWalkerMetric,
+  mergeConfig,
+  WALKER_METRICS,
+  type WalkerMetric,
+} from "@bt/core";
 import { getConfig } from "@bt/engine";
 import { combinationName } from "./combinationName";
 import { toParamSets } from "./expandGrid";
 import type { ISweepFrame, ISweepOptionsBase, SweepBacktestOptions, SweepParams } from "./sweepTypes";
-
-const METRICS: ReadonlyArray<WalkerMetric> = [
-  "sharpeRatio",
-  "annualizedSharpeRatio",
-  "totalPnl",
-  "winRate",
-  "avgPnl",
-  "certaintyRatio",
-  "maxDrawdown",
-];
 
 /** A validated sweep: what every runner needs, with defaults applied. */
 export interface ISweepPlan<P extends object = SweepParams> {
@@ -94,10 +92,10 @@ export function planSweep<P extends object>(options: ISweepOptionsBase<P>): ISwe
     });
   }
   const metric = options.metric ?? "sharpeRatio";
-  if (!METRICS.includes(metric)) {
+  if (!isWalkerMetric(metric)) {
     throw new BtError(
       "VALIDATION",
-      `sweep: unknown metric ${describeValue(metric)} (one of ${METRICS.join(", ")})`,
+      `sweep: unknown metric ${describeValue(metric)} (one of ${WALKER_METRICS.join(", ")})`,
       {
         field: "metric",
         value: metric,

@@ -1,8 +1,7 @@
 // Turning the entries of a sweep into per-symbol rankings, exactly as the engine's walker ranks:
-// rankByMetric (maxDrawdown ascending, nulls last, ties in input order), then failed backtests.
+// core's rankByMetric (maxDrawdown ascending, nulls then failed backtests last, ties in input order).
 
-import type { WalkerMetric } from "@bt/core";
-import { type IStatistics, rankByMetric } from "@bt/report-markdown";
+import { rankByMetric, type WalkerMetric } from "@bt/core";
 import type { ISweepEntry, ISweepFrame, ISweepResult, ISweepSymbolResult } from "./sweepTypes";
 
 /** Ranks one symbol's entries (given in parameter-set order) best first. */
@@ -11,10 +10,10 @@ export function rankSweepEntries(
   entries: ReadonlyArray<ISweepEntry>,
   metric: WalkerMetric,
 ): ISweepSymbolResult {
-  const succeeded = entries.filter(
-    (entry): entry is ISweepEntry & { stats: IStatistics } => entry.stats !== null,
-  );
-  const ranking = [...rankByMetric(succeeded, metric), ...entries.filter((entry) => entry.stats === null)];
+  const ranking = rankByMetric(entries, metric, (entry) => ({
+    stats: entry.stats,
+    status: entry.error === null ? "ok" : "failed",
+  }));
   const best = ranking[0] !== undefined && ranking[0].metricValue !== null ? ranking[0] : undefined;
   return { symbol, bestStrategy: best?.strategyName ?? null, bestMetric: best?.metricValue ?? null, ranking };
 }

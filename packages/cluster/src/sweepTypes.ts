@@ -2,9 +2,14 @@
 // sets, strategy factories and modules, frames and data sources in a serialisable form, and the
 // per-backtest entries and per-symbol rankings a sweep returns.
 
-import type { IGlobalConfig, IStrategySchema, IStrategyTickResultClosed, WalkerMetric } from "@bt/core";
+import type {
+  IGlobalConfig,
+  IStatistics,
+  IStrategySchema,
+  IStrategyTickResultClosed,
+  WalkerMetric,
+} from "@bt/core";
 import type { IBacktestOptions } from "@bt/engine";
-import type { IStatistics } from "@bt/report-markdown";
 
 /** One parameter value: numbers, strings and booleans survive JSON and structured clone unchanged. */
 export type SweepParamValue = number | string | boolean;

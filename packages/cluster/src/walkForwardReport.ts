@@ -1,6 +1,7 @@
 // The markdown report of a walk-forward run: per symbol, the in-sample winners with their in-sample and
 // out-of-sample metric, total PnL, trade count and drawdown side by side.
 
+import { statisticMetric } from "@bt/core";
 import { escapeCell, formatCount, formatPercent, formatRatio } from "@bt/report-markdown";
 import type { ISweepEntry } from "./sweepTypes";
 import type { IWalkForwardResult } from "./walkForward";
@@ -16,8 +17,7 @@ function metricCell(entry: ISweepEntry, percent: boolean): string {
 export function renderWalkForwardReport(result: IWalkForwardResult, title = "Walk-forward"): string {
   const { metric, frame } = result.inSample;
   const outFrame = result.outOfSample[0]?.frame;
-  const percent =
-    metric === "totalPnl" || metric === "winRate" || metric === "avgPnl" || metric === "maxDrawdown";
+  const percent = statisticMetric(metric).unit === "percent";
   const lines = [
     `# ${escapeCell(title)}`,
     "",

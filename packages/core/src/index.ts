@@ -1,3 +1,10 @@
+export {
+  annualizationProblem,
+  DAY_MS,
+  MIN_ANNUALIZATION_DAYS,
+  MIN_ANNUALIZATION_TRADES,
+  YEAR_MS,
+} from "./annualization";
 export { averagePrice, averagePriceOfColumns } from "./averagePrice";
 export { clientOrderId, type IBroker, type IBrokerFill } from "./broker";
 export { BtError, type BtErrorCode, type BtErrorDetails, describeValue } from "./btError";
@@ -10,6 +17,7 @@ export {
   type IGlobalConfig,
   mergeConfig,
 } from "./config";
+export { dailyBucketCount, dailyReturnsPercent, type IDailyEquityTrade } from "./dailyEquity";
 export {
   alignDown,
   alignUp,
@@ -43,6 +51,8 @@ export {
   type PersistBatchOperationV2,
   type PersistEntityV2,
 } from "./persistenceV2";
+export { computePnlPercent, type IPnlCosts } from "./pnl";
+export { type IRankEntry, rankByMetric } from "./ranking";
 export {
   countRunProblem,
   emptyRunProblems,
@@ -54,7 +64,7 @@ export {
   type RunStatus,
   runStatus,
 } from "./runProblems";
-export { computePnlPercent, type IPnlCosts } from "./pnl";
+export { computeScheduleStatistics, type IScheduleStatistics } from "./scheduleStatistics";
 export type {
   IExchangeSchema,
   IFrameSchema,
@@ -72,7 +82,6 @@ export type {
   IWalkerSchema,
   MaybePromise,
   RiskValidationFn,
-  WalkerMetric,
 } from "./schemas";
 export type {
   CancelReason,
@@ -98,6 +107,24 @@ export {
   scheduledOutcome,
   transition,
 } from "./stateMachine";
+export {
+  type IStatisticMetric,
+  isLowerBetter,
+  isWalkerMetric,
+  STATISTIC_METRICS,
+  type StatisticDirection,
+  type StatisticUnit,
+  statisticMetric,
+  WALKER_METRICS,
+  type WalkerMetric,
+} from "./statisticMetrics";
+export {
+  computeStatistics,
+  type IStatistics,
+  type IStatisticsOptions,
+  type StatisticKey,
+  ZERO_TOLERANCE_PERCENT,
+} from "./statistics";
 export type {
   IStrategyTickResult,
   IStrategyTickResultActive,

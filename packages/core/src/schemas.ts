@@ -5,6 +5,7 @@ import type { ICandleData } from "./candle";
 import type { ICandleColumns } from "./candleColumns";
 import type { CandleInterval } from "./interval";
 import type { IScheduledSignalRow, ISignalDto, ISignalRow } from "./signal";
+import type { WalkerMetric } from "./statisticMetrics";
 import type { IStrategyTickResult } from "./tickResult";
 
 /** A value or a promise of it: user hooks may be sync or async. */
@@ -170,23 +171,13 @@ export interface ISizingArgs {
   atr?: number;
 }
 
-/** Metrics a walker can rank strategies by. maxDrawdown ranks ascending, every other one descending. */
-export type WalkerMetric =
-  | "sharpeRatio"
-  | "annualizedSharpeRatio"
-  | "totalPnl"
-  | "winRate"
-  | "avgPnl"
-  | "certaintyRatio"
-  | "maxDrawdown";
-
 /** A comparison of strategies on the same exchange and frame. */
 export interface IWalkerSchema {
   walkerName: string;
   strategies: string[];
   exchangeName: string;
   frameName: string;
-  /** Ranking metric; default sharpeRatio. */
+  /** Ranking metric (one of WALKER_METRICS; "lower" ones such as maxDrawdown rank ascending); default sharpeRatio. */
   metric?: WalkerMetric;
   note?: string;
 }

@@ -1,7 +1,8 @@
-// The backtest report: per strategy and symbol, the table of closed signals (configurable columns,
-// capped rows) followed by the statistics table. Pure: returns a markdown string.
+// The backtest report: the run conditions and problems when given, then per strategy and symbol the
+// table of closed signals (configurable columns, capped rows) followed by the statistics table. Pure:
+// returns a markdown string.
 
-import type { IStrategyTickResultClosed } from "@bt/core";
+import { computeStatistics, type IStatisticsOptions, type IStrategyTickResultClosed } from "@bt/core";
 import {
   type ClosedSignalColumn,
   closedSignalColumns,
@@ -9,7 +10,7 @@ import {
 } from "./closedSignalColumns";
 import { formatTime } from "./formatValue";
 import { checkMaxRows, DEFAULT_MAX_ROWS, escapeCell, markdownTable } from "./markdownTable";
-import { computeStatistics, type IStatisticsOptions } from "./statistics";
+import { type IRunContextOptions, reportHeaderLines } from "./reportHeader";
 import { renderStatisticsTable } from "./statisticsTable";
 
 /** Options of the closed-signals table and statistics shared by the backtest and live reports. */
@@ -20,8 +21,8 @@ export interface IClosedTableOptions extends IStatisticsOptions {
   maxRows?: number;
 }
 
-/** Options of renderBacktestReport. */
-export interface IBacktestReportOptions extends IClosedTableOptions {
+/** Options of renderBacktestReport; `config` and `problems` print under the title when given. */
+export interface IBacktestReportOptions extends IClosedTableOptions, IRunContextOptions {
   /** First-level heading; default "Backtest report". */
   title?: string;
 }
@@ -91,16 +92,17 @@ export function renderClosedSection(
 
 /**
  * Renders the backtest report of closed results: one section per strategy and symbol with its closed
- * signals and statistics (percent, ratios, minutes; N/A when not computable).
+ * signals and statistics (percent, ratios, minutes; "N/A (reason)" when not computable), preceded by the
+ * run conditions (`config`) and the Problems section (`problems`) when given.
  * @throws BtError VALIDATION for an unknown column, a bad maxRows or a bad period.
  * @example
- * const markdown = renderBacktestReport(closedResults, { maxRows: 50, columns: ["closeTime", "pnl"] });
+ * const markdown = renderBacktestReport(closedResults, { maxRows: 50, columns: ["closeTime", "pnl"], config, problems });
  */
 export function renderBacktestReport(
   closed: ReadonlyArray<IStrategyTickResultClosed>,
   options: IBacktestReportOptions = {},
 ): string {
-  const lines = [`# ${escapeCell(options.title ?? "Backtest report")}`, ""];
+  const lines = reportHeaderLines(options.title ?? "Backtest report", options);
   const groups = groupClosedResults(closed);
   if (groups.length === 0) {
     // Still validate the options, so a typo surfaces on an empty run too.

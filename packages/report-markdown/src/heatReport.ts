@@ -1,10 +1,15 @@
 // The heat report: a per-symbol portfolio table (trades, total pnl, win rate, Sharpe, max drawdown)
 // with a total row computed over every trade of every symbol.
 
-import type { IStrategyTickResultClosed } from "@bt/core";
+import {
+  computeStatistics,
+  type IStatistics,
+  type IStatisticsOptions,
+  type IStrategyTickResultClosed,
+  type StatisticKey,
+} from "@bt/core";
 import { escapeCell, markdownTable } from "./markdownTable";
-import { computeStatistics, type IStatistics, type IStatisticsOptions } from "./statistics";
-import { formatStatistic } from "./statisticsTable";
+import { formatStatistic, renderStatisticConventions } from "./statisticsTable";
 
 /** Options of renderHeatReport. */
 export interface IHeatReportOptions extends IStatisticsOptions {
@@ -12,17 +17,19 @@ export interface IHeatReportOptions extends IStatisticsOptions {
   title?: string;
 }
 
-const HEAT_COLUMNS: ReadonlyArray<readonly [keyof IStatistics, string]> = [
+/** Columns of the heat table: the statistic and a short header (the conventions are listed under the table). */
+const HEAT_COLUMNS: ReadonlyArray<readonly [StatisticKey, string]> = [
   ["tradeCount", "Trades"],
-  ["totalPnl", "Total PnL"],
+  ["totalPnl", "Total PnL (sum)"],
   ["winRate", "Win rate"],
-  ["sharpeRatio", "Sharpe"],
-  ["maxDrawdown", "Max drawdown"],
+  ["sharpeRatio", "Sharpe (per trade)"],
+  ["maxDrawdown", "Max drawdown (closed trades)"],
 ];
 
 /**
  * Renders the per-symbol heat table, symbols sorted by total pnl (percent, descending), then a
- * **Total** row whose statistics treat all trades as one sequence ordered by close time.
+ * **Total** row whose statistics treat all trades as one sequence ordered by close time, and the
+ * conventions of the columns.
  * @throws BtError VALIDATION for a bad period or a non-finite pnl.
  * @example
  * const markdown = renderHeatReport(closedResultsOfAllSymbols);
@@ -52,6 +59,8 @@ export function renderHeatReport(
       [{ header: "Symbol" }, ...HEAT_COLUMNS.map(([, header]) => ({ header, align: "right" as const }))],
       [...rows.map((row) => [row.symbol, ...toCells(row.stats)]), ["**Total**", ...toCells(total)]],
     ),
+    "",
+    renderStatisticConventions(HEAT_COLUMNS.map(([key]) => key)),
   );
   return `${lines.join("\n")}\n`;
 }

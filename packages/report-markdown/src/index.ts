@@ -1,5 +1,6 @@
-// Public entry of @bt/report-markdown: statistics of closed signals, ranking by walker metric,
-// markdown reports (backtest, live, walker, heat, schedule) and the atomic writeReport helper.
+// Public entry of @bt/report-markdown: markdown reports (backtest, live, walker, heat, schedule), the
+// run-conditions and problems sections, the shared statistics table and the atomic writeReport helper.
+// Statistics, the metric list and the ranking live in @bt/core; this package only renders them.
 
 export {
   type IBacktestReportOptions,
@@ -23,17 +24,15 @@ export {
 export { type IHeatReportOptions, renderHeatReport } from "./heatReport";
 export { type ILiveReportOptions, renderLiveReport } from "./liveReport";
 export { DEFAULT_MAX_ROWS, escapeCell } from "./markdownTable";
-export { isLowerBetter, rankByMetric } from "./rankByMetric";
+export { DEFAULT_PROBLEM_ROWS, hasNoProblems, type IProblemsOptions, renderProblems } from "./problemsReport";
+export type { IRunContextOptions } from "./reportHeader";
+export { renderRunConditions } from "./runConditions";
 export { type IScheduleReportOptions, renderScheduleReport } from "./scheduleReport";
-export { computeScheduleStatistics, type IScheduleStatistics } from "./scheduleStatistics";
 export {
-  computeStatistics,
-  type IStatistics,
-  type IStatisticsOptions,
-  MIN_ANNUALIZATION_PERIOD_MS,
-  YEAR_MS,
-  ZERO_TOLERANCE_PERCENT,
-} from "./statistics";
-export { formatStatistic, renderStatisticsTable, statisticLabel } from "./statisticsTable";
+  formatStatistic,
+  renderStatisticConventions,
+  renderStatisticsTable,
+  statisticLabel,
+} from "./statisticsTable";
 export { type IWalkerReportEntry, type IWalkerReportInput, renderWalkerReport } from "./walkerReport";
 export { writeReport } from "./writeReport";

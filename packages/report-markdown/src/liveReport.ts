@@ -1,13 +1,15 @@
 // The live report: what happened so far in a live (or paper) run, from the tick results received:
-// counts by action, the positions still open, then the closed signals and statistics per strategy/symbol.
+// run conditions and problems when given, counts by action, the positions still open, then the closed
+// signals and statistics per strategy/symbol.
 
 import type { IStrategyTickResult, IStrategyTickResultClosed, StrategyAction } from "@bt/core";
 import { groupClosedResults, type IClosedTableOptions, renderClosedSection } from "./backtestReport";
 import { formatPrice, formatTime } from "./formatValue";
-import { escapeCell, markdownTable } from "./markdownTable";
+import { markdownTable } from "./markdownTable";
+import { type IRunContextOptions, reportHeaderLines } from "./reportHeader";
 
-/** Options of renderLiveReport. */
-export interface ILiveReportOptions extends IClosedTableOptions {
+/** Options of renderLiveReport; `config` and `problems` print under the title when given. */
+export interface ILiveReportOptions extends IClosedTableOptions, IRunContextOptions {
   /** First-level heading; default "Live report". */
   title?: string;
 }
@@ -23,7 +25,8 @@ const ACTIONS: ReadonlyArray<StrategyAction> = [
 
 /**
  * Renders the live report of the tick results received so far (in arrival order): event counts by
- * action, open positions (latest opened/active without a close), closed signals and statistics.
+ * action, open positions (latest opened/active without a close), closed signals and statistics,
+ * preceded by the run conditions (`config`) and the Problems section (`problems`) when given.
  * @throws BtError VALIDATION for an unknown column, a bad maxRows or a bad period.
  * @example
  * const events: IStrategyTickResult[] = []; listenSignalLive((event) => events.push(event));
@@ -47,7 +50,7 @@ export function renderLiveReport(
     }
   }
 
-  const lines = [`# ${escapeCell(options.title ?? "Live report")}`, ""];
+  const lines = reportHeaderLines(options.title ?? "Live report", options);
   lines.push(
     `Events: ${events.length} · Last event: ${formatTime(lastTimestamp)}`,
     "",

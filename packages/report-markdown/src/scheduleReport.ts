@@ -1,10 +1,9 @@
 // The schedule report: per strategy and symbol, how scheduled signals ended (activated, cancelled by
 // reason, still waiting), the activation and cancellation rates and the average waits.
 
-import type { IStrategyTickResult } from "@bt/core";
+import { computeScheduleStatistics, type IStrategyTickResult } from "@bt/core";
 import { formatCount, formatMinutes, formatPercent } from "./formatValue";
 import { escapeCell, markdownTable } from "./markdownTable";
-import { computeScheduleStatistics } from "./scheduleStatistics";
 
 /** Options of renderScheduleReport. */
 export interface IScheduleReportOptions {

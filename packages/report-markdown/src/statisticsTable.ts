@@ -1,39 +1,21 @@
-// The statistics table every report shares: one row per IStatistics metric with its label and unit,
-// and N/A for a metric that is null.
+// The statistics table every report shares: one row per metric of @bt/core's STATISTIC_METRICS with
+// its label and unit, "N/A (reason)" for a metric that is null, and the list of conventions under it.
 
-import { formatCount, formatMinutes, formatPercent, formatRatio } from "./formatValue";
+import { type IStatistics, STATISTIC_METRICS, type StatisticKey, statisticMetric } from "@bt/core";
+import { formatCount, formatMinutes, formatPercent, formatRatio, NOT_AVAILABLE } from "./formatValue";
 import { markdownTable } from "./markdownTable";
-import type { IStatistics } from "./statistics";
 
-type MetricKind = "count" | "percent" | "ratio" | "minutes";
-
-/** Label and kind of each statistic, in the order the table prints them. */
-const STATISTIC_ROWS: ReadonlyArray<readonly [keyof IStatistics, string, MetricKind]> = [
-  ["tradeCount", "Trades", "count"],
-  ["winCount", "Wins", "count"],
-  ["lossCount", "Losses", "count"],
-  ["winRate", "Win rate", "percent"],
-  ["avgPnl", "Average PnL per trade", "percent"],
-  ["totalPnl", "Total PnL (sum)", "percent"],
-  ["stdDev", "Standard deviation (sample)", "percent"],
-  ["sharpeRatio", "Sharpe ratio (per trade)", "ratio"],
-  ["annualizedSharpeRatio", "Annualized Sharpe ratio", "ratio"],
-  ["sortinoRatio", "Sortino ratio", "ratio"],
-  ["certaintyRatio", "Certainty ratio", "ratio"],
-  ["profitFactor", "Profit factor", "ratio"],
-  ["expectancy", "Expectancy per trade", "percent"],
-  ["maxDrawdown", "Max drawdown (compounded)", "percent"],
-  ["calmarRatio", "Calmar ratio", "ratio"],
-  ["expectedYearlyReturns", "Expected yearly returns", "percent"],
-  ["avgHoldingMinutes", "Average holding time", "minutes"],
-  ["exposurePercent", "Exposure", "percent"],
-];
-
-/** Formats one statistic with its unit (percent, ratio, count or minutes); "N/A" when null. */
-export function formatStatistic(stats: IStatistics, metric: keyof IStatistics): string {
-  const row = STATISTIC_ROWS.find(([key]) => key === metric);
+/**
+ * Formats one statistic with its unit (percent, ratio, count or minutes); a null metric prints
+ * "N/A (reason)" with the reason from `stats.unavailable`, or "N/A" when none is recorded.
+ */
+export function formatStatistic(stats: IStatistics, metric: StatisticKey): string {
   const value = stats[metric];
-  switch (row?.[2]) {
+  if (value === null) {
+    const reason = stats.unavailable[metric];
+    return reason === undefined ? NOT_AVAILABLE : `${NOT_AVAILABLE} (${reason})`;
+  }
+  switch (statisticMetric(metric).unit) {
     case "count":
       return formatCount(value);
     case "percent":
@@ -45,15 +27,31 @@ export function formatStatistic(stats: IStatistics, metric: keyof IStatistics): 
   }
 }
 
-/** Human label of a statistic, e.g. "Win rate" for winRate. */
-export function statisticLabel(metric: keyof IStatistics): string {
-  return STATISTIC_ROWS.find(([key]) => key === metric)?.[1] ?? metric;
+/** Human label of a statistic naming its convention, e.g. "Sharpe ratio (per trade)" for sharpeRatio. */
+export function statisticLabel(metric: StatisticKey): string {
+  return statisticMetric(metric).label;
 }
 
-/** Renders the two-column "Metric | Value" markdown table of all statistics. */
+/**
+ * The footnote list of the conventions of `metrics` (default all, in STATISTIC_METRICS order): a
+ * "Conventions:" line then one "- **label**: convention" bullet per metric.
+ */
+export function renderStatisticConventions(
+  metrics: ReadonlyArray<StatisticKey> = STATISTIC_METRICS.map((metric) => metric.key),
+): string {
+  const lines = ["Conventions (returns are per trade, in percent, after fees and slippage):", ""];
+  for (const key of metrics) {
+    const metric = statisticMetric(key);
+    lines.push(`- **${metric.label}**: ${metric.convention}`);
+  }
+  return lines.join("\n");
+}
+
+/** Renders the two-column "Metric | Value" markdown table of all statistics, then the list of conventions. */
 export function renderStatisticsTable(stats: IStatistics): string {
-  return markdownTable(
+  const table = markdownTable(
     [{ header: "Metric" }, { header: "Value", align: "right" }],
-    STATISTIC_ROWS.map(([key, label]) => [label, formatStatistic(stats, key)]),
+    STATISTIC_METRICS.map((metric) => [metric.label, formatStatistic(stats, metric.key)]),
   );
+  return `${table}\n\n${renderStatisticConventions()}`;
 }

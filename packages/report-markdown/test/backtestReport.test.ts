@@ -54,10 +54,15 @@ describe("renderBacktestReport", () => {
   it("prints N/A for metrics that cannot be computed", () => {
     const markdown = renderBacktestReport([closedResult({ pnlPercent: 2 })]);
     const stats = statisticsAfter(markdown, "### Statistics");
-    expect(stats.get("Standard deviation (sample)")).toBe("N/A");
-    expect(stats.get("Sharpe ratio (per trade)")).toBe("N/A");
-    expect(stats.get("Profit factor")).toBe("N/A");
-    expect(stats.get("Max drawdown (compounded)")).toBe("0.00%");
+    expect(stats.get("Standard deviation (sample, per trade)")).toBe("N/A (fewer than 2 trades)");
+    expect(stats.get("Sharpe ratio (per trade)")).toBe("N/A (fewer than 2 trades)");
+    expect(stats.get("Profit factor")).toBe("N/A (no losing trade)");
+    expect(stats.get("Max drawdown (closed trades, compounded)")).toBe("0.00%");
+    expect(stats.get("Sharpe ratio (daily equity, √365, rf = 0)")).toBe(
+      "N/A (needs ≥ 10 trades, has 1; needs ≥ 14 days, has 0.0)",
+    );
+    expect(stats.get("Expected yearly returns (compounded, 365 days)")).toMatch(/^N\/A \(needs ≥ 10 trades/);
+    expect(stats.has("Expectancy per trade")).toBe(false);
     expect(stats.size).toBe(18);
   });
 

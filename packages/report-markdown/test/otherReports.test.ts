@@ -1,6 +1,5 @@
+import { computeScheduleStatistics, computeStatistics } from "@bt/core";
 import {
-  computeScheduleStatistics,
-  computeStatistics,
   renderHeatReport,
   renderLiveReport,
   renderScheduleReport,
@@ -58,7 +57,7 @@ describe("renderLiveReport", () => {
     expect(markdown).toContain("_No closed signals._");
     const stats = statisticsAfter(markdown, "### Statistics");
     expect(stats.get("Trades")).toBe("0");
-    expect(stats.get("Win rate")).toBe("N/A");
+    expect(stats.get("Win rate")).toBe("N/A (no trades)");
   });
 });
 
@@ -85,8 +84,32 @@ describe("renderWalkerReport", () => {
     expect(tableAfter(sharpe).rows.map((row) => [row[1], row[2]])).toEqual([
       ["steady", "5.000"], // mean 1, sample sd of [1, 1.2, 0.8] = 0.2
       ["volatile", "0.459"], // mean 2, sample sd √((9 + 25 + 4) / 2) = 4.359
-      ["empty", "N/A"],
+      ["empty", "N/A (fewer than 2 trades)"],
     ]);
+  });
+
+  it("ranks failed strategies last, marked, whatever their statistics", () => {
+    const markdown = renderWalkerReport({
+      metric: "totalPnl",
+      entries: [
+        { strategyName: "crashed", stats: null },
+        {
+          strategyName: "lucky-but-failed",
+          stats: computeStatistics(closedSeries([9, 9])),
+          status: "failed",
+        },
+        ...entries,
+      ],
+    });
+    expect(tableAfter(markdown).rows.map((row) => [row[1], row[2]])).toEqual([
+      ["volatile", "6.00%"],
+      ["steady", "3.00%"],
+      ["empty", "0.00%"],
+      ["crashed (failed)", "failed"],
+      ["lucky-but-failed (failed)", "18.00%"],
+    ]);
+    expect(markdown).toContain("Best strategy: **volatile**");
+    expect(markdown).toContain("- **Total PnL (sum)**: Simple sum");
   });
 
   it("ranks maxDrawdown ascending and handles an empty walker", () => {
@@ -112,9 +135,17 @@ describe("renderHeatReport", () => {
     const markdown = renderHeatReport(closed);
     expect(markdown).toContain("Symbols: 3 · Trades: 5");
     const table = tableAfter(markdown);
-    expect(table.header).toEqual(["Symbol", "Trades", "Total PnL", "Win rate", "Sharpe", "Max drawdown"]);
+    expect(table.header).toEqual([
+      "Symbol",
+      "Trades",
+      "Total PnL (sum)",
+      "Win rate",
+      "Sharpe (per trade)",
+      "Max drawdown (closed trades)",
+    ]);
     expect(table.rows.map((row) => row[0])).toEqual(["ETHUSDT", "BTCUSDT", "SOLUSDT", "**Total**"]);
-    expect(table.rows[0]).toEqual(["ETHUSDT", "1", "3.00%", "100.00%", "N/A", "0.00%"]);
+    expect(table.rows[0]).toEqual(["ETHUSDT", "1", "3.00%", "100.00%", "N/A (fewer than 2 trades)", "0.00%"]);
+    expect(markdown).toContain("- **Sharpe ratio (per trade)**: Mean / sample standard deviation");
     expect(table.rows[1]!.slice(1, 4)).toEqual(["3", "2.50%", "66.67%"]);
     // Total: 5 trades, 1 − 0.5 + 2 + 3 − 1 = 4.5, 3 wins of 5.
     expect(table.rows[3]!.slice(1, 4)).toEqual(["5", "4.50%", "60.00%"]);
@@ -134,21 +165,8 @@ describe("schedule statistics and report", () => {
     openedEvent({ id: "immediate", scheduledAt: T0, pendingAt: T0 }), // never scheduled: not an activation
   ];
 
-  it("computes counts, rates and waits by signal id", () => {
-    expect(computeScheduleStatistics(events)).toEqual({
-      scheduledCount: 4,
-      activatedCount: 1,
-      cancelledCount: 2,
-      cancelledByReason: { timeout: 1, price_reject: 1, user: 0 },
-      pendingCount: 1,
-      activationRate: 25,
-      cancellationRate: 50,
-      avgActivationWaitMinutes: 30,
-      avgCancellationWaitMinutes: 90,
-    });
-    const none = computeScheduleStatistics([]);
-    expect(none.activationRate).toBeNull();
-    expect(none.avgActivationWaitMinutes).toBeNull();
+  it("renders core's computeScheduleStatistics (tested in @bt/core)", () => {
+    expect(computeScheduleStatistics(events).scheduledCount).toBe(4);
   });
 
   it("renders a row per strategy and symbol and a total", () => {

@@ -1,7 +1,8 @@
 // Statistics of scheduled signals (limit-style entries waiting for priceOpen): how many activated,
 // how many were cancelled and why, and how long they waited. Signals are matched by id.
 
-import type { CancelReason, IStrategyTickResult } from "@bt/core";
+import type { CancelReason } from "./signal";
+import type { IStrategyTickResult } from "./tickResult";
 
 /** Outcome counts, rates (percent) and waits (minutes) of scheduled signals. */
 export interface IScheduleStatistics {

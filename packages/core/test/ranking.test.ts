@@ -1,10 +1,11 @@
-import { computeStatistics, rankByMetric } from "@bt/report-markdown";
+import { computeStatistics, type IStatistics, type RunStatus, rankByMetric } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { closedSeries } from "./closedFactory";
 
-const entry = (name: string, returns: number[]) => ({
+const entry = (name: string, returns: number[], status: RunStatus = "ok") => ({
   name,
-  stats: computeStatistics(closedSeries(returns)),
+  status,
+  stats: computeStatistics(closedSeries(returns)) as IStatistics | null,
 });
 
 describe("rankByMetric", () => {
@@ -47,5 +48,30 @@ describe("rankByMetric", () => {
       "twin",
     ]);
     expect(input.map((e) => e.name)).toEqual(["twin", "volatile", "steady"]);
+  });
+
+  it("never ranks a failed run above a working one, even with a better value", () => {
+    // A failed run whose stats (from the trades before it failed) look great still ranks last.
+    const failedStar = entry("failed-star", [9, 9, 8], "failed");
+    const noStats = { name: "no-stats", status: "ok" as const, stats: null };
+    const ranked = rankByMetric([failedStar, noStats, empty, loser], "totalPnl");
+    expect(ranked.map((e) => e.name)).toEqual(["empty", "loser", "failed-star", "no-stats"]);
+    expect(rankByMetric([failedStar, empty], "sharpeRatio").map((e) => e.name)).toEqual([
+      "empty",
+      "failed-star",
+    ]);
+  });
+
+  it("takes the status from a mapper, e.g. the engine's `error` field", () => {
+    const results = [
+      { strategyName: "boom", stats: null, error: new Error("boom") },
+      { strategyName: "ok", stats: steady.stats, error: null },
+    ];
+    const ranked = rankByMetric(results, "sharpeRatio", (result) => ({
+      stats: result.stats,
+      status: result.error === null ? "ok" : "failed",
+    }));
+    expect(ranked.map((result) => result.strategyName)).toEqual(["ok", "boom"]);
+    expect(ranked[0]).toBe(results[1]);
   });
 });

@@ -1,8 +1,13 @@
-import type { WalkerMetric } from "@bt/core";
-import { computeStatistics, type IStatistics, rankByMetric } from "@bt/report-markdown";
+import {
+  computeStatistics,
+  DAY_MS,
+  dailyReturnsPercent,
+  STATISTIC_METRICS,
+  type StatisticKey,
+} from "@bt/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { closedSeries } from "./closedFactory";
+import { closedResult, closedSeries, MINUTE, T0 } from "./closedFactory";
 
 const returnArb = fc.double({ min: -50, max: 50, noNaN: true, noDefaultInfinity: true });
 const returnsArb = fc.array(returnArb, { minLength: 0, maxLength: 40 });
@@ -22,7 +27,6 @@ describe("computeStatistics properties", () => {
         } else {
           expect(stats.winRate).toBeGreaterThanOrEqual(0);
           expect(stats.winRate).toBeLessThanOrEqual(100);
-          expect(stats.expectancy).toBeCloseTo(stats.avgPnl ?? Number.NaN, 9);
           expect(stats.exposurePercent).toBeGreaterThan(0);
           expect(stats.exposurePercent).toBeLessThanOrEqual(100 + 1e-9);
         }
@@ -97,10 +101,11 @@ describe("computeStatistics properties", () => {
         ([returns, shuffled]) => {
           const inOrder = computeStatistics(closedSeries(returns));
           const reordered = computeStatistics(shuffled);
-          for (const key of Object.keys(inOrder) as (keyof IStatistics)[]) {
+          for (const { key } of STATISTIC_METRICS) {
             const expected = inOrder[key];
             if (expected === null) expect(reordered[key], key).toBeNull();
             else expect(reordered[key], key).toBeCloseTo(expected, 6);
+            expect(reordered.unavailable[key], key).toBe(inOrder.unavailable[key]);
           }
         },
       ),
@@ -108,45 +113,103 @@ describe("computeStatistics properties", () => {
   });
 });
 
-const metrics: WalkerMetric[] = [
-  "sharpeRatio",
-  "annualizedSharpeRatio",
-  "totalPnl",
-  "winRate",
-  "avgPnl",
-  "certaintyRatio",
-  "maxDrawdown",
-];
+/** Trades at arbitrary close times (minutes from T0 over ~40 days) with arbitrary returns. */
+const timedTradesArb = fc.array(
+  fc.record({
+    returnPercent: fc.double({ min: -30, max: 30, noNaN: true, noDefaultInfinity: true }),
+    closeMinute: fc.integer({ min: 0, max: 40 * 24 * 60 }),
+    heldMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
+  }),
+  { maxLength: 40 },
+);
 
-describe("rankByMetric properties", () => {
-  it("is a stable permutation ordered best first with nulls last", () => {
+describe("null metrics always carry their reason", () => {
+  it("value null ⇔ unavailable[key] is a non-empty string, for every metric of STATISTIC_METRICS", () => {
+    fc.assert(
+      fc.property(timedTradesArb, fc.boolean(), (trades, withPeriod) => {
+        const closed = trades.map((trade) =>
+          closedResult({
+            pnlPercent: trade.returnPercent,
+            openAt: T0 + (trade.closeMinute - trade.heldMinutes) * MINUTE,
+            closeAt: T0 + trade.closeMinute * MINUTE,
+          }),
+        );
+        const stats = computeStatistics(
+          closed,
+          withPeriod ? { periodStartMs: T0 - DAY_MS, periodEndMs: T0 + 45 * DAY_MS } : {},
+        );
+        for (const { key } of STATISTIC_METRICS) {
+          const reason = stats.unavailable[key];
+          if (stats[key] === null) expect(reason, key).toMatch(/\S/);
+          else {
+            expect(reason, key).toBeUndefined();
+            expect(Number.isFinite(stats[key]), key).toBe(true);
+          }
+        }
+        const listed = new Set<StatisticKey>(STATISTIC_METRICS.map((metric) => metric.key));
+        for (const key of Object.keys(stats.unavailable)) expect(listed.has(key as StatisticKey)).toBe(true);
+      }),
+    );
+  });
+
+  it("annualised figures are null below 10 trades or 14 days, whatever the returns", () => {
+    fc.assert(
+      fc.property(timedTradesArb, fc.integer({ min: 1, max: 20 * 24 * 60 }), (trades, periodMinutes) => {
+        const closed = trades.map((trade) =>
+          closedResult({
+            pnlPercent: trade.returnPercent,
+            openAt: T0,
+            closeAt: T0 + Math.min(trade.closeMinute, periodMinutes) * MINUTE,
+          }),
+        );
+        const stats = computeStatistics(closed, {
+          periodStartMs: T0,
+          periodEndMs: T0 + periodMinutes * MINUTE,
+        });
+        if (trades.length < 10 || periodMinutes * MINUTE < 14 * DAY_MS) {
+          for (const key of [
+            "annualizedSharpeRatio",
+            "annualizedSortinoRatio",
+            "expectedYearlyReturns",
+            "calmarRatio",
+          ] as const) {
+            expect(stats[key], key).toBeNull();
+            expect(stats.unavailable[key], key).toMatch(/needs ≥/);
+          }
+        }
+      }),
+    );
+  });
+});
+
+describe("dailyReturnsPercent properties", () => {
+  it("compounds back to the final closed-trade equity and has one return per day", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 6 }), { maxLength: 8 }),
-        fc.constantFrom(...metrics),
-        (lists, metric) => {
-          const entries = lists.map((returns, index) => ({
-            index,
-            stats: computeStatistics(closedSeries(returns)),
-          }));
-          const ranked = rankByMetric(entries, metric);
-          expect([...ranked].map((entry) => entry.index).sort((a, b) => a - b)).toEqual(
-            entries.map((entry) => entry.index),
+        timedTradesArb,
+        fc.integer({ min: -3 * 24 * 60, max: 24 * 60 }),
+        fc.integer({ min: 1, max: 45 * 24 * 60 }),
+        (trades, startMinute, lengthMinutes) => {
+          const startMs = T0 + startMinute * MINUTE;
+          const endMs = startMs + lengthMinutes * MINUTE;
+          const daily = dailyReturnsPercent(
+            trades.map((trade) => ({
+              closedAt: T0 + trade.closeMinute * MINUTE,
+              returnPercent: trade.returnPercent,
+            })),
+            startMs,
+            endMs,
           );
-          for (let position = 1; position < ranked.length; position++) {
-            const previous = ranked[position - 1]!;
-            const current = ranked[position]!;
-            const left = previous.stats[metric];
-            const right = current.stats[metric];
-            if (left === null) expect(right).toBeNull();
-            if (left === null || right === null) {
-              if (left === right) expect(previous.index).toBeLessThan(current.index);
-              continue;
-            }
-            if (metric === "maxDrawdown") expect(left).toBeLessThanOrEqual(right);
-            else expect(left).toBeGreaterThanOrEqual(right);
-            if (left === right) expect(previous.index).toBeLessThan(current.index);
-          }
+          const midnightsInside = Math.ceil(endMs / DAY_MS) - Math.floor(startMs / DAY_MS) - 1;
+          expect(daily).toHaveLength(midnightsInside + 1);
+          const compounded = daily.reduce((equity, value) => equity * (1 + value / 100), 1);
+          const final = trades.reduce(
+            (equity, trade) => Math.max(0, equity * (1 + trade.returnPercent / 100)),
+            1,
+          );
+          // Relative: 40 trades of ±30 % reach equities of 10^4.
+          if (final === 0) expect(compounded).toBe(0);
+          else expect(compounded / final).toBeCloseTo(1, 9);
         },
       ),
     );
