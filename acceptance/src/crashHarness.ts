@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { IPersistAdapter } from "@bt/core";
+import type { IPersistAdapterV2 } from "@bt/core";
 import { createPaperBroker, readLiveState } from "@bt/engine";
 import { SCENARIO, SCENARIO_START_MS } from "./liveScenario";
 
@@ -210,13 +210,13 @@ export async function runWithKills(
 }
 
 /** The persisted phase of the scenario strategy: idle, opening, open, closing, scheduled or cancelling. */
-export async function persistedPhase(persist: IPersistAdapter): Promise<string> {
+export async function persistedPhase(persist: IPersistAdapterV2): Promise<string> {
   const state = await readLiveState(persist, SCENARIO.symbol, SCENARIO.strategyName, SCENARIO.exchangeName);
   return state.position?.phase ?? state.scheduled?.phase ?? "idle";
 }
 
 /** What must match between an interrupted and an uninterrupted run. */
-export async function scenarioOutcome(persist: IPersistAdapter) {
+export async function scenarioOutcome(persist: IPersistAdapterV2) {
   const state = await readLiveState(persist, SCENARIO.symbol, SCENARIO.strategyName, SCENARIO.exchangeName);
   const orders = await createPaperBroker({ persist }).orders();
   return {

@@ -7,7 +7,7 @@
 import { randomInt } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { IBroker, IPersistAdapter } from "@bt/core";
+import type { IBroker, IPersistAdapterV2 } from "@bt/core";
 import { createEngine, createPaperBroker, type ILiveClock } from "@bt/engine";
 import { createFsPersist } from "@bt/persist-fs";
 import { createRedisPersist } from "@bt/persist-redis";
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(minutes) || minutes <= 0 || clockFile === undefined) {
     throw new Error("usage: liveChild --adapter fs|redis (--data dir | --prefix p) --clock file --minutes n");
   }
-  let persist: IPersistAdapter;
+  let persist: IPersistAdapterV2;
   if (values.adapter === "fs" && values.data !== undefined) {
     persist = createFsPersist({ dir: values.data });
   } else if (values.adapter === "redis" && values.prefix !== undefined) {

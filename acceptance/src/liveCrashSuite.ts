@@ -2,7 +2,7 @@
 // scenario with 50+ SIGKILLs at random moments and a restart after each, then the checks: no position
 // lost, none opened twice, and the closed history, open position and broker orders of the reference.
 
-import type { IPersistAdapter } from "@bt/core";
+import type { IPersistAdapterV2 } from "@bt/core";
 import { expect, it } from "vitest";
 import {
   type CrashAdapterArgs,
@@ -19,7 +19,7 @@ export interface ILiveCrashSuite {
   /** Child arguments and a clock file for a run labelled `label` ("reference" or "killed"). */
   scenario: (label: string) => { adapterArgs: CrashAdapterArgs; clockFile: string };
   /** A fresh adapter on the records of the run labelled `label` (disposed by the suite). */
-  openPersist: (label: string) => IPersistAdapter;
+  openPersist: (label: string) => IPersistAdapterV2;
   /** Scenario length in minutes (default 600) and kills wanted (default 52). */
   minutes?: number;
   kills?: number;
@@ -28,7 +28,7 @@ export interface ILiveCrashSuite {
 async function withPersist<T>(
   suite: ILiveCrashSuite,
   label: string,
-  use: (persist: IPersistAdapter) => Promise<T>,
+  use: (persist: IPersistAdapterV2) => Promise<T>,
 ) {
   const persist = suite.openPersist(label);
   try {

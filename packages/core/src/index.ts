@@ -125,6 +125,7 @@ export {
   type StatisticKey,
   ZERO_TOLERANCE_PERCENT,
 } from "./statistics";
+export { fromStoredKey, storedPrefix, storedPrefixEnd, toStoredKey } from "./storedKey";
 export type {
   IStrategyTickResult,
   IStrategyTickResultActive,

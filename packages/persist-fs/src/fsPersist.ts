@@ -1,23 +1,23 @@
-// The embedded file adapter: one JSON file per record under <dir>/<entity>/<encoded key>.json.
+// The embedded file adapter (contract v2): one JSON file per record under <dir>/v2/<entity>/<encoded key>.json.
 // Writes go temp file → fsync → rename → fsync(directory), so a kill at any instant leaves the old or
-// the new record. Corrupted files are moved to <dir>/<entity>/.quarantine/, reported, never used.
+// the new record. Corrupted files are moved to <dir>/v2/<entity>/.quarantine/, reported, never used.
 
 import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   assertPersistable,
-  assertPersistTarget,
+  assertPersistTargetV2,
   BtError,
-  type IPersistAdapter,
-  type IPersistCorruption,
-  PERSIST_ENTITIES,
-  type PersistBatchOperation,
-  type PersistEntity,
+  type IPersistAdapterV2,
+  type IPersistCorruptionV2,
+  PERSIST_ENTITIES_V2,
+  type PersistBatchOperationV2,
+  type PersistEntityV2,
   type PersistValue,
 } from "@bt/core";
 import { DirectorySync } from "./directorySync";
-import { fileNameToKey, keyToFileName, RECORD_EXTENSION } from "./keyFileName";
+import { fileNameMayHoldPrefix, fileNameToKey, keyToFileName, RECORD_EXTENSION } from "./keyFileName";
 
 /** Options of createFsPersist. */
 export interface IFsPersistOptions {
@@ -28,13 +28,15 @@ export interface IFsPersistOptions {
 }
 
 const NAME = "fs";
-const RECORD_VERSION = 1;
+// Version 2: records of contract v2 entities; a v1 envelope is never served as a v2 record.
+const RECORD_VERSION = 2;
 const TEMP_PREFIX = ".tmp-";
 const QUARANTINE_DIR = ".quarantine";
+const LAYOUT_DIR = "v2";
 
 interface IRecordEnvelope {
   v: typeof RECORD_VERSION;
-  entity: PersistEntity;
+  entity: PersistEntityV2;
   key: string;
   value: PersistValue;
 }
@@ -42,31 +44,36 @@ interface IRecordEnvelope {
 type ParsedRecord = { ok: true; envelope: IRecordEnvelope } | { ok: false; reason: string };
 
 /**
- * Creates the crash-safe file adapter rooted at `dir` (batches are applied in order, not atomically).
+ * Creates the crash-safe file adapter (contract v2) rooted at `dir`; batches are applied in order, not
+ * atomically. `list(entity, prefix)` reads the entity's folder and decodes the file names; only the
+ * records whose name cannot be decoded (hashed names) and may match the prefix are opened.
  * @example
  * const persist = createFsPersist({ dir: "./dump/persist" });
  * await persist.waitForInit();
- * await persist.write("signal", persistKey("BTCUSDT", "my-strategy", "binance"), signalRow);
+ * await persist.write("position", `run-1/${persistKey("BTCUSDT", "my-strategy", "binance")}`, row);
+ * await persist.list("position", "run-1/");
  */
-export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
+export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
   const root = resolve(options.dir);
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  const found: IPersistCorruption[] = [];
+  const found: IPersistCorruptionV2[] = [];
   const directorySyncs = new Map<string, DirectorySync>();
   const keyLocks = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<unknown>>();
   let initPromise: Promise<void> | undefined;
   let disposed = false;
 
-  const entityDir = (entity: PersistEntity) => join(root, entity);
+  // Contract v2 records live under <dir>/v2/, apart from a v1 layout in the same folder (left untouched).
+  const layoutRoot = join(root, LAYOUT_DIR);
+  const entityDir = (entity: PersistEntityV2) => join(layoutRoot, entity);
 
   function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
     throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, ...details });
   }
 
-  function checkTarget(entity: PersistEntity, key?: string): void {
+  function checkTarget(entity: PersistEntityV2, key?: string, prefix?: string): void {
     if (disposed) fail("adapter is disposed");
-    assertPersistTarget(NAME, entity, key);
+    assertPersistTargetV2(NAME, entity, key, prefix);
   }
 
   function syncDirectory(path: string): Promise<void> {
@@ -79,7 +86,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
   }
 
   /** Runs `task` after every earlier task on the same record file (in this process). */
-  function withKeyLock<T>(entity: PersistEntity, fileName: string, task: () => Promise<T>): Promise<T> {
+  function withKeyLock<T>(entity: PersistEntityV2, fileName: string, task: () => Promise<T>): Promise<T> {
     const lockId = `${entity}/${fileName}`;
     const previous = keyLocks.get(lockId) ?? Promise.resolve();
     const result = previous.then(task);
@@ -101,7 +108,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
     return promise;
   }
 
-  function parseRecord(text: string, entity: PersistEntity, fileName: string): ParsedRecord {
+  function parseRecord(text: string, entity: PersistEntityV2, fileName: string): ParsedRecord {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -122,7 +129,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
   }
 
   /** Moves a bad record file aside (unless it was replaced meanwhile) and reports it. */
-  async function quarantine(entity: PersistEntity, fileName: string, reason: string, key?: string) {
+  async function quarantine(entity: PersistEntityV2, fileName: string, reason: string, key?: string) {
     const directory = entityDir(entity);
     const source = join(directory, fileName);
     const quarantineDir = join(directory, QUARANTINE_DIR);
@@ -135,7 +142,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
       fail(`cannot quarantine ${source}: ${(error as Error).message}`, { cause: error });
     }
     await syncDirectory(directory);
-    const corruption: IPersistCorruption = {
+    const corruption: IPersistCorruptionV2 = {
       entity,
       key: key ?? fileNameToKey(fileName) ?? fileName,
       reason,
@@ -146,7 +153,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
   }
 
   /** Reads and validates one record file; a bad one is quarantined and yields null. */
-  async function loadRecord(entity: PersistEntity, fileName: string, key?: string) {
+  async function loadRecord(entity: PersistEntityV2, fileName: string, key?: string) {
     const path = join(entityDir(entity), fileName);
     const text = await readText(path);
     if (text === null) return null;
@@ -172,7 +179,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
     }
   }
 
-  async function writeRecord(entity: PersistEntity, key: string, text: string): Promise<void> {
+  async function writeRecord(entity: PersistEntityV2, key: string, text: string): Promise<void> {
     const directory = entityDir(entity);
     const target = join(directory, keyToFileName(key));
     const temp = join(directory, `${TEMP_PREFIX}${randomUUID()}`);
@@ -192,7 +199,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
     }
   }
 
-  async function deleteRecord(entity: PersistEntity, key: string): Promise<void> {
+  async function deleteRecord(entity: PersistEntityV2, key: string): Promise<void> {
     const directory = entityDir(entity);
     try {
       await rm(join(directory, keyToFileName(key)), { force: true });
@@ -202,7 +209,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
     }
   }
 
-  function encode(entity: PersistEntity, key: string, value: PersistValue, path?: string): string {
+  function encode(entity: PersistEntityV2, key: string, value: PersistValue, path?: string): string {
     assertPersistable(value, NAME, path);
     const envelope: IRecordEnvelope = { v: RECORD_VERSION, entity, key, value };
     return JSON.stringify(envelope);
@@ -210,10 +217,11 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
 
   async function initialise(): Promise<void> {
     try {
-      await mkdir(root, { recursive: true });
-      for (const entity of PERSIST_ENTITIES) await mkdir(entityDir(entity), { recursive: true });
+      await mkdir(layoutRoot, { recursive: true });
+      for (const entity of PERSIST_ENTITIES_V2) await mkdir(entityDir(entity), { recursive: true });
       await syncDirectory(root);
-      for (const entity of PERSIST_ENTITIES) await scanEntity(entity);
+      await syncDirectory(layoutRoot);
+      for (const entity of PERSIST_ENTITIES_V2) await scanEntity(entity);
     } catch (error) {
       if (BtError.isInstance(error)) throw error;
       fail(`cannot initialise ${root}: ${(error as Error).message}`, { cause: error });
@@ -221,7 +229,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
   }
 
   /** Removes temp files a crash left behind and quarantines records that do not parse. */
-  async function scanEntity(entity: PersistEntity): Promise<void> {
+  async function scanEntity(entity: PersistEntityV2): Promise<void> {
     const directory = entityDir(entity);
     let removedTemp = false;
     for (const fileName of await readdir(directory)) {
@@ -241,9 +249,9 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
     await adapter.waitForInit();
   }
 
-  const adapter: IPersistAdapter = {
+  const adapter: IPersistAdapterV2 = {
     name: NAME,
-    specVersion: 1,
+    specVersion: 2,
     capabilities: { atomicBatch: false },
 
     waitForInit() {
@@ -289,8 +297,8 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
       );
     },
 
-    async list(entity) {
-      checkTarget(entity);
+    async list(entity, prefix = "") {
+      checkTarget(entity, undefined, prefix);
       await ready();
       const keys: string[] = [];
       const directory = entityDir(entity);
@@ -301,19 +309,21 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapter {
         return fail(`cannot list ${directory}: ${(error as Error).message}`, { cause: error });
       }
       for (const fileName of names) {
-        if (fileName.startsWith(".") || !fileName.endsWith(RECORD_EXTENSION)) continue;
+        // Skips temp files, the quarantine folder and names that cannot hold a key with this prefix.
+        if (!fileNameMayHoldPrefix(fileName, prefix)) continue;
         const decoded = fileNameToKey(fileName);
         if (decoded !== undefined) {
-          keys.push(decoded);
+          if (decoded.startsWith(prefix)) keys.push(decoded);
           continue;
         }
+        // A hashed name: only the record itself knows its key.
         const envelope = await loadRecord(entity, fileName);
-        if (envelope !== null) keys.push(envelope.key);
+        if (envelope?.key.startsWith(prefix)) keys.push(envelope.key);
       }
       return keys.sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
       // Validate every operation before touching a file, so an invalid batch writes nothing.
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);

@@ -1,2 +1,2 @@
 export { createFsPersist, type IFsPersistOptions } from "./fsPersist";
-export { fileNameToKey, keyToFileName } from "./keyFileName";
+export { fileNameMayHoldPrefix, fileNameToKey, keyToFileName } from "./keyFileName";

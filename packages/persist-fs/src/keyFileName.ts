@@ -33,6 +33,23 @@ export function fileNameToKey(fileName: string): string | undefined {
   return candidate !== undefined && keyToFileName(candidate) === fileName ? candidate : undefined;
 }
 
+/**
+ * False only when the record file `fileName` cannot hold a key starting with `prefix`: a cheap filter
+ * on the readable part of the name (also of a hashed name, whose readable part may be truncated), so
+ * `list(entity, prefix)` opens no record that cannot match. Temp and dot files never match.
+ */
+export function fileNameMayHoldPrefix(fileName: string, prefix: string): boolean {
+  if (!fileName.endsWith(RECORD_EXTENSION) || fileName.startsWith(".")) return false;
+  if (prefix.length === 0) return true;
+  const stem = fileName.slice(0, -RECORD_EXTENSION.length);
+  const separator = stem.lastIndexOf(HASH_SEPARATOR);
+  const readable = separator === -1 ? stem : stem.slice(0, separator);
+  // A trailing high surrogate may pair with the key's next unit (then it encodes differently): drop it.
+  const comparable = /[\uD800-\uDBFF]$/.test(prefix) ? prefix.slice(0, -1) : prefix;
+  const wanted = encodeReadable(comparable);
+  return readable.startsWith(wanted) || (separator !== -1 && wanted.startsWith(readable));
+}
+
 function encodeReadable(key: string): string {
   let encoded = "";
   for (const char of key) {

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { IPersistAdapter } from "@bt/core";
+import type { IPersistAdapterV2 } from "@bt/core";
 import { createFsPersist, keyToFileName } from "@bt/persist-fs";
-import { describePersistContract } from "@bt/persist-testkit";
+import { describePersistContractV2 } from "@bt/persist-testkit";
 import { afterAll } from "vitest";
 
 const root = mkdtempSync(join(tmpdir(), "bt-persist-fs-contract-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const dirs = new WeakMap<IPersistAdapter, string>();
-describePersistContract({
+const dirs = new WeakMap<IPersistAdapterV2, string>();
+describePersistContractV2({
   name: "fs",
   create: () => {
     const dir = mkdtempSync(join(root, "case-"));
@@ -19,5 +19,5 @@ describePersistContract({
   },
   capabilities: { atomicBatch: false },
   corrupt: async (adapter, entity, key) =>
-    writeFileSync(join(dirs.get(adapter) ?? "", entity, keyToFileName(key)), '{"v":1,"entity":'),
+    writeFileSync(join(dirs.get(adapter) ?? "", "v2", entity, keyToFileName(key)), '{"v":2,"entity":'),
 });

@@ -76,7 +76,7 @@ interface ILaneFigures {
 async function runLane(lane: number, kills: number, loader: string): Promise<ILaneFigures> {
   const dir = mkdtempSync(join(scratch, `lane-${lane}-`));
   const figures: ILaneFigures = { kills: 0, oldRecord: 0, newRecord: 0, tempFilesLeft: 0 };
-  const recordPath = join(dir, "signal", keyToFileName(CRASH_KEY));
+  const recordPath = join(dir, "v2", "position", keyToFileName(CRASH_KEY));
   let nextRound = 0;
   for (let kill = 0; kill < kills; kill++) {
     const { lastCommitted } = await runChild(dir, nextRound, loader, Math.random() * MAX_KILL_DELAY_MS);
@@ -90,17 +90,17 @@ async function runLane(lane: number, kills: number, loader: string): Promise<ILa
     expect(raw.value).toEqual(crashValue(raw.value.round));
     if (raw.value.round === lastCommitted) figures.oldRecord++;
     else figures.newRecord++;
-    figures.tempFilesLeft += readdirSync(join(dir, "signal")).filter((name) =>
+    figures.tempFilesLeft += readdirSync(join(dir, "v2", "position")).filter((name) =>
       name.startsWith(".tmp-"),
     ).length;
 
     // Recovery through the adapter: same value, temp files gone, nothing quarantined.
     const persist = createFsPersist({ dir, onWarning: (message) => expect.fail(message) });
     await persist.waitForInit();
-    expect(await persist.read("signal", CRASH_KEY)).toEqual(raw.value);
+    expect(await persist.read("position", CRASH_KEY)).toEqual(raw.value);
     expect(persist.corruptions()).toEqual([]);
-    expect(await persist.list("signal")).toEqual([CRASH_KEY]);
-    expect(readdirSync(join(dir, "signal"))).toEqual([keyToFileName(CRASH_KEY)]);
+    expect(await persist.list("position")).toEqual([CRASH_KEY]);
+    expect(readdirSync(join(dir, "v2", "position"))).toEqual([keyToFileName(CRASH_KEY)]);
     await persist.dispose();
     nextRound = raw.value.round + 1;
   }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
-import { BtError, PERSIST_ENTITIES } from "@bt/core";
-import { createFsPersist, keyToFileName } from "@bt/persist-fs";
-import { ODD_PERSIST_KEYS } from "@bt/persist-testkit";
+import { BtError, PERSIST_ENTITIES_V2 } from "@bt/core";
+import { createFsPersist, fileNameToKey, keyToFileName } from "@bt/persist-fs";
+import { ODD_PERSIST_KEYS_V2 } from "@bt/persist-testkit";
 import { afterAll, describe, expect, it } from "vitest";
 
 const scratch = mkdtempSync(join(tmpdir(), "bt-persist-fs-"));
@@ -23,17 +23,17 @@ describe("fs adapter layout and crash recovery", () => {
     const dir = freshDir();
     const persist = createFsPersist({ dir });
     await persist.waitForInit();
-    await persist.write("signal", "BTCUSDT:my strategy:binance", { priceOpen: 100 });
+    await persist.write("position", "BTCUSDT:my strategy:binance", { priceOpen: 100 });
     const fileName = keyToFileName("BTCUSDT:my strategy:binance");
     expect(fileName).toMatch(/^BTCUSDT%3Amy%20strategy%3Abinance~[0-9a-f]{16}\.json$/);
-    const envelope = JSON.parse(readFileSync(join(dir, "signal", fileName), "utf8"));
+    const envelope = JSON.parse(readFileSync(join(dir, "v2", "position", fileName), "utf8"));
     expect(envelope).toEqual({
-      v: 1,
-      entity: "signal",
+      v: 2,
+      entity: "position",
       key: "BTCUSDT:my strategy:binance",
       value: { priceOpen: 100 },
     });
-    expect(readdirSync(join(dir, "signal"))).toEqual([fileName]);
+    expect(readdirSync(join(dir, "v2", "position"))).toEqual([fileName]);
     await persist.dispose();
   });
 
@@ -42,19 +42,22 @@ describe("fs adapter layout and crash recovery", () => {
     const dir = join(parent, "root");
     const persist = createFsPersist({ dir });
     await persist.waitForInit();
-    for (const entity of PERSIST_ENTITIES) {
-      for (const key of ODD_PERSIST_KEYS) await persist.write(entity, key, { key });
+    for (const entity of PERSIST_ENTITIES_V2) {
+      for (const key of ODD_PERSIST_KEYS_V2) await persist.write(entity, key, { key });
     }
     expect(readdirSync(parent)).toEqual(["root"]);
     const entries = walk(dir);
     const folders = entries.filter((entry) => entry.endsWith(sep)).sort();
-    expect(folders).toEqual(PERSIST_ENTITIES.map((entity) => `${entity}${sep}`).sort());
+    expect(folders).toEqual(
+      [`v2${sep}`, ...PERSIST_ENTITIES_V2.map((entity) => `v2${sep}${entity}${sep}`)].sort(),
+    );
     const files = entries.filter((entry) => !entry.endsWith(sep));
-    expect(files).toHaveLength(PERSIST_ENTITIES.length * ODD_PERSIST_KEYS.length);
+    expect(files).toHaveLength(PERSIST_ENTITIES_V2.length * ODD_PERSIST_KEYS_V2.length);
     for (const file of files) {
-      const [entity, name, ...rest] = file.split(sep);
+      const [layout, entity, name, ...rest] = file.split(sep);
+      expect(layout).toBe("v2");
       expect(rest).toEqual([]);
-      expect(PERSIST_ENTITIES).toContain(entity);
+      expect(PERSIST_ENTITIES_V2).toContain(entity);
       expect(name).toMatch(/^[A-Za-z0-9_%][A-Za-z0-9_.%-]*(~[0-9a-f]{16})?\.json$/);
       expect(Buffer.byteLength(name ?? "")).toBeLessThan(255);
     }
@@ -65,12 +68,12 @@ describe("fs adapter layout and crash recovery", () => {
     const dir = freshDir();
     const first = createFsPersist({ dir });
     await first.waitForInit();
-    for (const key of ODD_PERSIST_KEYS) await first.write("scheduled", key, { key });
+    for (const key of ODD_PERSIST_KEYS_V2) await first.write("scheduled", key, { key });
     await first.dispose();
     const second = createFsPersist({ dir });
     await second.waitForInit();
-    expect(await second.list("scheduled")).toEqual([...ODD_PERSIST_KEYS].sort());
-    for (const key of ODD_PERSIST_KEYS) expect(await second.read("scheduled", key)).toEqual({ key });
+    expect(await second.list("scheduled")).toEqual([...ODD_PERSIST_KEYS_V2].sort());
+    for (const key of ODD_PERSIST_KEYS_V2) expect(await second.read("scheduled", key)).toEqual({ key });
     expect(second.corruptions()).toEqual([]);
     await second.dispose();
   });
@@ -80,11 +83,11 @@ describe("fs adapter layout and crash recovery", () => {
     const setup = createFsPersist({ dir });
     await setup.waitForInit();
     for (const key of ["good", "broken-json", "wrong-envelope", "empty", "moved"]) {
-      await setup.write("signal", key, { key });
+      await setup.write("position", key, { key });
     }
     await setup.dispose();
-    const path = (key: string) => join(dir, "signal", keyToFileName(key));
-    writeFileSync(path("broken-json"), '{"v":1,"entity":"signal","key":"broken-json","value":{"ke');
+    const path = (key: string) => join(dir, "v2", "position", keyToFileName(key));
+    writeFileSync(path("broken-json"), '{"v":1,"entity":"position","key":"broken-json","value":{"ke');
     writeFileSync(path("wrong-envelope"), JSON.stringify({ hello: "world" }));
     writeFileSync(path("empty"), "");
     // A valid envelope under another key's file name must not be served for that key.
@@ -98,9 +101,9 @@ describe("fs adapter layout and crash recovery", () => {
       ["broken-json", "empty", "moved", "wrong-envelope"].sort(),
     );
     for (const corruption of corruptions) {
-      expect(corruption.entity).toBe("signal");
+      expect(corruption.entity).toBe("position");
       expect(corruption.reason.length).toBeGreaterThan(0);
-      expect(corruption.quarantinedAs.startsWith(join(dir, "signal", ".quarantine"))).toBe(true);
+      expect(corruption.quarantinedAs.startsWith(join(dir, "v2", "position", ".quarantine"))).toBe(true);
       expect(statSync(corruption.quarantinedAs).isFile()).toBe(true);
     }
     expect(corruptions.find((c) => c.key === "broken-json")?.reason).toMatch(/invalid JSON/);
@@ -108,10 +111,10 @@ describe("fs adapter layout and crash recovery", () => {
     expect(warnings).toHaveLength(4);
     for (const warning of warnings) expect(warning).toMatch(/^fs: corrupted record .* moved to /);
     for (const key of ["broken-json", "wrong-envelope", "empty", "moved"]) {
-      expect(await persist.read("signal", key)).toBeNull();
+      expect(await persist.read("position", key)).toBeNull();
     }
-    expect(await persist.read("signal", "good")).toEqual({ key: "good" });
-    expect(await persist.list("signal")).toEqual(["good"]);
+    expect(await persist.read("position", "good")).toEqual({ key: "good" });
+    expect(await persist.list("position")).toEqual(["good"]);
     // The quarantined bytes are kept for inspection.
     const brokenCopy = corruptions.find((c) => c.key === "broken-json")?.quarantinedAs ?? "";
     expect(readFileSync(brokenCopy, "utf8")).toContain('"key":"broken-json"');
@@ -123,15 +126,15 @@ describe("fs adapter layout and crash recovery", () => {
     const warnings: string[] = [];
     const persist = createFsPersist({ dir, onWarning: (message) => warnings.push(message) });
     await persist.waitForInit();
-    await persist.write("risk", "portfolio", { positions: 2 });
-    writeFileSync(join(dir, "risk", keyToFileName("portfolio")), "garbage");
-    expect(await persist.read("risk", "portfolio")).toBeNull();
+    await persist.write("cursor", "portfolio", { positions: 2 });
+    writeFileSync(join(dir, "v2", "cursor", keyToFileName("portfolio")), "garbage");
+    expect(await persist.read("cursor", "portfolio")).toBeNull();
     expect(persist.corruptions()).toHaveLength(1);
-    expect(persist.corruptions()[0]).toMatchObject({ entity: "risk", key: "portfolio" });
+    expect(persist.corruptions()[0]).toMatchObject({ entity: "cursor", key: "portfolio" });
     expect(warnings).toHaveLength(1);
-    expect(readdirSync(join(dir, "risk"))).toEqual([".quarantine"]);
-    await persist.write("risk", "portfolio", { positions: 3 });
-    expect(await persist.read("risk", "portfolio")).toEqual({ positions: 3 });
+    expect(readdirSync(join(dir, "v2", "cursor"))).toEqual([".quarantine"]);
+    await persist.write("cursor", "portfolio", { positions: 3 });
+    expect(await persist.read("cursor", "portfolio")).toEqual({ positions: 3 });
     await persist.dispose();
   });
 
@@ -139,13 +142,16 @@ describe("fs adapter layout and crash recovery", () => {
     const dir = freshDir();
     const first = createFsPersist({ dir });
     await first.waitForInit();
-    await first.write("signal", "k", { committed: true });
+    await first.write("position", "k", { committed: true });
     await first.dispose();
-    writeFileSync(join(dir, "signal", ".tmp-00000000-dead-beef"), '{"v":1,"entity":"signal","key":"k","val');
+    writeFileSync(
+      join(dir, "v2", "position", ".tmp-00000000-dead-beef"),
+      '{"v":1,"entity":"position","key":"k","val',
+    );
     const second = createFsPersist({ dir });
     await second.waitForInit();
-    expect(readdirSync(join(dir, "signal"))).toEqual([keyToFileName("k")]);
-    expect(await second.read("signal", "k")).toEqual({ committed: true });
+    expect(readdirSync(join(dir, "v2", "position"))).toEqual([keyToFileName("k")]);
+    expect(await second.read("position", "k")).toEqual({ committed: true });
     expect(second.corruptions()).toEqual([]);
     await second.dispose();
   });
@@ -154,15 +160,15 @@ describe("fs adapter layout and crash recovery", () => {
     const dir = freshDir();
     const persist = createFsPersist({ dir });
     await persist.waitForInit();
-    const pending = persist.write("signal", "last", { flushed: true });
+    const pending = persist.write("position", "last", { flushed: true });
     await persist.dispose();
     // Read the file directly, before awaiting the write itself.
-    const envelope = JSON.parse(readFileSync(join(dir, "signal", keyToFileName("last")), "utf8"));
+    const envelope = JSON.parse(readFileSync(join(dir, "v2", "position", keyToFileName("last")), "utf8"));
     expect(envelope.value).toEqual({ flushed: true });
     await pending;
     const reopened = createFsPersist({ dir });
-    expect(await reopened.read("signal", "last")).toEqual({ flushed: true });
-    await expect(persist.read("signal", "last")).rejects.toThrow(/^fs: adapter is disposed/);
+    expect(await reopened.read("position", "last")).toEqual({ flushed: true });
+    await expect(persist.read("position", "last")).rejects.toThrow(/^fs: adapter is disposed/);
     await reopened.dispose();
   });
 
@@ -170,12 +176,12 @@ describe("fs adapter layout and crash recovery", () => {
     const dir = freshDir();
     const persist = createFsPersist({ dir });
     await persist.waitForInit();
-    rmSync(join(dir, "partial"), { recursive: true });
-    writeFileSync(join(dir, "partial"), "not a directory");
-    const error = await persist.write("partial", "k", 1).catch((caught: unknown) => caught);
+    rmSync(join(dir, "v2", "lease"), { recursive: true });
+    writeFileSync(join(dir, "v2", "lease"), "not a directory");
+    const error = await persist.write("lease", "k", 1).catch((caught: unknown) => caught);
     expect(BtError.isInstance(error)).toBe(true);
     expect((error as BtError).code).toBe("PERSIST");
-    expect((error as BtError).message).toMatch(/^fs: write partial "k" failed: /);
+    expect((error as BtError).message).toMatch(/^fs: write lease "k" failed: /);
     expect(((error as BtError).cause as NodeJS.ErrnoException).code).toBe("ENOTDIR");
     await persist.dispose();
   });
@@ -187,6 +193,48 @@ describe("fs adapter layout and crash recovery", () => {
     const error = await persist.waitForInit().catch((caught: unknown) => caught);
     expect(BtError.isInstance(error)).toBe(true);
     expect((error as BtError).message).toMatch(/^fs: cannot initialise /);
+    await persist.dispose();
+  });
+  it("list(entity, prefix) decodes names and opens only hashed records that may match the prefix", async () => {
+    const dir = freshDir();
+    const persist = createFsPersist({ dir, onWarning: () => undefined });
+    await persist.waitForInit();
+    const long = "L".repeat(200);
+    const keys = ["run-1/BTCUSDT:a", "run-1/ethusdt:b", "Run-1/x", `run-1/${long}`, `run-2/${long}`];
+    for (const key of keys) await persist.write("position", key, { key });
+    // A long key's name is truncated and hashed: only its record knows the key. Damage one outside the
+    // prefix: listing run-1/ must not open it (so it is not quarantined yet).
+    expect(fileNameToKey(keyToFileName(`run-2/${long}`))).toBeUndefined();
+    writeFileSync(join(dir, "v2", "position", keyToFileName(`run-2/${long}`)), "garbage");
+    const run1 = ["run-1/BTCUSDT:a", "run-1/ethusdt:b", `run-1/${long}`].sort();
+    expect(await persist.list("position", "run-1/")).toEqual(run1);
+    expect(await persist.list("position", `run-1/${"L".repeat(150)}`)).toEqual([`run-1/${long}`]);
+    expect(persist.corruptions()).toEqual([]);
+    expect(await persist.list("position", "run-")).toEqual(run1);
+    expect(persist.corruptions()).toMatchObject([
+      { entity: "position", key: keyToFileName(`run-2/${long}`) },
+    ]);
+    expect(await persist.list("position")).toEqual(["Run-1/x", ...run1].sort());
+    await persist.dispose();
+  });
+
+  it("leaves a v1 layout in the same folder untouched, and quarantines a v1 envelope inside the v2 layout", async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, "scheduled"), { recursive: true });
+    const v1 = { v: 1, entity: "scheduled", key: "old", value: { legacy: true } };
+    writeFileSync(join(dir, "scheduled", keyToFileName("old")), JSON.stringify(v1));
+    const first = createFsPersist({ dir });
+    await first.waitForInit();
+    expect(await first.list("scheduled")).toEqual([]);
+    expect(first.corruptions()).toEqual([]);
+    await first.dispose();
+    expect(JSON.parse(readFileSync(join(dir, "scheduled", keyToFileName("old")), "utf8"))).toEqual(v1);
+    writeFileSync(join(dir, "v2", "scheduled", keyToFileName("old")), JSON.stringify(v1));
+    const persist = createFsPersist({ dir, onWarning: () => undefined });
+    await persist.waitForInit();
+    expect(persist.corruptions()).toMatchObject([{ entity: "scheduled", key: "old" }]);
+    expect(persist.corruptions()[0]?.reason).toMatch(/unknown envelope version 1/);
+    expect(await persist.read("scheduled", "old")).toBeNull();
     await persist.dispose();
   });
 });

@@ -1,18 +1,23 @@
-// The MongoDB adapter (official driver, imported lazily): one collection of { entity, key, value,
-// updatedAt } with a unique compound index (entity, key); writes are atomic upserts, batches one ordered
-// bulkWrite (not atomic). `value` holds the record's JSON text, so every PersistValue round-trips exactly.
+// The MongoDB adapter (official driver, imported lazily; contract v2): one collection of { entity, key,
+// value, updatedAt } with a unique compound index (entity, key); writes are atomic upserts, batches one
+// ordered bulkWrite (not atomic), and `list(entity, prefix)` an anchored range query on that index.
+// `value` holds the record's JSON text, so every PersistValue round-trips exactly.
 
 import {
   assertPersistable,
-  assertPersistTarget,
+  assertPersistTargetV2,
   BtError,
-  type IPersistAdapter,
-  type IPersistCorruption,
-  type PersistBatchOperation,
-  type PersistEntity,
+  fromStoredKey,
+  type IPersistAdapterV2,
+  type IPersistCorruptionV2,
+  type PersistBatchOperationV2,
+  type PersistEntityV2,
   type PersistValue,
+  storedPrefix,
+  storedPrefixEnd,
+  toStoredKey,
 } from "@bt/core";
-import type { AnyBulkWriteOperation, Collection, MongoClient } from "mongodb";
+import type { AnyBulkWriteOperation, Collection, Filter, MongoClient } from "mongodb";
 
 /** Options of createMongoPersist. */
 export interface IMongoPersistOptions {
@@ -22,7 +27,7 @@ export interface IMongoPersistOptions {
   client?: MongoClient;
   /** Database name; default "bt". */
   dbName?: string;
-  /** Collection name; default "bt_persist" (corrupted documents go to `<collection>_quarantine`). */
+  /** Collection name; default "bt_persist_v2" (corrupted documents go to `<collection>_quarantine`). */
   collection?: string;
   /** Time allowed to reach the server, in ms (default 5,000). */
   connectTimeoutMs?: number;
@@ -32,7 +37,8 @@ export interface IMongoPersistOptions {
 
 /** Shape of a stored document. */
 interface IRecordDocument {
-  entity: PersistEntity;
+  entity: PersistEntityV2;
+  /** The stored form of the key ("%", NUL and lone surrogates escaped, see storedKey.ts). */
   key: string;
   /** JSON text of the value. */
   value: string;
@@ -45,20 +51,21 @@ const DUPLICATE_KEY = 11000;
 const UPSERT_ATTEMPTS = 3;
 
 /**
- * Creates the MongoDB persistence adapter; batches are applied in order but not atomically.
+ * Creates the MongoDB persistence adapter (contract v2); batches are applied in order but not atomically.
  * @example
  * const persist = createMongoPersist({ url: "mongodb://127.0.0.1:27017", dbName: "bt" });
  * await persist.waitForInit();
- * await persist.write("signal", persistKey("BTCUSDT", "sma-cross", "binance"), signalRow);
+ * await persist.write("position", `run-1/${persistKey("BTCUSDT", "sma-cross", "binance")}`, row);
+ * await persist.list("position", "run-1/");
  */
-export function createMongoPersist(options: IMongoPersistOptions = {}): IPersistAdapter {
+export function createMongoPersist(options: IMongoPersistOptions = {}): IPersistAdapterV2 {
   const url = options.url ?? process.env.BT_MONGO_URL ?? DEFAULT_URL;
   const dbName = options.dbName ?? "bt";
-  const collectionName = options.collection ?? "bt_persist";
+  const collectionName = options.collection ?? "bt_persist_v2";
   const timeoutMs = options.connectTimeoutMs ?? 5_000;
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const ownsClient = options.client === undefined;
-  const found: IPersistCorruption[] = [];
+  const found: IPersistCorruptionV2[] = [];
   let client: MongoClient | undefined = options.client;
   let records: Collection<IRecordDocument> | undefined;
   let quarantined: Collection<IRecordDocument & { reason: string }> | undefined;
@@ -70,9 +77,9 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, retryable, ...details });
   }
 
-  function checkTarget(entity: PersistEntity, key?: string): void {
+  function checkTarget(entity: PersistEntityV2, key?: string, prefix?: string): void {
     if (disposed) fail("adapter is disposed");
-    assertPersistTarget(NAME, entity, key);
+    assertPersistTargetV2(NAME, entity, key, prefix);
   }
 
   async function connect(): Promise<void> {
@@ -112,21 +119,22 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     }
   }
 
-  function upsert(entity: PersistEntity, key: string, text: string) {
+  function upsert(entity: PersistEntityV2, key: string, text: string) {
     return {
-      filter: { entity, key },
+      filter: { entity, key: toStoredKey(key) },
       update: { $set: { value: text, updatedAt: new Date() } },
       upsert: true,
     };
   }
 
   async function quarantine(document: IRecordDocument & { _id?: unknown }, reason: string): Promise<void> {
-    const { entity, key } = document;
+    const { entity } = document;
+    const key = fromStoredKey(document.key);
     await run(`quarantine ${entity} ${JSON.stringify(key)}`, async (collection) => {
       const target = quarantined as Collection<IRecordDocument & { reason: string }>;
       const copy = await target.insertOne({
         entity,
-        key,
+        key: document.key,
         value: document.value,
         updatedAt: document.updatedAt,
         reason,
@@ -150,9 +158,9 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     return JSON.stringify(value);
   }
 
-  const adapter: IPersistAdapter = {
+  const adapter: IPersistAdapterV2 = {
     name: NAME,
-    specVersion: 1,
+    specVersion: 2,
     capabilities: { atomicBatch: false },
 
     waitForInit() {
@@ -171,7 +179,7 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     async read(entity, key) {
       checkTarget(entity, key);
       const document = await run(`read ${entity} ${JSON.stringify(key)}`, (collection) =>
-        collection.findOne({ entity, key }),
+        collection.findOne({ entity, key: toStoredKey(key) }),
       );
       if (document === null) return null;
       if (typeof document.value !== "string") {
@@ -198,20 +206,30 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     async delete(entity, key) {
       checkTarget(entity, key);
       await run(`delete ${entity} ${JSON.stringify(key)}`, (collection) =>
-        collection.deleteOne({ entity, key }),
+        collection.deleteOne({ entity, key: toStoredKey(key) }),
       );
     },
 
-    async list(entity) {
-      checkTarget(entity);
-      const documents = await run(`list ${entity}`, (collection) =>
-        collection.find({ entity }).sort({ key: 1 }).toArray(),
+    async list(entity, prefix = "") {
+      checkTarget(entity, undefined, prefix);
+      const start = storedPrefix(prefix);
+      const end = storedPrefixEnd(start);
+      // An anchored range on the (entity, key) index, not a regex: no metacharacter can widen it.
+      const range: Filter<IRecordDocument> =
+        start.length === 0
+          ? { entity }
+          : { entity, key: end === undefined ? { $gte: start } : { $gte: start, $lt: end } };
+      const documents = await run(`list ${entity} ${JSON.stringify(prefix)}`, (collection) =>
+        collection.find(range).sort({ key: 1 }).toArray(),
       );
-      // Sorted again in JavaScript: UTF-16 order, the same for every adapter.
-      return documents.map((document) => document.key).sort();
+      // Decoded, filtered exactly and sorted again in JavaScript: UTF-16 order, the same for every adapter.
+      return documents
+        .map((document) => fromStoredKey(document.key))
+        .filter((key) => key.startsWith(prefix))
+        .sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);
         return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
@@ -220,7 +238,7 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
       const steps: AnyBulkWriteOperation<IRecordDocument>[] = operations.map((operation, index) => {
         const text = texts[index];
         return text === undefined
-          ? { deleteOne: { filter: { entity: operation.entity, key: operation.key } } }
+          ? { deleteOne: { filter: { entity: operation.entity, key: toStoredKey(operation.key) } } }
           : { updateOne: upsert(operation.entity, operation.key, text) };
       });
       // Re-running the whole ordered batch after a duplicate-key race is safe: every step is idempotent.

@@ -1,13 +1,13 @@
-import type { IPersistAdapter } from "@bt/core";
+import type { IPersistAdapterV2 } from "@bt/core";
 import { createMongoPersist } from "@bt/persist-mongo";
-import { describePersistContract } from "@bt/persist-testkit";
+import { describePersistContractV2 } from "@bt/persist-testkit";
 import { MongoClient } from "mongodb";
 import { MONGO_SKIP_REASON, MONGO_URL, uniqueDbName } from "./mongoTestKit";
 
 const dbName = uniqueDbName("contract");
 let counter = 0;
-const collections = new WeakMap<IPersistAdapter, string>();
-describePersistContract({
+const collections = new WeakMap<IPersistAdapterV2, string>();
+describePersistContractV2({
   name: "mongo",
   create: () => {
     const collection = `records_${counter++}`;

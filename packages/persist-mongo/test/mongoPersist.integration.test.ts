@@ -29,16 +29,16 @@ describe.skipIf(MONGO_SKIP_REASON !== "")(`mongo adapter against ${MONGO_SERVER}
     const collection = nextCollection();
     const persist = createMongoPersist({ url: MONGO_URL, dbName, collection });
     await persist.waitForInit();
-    await persist.write("signal", "BTCUSDT:s:x", { priceOpen: 1.5 });
-    await persist.write("signal", "BTCUSDT:s:x", { priceOpen: 2 });
+    await persist.write("position", "BTCUSDT:s:x", { priceOpen: 1.5 });
+    await persist.write("position", "BTCUSDT:s:x", { priceOpen: 2 });
     const documents = await observer.db(dbName).collection(collection).find({}).toArray();
     expect(documents).toHaveLength(1);
-    expect(documents[0]).toMatchObject({ entity: "signal", key: "BTCUSDT:s:x", value: '{"priceOpen":2}' });
+    expect(documents[0]).toMatchObject({ entity: "position", key: "BTCUSDT:s:x", value: '{"priceOpen":2}' });
     expect(documents[0]?.updatedAt).toBeInstanceOf(Date);
     const duplicate = await observer
       .db(dbName)
       .collection(collection)
-      .insertOne({ entity: "signal", key: "BTCUSDT:s:x", value: "1" })
+      .insertOne({ entity: "position", key: "BTCUSDT:s:x", value: "1" })
       .catch((error: unknown) => error);
     expect((duplicate as { code?: number }).code).toBe(11000);
     await persist.dispose();
@@ -54,12 +54,12 @@ describe.skipIf(MONGO_SKIP_REASON !== "")(`mongo adapter against ${MONGO_SERVER}
       onWarning: (m) => warnings.push(m),
     });
     await persist.waitForInit();
-    await persist.write("risk", "good", { ok: true });
+    await persist.write("cursor", "good", { ok: true });
     const raw = observer.db(dbName).collection(collection);
-    await raw.insertOne({ entity: "risk", key: "broken", value: '{"truncated":', updatedAt: new Date() });
-    await raw.insertOne({ entity: "risk", key: "object", value: { not: "text" }, updatedAt: new Date() });
-    expect(await persist.read("risk", "broken")).toBeNull();
-    expect(await persist.read("risk", "object")).toBeNull();
+    await raw.insertOne({ entity: "cursor", key: "broken", value: '{"truncated":', updatedAt: new Date() });
+    await raw.insertOne({ entity: "cursor", key: "object", value: { not: "text" }, updatedAt: new Date() });
+    expect(await persist.read("cursor", "broken")).toBeNull();
+    expect(await persist.read("cursor", "object")).toBeNull();
     const corruptions = persist.corruptions();
     expect(corruptions.map((corruption) => corruption.key)).toEqual(["broken", "object"]);
     expect(corruptions[0]?.reason).toMatch(/invalid JSON/);
@@ -68,7 +68,7 @@ describe.skipIf(MONGO_SKIP_REASON !== "")(`mongo adapter against ${MONGO_SERVER}
     for (const warning of warnings) expect(warning).toMatch(/^mongo: corrupted document /);
     const kept = await observer.db(dbName).collection(`${collection}_quarantine`).find({}).toArray();
     expect(kept.map((document) => document.key).sort()).toEqual(["broken", "object"]);
-    expect(await persist.list("risk")).toEqual(["good"]);
+    expect(await persist.list("cursor")).toEqual(["good"]);
     await persist.dispose();
   });
 
@@ -91,12 +91,28 @@ describe.skipIf(MONGO_SKIP_REASON !== "")(`mongo adapter against ${MONGO_SERVER}
     await persist.waitForInit();
     // Larger than a BSON document may be (16 MiB).
     const error = await persist
-      .write("candle", "huge", "x".repeat(17 * 1024 * 1024))
+      .write("closed", "huge", "x".repeat(17 * 1024 * 1024))
       .catch((caught) => caught);
     expect(BtError.isInstance(error)).toBe(true);
-    expect((error as BtError).message).toMatch(/^mongo: write candle "huge" failed: /);
+    expect((error as BtError).message).toMatch(/^mongo: write closed "huge" failed: /);
     expect((error as BtError).cause).toBeInstanceOf(Error);
-    expect(await persist.read("candle", "huge")).toBeNull();
+    expect(await persist.read("closed", "huge")).toBeNull();
+    await persist.dispose();
+  });
+
+  it("stores %, NUL and lone surrogates escaped, so keys that UTF-8 would merge stay distinct", async () => {
+    const collection = nextCollection();
+    const persist = createMongoPersist({ url: MONGO_URL, dbName, collection });
+    await persist.waitForInit();
+    const keys = ["a\uD800", "a\uD801", "a\uFFFD", "100%", "nul\u0000"];
+    for (const key of keys) await persist.write("order", key, key);
+    const documents = await observer.db(dbName).collection(collection).find({}).toArray();
+    expect(documents.map((document) => document.key).sort()).toEqual(
+      ["a%uD800", "a%uD801", "a\uFFFD", "100%25", "nul%00"].sort(),
+    );
+    for (const key of keys) expect(await persist.read("order", key)).toBe(key);
+    expect(await persist.list("order", "a")).toEqual(["a\uD800", "a\uD801", "a\uFFFD"]);
+    expect(await persist.list("order", "a\uD800")).toEqual(["a\uD800"]);
     await persist.dispose();
   });
 
@@ -104,7 +120,7 @@ describe.skipIf(MONGO_SKIP_REASON !== "")(`mongo adapter against ${MONGO_SERVER}
     const client = new MongoClient(MONGO_URL);
     const persist = createMongoPersist({ client, dbName, collection: nextCollection() });
     await persist.waitForInit();
-    await persist.write("partial", "k", 1);
+    await persist.write("lease", "k", 1);
     await persist.dispose();
     expect(await client.db(dbName).command({ ping: 1 })).toMatchObject({ ok: 1 });
     await client.close();

@@ -1,16 +1,21 @@
-// The PostgreSQL adapter (pg): one table (entity, key, value json, updated_at) with primary key
-// (entity, key); writes are upserts (INSERT … ON CONFLICT DO UPDATE), batches run in one transaction.
+// The PostgreSQL adapter (pg, contract v2): one table (entity, key COLLATE "C", value json, updated_at)
+// with primary key (entity, key); writes are upserts (INSERT … ON CONFLICT DO UPDATE), batches run in one
+// transaction, and `list(entity, prefix)` is an index range scan `key >= prefix AND key < successor`.
 // The `json` column is validated by the server, so a stored record is always parseable.
 
 import {
   assertPersistable,
-  assertPersistTarget,
+  assertPersistTargetV2,
   BtError,
-  type IPersistAdapter,
-  type IPersistCorruption,
-  type PersistBatchOperation,
-  type PersistEntity,
+  fromStoredKey,
+  type IPersistAdapterV2,
+  type IPersistCorruptionV2,
+  type PersistBatchOperationV2,
+  type PersistEntityV2,
   type PersistValue,
+  storedPrefix,
+  storedPrefixEnd,
+  toStoredKey,
 } from "@bt/core";
 import pg from "pg";
 
@@ -22,7 +27,7 @@ export interface IPostgresPersistOptions {
   pool?: pg.Pool;
   /** Schema of the table, created if missing; default "public". */
   schema?: string;
-  /** Table name, created if missing; default "bt_persist". */
+  /** Table name, created if missing; default "bt_persist_v2" (contract v2 records only). */
   table?: string;
   /** Time allowed to obtain a connection, in ms (default 5,000). */
   connectTimeoutMs?: number;
@@ -32,15 +37,16 @@ const NAME = "postgres";
 const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /**
- * Creates the PostgreSQL persistence adapter; batches are atomic (one transaction).
+ * Creates the PostgreSQL persistence adapter (contract v2); batches are atomic (one transaction).
  * @example
  * const persist = createPostgresPersist({ connectionString: process.env.DATABASE_URL, schema: "bt" });
  * await persist.waitForInit();
- * await persist.write("signal", persistKey("BTCUSDT", "sma-cross", "binance"), signalRow);
+ * await persist.write("position", `run-1/${persistKey("BTCUSDT", "sma-cross", "binance")}`, row);
+ * await persist.list("position", "run-1/");
  */
-export function createPostgresPersist(options: IPostgresPersistOptions = {}): IPersistAdapter {
+export function createPostgresPersist(options: IPostgresPersistOptions = {}): IPersistAdapterV2 {
   const schema = options.schema ?? "public";
-  const table = options.table ?? "bt_persist";
+  const table = options.table ?? "bt_persist_v2";
   for (const [field, value] of [
     ["schema", schema],
     ["table", table],
@@ -70,7 +76,12 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
     upsert: `INSERT INTO ${qualified} (entity, key, value, updated_at) VALUES ($1, $2, $3::json, now())
       ON CONFLICT (entity, key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
     delete: `DELETE FROM ${qualified} WHERE entity = $1 AND key = $2`,
-    list: `SELECT key FROM ${qualified} WHERE entity = $1`,
+    // "C" compares UTF-8 bytes (code points): the range below is exactly the keys with the prefix.
+    list: `SELECT key FROM ${qualified} WHERE entity = $1 ORDER BY key COLLATE "C"`,
+    listFrom: `SELECT key FROM ${qualified} WHERE entity = $1 AND key COLLATE "C" >= $2
+      ORDER BY key COLLATE "C"`,
+    listRange: `SELECT key FROM ${qualified} WHERE entity = $1 AND key COLLATE "C" >= $2
+      AND key COLLATE "C" < $3 ORDER BY key COLLATE "C"`,
   };
   let initPromise: Promise<void> | undefined;
   let disposed = false;
@@ -80,9 +91,9 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
     throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, retryable, ...details });
   }
 
-  function checkTarget(entity: PersistEntity, key?: string): void {
+  function checkTarget(entity: PersistEntityV2, key?: string, prefix?: string): void {
     if (disposed) fail("adapter is disposed");
-    assertPersistTarget(NAME, entity, key);
+    assertPersistTargetV2(NAME, entity, key, prefix);
   }
 
   async function query<Row extends pg.QueryResultRow>(
@@ -125,7 +136,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${qualified} (
         entity text NOT NULL,
-        key text NOT NULL,
+        key text COLLATE "C" NOT NULL,
         value json NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (entity, key)
@@ -138,9 +149,9 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
     return JSON.stringify(value);
   }
 
-  const adapter: IPersistAdapter = {
+  const adapter: IPersistAdapterV2 = {
     name: NAME,
-    specVersion: 1,
+    specVersion: 2,
     capabilities: { atomicBatch: true },
 
     waitForInit() {
@@ -160,7 +171,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
       checkTarget(entity, key);
       const rows = await query<{ value: PersistValue }>(`read ${entity} ${JSON.stringify(key)}`, sql.read, [
         entity,
-        key,
+        toStoredKey(key),
       ]);
       return rows[0] === undefined ? null : rows[0].value;
     },
@@ -168,22 +179,33 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
     async write(entity, key, value) {
       checkTarget(entity, key);
       const text = encode(value);
-      await query(`write ${entity} ${JSON.stringify(key)}`, sql.upsert, [entity, key, text]);
+      await query(`write ${entity} ${JSON.stringify(key)}`, sql.upsert, [entity, toStoredKey(key), text]);
     },
 
     async delete(entity, key) {
       checkTarget(entity, key);
-      await query(`delete ${entity} ${JSON.stringify(key)}`, sql.delete, [entity, key]);
+      await query(`delete ${entity} ${JSON.stringify(key)}`, sql.delete, [entity, toStoredKey(key)]);
     },
 
-    async list(entity) {
-      checkTarget(entity);
-      const rows = await query<{ key: string }>(`list ${entity}`, sql.list, [entity]);
-      // Sorted in JavaScript: the same UTF-16 order for every adapter, whatever the column collation.
-      return rows.map((row) => row.key).sort();
+    async list(entity, prefix = "") {
+      checkTarget(entity, undefined, prefix);
+      const start = storedPrefix(prefix);
+      const end = storedPrefixEnd(start);
+      const what = `list ${entity} ${JSON.stringify(prefix)}`;
+      const rows =
+        start.length === 0
+          ? await query<{ key: string }>(what, sql.list, [entity])
+          : end === undefined
+            ? await query<{ key: string }>(what, sql.listFrom, [entity, start])
+            : await query<{ key: string }>(what, sql.listRange, [entity, start, end]);
+      // Decoded, filtered exactly and sorted in JavaScript: UTF-16 order, whatever the server's order.
+      return rows
+        .map((row) => fromStoredKey(row.key))
+        .filter((key) => key.startsWith(prefix))
+        .sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);
         return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
@@ -193,13 +215,14 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
       await transaction(`batch of ${operations.length} operations`, async (client) => {
         for (const [index, operation] of operations.entries()) {
           const text = texts[index];
-          if (text === undefined) await client.query(sql.delete, [operation.entity, operation.key]);
-          else await client.query(sql.upsert, [operation.entity, operation.key, text]);
+          const key = toStoredKey(operation.key);
+          if (text === undefined) await client.query(sql.delete, [operation.entity, key]);
+          else await client.query(sql.upsert, [operation.entity, key, text]);
         }
       });
     },
 
-    corruptions(): ReadonlyArray<IPersistCorruption> {
+    corruptions(): ReadonlyArray<IPersistCorruptionV2> {
       // The json column is validated by the server: a stored record always parses.
       return [];
     },

@@ -1,18 +1,23 @@
-// The Redis adapter (ioredis): one hash per entity at `<keyPrefix>:<entity>`, field = record key,
-// value = the record's JSON text. Batches run in MULTI/EXEC, so they are atomic. A field that does not
-// parse is moved to `<keyPrefix>:quarantine:<entity>` and reported, never used.
+// The Redis adapter (ioredis, contract v2): per entity a hash `<keyPrefix>:v2:<entity>` (field = stored
+// key, value = the record's JSON text) and a sorted set `<keyPrefix>:v2:<entity>:keys` of the same stored
+// keys, all at score 0, so `list(entity, prefix)` is one ZRANGEBYLEX over that entity's keys only. Every
+// write, delete and batch updates both in one MULTI/EXEC, so they are atomic. A field that does not parse
+// is moved to `<keyPrefix>:v2:quarantine:<entity>` and reported, never used.
 
 import {
   assertPersistable,
-  assertPersistTarget,
+  assertPersistTargetV2,
   BtError,
-  type IPersistAdapter,
-  type IPersistCorruption,
-  type PersistBatchOperation,
-  type PersistEntity,
+  fromStoredKey,
+  type IPersistAdapterV2,
+  type IPersistCorruptionV2,
+  type PersistBatchOperationV2,
+  type PersistEntityV2,
   type PersistValue,
+  storedPrefix,
+  toStoredKey,
 } from "@bt/core";
-import { Redis } from "ioredis";
+import { type ChainableCommander, Redis } from "ioredis";
 
 /** Options of createRedisPersist. */
 export interface IRedisPersistOptions {
@@ -20,7 +25,7 @@ export interface IRedisPersistOptions {
   url?: string;
   /** An existing ioredis client; the adapter uses it and never closes it. */
   client?: Redis;
-  /** Prefix of every Redis key the adapter touches, e.g. "bt:prod"; keys are `<keyPrefix>:<entity>`. */
+  /** Prefix of every Redis key the adapter touches, e.g. "bt:prod"; keys are `<keyPrefix>:v2:<entity>…`. */
   keyPrefix: string;
   /** Time allowed to establish the connection, in ms (default 5,000). */
   connectTimeoutMs?: number;
@@ -31,23 +36,29 @@ export interface IRedisPersistOptions {
 const NAME = "redis";
 const DEFAULT_URL = "redis://127.0.0.1:6379";
 
-// Moves a field to the quarantine hash only if it still holds the bad text (a newer good write wins).
+// Moves a field to the quarantine hash (and out of the key index) only if it still holds the bad text:
+// a newer good write wins.
 const QUARANTINE_SCRIPT = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
-  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
   redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
   return 1
 end
 return 0`;
 
+/** One byte above every byte of UTF-8 text: `(<prefix>\xFF` bounds a ZRANGEBYLEX prefix range. */
+const ABOVE_UTF8 = Buffer.from([0xff]);
+
 /**
- * Creates the Redis persistence adapter; batches are atomic (MULTI/EXEC).
+ * Creates the Redis persistence adapter (contract v2); writes and batches are atomic (MULTI/EXEC).
  * @example
  * const persist = createRedisPersist({ keyPrefix: "bt:paper" });
  * await persist.waitForInit();
- * await persist.write("signal", persistKey("BTCUSDT", "sma-cross", "binance"), signalRow);
+ * await persist.write("position", `run-1/${persistKey("BTCUSDT", "sma-cross", "binance")}`, row);
+ * await persist.list("position", "run-1/");
  */
-export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapter {
+export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapterV2 {
   if (typeof options.keyPrefix !== "string" || options.keyPrefix.length === 0) {
     throw new BtError("PERSIST", `${NAME}: keyPrefix must be a non-empty string`, {
       adapter: NAME,
@@ -76,12 +87,13 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     });
   }
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  const found: IPersistCorruption[] = [];
+  const found: IPersistCorruptionV2[] = [];
   let initPromise: Promise<void> | undefined;
   let disposed = false;
 
-  const hashKey = (entity: PersistEntity) => `${keyPrefix}:${entity}`;
-  const quarantineKey = (entity: PersistEntity) => `${keyPrefix}:quarantine:${entity}`;
+  const hashKey = (entity: PersistEntityV2) => `${keyPrefix}:v2:${entity}`;
+  const indexKey = (entity: PersistEntityV2) => `${keyPrefix}:v2:${entity}:keys`;
+  const quarantineKey = (entity: PersistEntityV2) => `${keyPrefix}:v2:quarantine:${entity}`;
 
   function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
     // A reply error (WRONGTYPE, OOM, …) will fail again; connection and timeout errors may not.
@@ -89,9 +101,29 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, retryable, ...details });
   }
 
-  function checkTarget(entity: PersistEntity, key?: string): void {
+  function checkTarget(entity: PersistEntityV2, key?: string, prefix?: string): void {
     if (disposed) fail("adapter is disposed");
-    assertPersistTarget(NAME, entity, key);
+    assertPersistTargetV2(NAME, entity, key, prefix);
+  }
+
+  /** Runs a MULTI/EXEC; a failed command inside it fails the call. */
+  async function exec(transaction: ChainableCommander): Promise<void> {
+    const results = await transaction.exec();
+    if (results === null) throw new Error("transaction aborted");
+    const failed = results.find(([error]) => error !== null);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  function queueWrite(transaction: ChainableCommander, entity: PersistEntityV2, key: string, text: string) {
+    const stored = toStoredKey(key);
+    transaction.hset(hashKey(entity), stored, text);
+    transaction.zadd(indexKey(entity), 0, stored);
+  }
+
+  function queueDelete(transaction: ChainableCommander, entity: PersistEntityV2, key: string) {
+    const stored = toStoredKey(key);
+    transaction.hdel(hashKey(entity), stored);
+    transaction.zrem(indexKey(entity), stored);
   }
 
   async function command<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -115,19 +147,28 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     }
   }
 
-  async function quarantine(entity: PersistEntity, key: string, text: string, reason: string) {
+  async function quarantine(entity: PersistEntityV2, key: string, text: string, reason: string) {
+    const stored = toStoredKey(key);
     const moved = await command(`quarantine ${entity} ${JSON.stringify(key)}`, () =>
-      client.eval(QUARANTINE_SCRIPT, 2, hashKey(entity), quarantineKey(entity), key, text),
+      client.eval(
+        QUARANTINE_SCRIPT,
+        3,
+        hashKey(entity),
+        indexKey(entity),
+        quarantineKey(entity),
+        stored,
+        text,
+      ),
     );
     if (moved !== 1) return;
     found.push({
       entity,
       key,
       reason,
-      quarantinedAs: `${quarantineKey(entity)} field ${JSON.stringify(key)}`,
+      quarantinedAs: `${quarantineKey(entity)} field ${JSON.stringify(stored)}`,
     });
     warn(
-      `${NAME}: corrupted record ${hashKey(entity)} field ${JSON.stringify(key)} (${reason}) moved to ${quarantineKey(entity)}; it will not be used`,
+      `${NAME}: corrupted record ${hashKey(entity)} field ${JSON.stringify(stored)} (${reason}) moved to ${quarantineKey(entity)}; it will not be used`,
     );
   }
 
@@ -136,9 +177,9 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     return JSON.stringify(value);
   }
 
-  const adapter: IPersistAdapter = {
+  const adapter: IPersistAdapterV2 = {
     name: NAME,
-    specVersion: 1,
+    specVersion: 2,
     capabilities: { atomicBatch: true },
 
     waitForInit() {
@@ -157,7 +198,7 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     async read(entity, key) {
       checkTarget(entity, key);
       const text = await command(`read ${entity} ${JSON.stringify(key)}`, () =>
-        client.hget(hashKey(entity), key),
+        client.hget(hashKey(entity), toStoredKey(key)),
       );
       if (text === null) return null;
       try {
@@ -171,21 +212,44 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     async write(entity, key, value) {
       checkTarget(entity, key);
       const text = encode(value);
-      await command(`write ${entity} ${JSON.stringify(key)}`, () => client.hset(hashKey(entity), key, text));
+      await command(`write ${entity} ${JSON.stringify(key)}`, () => {
+        const transaction = client.multi();
+        queueWrite(transaction, entity, key, text);
+        return exec(transaction);
+      });
     },
 
     async delete(entity, key) {
       checkTarget(entity, key);
-      await command(`delete ${entity} ${JSON.stringify(key)}`, () => client.hdel(hashKey(entity), key));
+      await command(`delete ${entity} ${JSON.stringify(key)}`, () => {
+        const transaction = client.multi();
+        queueDelete(transaction, entity, key);
+        return exec(transaction);
+      });
     },
 
-    async list(entity) {
-      checkTarget(entity);
-      const keys = await command(`list ${entity}`, () => client.hkeys(hashKey(entity)));
-      return keys.sort();
+    async list(entity, prefix = "") {
+      checkTarget(entity, undefined, prefix);
+      const start = storedPrefix(prefix);
+      // Members sharing one score sort by bytes: [start, start + 0xFF) is exactly the stored keys with
+      // that prefix (no UTF-8 text holds byte 0xFF), read from this entity's index only.
+      const stored = await command(`list ${entity} ${JSON.stringify(prefix)}`, () =>
+        start.length === 0
+          ? client.zrangebylex(indexKey(entity), "-", "+")
+          : client.zrangebylex(
+              indexKey(entity),
+              `[${start}`,
+              Buffer.concat([Buffer.from(`(${start}`), ABOVE_UTF8]),
+            ),
+      );
+      // Decoded, filtered exactly and sorted in JavaScript: UTF-16 order, not Redis's byte order.
+      return stored
+        .map(fromStoredKey)
+        .filter((key) => key.startsWith(prefix))
+        .sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperation>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);
         return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
@@ -195,13 +259,10 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
         const transaction = client.multi();
         for (const [index, operation] of operations.entries()) {
           const text = texts[index];
-          if (text === undefined) transaction.hdel(hashKey(operation.entity), operation.key);
-          else transaction.hset(hashKey(operation.entity), operation.key, text);
+          if (text === undefined) queueDelete(transaction, operation.entity, operation.key);
+          else queueWrite(transaction, operation.entity, operation.key, text);
         }
-        const results = await transaction.exec();
-        if (results === null) throw new Error("transaction aborted");
-        const failed = results.find(([error]) => error !== null);
-        if (failed?.[0]) throw failed[0];
+        await exec(transaction);
       });
     },
 

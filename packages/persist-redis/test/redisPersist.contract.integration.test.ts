@@ -1,14 +1,14 @@
-import type { IPersistAdapter } from "@bt/core";
+import type { IPersistAdapterV2 } from "@bt/core";
 import { createRedisPersist } from "@bt/persist-redis";
-import { describePersistContract } from "@bt/persist-testkit";
+import { describePersistContractV2 } from "@bt/persist-testkit";
 import { afterAll } from "vitest";
 import { deleteKeysWithPrefix, REDIS_URL, setHashField, uniqueRunPrefix } from "./redisTestKit";
 
 const prefix = uniqueRunPrefix("contract");
 let counter = 0;
-const prefixes = new WeakMap<IPersistAdapter, string>();
+const prefixes = new WeakMap<IPersistAdapterV2, string>();
 afterAll(() => deleteKeysWithPrefix(`${prefix}:`));
-describePersistContract({
+describePersistContractV2({
   name: "redis",
   create: () => {
     const keyPrefix = `${prefix}:${counter++}`;
@@ -17,5 +17,5 @@ describePersistContract({
     return adapter;
   },
   capabilities: { atomicBatch: true },
-  corrupt: (adapter, entity, key) => setHashField(`${prefixes.get(adapter)}:${entity}`, key, "{not json"),
+  corrupt: (adapter, entity, key) => setHashField(`${prefixes.get(adapter)}:v2:${entity}`, key, "{not json"),
 });

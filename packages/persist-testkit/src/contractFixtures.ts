@@ -53,3 +53,37 @@ export const NESTED_PERSIST_VALUE: PersistValue = {
   "": "empty key",
   note: null,
 };
+
+/**
+ * Keys of contract v2: the v1 odd keys plus what v2 adds (any string is a key): lone surrogates, NUL,
+ * escape look-alikes, regex/LIKE metacharacters, and characters whose UTF-8 byte order differs from
+ * their UTF-16 code-unit order (U+E000…U+FFFF against astral characters).
+ */
+export const ODD_PERSIST_KEYS_V2: ReadonlyArray<string> = [
+  ...ODD_PERSIST_KEYS,
+  "lone high \uD800 surrogate",
+  "lone low \uDC00 surrogate",
+  "\uD800",
+  "\uD801",
+  "\uFFFD",
+  "\uDBFF",
+  "\uDFFF\uD800 reversed pair",
+  "trailing high \uD83D",
+  "nul\u0000inside",
+  "%00",
+  "%25",
+  "%u0041 not an escape",
+  "%",
+  "100%_off",
+  "a_b",
+  "a.*b",
+  "a\\b",
+  "a[b]",
+  "^anchored$",
+  "(group)+?{1}",
+  "\uE000 private use",
+  "\uFFFF last bmp",
+  "\uFFFD replacement",
+  "😀 astral",
+  "#hash/slash:colon",
+];
