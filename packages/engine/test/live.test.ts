@@ -15,8 +15,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { createPaperBroker, createSimulatedClock, readLiveState } from "../src/index";
 import { collect, flush, MINUTE, T0 } from "./helpers";
-import { closedBrief, flakyBroker, runWiggleLive, SYMBOL, wiggleEngine } from "./liveHelpers";
-import { createMemoryPersist } from "./memoryPersist";
+import { closedBrief, flakyBroker, memoryStore, runWiggleLive, SYMBOL, wiggleEngine } from "./liveHelpers";
 
 const DAY = 1440 * MINUTE;
 const closedOf = (results: IStrategyTickResult[]) =>
@@ -50,7 +49,7 @@ describe("Live on a simulated clock", () => {
       engine.listenDoneLive((event) => {
         done.push(event.stopped);
       });
-      const persist = createMemoryPersist();
+      const persist = memoryStore();
       const live = await runWiggleLive(engine, T0, { persist, stopAt: T0 + DAY });
       await flush();
 
@@ -94,7 +93,7 @@ describe("Live on a simulated clock", () => {
 describe("Live restart", () => {
   it("restores a pending signal and a scheduled one without a second open, and ends like an uninterrupted run", async () => {
     const end = T0 + 6 * 60 * MINUTE;
-    const reference = createMemoryPersist();
+    const reference = memoryStore();
     const referenceBroker = createPaperBroker({ persist: reference, now: () => 0 });
     const uninterrupted = await runWiggleLive(wiggleEngine(), T0, {
       persist: reference,
@@ -118,7 +117,7 @@ describe("Live restart", () => {
     let startMs = T0;
     const restoredPhases: string[] = [];
     for (const stopAt of [whileOpen, whileScheduled, end]) {
-      const persist = createMemoryPersist({ records });
+      const persist = memoryStore({ records });
       if (startMs > T0) {
         const saved = await readLiveState(persist, SYMBOL, "wiggle", "mem");
         restoredPhases.push(saved.position?.phase ?? `scheduled:${saved.scheduled?.phase}`);
@@ -148,11 +147,11 @@ describe("Live restart", () => {
       "signal" in result ? result.signal.id : "",
     ];
     expect(all.map(brief)).toEqual(uninterrupted.map(brief));
-    const state = await readLiveState(createMemoryPersist({ records }), SYMBOL, "wiggle", "mem");
+    const state = await readLiveState(memoryStore({ records }), SYMBOL, "wiggle", "mem");
     expect(state.closed.map(closedBrief)).toEqual(referenceState.closed.map(closedBrief));
     expect(state.position?.signal.id).toEqual(referenceState.position?.signal.id);
     // The broker saw each signal opened exactly once.
-    const orders = await createPaperBroker({ persist: createMemoryPersist({ records }) }).orders();
+    const orders = await createPaperBroker({ persist: memoryStore({ records }) }).orders();
     const referenceOrders = await referenceBroker.orders();
     expect(orders.map((order) => [order.clientOrderId, order.price, order.requestCount])).toEqual(
       referenceOrders.map((order) => [order.clientOrderId, order.price, 1]),
@@ -163,7 +162,7 @@ describe("Live restart", () => {
 describe("Live broker errors", () => {
   it("a retryable broker error leaves the state unchanged and the open is retried next tick", async () => {
     const engine = wiggleEngine();
-    const persist = createMemoryPersist();
+    const persist = memoryStore();
     const paper = createPaperBroker({ persist, now: () => 0 });
     let failures = 0;
     const broker = flakyBroker(
@@ -210,7 +209,7 @@ describe("Live broker errors", () => {
 
   it("while the broker fails, the intent stays persisted; a failing close keeps the position open", async () => {
     const engine = wiggleEngine();
-    const persist = createMemoryPersist();
+    const persist = memoryStore();
     const paper = createPaperBroker({ persist });
     let closeFails = true;
     const broker = flakyBroker(
@@ -219,7 +218,7 @@ describe("Live broker errors", () => {
       () => new Error("socket hang up"),
     );
     const reference = await runWiggleLive(wiggleEngine(), T0, {
-      persist: createMemoryPersist(),
+      persist: memoryStore(),
       stopAt: T0 + 240 * MINUTE,
     });
     const firstClose = reference.find((result) => result.action === "closed") as IStrategyTickResultClosed;
@@ -242,7 +241,7 @@ describe("Live broker errors", () => {
 
   it("a non-retryable rejection of an open drops that signal (no position, no record)", async () => {
     const engine = wiggleEngine();
-    const persist = createMemoryPersist();
+    const persist = memoryStore();
     const paper = createPaperBroker({ persist });
     let rejections = 0;
     const broker = flakyBroker(
@@ -274,7 +273,7 @@ describe("Live broker errors", () => {
 describe("Live stop", () => {
   it("waits for the in-flight tick and leaves the open position persisted", async () => {
     const engine = wiggleEngine();
-    const persist = createMemoryPersist();
+    const persist = memoryStore();
     let release: () => void = () => undefined;
     let blockedAt: number | undefined;
     const blocked = new Promise<void>((resolve) => {
@@ -350,7 +349,7 @@ describe("Live stop", () => {
     engine.Live.background(
       SYMBOL,
       { strategyName: "wiggle", exchangeName: "mem" },
-      { clock, persist: createMemoryPersist() },
+      { clock, persist: memoryStore() },
     );
     await ready;
     expect(process.listenerCount("SIGINT")).toBe(before + 1);
@@ -365,12 +364,12 @@ describe("Live report and validation", () => {
   it("getReport includes closed history restored from persistence and the open position; dump writes <dir>/live/<strategy>.md", async () => {
     const records = new Map<string, string>();
     await runWiggleLive(wiggleEngine(), T0, {
-      persist: createMemoryPersist({ records }),
+      persist: memoryStore({ records }),
       stopAt: T0 + 120 * MINUTE,
     });
     const engine = wiggleEngine();
     expect(() => engine.Live.getReport()).toThrow(/no live run recorded/);
-    const persist = createMemoryPersist({ records });
+    const persist = memoryStore({ records });
     const results = await runWiggleLive(engine, T0 + 120 * MINUTE, { persist, stopAt: T0 + 180 * MINUTE });
     const state = await readLiveState(persist, SYMBOL, "wiggle", "mem");
     const earlier = state.closed.filter((result) => result.timestamp < T0 + 120 * MINUTE);
@@ -412,7 +411,7 @@ describe("Live report and validation", () => {
       "SCHEMA:strategyName",
     );
     expect(await codeOf(engine.Live.run("", context))).toBe("VALIDATION:symbol");
-    const persist = createMemoryPersist();
+    const persist = memoryStore();
     const first = engine.Live.run(SYMBOL, context, { persist, clock: createSimulatedClock(T0) });
     await first.next();
     expect(await codeOf(engine.Live.run(SYMBOL, context, { persist }))).toBe("STATE:strategyName");
@@ -420,7 +419,7 @@ describe("Live report and validation", () => {
     await engine.Live.stop(SYMBOL, "wiggle");
     expect((await first.next()).done).toBe(true);
     // A record that is not a live position record is reported, never used.
-    await persist.write("signal", "BTCUSDT:wiggle:mem", { v: 1, phase: "open", signal: "garbage" });
+    await persist.write("position", "BTCUSDT:wiggle:mem", { v: 1, phase: "open", signal: "garbage" });
     const message = await engine.Live.run(SYMBOL, context, { persist })
       .next()
       .then(
@@ -451,7 +450,8 @@ describe("paper broker", () => {
   };
 
   it("fills at the requested price moved by slippage, charges the fee, and answers a repeated id with the first fill", async () => {
-    const persist = createMemoryPersist();
+    const records = new Map<string, string>();
+    const persist = memoryStore({ records });
     const broker = createPaperBroker({ persist, feePercent: 0.1, slippagePercent: 0.2, now: () => 42 });
     const open = await broker.openPosition(signal, 100);
     expect(open.clientOrderId).toBe(clientOrderId(signal.id, "open"));
@@ -467,7 +467,7 @@ describe("paper broker", () => {
     expect(again).toEqual(open);
     expect(concurrent).toEqual(open);
     const restarted = createPaperBroker({
-      persist: createMemoryPersist({ records: persist.records }),
+      persist: memoryStore({ records }),
       feePercent: 0.1,
       slippagePercent: 0.2,
       now: () => 99,

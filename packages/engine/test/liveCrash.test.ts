@@ -7,8 +7,7 @@ import type { IStrategyTickResult } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { createPaperBroker, createSimulatedClock, type IPaperOrder, readLiveState } from "../src/index";
 import { collect, MINUTE, T0 } from "./helpers";
-import { closedBrief, SYMBOL, wiggleEngine } from "./liveHelpers";
-import { createMemoryPersist } from "./memoryPersist";
+import { closedBrief, memoryStore, SYMBOL, wiggleEngine } from "./liveHelpers";
 
 const END = T0 + 480 * MINUTE;
 
@@ -22,7 +21,7 @@ async function life(
   const engine = wiggleEngine();
   const clock = createSimulatedClock(startMs);
   let diedAt: number | undefined;
-  const persist = createMemoryPersist({
+  const persist = memoryStore({
     records,
     atomicBatch,
     dieAfterOperations,
@@ -50,7 +49,7 @@ function reported(engine: ReturnType<typeof wiggleEngine>) {
 }
 
 async function outcome(records: Map<string, string>) {
-  const persist = createMemoryPersist({ records });
+  const persist = memoryStore({ records });
   const state = await readLiveState(persist, SYMBOL, "wiggle", "mem");
   const orders = await createPaperBroker({ persist }).orders();
   return {
@@ -86,7 +85,7 @@ describe("Live crash at every record operation", () => {
         const records = new Map<string, string>();
         const first = await life(records, T0, atomicBatch, budget);
         expect(first.diedAt).toBeDefined();
-        const atDeath = await readLiveState(createMemoryPersist({ records }), SYMBOL, "wiggle", "mem");
+        const atDeath = await readLiveState(memoryStore({ records }), SYMBOL, "wiggle", "mem");
         const phase =
           atDeath.position?.phase ??
           (atDeath.scheduled === null ? "idle" : `scheduled:${atDeath.scheduled.phase}`);

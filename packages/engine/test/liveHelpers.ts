@@ -4,6 +4,13 @@
 
 import type { IBroker, ISignalDto, IStrategyTickResult, IStrategyTickResultClosed } from "@bt/core";
 import {
+  createMemoryPersist,
+  createMemoryPersistV2,
+  type IFaultyPersistV2,
+  type IPersistFaultOptions,
+  withPersistFaults,
+} from "@bt/persist-testkit";
+import {
   createEngine,
   createSimulatedClock,
   getAveragePrice,
@@ -97,4 +104,24 @@ export function flakyBroker(
       return inner.closePosition(signal, price, reason);
     },
   };
+}
+
+/** Options of memoryStore: the shared records of a "restart" plus the fault wrapper's options. */
+export interface IMemoryStoreOptions extends IPersistFaultOptions {
+  /** Records shared across adapters (`"<entity>/<key>"` → JSON); pass the same Map to restart. */
+  records?: Map<string, string>;
+}
+
+/**
+ * A contract v2 in-memory store in @bt/persist-testkit's fault wrapper; batches are applied one
+ * operation at a time unless `atomicBatch`, so a death can land between the steps of a batch.
+ */
+export function memoryStore(options: IMemoryStoreOptions = {}): IFaultyPersistV2 {
+  const { records, ...faults } = options;
+  return withPersistFaults(createMemoryPersistV2({ records }), { atomicBatch: false, ...faults });
+}
+
+/** A contract v1 in-memory store (the testkit's v1 reference adapter) over shared `records`. */
+export function legacyStore(records: Map<string, string> = new Map()) {
+  return createMemoryPersist({ records });
 }

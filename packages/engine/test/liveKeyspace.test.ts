@@ -6,18 +6,34 @@ import { BtError, type IStrategyTickResult } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { createBacktestRecorder, createSimulatedClock, readLiveState } from "../src/index";
 import { collect, MINUTE, T0 } from "./helpers";
-import { runWiggleLive, SYMBOL, wiggleEngine } from "./liveHelpers";
-import { createMemoryPersist } from "./memoryPersist";
+import { legacyStore, memoryStore, runWiggleLive, SYMBOL, wiggleEngine } from "./liveHelpers";
 
 const RUN_KEY = "BTCUSDT:wiggle:mem";
 
+/** The two kinds of store Live accepts, and where each keeps a run's position, cursor and scheduled records. */
+const STORES = {
+  v2: {
+    open: (records: Map<string, string>) => memoryStore({ records }),
+    ids: { position: `position/${RUN_KEY}`, cursor: `cursor/${RUN_KEY}`, scheduled: `scheduled/${RUN_KEY}` },
+  },
+  v1: {
+    open: (records: Map<string, string>) => legacyStore(records),
+    ids: {
+      position: `signal/${RUN_KEY}`,
+      cursor: `signal/${RUN_KEY}#cursor`,
+      scheduled: `scheduled/${RUN_KEY}`,
+    },
+  },
+} as const;
+type StoreKind = keyof typeof STORES;
+
 /** The message of the error a restore of `records` throws, or "none". */
-async function restoreError(records: Map<string, string>): Promise<string> {
+async function restoreError(kind: StoreKind, records: Map<string, string>): Promise<string> {
   const engine = wiggleEngine();
   const run = engine.Live.run(
     SYMBOL,
     { strategyName: "wiggle", exchangeName: "mem" },
-    { persist: createMemoryPersist({ records }), clock: createSimulatedClock(T0), stopAt: T0 + MINUTE },
+    { persist: STORES[kind].open(records), clock: createSimulatedClock(T0), stopAt: T0 + MINUTE },
   );
   try {
     await collect(run);
@@ -30,10 +46,10 @@ async function restoreError(records: Map<string, string>): Promise<string> {
 }
 
 /** A persisted store after a short live run with an open position at the end. */
-async function storeWithPosition(): Promise<Map<string, string>> {
+async function storeWithPosition(kind: StoreKind): Promise<Map<string, string>> {
   const records = new Map<string, string>();
   await runWiggleLive(wiggleEngine(), T0, {
-    persist: createMemoryPersist({ records }),
+    persist: STORES[kind].open(records),
     stopAt: T0 + 12 * MINUTE,
   });
   return records;
@@ -51,49 +67,44 @@ function edit(
   records.set(v1Key, JSON.stringify(record));
 }
 
-describe("live record versions", () => {
+describe.each(["v2", "v1"] as const)("live record versions (%s store)", (kind) => {
+  const { ids, open } = STORES[kind];
+
   it("restores records of the version it writes", async () => {
-    const records = await storeWithPosition();
-    const state = await readLiveState(createMemoryPersist({ records }), SYMBOL, "wiggle", "mem");
+    const records = await storeWithPosition(kind);
+    const state = await readLiveState(open(records), SYMBOL, "wiggle", "mem");
     expect(state.cursor?.v).toBe(1);
-    expect(await restoreError(records)).toBe("none");
+    expect(await restoreError(kind, records)).toBe("none");
   });
 
   it.each([
-    ["position", `signal\u0000${RUN_KEY}`, 2],
-    ["position", `signal\u0000${RUN_KEY}`, undefined],
-    ["cursor", `signal\u0000${RUN_KEY}#cursor`, 2],
-    ["cursor", `signal\u0000${RUN_KEY}#cursor`, "1"],
-  ])(
+    ["position", 2],
+    ["position", undefined],
+    ["cursor", 2],
+    ["cursor", "1"],
+  ] as const)(
     "refuses a %s record of version %s, naming the record and the version",
-    async (entity, v1Key, version) => {
-      const records = await storeWithPosition();
-      if (!records.has(v1Key)) {
-        // The run may end idle: give it a position record to corrupt.
-        expect(entity).toBe("position");
-        records.set(v1Key, JSON.stringify({ v: 1, phase: "open" }));
-      }
-      edit(records, v1Key, (record) => {
+    async (entity, version) => {
+      const records = await storeWithPosition(kind);
+      const id = ids[entity];
+      // The run may end idle: give it a position record to damage.
+      if (!records.has(id)) records.set(id, JSON.stringify({ v: 1, phase: "open" }));
+      edit(records, id, (record) => {
         if (version === undefined) delete record.v;
         else record.v = version;
       });
-      const message = await restoreError(records);
+      const message = await restoreError(kind, records);
       expect(message).toContain(
         `live record ${entity}/${RUN_KEY} is malformed (unknown version ${String(version)}`,
       );
-      await expect(readLiveState(createMemoryPersist({ records }), SYMBOL, "wiggle", "mem")).rejects.toThrow(
-        /unknown version/,
-      );
+      await expect(readLiveState(open(records), SYMBOL, "wiggle", "mem")).rejects.toThrow(/unknown version/);
     },
   );
 
   it("refuses a scheduled record of another version", async () => {
     const records = new Map<string, string>();
-    records.set(
-      `scheduled\u0000${RUN_KEY}`,
-      JSON.stringify({ v: 3, phase: "scheduled", signal: {}, result: {} }),
-    );
-    expect(await restoreError(records)).toContain(
+    records.set(ids.scheduled, JSON.stringify({ v: 3, phase: "scheduled", signal: {}, result: {} }));
+    expect(await restoreError(kind, records)).toContain(
       `live record scheduled/${RUN_KEY} is malformed (unknown version 3`,
     );
   });
@@ -103,22 +114,22 @@ describe("legacy v1 layout", () => {
   it("keeps the keys bt wrote before contract v2: position, cursor, closed history, paper orders", async () => {
     const records = new Map<string, string>();
     await runWiggleLive(wiggleEngine(), T0, {
-      persist: createMemoryPersist({ records }),
+      persist: legacyStore(records),
       stopAt: T0 + 180 * MINUTE,
     });
-    const keys = [...records.keys()].map((key) => key.replace("\u0000", " "));
-    expect(keys).toContain(`signal ${RUN_KEY}#cursor`);
-    expect(keys.some((key) => key.startsWith(`signal ${RUN_KEY}#closed/`))).toBe(true);
-    expect(keys.some((key) => key.startsWith("signal #broker/paper/bto-"))).toBe(true);
-    const state = await readLiveState(createMemoryPersist({ records }), SYMBOL, "wiggle", "mem");
+    const keys = [...records.keys()];
+    expect(keys).toContain(`signal/${RUN_KEY}#cursor`);
+    expect(keys.some((key) => key.startsWith(`signal/${RUN_KEY}#closed/`))).toBe(true);
+    expect(keys.some((key) => key.startsWith("signal/#broker/paper/bto-"))).toBe(true);
+    const state = await readLiveState(legacyStore(records), SYMBOL, "wiggle", "mem");
     expect(state.closed.length).toBeGreaterThan(0);
   });
 });
 
-describe("backtest records", () => {
+describe.each(["v2", "v1"] as const)("backtest records (%s store)", (kind) => {
   it("are written in their own namespace: readable with mode backtest, invisible to Live", async () => {
     const records = new Map<string, string>();
-    const persist = createMemoryPersist({ records });
+    const persist = STORES[kind].open(records);
     const engine = wiggleEngine();
     engine.addFrame({
       frameName: "day",
@@ -148,6 +159,6 @@ describe("backtest records", () => {
     // Regression: `bt live` on a store written by `bt backtest --persist` threw "malformed (unknown version undefined)".
     const live = await readLiveState(persist, SYMBOL, "wiggle", "mem");
     expect(live).toEqual({ position: null, scheduled: null, cursor: null, closed: [] });
-    expect(await restoreError(records)).toBe("none");
+    expect(await restoreError(kind, records)).toBe("none");
   });
 });
