@@ -2,7 +2,7 @@
 // or mongo (BT_MONGO_URL). The server adapters are imported lazily, so their drivers load only when used.
 
 import { join } from "node:path";
-import type { IPersistAdapter } from "@bt/core";
+import type { AnyPersistAdapter } from "@bt/engine";
 import { badInput } from "./cliError";
 
 /** Values of --persist. */
@@ -32,8 +32,8 @@ export async function createCliPersist(
   stateDir: string,
   env: Readonly<Record<string, string | undefined>>,
   onWarning: (message: string) => void,
-): Promise<IPersistAdapter> {
-  let adapter: IPersistAdapter;
+): Promise<AnyPersistAdapter> {
+  let adapter: AnyPersistAdapter;
   if (kind === "fs") {
     const { createFsPersist } = await import("@bt/persist-fs");
     adapter = createFsPersist({ dir: join(stateDir, "persist"), onWarning });

@@ -1,8 +1,10 @@
-// Markdown of a run record: the backtest report (closed signals and statistics) or the walker ranking,
-// both rendered by @bt/report-markdown exactly as the engine's getReport renders a live run's data.
+// Markdown of a run record: the backtest report (run conditions, Problems, closed signals and
+// statistics) or the walker ranking (run conditions, ranking with failed strategies last, then each
+// strategy's Problems), rendered by @bt/report-markdown from the record alone, so `bt report` prints
+// exactly what the run printed.
 
-import { renderBacktestReport, renderWalkerReport } from "@bt/report-markdown";
-import type { IRunFrame, IRunRecord } from "./runRecord";
+import { hasNoProblems, renderBacktestReport, renderProblems, renderWalkerReport } from "@bt/report-markdown";
+import type { IRunFrame, IRunRecord, IWalkerRunRecord } from "./runRecord";
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(":00.000Z", "Z");
 
@@ -16,6 +18,40 @@ export function backtestReportTitle(strategyName: string): string {
   return `Backtest: ${strategyName}`;
 }
 
+/** Why a walker strategy failed, in one line. */
+export function walkerFailureText(entry: IWalkerRunRecord["results"][number]): string {
+  if (entry.error !== null) return entry.error;
+  const { getSignalCalls } = entry.problems;
+  const first = entry.problems.problems.find((problem) => problem.kind === "error");
+  return `every getSignal call threw (${getSignalCalls} call${getSignalCalls === 1 ? "" : "s"})${first === undefined ? "" : `: ${first.message}`}`;
+}
+
+function renderWalkerRecord(record: IWalkerRunRecord): string {
+  let markdown = renderWalkerReport({
+    metric: record.metric,
+    walkerName: record.walkerName,
+    description: describeFrame(record),
+    config: record.config,
+    entries: record.results.map((entry) => ({
+      strategyName: entry.strategyName,
+      stats: entry.stats,
+      status: entry.status,
+    })),
+  });
+  const failed = record.results.filter((entry) => entry.status === "failed");
+  if (failed.length > 0) {
+    const lines = failed.map((entry) => `- ${entry.strategyName}: failed: ${walkerFailureText(entry)}`);
+    markdown += `\nFailed strategies (never best):\n\n${lines.join("\n")}\n`;
+  }
+  const withProblems = record.results.filter((entry) => !hasNoProblems(entry.problems));
+  markdown += "\n## Problems\n\n";
+  if (withProblems.length === 0) markdown += "No problems in any strategy.\n";
+  for (const entry of withProblems) {
+    markdown += `${renderProblems(entry.problems, { headingLevel: 3 }).replace(/^### Problems/, `### ${entry.strategyName}`)}\n\n`;
+  }
+  return markdown.replace(/\n+$/, "\n");
+}
+
 /** Renders the markdown report of a backtest or walker record. */
 export function renderRunReport(record: IRunRecord): string {
   if (record.kind === "backtest") {
@@ -23,14 +59,9 @@ export function renderRunReport(record: IRunRecord): string {
       periodStartMs: record.periodStartMs,
       periodEndMs: record.periodEndMs,
       title: backtestReportTitle(record.strategyName),
+      config: record.config,
+      problems: record.problems,
     });
   }
-  return renderWalkerReport({
-    metric: record.metric,
-    walkerName: record.walkerName,
-    description: describeFrame(record),
-    entries: record.results.flatMap((entry) =>
-      entry.stats === null ? [] : [{ strategyName: entry.strategyName, stats: entry.stats }],
-    ),
-  });
+  return renderWalkerRecord(record);
 }

@@ -1,11 +1,22 @@
 // The machine-readable record of a run: what `--json` prints and `--dump` stores beside the markdown,
-// and what `bt report` renders again. Plain JSON (epoch ms times, null for N/A statistics).
+// and what `bt report` renders again. Plain JSON (epoch ms times, null for N/A statistics with the
+// reason in `stats.unavailable`), with what went wrong (`problems`), the run's status and its config.
 
-import type { IStrategyTickResultClosed, WalkerMetric } from "@bt/core";
-import type { IStatistics } from "@bt/report-markdown";
+import type {
+  IGlobalConfig,
+  IRunProblems,
+  IStatistics,
+  IStrategyTickResultCancelled,
+  IStrategyTickResultClosed,
+  RunStatus,
+  WalkerMetric,
+} from "@bt/core";
 
-/** Version of the record layout; bumped on incompatible changes. */
-export const RUN_RECORD_VERSION = 1;
+/**
+ * Version of the record layout; bumped on incompatible changes. 2: `status`, `problems`, `config` (and
+ * `cancelled` on backtests) added; statistics are @bt/core's IStatistics.
+ */
+export const RUN_RECORD_VERSION = 2;
 
 /** Where a run's data came from and its frame. */
 export interface IRunFrame {
@@ -19,25 +30,37 @@ export interface IRunFrame {
   periodEndMs: number;
 }
 
-/** A finished backtest: statistics and every closed signal. */
+/** A finished backtest: statistics, every closed and cancelled signal, what went wrong, the config. */
 export interface IBacktestRunRecord extends IRunFrame {
   kind: "backtest";
   version: typeof RUN_RECORD_VERSION;
   strategyName: string;
+  /** "failed" when the run threw or every getSignal call threw. */
+  status: RunStatus;
   stats: IStatistics;
   closed: IStrategyTickResultClosed[];
+  /** Scheduled signals cancelled before they opened, in cancel order. */
+  cancelled: IStrategyTickResultCancelled[];
+  /** Counted errors, validation and risk rejections, cancelled signals, getSignal calls/failures. */
+  problems: IRunProblems;
+  /** The config the run used (fee, slippage, price model…). */
+  config: IGlobalConfig;
 }
 
 /** One strategy of a walker run. */
 export interface IWalkerRunEntry {
   strategyName: string;
-  /** Null when the strategy failed (see `error`). */
+  /** "failed" when its run threw or every getSignal call threw; a failed strategy is never best. */
+  status: RunStatus;
+  /** Null when the strategy's run threw (see `error`). */
   stats: IStatistics | null;
   metricValue: number | null;
+  /** The error that stopped the strategy's run, if any. */
   error: string | null;
+  problems: IRunProblems;
 }
 
-/** A finished walker: every strategy ranked best first. */
+/** A finished walker: every strategy ranked best first (failed ones last). */
 export interface IWalkerRunRecord extends IRunFrame {
   kind: "walker";
   version: typeof RUN_RECORD_VERSION;
@@ -46,18 +69,36 @@ export interface IWalkerRunRecord extends IRunFrame {
   bestStrategy: string | null;
   bestMetric: number | null;
   results: IWalkerRunEntry[];
+  /** The config the walker's backtests used. */
+  config: IGlobalConfig;
 }
 
 /** Any run record. */
 export type IRunRecord = IBacktestRunRecord | IWalkerRunRecord;
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+function isProblems(value: unknown): value is IRunProblems {
+  return isObject(value) && Array.isArray(value.problems) && Array.isArray(value.cancelled);
+}
+
 /** True when `value` looks like a run record this version can render. */
 export function isRunRecord(value: unknown): value is IRunRecord {
-  if (typeof value !== "object" || value === null) return false;
-  const record = value as Partial<IRunRecord>;
+  if (!isObject(value) || value.version !== RUN_RECORD_VERSION || !isObject(value.config)) return false;
+  if (value.kind === "backtest") {
+    return Array.isArray(value.closed) && Array.isArray(value.cancelled) && isProblems(value.problems);
+  }
   return (
-    record.version === RUN_RECORD_VERSION &&
-    ((record.kind === "backtest" && Array.isArray((record as IBacktestRunRecord).closed)) ||
-      (record.kind === "walker" && Array.isArray((record as IWalkerRunRecord).results)))
+    value.kind === "walker" &&
+    Array.isArray(value.results) &&
+    value.results.every((entry) => isObject(entry) && isProblems(entry.problems))
   );
+}
+
+/** The record version of a parsed bt run record of any version, or null when it is not one. */
+export function runRecordVersion(value: unknown): number | null {
+  if (!isObject(value) || (value.kind !== "backtest" && value.kind !== "walker")) return null;
+  return typeof value.version === "number" ? value.version : null;
 }

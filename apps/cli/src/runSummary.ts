@@ -22,7 +22,12 @@ const KEY_METRICS: ReadonlyArray<StatisticKey> = [
 const HEADERS = ["trades", "win rate", "total pnl", "avg pnl", "sharpe", "max dd", "profit factor"];
 
 /** Notes on one strategy's problems for the summary ("" when it ran cleanly). */
-function problemNote(strategyName: string, tradeCount: number | null, problems: IRunProblems, threw: boolean): string {
+function problemNote(
+  strategyName: string,
+  tradeCount: number | null,
+  problems: IRunProblems,
+  threw: boolean,
+): string {
   const errors = problemCount(problems, "error");
   const rejected = problemCount(problems, "validation") + problemCount(problems, "risk");
   if (threw && errors === 0) return `${strategyName}: the strategy's run failed, see Problems`;
@@ -32,7 +37,8 @@ function problemNote(strategyName: string, tradeCount: number | null, problems: 
   if (tradeCount !== null && everySignalRejected(tradeCount, problems)) {
     return `${strategyName}: 0 trades: every signal was rejected (${rejected} rejection${rejected === 1 ? "" : "s"}), see Problems`;
   }
-  if (rejected > 0) return `${strategyName}: ${rejected} signal${rejected === 1 ? "" : "s"} rejected, see Problems`;
+  if (rejected > 0)
+    return `${strategyName}: ${rejected} signal${rejected === 1 ? "" : "s"} rejected, see Problems`;
   return "";
 }
 

@@ -1,6 +1,9 @@
-// Loads user strategy and walker files (TypeScript or JavaScript) with tsx, no build step. Imports of
-// @bt/* packages inside them are redirected to the CLI's own copies so the strategy's getCandles and
-// the CLI's engine share one ambient context; .ts/.js user files always load as ES modules.
+// Loads user strategy and walker files (TypeScript or JavaScript) with tsx, no build step. A user
+// file's imports resolve as Node resolves them, so a project that installs its own @bt/engine uses that
+// copy (the engine shares its ambient context and run table across copies through globalThis slots, so
+// that copy's getCandles sees the CLI's runs). A @bt/* package the project does not install at all
+// (a `bt init` project, a loose file) resolves from this CLI's installation instead. .ts/.js user files
+// always load as ES modules.
 
 import { existsSync } from "node:fs";
 import { register } from "node:module";
@@ -8,27 +11,19 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { badInput } from "./cliError";
 
-const SHARED_PACKAGES = [
-  "@bt/core",
-  "@bt/context",
-  "@bt/engine",
-  "@bt/exchange-file",
-  "@bt/exchange-ccxt",
-  "@bt/persist-fs",
-  "@bt/persist-redis",
-  "@bt/persist-mongo",
-  "@bt/report-markdown",
-  "@bt/cli",
-] as const;
-
-// A resolve/load hook module (runs on Node's loader thread): @bt/* → the CLI's URLs; user .ts/.js files
-// outside node_modules are ES modules whatever the nearest package.json says (no CJS interop surprises).
+// A resolve/load hook module (runs on Node's loader thread): a @bt/* import that fails to resolve from
+// the importing file is resolved again from the CLI's own location; user .ts/.js files outside
+// node_modules are ES modules whatever the nearest package.json says (no CJS interop surprises).
 const HOOKS_SOURCE = `
-let map = {};
-export function initialize(data) { map = data.map; }
+let cliUrl = "";
+export function initialize(data) { cliUrl = data.cliUrl; }
 export async function resolve(specifier, context, next) {
-  if (Object.hasOwn(map, specifier)) return { url: map[specifier], shortCircuit: true };
-  return next(specifier, context);
+  try {
+    return await next(specifier, context);
+  } catch (error) {
+    if (!specifier.startsWith("@bt/") || error?.code !== "ERR_MODULE_NOT_FOUND" || context.parentURL === cliUrl) throw error;
+    return next(specifier, { ...context, parentURL: cliUrl });
+  }
 }
 export async function load(url, context, next) {
   if (url.startsWith("file:") && !url.includes("/node_modules/") && /\\.(ts|tsx|js|jsx)$/.test(new URL(url).pathname)) {
@@ -41,28 +36,13 @@ export async function load(url, context, next) {
 
 let registered: Promise<void> | null = null;
 
-/** The URLs the CLI itself resolves for each shared @bt package (packages that cannot be resolved are left out). */
-export function sharedPackageUrls(): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const name of SHARED_PACKAGES) {
-    try {
-      map[name] = import.meta.resolve(name);
-    } catch {
-      // Not installed next to the CLI (e.g. running from source): user imports resolve normally.
-    }
-  }
-  return map;
-}
-
 async function registerHooks(): Promise<void> {
-  // The engine is loaded first so the redirected URLs are the very modules the CLI already uses.
-  await import("@bt/engine");
   const { register: registerTsx } = await import("tsx/esm/api");
-  // tsconfig: false: a project's tsconfig `paths` (e.g. the editor mapping `bt init` writes) must never
-  // send @bt/* to another copy; the hook below is the only resolver of those names.
+  // tsconfig: false: a project's tsconfig `paths` (e.g. the editor mapping `bt init` writes to this CLI's
+  // .d.ts files) must never become runtime resolution.
   registerTsx({ tsconfig: false });
   register(`data:text/javascript,${encodeURIComponent(HOOKS_SOURCE)}`, {
-    data: { map: sharedPackageUrls() },
+    data: { cliUrl: import.meta.url },
   });
 }
 

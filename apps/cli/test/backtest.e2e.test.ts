@@ -1,12 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { IBacktestData } from "@bt/engine";
+import { type IBacktestData, readLiveState } from "@bt/engine";
+import { createFsPersist } from "@bt/persist-fs";
 import { formatStatistic } from "@bt/report-markdown";
 import { beforeAll, describe, expect, it } from "vitest";
 import smaCrossover from "../../../examples/strategies/smaCrossover";
 import type { IBacktestRunRecord } from "../src/runRecord";
 import { referenceBacktest, runBt, SMA_STRATEGY } from "./builtCli";
+import { createOwnCopyProject } from "./ownCopyProject";
 
 // The CLI moves a 2025-01-01 start to 00:05 (the first minutes price the first tick): the reference does the same.
 const START_MS = Date.UTC(2025, 0, 1, 0, 5);
@@ -88,14 +90,48 @@ describe("bt backtest (built binary) on the bundled data", () => {
     expect(summary.stdout).toContain(formatStatistic(reference.stats, "winRate"));
   });
 
-  it("--persist fs writes the adapter's folder under --state and leaves no open position", () => {
+  it("--persist fs records the run in the backtest namespace: live state stays empty, backtest state = the record", async () => {
+    // Before, the raw signal rows went under the keys Live uses and `bt live` on that folder threw
+    // "live record … is malformed (unknown version undefined)".
     const stateDir = mkdtempSync(join(tmpdir(), "bt-state-"));
     const run = runBt(["backtest", SMA_STRATEGY, "--persist", "fs", "--state", stateDir, "--json"]);
     expect(run.status).toBe(0);
-    expect(existsSync(join(stateDir, "persist", "signal"))).toBe(true);
-    // Every opened signal was closed by the frame end, so its record was deleted again.
-    expect(readdirSync(join(stateDir, "persist", "signal")).filter((name) => name.endsWith(".json"))).toEqual(
-      [],
+    const record = JSON.parse(run.stdout) as IBacktestRunRecord;
+    expect(record.closed.length).toBeGreaterThan(0);
+    const persist = createFsPersist({ dir: join(stateDir, "persist"), onWarning: () => {} });
+    try {
+      const live = await readLiveState(persist, "BTCUSDT", "sma-crossover", "file", "live");
+      expect(live).toEqual({ position: null, scheduled: null, cursor: null, closed: [] });
+      const backtest = await readLiveState(persist, "BTCUSDT", "sma-crossover", "file", "backtest");
+      expect(backtest.closed).toEqual(record.closed);
+      // Every opened signal was closed by the frame end: nothing open or scheduled is left.
+      expect(backtest.position).toBeNull();
+      expect(backtest.scheduled).toBeNull();
+    } finally {
+      await persist.dispose();
+    }
+  });
+
+  it("a project with its own @bt/engine copy: the strategy's getCandles works, same run as without the copy", () => {
+    const project = createOwnCopyProject({ [SMA_STRATEGY]: "smaCrossover.ts" });
+    writeFileSync(
+      join(project, "own.strategy.ts"),
+      [
+        'import strategy from "./smaCrossover.ts";',
+        'process.stderr.write("engine: " + import.meta.resolve("@bt/engine") + "\\n");',
+        "export default strategy;",
+        "",
+      ].join("\n"),
     );
+    const own = runBt(["backtest", "own.strategy.ts", "--json"], { cwd: project });
+    expect(own.stderr).toContain(`engine: file://${project}/node_modules/@bt/engine/dist/index.js`);
+    expect(own.stderr).not.toMatch(/error|No execution context/i);
+    expect(own.status).toBe(0);
+    const ownRecord = JSON.parse(own.stdout) as IBacktestRunRecord;
+    expect(ownRecord.stats.tradeCount).toBeGreaterThan(0);
+    const plain = JSON.parse(runBt(["backtest", SMA_STRATEGY, "--json"]).stdout) as IBacktestRunRecord;
+    expect(ownRecord.closed).toEqual(plain.closed);
+    expect(ownRecord.stats).toEqual(plain.stats);
+    expect(ownRecord.problems).toEqual(plain.problems);
   });
 });

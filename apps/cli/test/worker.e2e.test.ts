@@ -13,6 +13,7 @@ import fixtureCandles, {
 } from "../../../packages/cluster/test/fixtures/candles.ts";
 import smaStrategy from "../../../packages/cluster/test/fixtures/smaStrategy.ts";
 import { BIN_PATH, requireBuiltCli, runBt } from "./builtCli";
+import { createOwnCopyProject } from "./ownCopyProject";
 
 const fixtures = new URL("../../../packages/cluster/test/fixtures/", import.meta.url);
 const strategyModule = fileURLToPath(new URL("smaStrategy.ts", fixtures));
@@ -67,6 +68,38 @@ afterAll(async () => {
 });
 
 describe("bt worker (built binary)", () => {
+  it("runs a strategy module from a project with its own @bt/engine copy: real trades, as in-process", async () => {
+    // Before, every getCandles of such a module failed with "No execution context" (the module's engine
+    // copy had its own context), the error was swallowed and every job completed with 0 trades.
+    const project = createOwnCopyProject({ [strategyModule]: "smaStrategy.ts" });
+    const options = {
+      params: { fast: [3], slow: [13, 21] },
+      symbols: ["BTCUSDT"],
+      frame: { frameName: "day", startMs: FRAME_START_MS, endMs: FRAME_START_MS + 86_400_000 },
+      backtest: { warmupMinutes: WARMUP_MINUTES },
+    };
+    const distributed = await runClusterSweep({
+      ...options,
+      strategy: { name: "sma", module: `${project}/smaStrategy.ts` },
+      dataSource: { type: "module", path: candleModule },
+      redisUrl,
+      queueName,
+      prefix,
+      runId: `cli-own-${tag}`,
+      pollIntervalMs: 200,
+      timeoutMs: 90_000,
+    });
+    const sequential = await runSweepSequential({
+      ...options,
+      strategy: { name: "sma", factory: smaStrategy },
+      columns: { BTCUSDT: fixtureCandles("BTCUSDT") },
+    });
+    expect(distributed.jobs).toHaveLength(2);
+    expect(output).not.toMatch(/No execution context/);
+    expect(JSON.stringify(distributed.symbols)).toMatch(/"tradeCount":[1-9]/);
+    expect(distributed.symbols).toEqual(sequential.symbols);
+  });
+
   it("runs the queued sweep, matching the sequential run, and stops on SIGTERM", async () => {
     const options = {
       params: { fast: [3, 5], slow: [13, 21] },

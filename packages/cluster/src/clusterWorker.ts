@@ -5,9 +5,9 @@
 
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { ICandleColumns } from "@bt/core";
 import { BtError, describeValue } from "@bt/core";
-import type { ICandleColumns } from "@bt/exchange-file";
-import { type Job, Worker } from "bullmq";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
 import {
   assertRedisReachable,
   BACKTEST_JOB_NAME,
@@ -160,6 +160,9 @@ export async function startClusterWorker(options: IClusterWorkerOptions = {}): P
         keepClosed: data.keepClosed,
       });
       if (entry === undefined) throw new BtError("STATE", `bt-worker: job ${jobId} produced no result`);
+      // A backtest that failed (its strategy threw, or every getSignal call did) fails the job: it is
+      // deterministic, so retrying it would only fail again.
+      if (entry.error !== null) throw new UnrecoverableError(entry.error.message);
       const elapsedMs = performance.now() - startedAt;
       options.onJob?.({ type: "completed", ...describe, elapsedMs });
       return { jobId, worker: name, executionId: randomUUID(), elapsedMs, entry };

@@ -2,8 +2,9 @@
 // (@bt/exchange-file) or a module exporting `(symbol) => ICandleColumns`. Results are cached per
 // process and source so a worker loads each symbol once.
 
+import type { ICandleColumns } from "@bt/core";
 import { BtError, describeValue } from "@bt/core";
-import { createFileExchange, type ICandleColumns } from "@bt/exchange-file";
+import { createFileExchange } from "@bt/exchange-file";
 import type { SweepDataSource } from "./sweepTypes";
 import { importUserModule } from "./typeScriptLoader";
 

@@ -1,8 +1,8 @@
 // Candle columns backed by SharedArrayBuffer: copied once in the main thread, then handed to every
 // worker thread by reference (structured clone shares a SharedArrayBuffer instead of copying it).
 
+import type { ICandleColumns } from "@bt/core";
 import { BtError, describeValue } from "@bt/core";
-import type { ICandleColumns } from "@bt/exchange-file";
 
 const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
 

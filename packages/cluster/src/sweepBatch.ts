@@ -5,7 +5,7 @@
 import type { IExchangeSchema, IGlobalConfig, WalkerMetric } from "@bt/core";
 import { createEngine, type IWalkerStrategyResult } from "@bt/engine";
 import { combinationName } from "./combinationName";
-import { toSweepError } from "./sweepError";
+import { failedRunError, toSweepError } from "./sweepError";
 import type {
   ISweepEntry,
   ISweepError,
@@ -34,7 +34,8 @@ const WALKER_NAME = "sweep";
 
 /**
  * Backtests every parameter set of the batch with the engine's walker; entries in parameter-set order.
- * A factory or strategy that throws gives an entry with `error`; bad candles reject the whole batch.
+ * A factory or strategy that throws, or a run whose every getSignal call threw, gives an entry with
+ * `error` (never a plausible 0-trade result); bad candles reject the whole batch.
  * @throws BtError CANDLES / EXCHANGE when the symbol's candles cannot be loaded.
  */
 export async function runSweepBatch<P extends object>(batch: ISweepBatch<P>): Promise<ISweepEntry[]> {
@@ -75,7 +76,13 @@ export async function runSweepBatch<P extends object>(batch: ISweepBatch<P>): Pr
   return batch.paramSets.map((params, index): ISweepEntry => {
     const name = names[index] as string;
     const result = results.get(name);
-    const error = failures.get(name) ?? (result?.error ? toSweepError(result.error) : null);
+    const error =
+      failures.get(name) ??
+      (result?.error
+        ? toSweepError(result.error)
+        : result?.status === "failed"
+          ? failedRunError(result.problems)
+          : null);
     const stats = error === null ? (result?.stats ?? null) : null;
     return {
       strategyName: name,

@@ -1,8 +1,8 @@
 // Where a sweep's candles come from on the coordinating side: in-memory 1m columns per symbol, or a
 // serialisable data source loaded here once per symbol.
 
+import type { ICandleColumns } from "@bt/core";
 import { BtError, describeValue } from "@bt/core";
-import type { ICandleColumns } from "@bt/exchange-file";
 import { loadSourceColumns } from "./dataSource";
 import type { SweepDataSource } from "./sweepTypes";
 

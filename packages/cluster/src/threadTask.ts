@@ -2,8 +2,7 @@
 // shared 1m columns in an exchange schema and run one batch in a fresh engine. Loaded by
 // threadWorker.mjs (from source through tsx, from dist as built JavaScript).
 
-import type { IGlobalConfig, WalkerMetric } from "@bt/core";
-import type { ICandleColumns } from "@bt/exchange-file";
+import type { ICandleColumns, IGlobalConfig, WalkerMetric } from "@bt/core";
 import { createColumnExchange } from "./columnExchange";
 import { resolveStrategyFactory } from "./strategyModule";
 import { runSweepBatch } from "./sweepBatch";

@@ -136,6 +136,30 @@ describe("runClusterSweep jobs", () => {
     });
     expect(broken.symbols[0]?.ranking[0]?.error?.message).toBe("broken strategy for fast=3");
 
+    // Regression: a job whose every getSignal failed was reported completed with 0 trades.
+    const throwing = await runClusterSweep({
+      strategy: { name: "throws", module: strategyModule, exportName: "alwaysThrowsStrategy" },
+      params: [{ fast: 3, slow: 13 }],
+      symbols: "BTCUSDT",
+      frame,
+      dataSource: { type: "module", path: candleModule },
+      backtest: { warmupMinutes: WARMUP_MINUTES },
+      redisUrl,
+      queueName,
+      prefix,
+      pollIntervalMs: 200,
+      timeoutMs: 60_000,
+    });
+    const failedEntry = throwing.symbols[0]?.ranking[0];
+    expect(failedEntry?.stats).toBeNull();
+    expect(failedEntry?.error?.message).toMatch(
+      /^every getSignal call failed \(\d+ of \d+\): getSignal always throws/,
+    );
+    expect(throwing.jobs[0]?.worker).toBeNull();
+    expect(
+      events.filter((event) => event.type === "completed" && event.strategyName.startsWith("throws")),
+    ).toEqual([]);
+
     const failedJobs: string[] = [];
     const missing = await runClusterSweep({
       strategy: { name: "missing", module: "./does-not-exist.strategy.ts" },
@@ -159,7 +183,8 @@ describe("runClusterSweep jobs", () => {
       expect(entry.error?.message).toMatch(/cannot load the strategy module/);
     }
     expect(missing.jobs.every((job) => job.worker === null)).toBe(true);
-    // Two attempts per job in this worker.
-    expect(events.filter((event) => event.type === "failed")).toHaveLength(4);
+    // Two attempts per job of the missing module; the broken factory and the throwing strategy fail at
+    // once (a deterministic failure is not retried).
+    expect(events.filter((event) => event.type === "failed")).toHaveLength(6);
   });
 });

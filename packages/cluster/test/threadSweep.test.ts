@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
-import type { ICandleData, IExchangeSchema } from "@bt/core";
+import type { ICandleColumns, ICandleData, IExchangeSchema } from "@bt/core";
 import { createEngine, getConfig, setConfig } from "@bt/engine";
-import type { ICandleColumns } from "@bt/exchange-file";
 import { describe, expect, it } from "vitest";
 import { createSweepPool, type ISweepResult, runSweep, runSweepSequential } from "../src/index.ts";
 import fixtureCandles, { FIXTURE_DAYS, FRAME_START_MS, WARMUP_MINUTES } from "./fixtures/candles.ts";
@@ -187,6 +186,29 @@ describe("runSweep on worker threads", () => {
     });
     const entry = result.symbols[0]?.ranking[0];
     expect(entry?.error?.message).toBe("broken strategy for fast=3");
+    expect(entry?.stats).toBeNull();
+    expect(result.symbols[0]?.bestStrategy).toBeNull();
+  });
+
+  it("reports a strategy whose every getSignal throws as failed, ranked after working ones (regression: 0 trades, completed)", async () => {
+    const options = {
+      params: [{ fast: 3, slow: 13 }],
+      symbols: "BTCUSDT",
+      frame,
+      columns,
+      backtest: { warmupMinutes: WARMUP_MINUTES },
+      threads: 1,
+      execArgv,
+    };
+    const result = await runSweep({
+      ...options,
+      strategy: { name: "throws", module: strategyModule, exportName: "alwaysThrowsStrategy" },
+    });
+    const entry = result.symbols[0]?.ranking[0];
+    expect(entry?.error).toMatchObject({ name: "StrategyFailed", code: "STRATEGY" });
+    expect(entry?.error?.message).toMatch(
+      /^every getSignal call failed \(\d+ of \d+\): getSignal always throws \(fast=3\)$/,
+    );
     expect(entry?.stats).toBeNull();
     expect(result.symbols[0]?.bestStrategy).toBeNull();
   });

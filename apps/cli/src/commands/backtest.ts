@@ -1,18 +1,21 @@
 // `bt backtest <strategy file>`: runs one strategy over a frame with a progress bar, prints the
-// markdown report and a summary (or JSON with --json), optionally dumps both and mirrors the signal
-// lifecycle into a persistence adapter (--persist).
+// markdown report (run conditions, Problems, closed signals, statistics) and a summary (or JSON with
+// --json), prints the run's problems on stderr, optionally dumps both and records the signal lifecycle
+// in a persistence adapter's backtest namespace (--persist). Exit 1 when the strategy threw.
 
-import { type IPersistAdapter, type PersistValue, persistKey } from "@bt/core";
-import { badInput } from "../cliError";
+import { createBacktestRecorder, type IBacktestData, type IBacktestRecorder } from "@bt/engine";
+import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import { type CliExchangeName, createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { createCliPersist, type PersistKind, parsePersistKind } from "../cliPersist";
 import { dumpRun } from "../dumpRun";
 import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy } from "../engineSetup";
+import { collectErrorStacks } from "../errorStacks";
 import { resolveFrameRange } from "../frameRange";
 import { parseCommandArgs, RUN_OPTION_SPECS, stringOption } from "../parseCommandArgs";
+import { everySignalRejected, renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
-import { backtestReportTitle } from "../renderRunReport";
+import { renderRunReport } from "../renderRunReport";
 import { resolveRunOptions } from "../runOptions";
 import type { IBacktestRunRecord } from "../runRecord";
 import { RUN_RECORD_VERSION } from "../runRecord";
@@ -34,12 +37,18 @@ Options:
       --interval <i>       frame tick interval (default 1m)
       --data <dir>         candle files for --exchange file (default: the bundled synthetic sample data)
       --state <dir>        bt's working folder (default ./.bt-data or $BT_STATE_DIR)
-      --persist <adapter>  fs | redis | mongo: write the signal lifecycle to persistence as a live run
-                           does (fs: <state>/persist; redis: $BT_REDIS_URL; mongo: $BT_MONGO_URL)
-      --json               print a JSON record (stats and closed signals) on stdout instead of markdown
+      --persist <adapter>  fs | redis | mongo: record the signal lifecycle in the store's backtest
+                           namespace, never the keys bt live uses (fs: <state>/persist; redis:
+                           $BT_REDIS_URL; mongo: $BT_MONGO_URL)
+      --json               print a JSON record (stats, closed and cancelled signals, problems, status,
+                           config) on stdout instead of markdown
       --dump <dir>         also write <dir>/backtest/<strategy>.md and .json
-      --verbose            print stacks of errors
+      --verbose            print stacks of errors (each strategy error's first occurrence too)
   -h, --help               show this help
+
+Problems (strategy errors, validation and risk rejections, cancelled scheduled signals) are printed
+on stderr and in the report's Problems section. Exit codes: 0 ok (also when every signal was
+rejected), 1 the strategy threw while running or a runtime failure, 2 bad input.
 
 Examples:
   bt backtest examples/strategies/smaCrossover.ts --symbol BTCUSDT
@@ -50,21 +59,24 @@ Examples:
 
 const BACKTEST_SPECS = { ...RUN_OPTION_SPECS, persist: { type: "string" } } as const;
 
-// Writes the signal records a live run keeps: scheduled/opened written, closed/cancelled deleted.
-async function mirrorResult(
-  persist: IPersistAdapter,
-  result: { action: string; symbol: string; strategyName: string; exchangeName: string; signal: object },
-): Promise<void> {
-  const key = persistKey(result.symbol, result.strategyName, result.exchangeName);
-  const value = JSON.parse(JSON.stringify(result.signal)) as PersistValue;
-  if (result.action === "scheduled") await persist.write("scheduled", key, value);
-  else if (result.action === "opened") {
-    await persist.batch([
-      { op: "delete", entity: "scheduled", key },
-      { op: "write", entity: "signal", key, value },
-    ]);
-  } else if (result.action === "closed") await persist.delete("signal", key);
-  else if (result.action === "cancelled") await persist.delete("scheduled", key);
+/** The run record of a backtest's data. */
+function backtestRecord(data: IBacktestData, interval: string): IBacktestRunRecord {
+  return {
+    kind: "backtest",
+    version: RUN_RECORD_VERSION,
+    symbol: data.symbol,
+    exchangeName: data.exchangeName,
+    interval,
+    periodStartMs: data.periodStartMs,
+    periodEndMs: data.periodEndMs,
+    strategyName: data.strategyName,
+    status: data.status,
+    stats: data.stats,
+    closed: data.closed,
+    cancelled: data.cancelled,
+    problems: data.problems,
+    config: { ...data.config },
+  };
 }
 
 /** Runs `bt backtest`; returns the exit code. */
@@ -85,6 +97,7 @@ export async function runBacktestCommand(argv: string[], io: ICliIo): Promise<nu
   const persistOption = stringOption(args, "persist");
   const persistKind: PersistKind | undefined =
     persistOption === undefined ? undefined : parsePersistKind(persistOption);
+  const verbose = args.values.verbose === true;
   const engine = cliEngine();
   engine.reset();
   const strategy = await loadStrategyFile(file, io.cwd);
@@ -100,12 +113,23 @@ export async function runBacktestCommand(argv: string[], io: ICliIo): Promise<nu
       : await createCliPersist(persistKind, options.stateDir, io.env, (message) =>
           io.stderr.write(`warning: ${message}\n`),
         );
+  const recorder: IBacktestRecorder | undefined =
+    persist === undefined
+      ? undefined
+      : createBacktestRecorder(persist, {
+          symbol: options.symbol,
+          strategyName: strategy.strategyName,
+          exchangeName: exchange.schema.exchangeName,
+        });
   const progress = createProgressReporter(io);
   const label = `${strategy.strategyName} ${options.symbol}`;
   const stopProgress = engine.listenProgress((event) => {
     if (event.strategyName === strategy.strategyName)
       progress.update(label, event.processedFrames, event.totalFrames);
   });
+  const errorStacks = verbose ? collectErrorStacks(engine) : undefined;
+  let runError: unknown;
+  let failed = false;
   try {
     const context = {
       strategyName: strategy.strategyName,
@@ -113,37 +137,51 @@ export async function runBacktestCommand(argv: string[], io: ICliIo): Promise<nu
       frameName: CLI_FRAME_NAME,
     };
     for await (const result of engine.Backtest.run(options.symbol, context)) {
-      if (persist !== undefined && result.action !== "idle" && result.action !== "active") {
-        await mirrorResult(persist, result);
-      }
+      await recorder?.record(result);
     }
+  } catch (error) {
+    runError = error;
+    failed = true;
   } finally {
     stopProgress();
     progress.finish();
+    await engine.waitForListeners();
+    errorStacks?.stop();
     await persist?.dispose();
   }
 
-  const data = engine.Backtest.getData(options.symbol, strategy.strategyName);
-  const record: IBacktestRunRecord = {
-    kind: "backtest",
-    version: RUN_RECORD_VERSION,
-    symbol: options.symbol,
-    exchangeName: exchange.schema.exchangeName,
-    interval: options.interval,
-    periodStartMs: frame.startMs,
-    periodEndMs: frame.endMs,
-    strategyName: strategy.strategyName,
-    stats: data.stats,
-    closed: data.closed,
-  };
-  const markdown = engine.Backtest.getReport(options.symbol, strategy.strategyName, {
-    title: backtestReportTitle(strategy.strategyName),
-  });
-  if (options.dumpDir !== undefined) {
+  let data: IBacktestData;
+  try {
+    data = engine.Backtest.getData(options.symbol, strategy.strategyName);
+  } catch {
+    // The run failed before it started (data, exchange, persistence): nothing to report but the error.
+    throw runError;
+  }
+  const record = backtestRecord(data, options.interval);
+  const markdown = renderRunReport(record);
+  if (!failed && options.dumpDir !== undefined) {
     const paths = await dumpRun(options.dumpDir, record, markdown);
     io.stderr.write(`dump: ${paths.markdown}\n`);
   }
   if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
   else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
-  return 0;
+  io.stderr.write(
+    renderProblemLines(
+      `${strategy.strategyName} on ${options.symbol}`,
+      record.status,
+      record.problems,
+      errorStacks?.stacks,
+    ),
+  );
+  if (!failed && everySignalRejected(record.stats.tradeCount ?? 0, record.problems)) {
+    io.stderr.write("warning: 0 trades: every signal was rejected, see Problems\n");
+  }
+  if (failed) throw runError;
+  if (strategyThrew(record.status, record.problems)) {
+    io.stderr.write(
+      `bt backtest: strategy ${strategy.strategyName} threw while running (see Problems) — hint: fix the strategy; --verbose prints the stack of each error's first occurrence\n`,
+    );
+    return EXIT_FAILURE;
+  }
+  return EXIT_OK;
 }

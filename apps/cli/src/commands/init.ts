@@ -10,7 +10,6 @@ import { bundledAssets } from "../bundledAssets";
 import { badInput } from "../cliError";
 import type { ICliIo } from "../cliIo";
 import { parseCommandArgs } from "../parseCommandArgs";
-import { sharedPackageUrls } from "../userModuleLoader";
 
 /** Help text of `bt init`. */
 export const INIT_HELP = `Usage: bt init <dir>
@@ -55,10 +54,25 @@ function packageJson(name: string, binPath: string): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
+// The packages a strategy or walker file imports, typed in the editor from this CLI's installation.
+const EDITOR_TYPED_PACKAGES = [
+  "@bt/core",
+  "@bt/context",
+  "@bt/engine",
+  "@bt/report-markdown",
+  "@bt/cli",
+] as const;
+
 function tsconfigJson(): string {
   // Editor types without installing anything: @bt/* map to the declaration files of this CLI's packages.
   const paths: Record<string, string[]> = {};
-  for (const [name, url] of Object.entries(sharedPackageUrls())) {
+  for (const name of EDITOR_TYPED_PACKAGES) {
+    let url: string;
+    try {
+      url = import.meta.resolve(name);
+    } catch {
+      continue; // Not resolvable next to the CLI (e.g. running from source): no mapping.
+    }
     if (url.startsWith("file:") && url.endsWith(".js"))
       paths[name] = [fileURLToPath(url).replace(/\.js$/, ".d.ts")];
   }

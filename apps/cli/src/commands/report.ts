@@ -9,14 +9,15 @@ import { badInput } from "../cliError";
 import type { ICliIo } from "../cliIo";
 import { parseCommandArgs, stringOption } from "../parseCommandArgs";
 import { renderRunReport } from "../renderRunReport";
-import { type IRunRecord, isRunRecord } from "../runRecord";
+import { type IRunRecord, isRunRecord, RUN_RECORD_VERSION, runRecordVersion } from "../runRecord";
 import { renderRunSummary } from "../runSummary";
 
 /** Help text of `bt report`. */
 export const REPORT_HELP = `Usage: bt report <run.json | dump dir> [options]
 
 Renders the markdown report of a previous run from its JSON record: the output of --json, or the
-.json files --dump wrote (a folder is searched for backtest/*.json and walker/*.json).
+.json files --dump wrote (a folder is searched for backtest/*.json and walker/*.json). Records of
+version ${RUN_RECORD_VERSION} only; an older record is refused with a message (re-run to get a new one).
 
 Options:
       --out <file>   write the markdown to a file (atomically) instead of stdout
@@ -60,6 +61,15 @@ async function readRecord(file: string): Promise<IRunRecord> {
     throw badInput(
       `${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
       "pass a file written by --json or --dump",
+    );
+  }
+  const version = runRecordVersion(parsed);
+  if (version !== null && version !== RUN_RECORD_VERSION) {
+    throw badInput(
+      `${file} is a version ${version} bt run record; this bt renders version ${RUN_RECORD_VERSION} (records with status, problems and config)`,
+      version < RUN_RECORD_VERSION
+        ? "re-run the backtest or walker with --json or --dump to write a current record"
+        : "upgrade bt to render it",
     );
   }
   if (!isRunRecord(parsed)) {

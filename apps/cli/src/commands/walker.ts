@@ -1,15 +1,19 @@
 // `bt walker <walker file>`: backtests every strategy the file lists over one frame, shows progress
-// per strategy, prints the ranking report and a summary (or JSON with --json), optionally dumps both.
+// per strategy, prints the ranking report (failed strategies last, never best, each strategy's
+// Problems) and a summary (or JSON with --json), prints every strategy's problems on stderr, optionally
+// dumps both. Exit 1 when any strategy threw.
 
-import { badInput } from "../cliError";
+import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { dumpRun } from "../dumpRun";
 import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy } from "../engineSetup";
+import { collectErrorStacks } from "../errorStacks";
 import { resolveFrameRange } from "../frameRange";
 import { parseCommandArgs, RUN_OPTION_SPECS } from "../parseCommandArgs";
+import { renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
-import { describeFrame } from "../renderRunReport";
+import { renderRunReport } from "../renderRunReport";
 import { resolveRunOptions } from "../runOptions";
 import { type IWalkerRunRecord, RUN_RECORD_VERSION } from "../runRecord";
 import { renderRunSummary } from "../runSummary";
@@ -29,10 +33,15 @@ Options:
       --interval <i>       frame tick interval (default 1m)
       --data <dir>         candle files for --exchange file (default: the bundled synthetic sample data)
       --state <dir>        bt's working folder (default ./.bt-data or $BT_STATE_DIR)
-      --json               print a JSON record (ranking and stats) on stdout instead of markdown
+      --json               print a JSON record (ranking, stats, status and problems per strategy,
+                           config) on stdout instead of markdown
       --dump <dir>         also write <dir>/walker/<walkerName>.md and .json
-      --verbose            print stacks of errors
+      --verbose            print stacks of errors (each strategy error's first occurrence too)
   -h, --help               show this help
+
+Each strategy's problems (errors, validation and risk rejections, cancelled scheduled signals) are
+printed on stderr and in the report. A strategy that threw is listed as failed and is never best.
+Exit codes: 0 ok, 1 any strategy threw (or a runtime failure), 2 bad input.
 
 Examples:
   bt walker examples/strategies/smaWalker.ts --symbol BTCUSDT
@@ -92,6 +101,7 @@ export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<numb
   const stopWalker = engine.listenWalker((event) => {
     finished = event.strategiesTested;
   });
+  const errorStacks = args.values.verbose === true ? collectErrorStacks(engine) : undefined;
   let result: Awaited<ReturnType<typeof engine.Walker.getData>>;
   try {
     const run = engine.Walker.run(options.symbol, { walkerName: walker.walkerName });
@@ -102,6 +112,8 @@ export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<numb
     stopProgress();
     stopWalker();
     progress.finish();
+    await engine.waitForListeners();
+    errorStacks?.stop();
   }
 
   const record: IWalkerRunRecord = {
@@ -118,19 +130,38 @@ export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<numb
     bestMetric: result.bestMetric,
     results: result.results.map((entry) => ({
       strategyName: entry.strategyName,
+      status: entry.status,
       stats: entry.stats,
       metricValue: entry.metricValue,
       error: entry.error === null ? null : entry.error.message,
+      problems: entry.problems,
     })),
+    config: { ...engine.getConfig() },
   };
-  const markdown = engine.Walker.getReport(options.symbol, walker.walkerName, {
-    description: describeFrame(record),
-  });
+  const markdown = renderRunReport(record);
   if (options.dumpDir !== undefined) {
     const paths = await dumpRun(options.dumpDir, record, markdown);
     io.stderr.write(`dump: ${paths.markdown}\n`);
   }
   if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
   else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
-  return 0;
+  const threw = record.results.filter(
+    (entry) => entry.error !== null || strategyThrew(entry.status, entry.problems),
+  );
+  for (const entry of record.results) {
+    const lines = renderProblemLines(
+      `${entry.strategyName} on ${record.symbol}`,
+      entry.status,
+      entry.problems,
+      errorStacks?.stacks,
+    );
+    io.stderr.write(entry.error === null ? lines : `${lines}  run failed: ${entry.error}\n`);
+  }
+  if (threw.length > 0) {
+    io.stderr.write(
+      `bt walker: ${threw.length} of ${record.results.length} strategies threw while running (${threw.map((entry) => entry.strategyName).join(", ")}; see Problems) — hint: fix them; --verbose prints the stack of each error's first occurrence\n`,
+    );
+    return EXIT_FAILURE;
+  }
+  return EXIT_OK;
 }
