@@ -1,10 +1,12 @@
 // One AsyncLocalStorage holding the pair (execution, method). A pair is entered with a single
 // `run()` per user-code call, so nested calls, awaits and Promise.all inside it see it, and two
-// concurrent runs never see each other's (each call gets its own frame).
+// concurrent runs never see each other's (each call gets its own frame). The storage is process-wide
+// (a globalThis slot), so a second copy of this package loaded by a strategy file sees the same frames.
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { BtError } from "@bt/core";
 import type { IExecutionContext, IMethodContext } from "./executionContext";
+import { sharedGlobalSlot } from "./globalSlot";
 
 /** What the storage holds: both contexts of the current call. */
 export interface IContextFrame {
@@ -12,7 +14,19 @@ export interface IContextFrame {
   readonly method: IMethodContext | undefined;
 }
 
-const storage = new AsyncLocalStorage<IContextFrame>();
+/** globalThis key of the shared AsyncLocalStorage. */
+export const CONTEXT_SLOT_KEY = "@bt/context/storage";
+/**
+ * Layout version of the shared storage slot: bump the major when IContextFrame changes incompatibly
+ * (copies with another major refuse to load instead of silently not seeing each other's context).
+ */
+export const CONTEXT_SLOT_VERSION = "1.0.0";
+
+const storage = sharedGlobalSlot(
+  CONTEXT_SLOT_KEY,
+  CONTEXT_SLOT_VERSION,
+  () => new AsyncLocalStorage<IContextFrame>(),
+);
 
 /**
  * Runs `fn` with both contexts set; returns what `fn` returns (a promise stays a promise).

@@ -1,4 +1,6 @@
 export {
+  CONTEXT_SLOT_KEY,
+  CONTEXT_SLOT_VERSION,
   findExecutionContext,
   findMethodContext,
   getExecutionContext,
@@ -10,3 +12,4 @@ export {
   runInMethodContext,
 } from "./contextStorage";
 export type { IExecutionContext, IMethodContext } from "./executionContext";
+export { type IGlobalSlot, sharedGlobalSlot } from "./globalSlot";

@@ -189,6 +189,9 @@ function checkInput(
   });
 }
 
+/** Why a ratio over the losses is N/A when they are so small that dividing by them overflows. */
+const LOSS_ROUNDS_TO_ZERO = "the losses are too small to divide by (they round to 0)";
+
 /**
  * Computes IStatistics of closed signals (percent returns, minutes, unitless ratios); trades are ordered
  * by close time for the equity curves, the period defaults to first open → last close. Null metrics carry
@@ -231,6 +234,9 @@ export function computeStatistics(
     unavailable[key] = reason;
     return null;
   };
+  /** `value`, or null with `reason` when it is not finite (a division by a loss that rounds to 0). */
+  const finiteOr = (key: StatisticKey, value: number, reason: string): number | null =>
+    Number.isFinite(value) ? value : missing(key, reason);
 
   const exposurePercent =
     periodMs > 0 && periodStart !== undefined && periodEnd !== undefined
@@ -295,9 +301,11 @@ export function computeStatistics(
       ? missing("certaintyRatio", "no winning trade")
       : losses.length === 0
         ? missing("certaintyRatio", "no losing trade")
-        : avgWin / Math.abs(avgLoss);
+        : finiteOr("certaintyRatio", avgWin / Math.abs(avgLoss), LOSS_ROUNDS_TO_ZERO);
   const profitFactor =
-    losses.length === 0 ? missing("profitFactor", "no losing trade") : grossWin / Math.abs(grossLoss);
+    losses.length === 0
+      ? missing("profitFactor", "no losing trade")
+      : finiteOr("profitFactor", grossWin / Math.abs(grossLoss), LOSS_ROUNDS_TO_ZERO);
 
   const curve = compoundedCurve(returns);
   let annualizedSharpeRatio: number | null;

@@ -9,7 +9,13 @@ import type { ISignalDto } from "./signal";
 export interface ISignalProblem {
   field: string;
   value: unknown;
+  /** The full message with the values, e.g. "priceTakeProfit 99 must be above the current price 100 …". */
   message: string;
+  /**
+   * The rule broken, without the values (e.g. "priceTakeProfit must be above the open price for a long
+   * position"): the same for every signal that breaks it, so rejections can be counted by reason.
+   */
+  reason: string;
 }
 
 function isFinitePositive(value: unknown): value is number {
@@ -52,22 +58,34 @@ export function validateSignal(
   config: Readonly<IGlobalConfig>,
 ): ISignalProblem[] {
   const problems: ISignalProblem[] = [];
-  const add = (field: string, value: unknown, message: string) => problems.push({ field, value, message });
+  const add = (field: string, value: unknown, message: string, reason: string) =>
+    problems.push({ field, value, message, reason });
 
   if (typeof signal !== "object" || signal === null || Array.isArray(signal)) {
-    add("signal", signal, `signal must be an object, got ${describeValue(signal)}`);
+    add(
+      "signal",
+      signal,
+      `signal must be an object, got ${describeValue(signal)}`,
+      "signal must be an object",
+    );
     return problems;
   }
   const dto = signal as Partial<Record<keyof ISignalDto, unknown>>;
 
   if (dto.position !== "long" && dto.position !== "short") {
-    add("position", dto.position, `position must be "long" or "short", got ${describeValue(dto.position)}`);
+    add(
+      "position",
+      dto.position,
+      `position must be "long" or "short", got ${describeValue(dto.position)}`,
+      'position must be "long" or "short"',
+    );
   }
   if (!isFinitePositive(currentPrice)) {
     add(
       "currentPrice",
       currentPrice,
       `current price must be a finite positive number, got ${describeValue(currentPrice)}`,
+      "current price must be a finite positive number",
     );
   }
   const scheduled = dto.priceOpen !== undefined;
@@ -75,7 +93,12 @@ export function validateSignal(
     if (field === "priceOpen" && !scheduled) continue;
     const value = dto[field];
     if (!isFinitePositive(value)) {
-      add(field, value, `${field} must be a finite positive number, got ${describeValue(value)}`);
+      add(
+        field,
+        value,
+        `${field} must be a finite positive number, got ${describeValue(value)}`,
+        `${field} must be a finite positive number`,
+      );
     }
   }
   const lifetime = dto.minuteEstimatedTime;
@@ -84,19 +107,31 @@ export function validateSignal(
       "minuteEstimatedTime",
       lifetime,
       `minuteEstimatedTime must be a positive integer of minutes, got ${describeValue(lifetime)}`,
+      "minuteEstimatedTime must be a positive integer of minutes",
     );
   } else if (lifetime > config.CC_MAX_SIGNAL_LIFETIME_MINUTES) {
     add(
       "minuteEstimatedTime",
       lifetime,
       `minuteEstimatedTime ${lifetime} exceeds CC_MAX_SIGNAL_LIFETIME_MINUTES (${config.CC_MAX_SIGNAL_LIFETIME_MINUTES})`,
+      `minuteEstimatedTime exceeds CC_MAX_SIGNAL_LIFETIME_MINUTES (${config.CC_MAX_SIGNAL_LIFETIME_MINUTES})`,
     );
   }
   if (dto.cost !== undefined && !isFinitePositive(dto.cost)) {
-    add("cost", dto.cost, `cost must be a finite positive number when given, got ${describeValue(dto.cost)}`);
+    add(
+      "cost",
+      dto.cost,
+      `cost must be a finite positive number when given, got ${describeValue(dto.cost)}`,
+      "cost must be a finite positive number when given",
+    );
   }
   if (dto.note !== undefined && typeof dto.note !== "string") {
-    add("note", dto.note, `note must be a string when given, got ${describeValue(dto.note)}`);
+    add(
+      "note",
+      dto.note,
+      `note must be a string when given, got ${describeValue(dto.note)}`,
+      "note must be a string when given",
+    );
   }
   // Geometry needs a known position and sane TP, SL and open prices; it is checked whenever those are
   // sane, so a bad lifetime, cost or note never hides a TP/SL problem (every reason is reported).
@@ -113,6 +148,7 @@ export function validateSignal(
     return problems;
   }
   const openLabel = scheduled ? `priceOpen ${open}` : `the current price ${open}`;
+  const openName = scheduled ? "priceOpen" : "the current price";
   const isLong = position === "long";
 
   if (isLong ? !(takeProfit > open) : !(takeProfit < open)) {
@@ -120,6 +156,7 @@ export function validateSignal(
       "priceTakeProfit",
       takeProfit,
       `priceTakeProfit ${takeProfit} must be ${isLong ? "above" : "below"} ${openLabel} for a ${position} position`,
+      `priceTakeProfit must be ${isLong ? "above" : "below"} ${openName} for a ${position} position`,
     );
   } else {
     const distance = percentDistance(open, takeProfit);
@@ -128,6 +165,7 @@ export function validateSignal(
         "priceTakeProfit",
         takeProfit,
         `priceTakeProfit ${takeProfit} is ${round(distance)}% from ${openLabel}; CC_MIN_TAKEPROFIT_DISTANCE_PERCENT requires at least ${config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT}%`,
+        `priceTakeProfit closer to ${openName} than CC_MIN_TAKEPROFIT_DISTANCE_PERCENT (${config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT}%)`,
       );
     }
   }
@@ -137,6 +175,7 @@ export function validateSignal(
       "priceStopLoss",
       stopLoss,
       `priceStopLoss ${stopLoss} must be ${isLong ? "below" : "above"} ${openLabel} for a ${position} position`,
+      `priceStopLoss must be ${isLong ? "below" : "above"} ${openName} for a ${position} position`,
     );
   } else {
     const distance = percentDistance(open, stopLoss);
@@ -145,12 +184,14 @@ export function validateSignal(
         "priceStopLoss",
         stopLoss,
         `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel}; CC_MIN_STOPLOSS_DISTANCE_PERCENT requires at least ${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}%`,
+        `priceStopLoss closer to ${openName} than CC_MIN_STOPLOSS_DISTANCE_PERCENT (${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}%)`,
       );
     } else if (isBelow(config.CC_MAX_STOPLOSS_DISTANCE_PERCENT, distance)) {
       add(
         "priceStopLoss",
         stopLoss,
         `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel}; CC_MAX_STOPLOSS_DISTANCE_PERCENT allows at most ${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT}%`,
+        `priceStopLoss farther from ${openName} than CC_MAX_STOPLOSS_DISTANCE_PERCENT (${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT}%)`,
       );
     }
   }
@@ -164,6 +205,7 @@ export function validateSignal(
       "priceStopLoss",
       stopLoss,
       `the current price ${currentPrice} has already crossed priceStopLoss ${stopLoss} of this scheduled ${position} signal`,
+      `the current price has already crossed priceStopLoss of a scheduled ${position} signal`,
     );
   }
   return problems;

@@ -340,7 +340,7 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
     const next = propose({ ...immediate, priceTakeProfit: p(99) }, 100);
     expectAction(next.result, "idle");
     expect(next.state).toBe(NO_SIGNAL);
-    expect(next.rejection).toEqual([
+    expect(next.rejection?.map(({ reason: _reason, ...problem }) => problem)).toEqual([
       {
         field: "priceTakeProfit",
         value: p(99),

@@ -453,3 +453,16 @@ describe("computeStatistics: against an independent reference formula", () => {
     });
   }
 });
+
+describe("computeStatistics: ratios over losses that round to zero", () => {
+  it("are N/A with a reason, never Infinity (found by the null-reason property test)", () => {
+    const closed = [8.881784197001252e-16, -5e-324].map((pnlPercent) =>
+      closedResult({ pnlPercent, openAt: T0, closeAt: T0 + MINUTE }),
+    );
+    const stats = computeStatistics(closed);
+    expect(stats.lossCount).toBe(1);
+    expect(stats.profitFactor).toBeNull();
+    expect(stats.certaintyRatio).toBeNull();
+    expect(stats.unavailable.profitFactor).toBe("the losses are too small to divide by (they round to 0)");
+  });
+});

@@ -16,10 +16,31 @@ const SHORT: ISignalDto = {
 const SCHEDULED_LONG: ISignalDto = { ...LONG, priceOpen: 99, priceTakeProfit: 101, priceStopLoss: 97 };
 const SCHEDULED_SHORT: ISignalDto = { ...SHORT, priceOpen: 101, priceTakeProfit: 99, priceStopLoss: 103 };
 
-/** Validates `signal` at price 100 (or `price`) with the default config. */
-function problemsOf(signal: unknown, price = 100): ISignalProblem[] {
-  return validateSignal(signal, price, DEFAULT_CONFIG);
+/** Validates `signal` at price 100 (or `price`) with the default config; the value-free reasons are checked apart. */
+function problemsOf(signal: unknown, price = 100): Array<Omit<ISignalProblem, "reason">> {
+  return validateSignal(signal, price, DEFAULT_CONFIG).map(({ reason: _reason, ...problem }) => problem);
 }
+
+describe("validateSignal reasons", () => {
+  it("name the rule without the values, so rejections of different prices count as one reason", () => {
+    const wrongSide = (price: number) =>
+      validateSignal(
+        { ...LONG, priceTakeProfit: price * 0.99, priceStopLoss: price * 0.95 },
+        price,
+        DEFAULT_CONFIG,
+      );
+    const [first] = wrongSide(100);
+    const [second] = wrongSide(123.45);
+    expect(first?.message).not.toBe(second?.message);
+    expect(first?.reason).toBe("priceTakeProfit must be above the current price for a long position");
+    expect(second?.reason).toBe(first?.reason);
+    const tooClose = validateSignal({ ...LONG, priceTakeProfit: 100.1 }, 100, DEFAULT_CONFIG);
+    expect(tooClose.map((problem) => problem.reason)).toEqual([
+      "priceTakeProfit closer to the current price than CC_MIN_TAKEPROFIT_DISTANCE_PERCENT (0.5%)",
+    ]);
+    for (const problem of [...wrongSide(100), ...tooClose]) expect(problem.reason).not.toMatch(/\d\.\d{2}/);
+  });
+});
 
 describe("validateSignal accepts", () => {
   it.each([

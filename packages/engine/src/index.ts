@@ -8,13 +8,8 @@ import {
   type IPaperBrokerOptions,
 } from "./live/paperBroker";
 
-export {
-  DEFAULT_ACCOUNT_BALANCE,
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_WARMUP_MINUTES,
-  type IBacktestContext,
-  type IBacktestOptions,
-} from "./backtest/backtestRunner";
+export type { IBacktestApi } from "./backtest/backtestApi";
+export type { IBacktestContext } from "./backtest/backtestRunner";
 export type { GapPolicy } from "./candles/candleLoader";
 export {
   createEngine,
@@ -22,10 +17,17 @@ export {
   type IBacktestReportDumpOptions,
   type IEngine,
   type IEngineOptions,
+  type ILiveApi,
   type ILiveReportDumpOptions,
   type IWalkerReportDumpOptions,
 } from "./engine";
-export type { Listener, Unsubscribe } from "./events/eventBus";
+export type {
+  EngineEvent,
+  EngineEventType,
+  IEngineEventMap,
+  Listener,
+  Unsubscribe,
+} from "./events/eventBus";
 export type {
   IDoneEvent,
   IProgressEvent,
@@ -35,6 +37,8 @@ export type {
   IWalkerResult,
   IWalkerStrategyResult,
 } from "./events/events";
+export type { IEngineListeners, ListenFn, ListenOnceFn } from "./events/listeners";
+export { createBacktestRecorder, type IBacktestRecorder } from "./live/backtestRecorder";
 export { createSimulatedClock, type ILiveClock, type ISimulatedClock, wallClock } from "./live/liveClock";
 export { isBrokerRejection } from "./live/liveCommit";
 export {
@@ -44,8 +48,6 @@ export {
   type ILiveState,
   readLiveState,
 } from "./live/liveKeyspace";
-export { createBacktestRecorder, type IBacktestRecorder } from "./live/backtestRecorder";
-export type { AnyPersistAdapter } from "./live/persistView";
 export {
   DEFAULT_CANDLE_WAIT_MS,
   DEFAULT_TICK_INTERVAL_MS,
@@ -57,6 +59,7 @@ export type {
   IPaperBrokerOptions,
   IPaperOrder,
 } from "./live/paperBroker";
+export type { AnyPersistAdapter } from "./live/persistView";
 export {
   DEFAULT_DUMP_DIR,
   type IDumpOptions,
@@ -73,12 +76,19 @@ export {
   getMode,
 } from "./run/ambient";
 export {
+  DEFAULT_ACCOUNT_BALANCE,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_WARMUP_MINUTES,
+  type IBacktestOptions,
+} from "./run/runOptions";
+export {
   averageTrueRange,
   computePositionCost,
   type ISizingHistory,
   type ISizingInput,
   type SizingResult,
 } from "./strategy/positionSizing";
+export type { IWalkerApi } from "./walker/walkerApi";
 export type { IWalkerContext } from "./walker/walkerRunner";
 
 /** The default engine behind the module-level functions. */
@@ -116,6 +126,7 @@ export const {
   listenValidationOnce,
   listenError,
   listenErrorOnce,
+  waitForListeners,
   setConfig,
   getConfig,
   setLogger,

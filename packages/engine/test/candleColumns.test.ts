@@ -5,8 +5,8 @@
 import { type ICandleColumns, type ICandleData, type IExchangeSchema, SILENT_LOGGER } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { loadCandleStore } from "../src/candles/candleLoader";
-import { createEngine, getAveragePrice } from "../src/index";
-import { collect, MINUTE, memoryExchange, series, T0, wigglyCandles } from "./helpers";
+import { getAveragePrice } from "../src/index";
+import { collect, createTestEngine, MINUTE, memoryExchange, series, T0, wigglyCandles } from "./helpers";
 
 /** Columns of `candles` (copied, so tests may build any sequence, even an invalid one). */
 function toColumns(candles: ReadonlyArray<ICandleData>): ICandleColumns {
@@ -67,7 +67,7 @@ async function run(
   minutes: number,
   options: Record<string, unknown> = {},
 ) {
-  const engine = createEngine();
+  const engine = createTestEngine();
   const exchange =
     mode === "objects"
       ? memoryExchange("mem", { BTCUSDT: candles })
@@ -256,7 +256,7 @@ describe("candle columns (getCandleColumns)", () => {
 
   it("malformed columns and a throwing getCandleColumns are EXCHANGE errors", async () => {
     const runWith = async (getCandleColumns: IExchangeSchema["getCandleColumns"]) => {
-      const engine = createEngine();
+      const engine = createTestEngine();
       engine.addExchange({ exchangeName: "bad", getCandles: async () => [], getCandleColumns });
       engine.addFrame({
         frameName: "f",

@@ -4,11 +4,10 @@
 
 import type { ICandleData } from "@bt/core";
 import { describe, expect, it } from "vitest";
-import { createEngine } from "../src/index";
-import { collect, MINUTE, memoryExchange, series, T0 } from "./helpers";
+import { collect, createTestEngine, MINUTE, memoryExchange, series, T0 } from "./helpers";
 
 async function runOn(candles: ICandleData[], options: Record<string, unknown> = {}) {
-  const engine = createEngine();
+  const engine = createTestEngine();
   const exchange = memoryExchange("mem", { BTCUSDT: candles });
   engine.addExchange(exchange);
   engine.addFrame({
@@ -81,7 +80,7 @@ describe("candle loading", () => {
   });
 
   it("a throwing exchange becomes an EXCHANGE error with the cause", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange({
       exchangeName: "down",
       getCandles: async () => {

@@ -3,8 +3,8 @@
 
 import type { IStrategySchema, IStrategyTickResult } from "@bt/core";
 import { describe, expect, it } from "vitest";
-import { createEngine, getCandles, getDate } from "../src/index";
-import { collect, MINUTE, memoryExchange, T0, wigglyCandles } from "./helpers";
+import { getCandles, getDate } from "../src/index";
+import { collect, createTestEngine, MINUTE, memoryExchange, T0, wigglyCandles } from "./helpers";
 
 const MINUTES = 3 * 1440;
 
@@ -40,7 +40,7 @@ function smaStrategy(strategyName: string, fast: number, slow: number): IStrateg
 }
 
 function setup() {
-  const engine = createEngine();
+  const engine = createTestEngine();
   const btc = wigglyCandles(T0 - 1440 * MINUTE, MINUTES + 1440);
   const eth = wigglyCandles(T0 - 1440 * MINUTE, MINUTES + 1440 + 500)
     .slice(500)

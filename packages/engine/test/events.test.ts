@@ -3,11 +3,11 @@
 // stops the run, Once variants fire once, every listen returns an unsubscribe.
 
 import { describe, expect, it } from "vitest";
-import { createEngine, type IValidationEvent } from "../src/index";
-import { collect, flush, MINUTE, memoryExchange, series, T0 } from "./helpers";
+import type { IValidationEvent } from "../src/index";
+import { collect, createTestEngine, MINUTE, memoryExchange, series, T0 } from "./helpers";
 
-function setup(getSignal: (symbol: string, when: Date) => Promise<unknown>) {
-  const engine = createEngine();
+function setup(getSignal: (symbol: string, when: Date) => Promise<unknown>, expectErrors = false) {
+  const engine = createTestEngine({ expectErrors });
   engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 60, (m) => (m < 30 ? 100 : 103)) }));
   engine.addFrame({
     frameName: "f",
@@ -40,7 +40,7 @@ describe("events", () => {
       events.push(event);
     });
     const results = await run();
-    await flush();
+    await engine.waitForListeners();
     expect(results).toEqual([]);
     expect(events).toHaveLength(12); // once per 5m boundary
     expect(events[0]!.timestamp).toBe(T0);
@@ -56,13 +56,13 @@ describe("events", () => {
       return calls === 2
         ? { position: "long", priceTakeProfit: 102, priceStopLoss: 95, minuteEstimatedTime: 60 }
         : null;
-    });
+    }, true);
     const errors: string[] = [];
     engine.listenError((error) => {
       errors.push(error.message);
     });
     const results = await run();
-    await flush();
+    await engine.waitForListeners();
     expect(errors).toEqual(["boom at first call"]);
     expect(results.map((result) => result.action)).toEqual(["opened", "closed"]);
     expect(results[0]!.timestamp).toBe(T0 + 5 * MINUTE);
@@ -70,10 +70,12 @@ describe("events", () => {
 
   it("listeners run in order one at a time; a throwing async listener goes to listenError only", async () => {
     let calls = 0;
-    const { engine, run } = setup(async () =>
-      calls++ % 2 === 0
-        ? { position: "long", priceTakeProfit: 102, priceStopLoss: 95, minuteEstimatedTime: 3 }
-        : null,
+    const { engine, run } = setup(
+      async () =>
+        calls++ % 2 === 0
+          ? { position: "long", priceTakeProfit: 102, priceStopLoss: 95, minuteEstimatedTime: 3 }
+          : null,
+      true,
     );
     const order: string[] = [];
     let inFlight = 0;
@@ -93,7 +95,8 @@ describe("events", () => {
       errors.push(error.message);
     });
     const results = await run();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // Every queued listener call, and the listenError calls the throwing listener queued, has run.
+    await engine.waitForListeners();
     expect(results.length).toBeGreaterThan(4);
     expect(order).toEqual(results.map((result) => `${result.action}@${(result.timestamp - T0) / MINUTE}`));
     expect(maxInFlight).toBe(1);
@@ -132,7 +135,7 @@ describe("events", () => {
       progress.push(event.progress);
     });
     await run();
-    await flush();
+    await engine.waitForListeners();
     expect(once).toEqual(["closed@3"]);
     expect(all.length).toBeGreaterThan(2);
     expect(done).toEqual([false]);
@@ -140,7 +143,7 @@ describe("events", () => {
     unsubscribe();
     const before = all.length;
     await run();
-    await flush();
+    await engine.waitForListeners();
     expect(all.length).toBe(before);
     expect(once).toHaveLength(1);
     expect(done).toHaveLength(1);
@@ -166,13 +169,13 @@ describe("events", () => {
       results.push(result);
       if (result.action === "opened") engine.Backtest.stop("BTCUSDT", "s");
     }
-    await flush();
+    await engine.waitForListeners();
     expect(results.map((result) => result.action)).toEqual(["opened", "closed"]);
     expect(done).toEqual([true]);
   });
 
   it("background() runs to completion and reports through events", async () => {
-    const { engine } = setup(async () => null);
+    const { engine } = setup(async () => null, true);
     const finished = new Promise<string>((resolve) => {
       engine.listenDoneBacktestOnce(
         () => true,
@@ -193,5 +196,36 @@ describe("events", () => {
     });
     engine.Backtest.background("BTCUSDT", { strategyName: "ghost", exchangeName: "mem", frameName: "f" });
     await expect(failed).resolves.toMatch(/Unknown strategy "ghost"/);
+  });
+
+  it("one stream: waitForListeners resolves after every queued call, chained error calls included", async () => {
+    const { engine, run } = setup(
+      async () => ({ position: "long", priceTakeProfit: 102, priceStopLoss: 95, minuteEstimatedTime: 3 }),
+      true,
+    );
+    await engine.waitForListeners(); // nothing queued: resolves at once
+    const slow: string[] = [];
+    engine.listenSignalBacktest(async (result) => {
+      for (let turn = 0; turn < 3; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+      slow.push(result.action);
+    });
+    const live: string[] = [];
+    engine.listenSignalLive((result) => {
+      live.push(result.action);
+    });
+    engine.listenDoneBacktest(() => {
+      throw new Error("done listener broke");
+    });
+    const errors: string[] = [];
+    engine.listenError(async (error) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      errors.push(error.message);
+    });
+    const results = await run();
+    expect(slow.length).toBeLessThan(results.length);
+    await engine.waitForListeners();
+    expect(slow).toEqual(results.map((result) => result.action));
+    expect(live).toEqual([]);
+    expect(errors).toEqual(["done listener broke"]);
   });
 });

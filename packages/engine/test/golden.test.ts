@@ -4,13 +4,13 @@
 
 import type { ICandleData, ISignalDto, IStrategyTickResult } from "@bt/core";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createEngine, type IEngine } from "../src/index";
-import { collect, designPnl, MINUTE, memoryExchange, series, T0 } from "./helpers";
+import type { IEngine } from "../src/index";
+import { collect, createTestEngine, designPnl, MINUTE, memoryExchange, series, T0 } from "./helpers";
 
 let engine: IEngine;
 
 beforeEach(() => {
-  engine = createEngine();
+  engine = createTestEngine();
 });
 
 /** Runs one signal (returned at the first getSignal call only) over `candles`, frame [T0, T0 + minutes). */
@@ -245,7 +245,7 @@ describe("golden backtest scenarios", () => {
       priceStopLoss: 95,
       minuteEstimatedTime: 60,
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await engine.waitForListeners();
     expect(seen).toEqual(["opened@0", "closed@14"]);
     const data = engine.Backtest.getData("BTCUSDT", "s");
     expect(data.closed).toHaveLength(1);

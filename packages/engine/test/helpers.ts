@@ -1,6 +1,10 @@
-// Test helpers: hand-made 1m candle series and an in-memory exchange schema over them.
+// Test helpers: hand-made 1m candle series, an in-memory exchange schema over them, and a test engine
+// that fails its test on any listenError the test did not ask for (an `expect` failing inside a
+// strategy's getSignal is routed to listenError and would otherwise pass silently).
 
 import type { CandleInterval, ICandleData, IExchangeSchema } from "@bt/core";
+import { onTestFinished } from "vitest";
+import { createEngine, type IEngine, type IEngineOptions } from "../src/index";
 
 export const MINUTE = 60_000;
 export const T0 = Date.UTC(2025, 0, 1);
@@ -88,7 +92,37 @@ export function designPnl(position: "long" | "short", open: number, close: numbe
   return ((openAdjusted - closeAdjusted) / openAdjusted) * 100 - f * (1 + closeAdjusted / openAdjusted);
 }
 
-/** Waits until queued listeners have run. */
+/** Options of createTestEngine. */
+export interface ITestEngineOptions extends IEngineOptions {
+  /** The test expects listenError events and asserts them itself (default false: any error fails the test). */
+  expectErrors?: boolean;
+}
+
+/**
+ * createEngine() for a test: unless `expectErrors`, every listenError event is collected and the test
+ * fails when it ends (after its listeners drained) naming each error. Call it inside a test or beforeEach.
+ */
+export function createTestEngine(options: ITestEngineOptions = {}): IEngine {
+  const { expectErrors = false, ...engineOptions } = options;
+  const engine = createEngine(engineOptions);
+  if (expectErrors) return engine;
+  const errors: Error[] = [];
+  engine.listenError((error) => {
+    errors.push(error);
+  });
+  onTestFinished(async () => {
+    await engine.waitForListeners();
+    if (errors.length > 0) {
+      throw new Error(
+        `listenError received ${errors.length} unexpected error(s):\n${errors.map((error) => `- ${error.message}`).join("\n")}`,
+        { cause: errors[0] },
+      );
+    }
+  });
+  return engine;
+}
+
+/** Waits until queued listeners have run (live tests; engine tests use engine.waitForListeners()). */
 export function flush(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5));
 }

@@ -4,8 +4,8 @@
 
 import { alignDown, CANDLE_INTERVALS, type CandleInterval, type ICandleData, intervalToMs } from "@bt/core";
 import { describe, expect, it } from "vitest";
-import { createEngine, formatPrice, getAveragePrice, getCandles, getDate, getMode } from "../src/index";
-import { collect, MINUTE, memoryExchange, T0, wigglyCandles } from "./helpers";
+import { formatPrice, getAveragePrice, getCandles, getDate, getMode } from "../src/index";
+import { collect, createTestEngine, MINUTE, memoryExchange, T0, wigglyCandles } from "./helpers";
 
 const DAY = 1440;
 
@@ -35,7 +35,7 @@ function expectedCandles(
 
 async function probe(frameInterval: "1m" | "1h", startMinute: number, minutes: number) {
   const raw = wigglyCandles(T0 - 3 * DAY * MINUTE, 3 * DAY + startMinute + minutes);
-  const engine = createEngine();
+  const engine = createTestEngine();
   engine.addExchange(memoryExchange("mem", { BTCUSDT: raw }));
   engine.addFrame({
     frameName: "f",
@@ -111,7 +111,7 @@ describe("look-ahead", () => {
 describe("getCandles beyond the warm-up, formatting", () => {
   it("asks the exchange for candles older than the preloaded warm-up, still without look-ahead", async () => {
     const raw = wigglyCandles(T0 - 100 * MINUTE, 200);
-    const engine = createEngine();
+    const engine = createTestEngine();
     const exchange = memoryExchange("mem", { BTCUSDT: raw });
     engine.addExchange({ ...exchange, formatPrice: (_symbol, price) => price.toFixed(2) });
     engine.addFrame({

@@ -4,17 +4,17 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BtError } from "@bt/core";
-import { computeStatistics, renderBacktestReport } from "@bt/report-markdown";
+import { BtError, computeStatistics } from "@bt/core";
+import { renderBacktestReport } from "@bt/report-markdown";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createEngine, getAveragePrice, type IEngine, reportFileName } from "../src/index";
-import { collect, MINUTE, memoryExchange, series, T0 } from "./helpers";
+import { getAveragePrice, type IEngine, reportFileName } from "../src/index";
+import { collect, createTestEngine, MINUTE, memoryExchange, series, T0 } from "./helpers";
 
 let engine: IEngine;
 let dir: string;
 
 beforeEach(async () => {
-  engine = createEngine();
+  engine = createTestEngine();
   dir = await mkdtemp(join(tmpdir(), "bt-engine-report-"));
   // Rising one point every 10 minutes: longs win, shorts lose.
   engine.addExchange(
@@ -59,10 +59,18 @@ describe("Backtest.getReport / dump", () => {
     const data = engine.Backtest.getData("BTCUSDT", "longer");
     expect(data.closed.length).toBeGreaterThan(5);
     const markdown = engine.Backtest.getReport("BTCUSDT", "longer");
-    // Exactly the report-markdown rendering of getData's signals over the frame.
+    // Exactly the report-markdown rendering of getData's signals over the frame, with the run's
+    // conditions (config) and its Problems section.
     expect(markdown).toBe(
-      renderBacktestReport(data.closed, { periodStartMs: T0, periodEndMs: T0 + 240 * MINUTE }),
+      renderBacktestReport(data.closed, {
+        periodStartMs: T0,
+        periodEndMs: T0 + 240 * MINUTE,
+        config: data.config,
+        problems: data.problems,
+      }),
     );
+    expect(markdown).toContain("fee 0.1% per side, slippage 0.1% per side");
+    expect(markdown).toContain("## Problems");
     expect(markdown).toContain("## longer · BTCUSDT");
     expect(markdown).toContain(`Trades: ${data.closed.length}`);
     const path = await engine.Backtest.dump("BTCUSDT", "longer", { dir });

@@ -3,8 +3,8 @@
 
 import type { IStrategyTickResultOpened } from "@bt/core";
 import { describe, expect, it } from "vitest";
-import { createEngine, type IRiskEvent, type IValidationEvent } from "../src/index";
-import { collect, flatCandles, flush, MINUTE, memoryExchange, series, T0 } from "./helpers";
+import type { IEngine, IRiskEvent, IValidationEvent } from "../src/index";
+import { collect, createTestEngine, flatCandles, MINUTE, memoryExchange, series, T0 } from "./helpers";
 
 const longSignal = {
   position: "long" as const,
@@ -15,7 +15,7 @@ const longSignal = {
 
 describe("risk", () => {
   it("max concurrent positions across strategies sharing a profile", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(
       memoryExchange("mem", { BTCUSDT: series(-5, 60, () => 100), ETHUSDT: series(-5, 60, () => 100) }),
     );
@@ -72,7 +72,7 @@ describe("risk", () => {
         { warmupMinutes: 5 },
       ),
     );
-    await flush();
+    await engine.waitForListeners();
     expect(blocked).toEqual([]);
     expect(risks).toHaveLength(12);
     expect(risks[0]).toMatchObject({
@@ -99,7 +99,7 @@ describe("risk", () => {
   });
 
   it("a scheduled signal reserves its slot in the profile until it is cancelled", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(
       memoryExchange("mem", { BTCUSDT: series(-5, 60, () => 100), ETHUSDT: series(-5, 60, () => 100) }),
     );
@@ -160,7 +160,7 @@ describe("risk", () => {
   });
 
   it("rejects on false and on throw, with the reason", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 10, () => 100) }));
     engine.addFrame({
       frameName: "f",
@@ -203,7 +203,7 @@ describe("risk", () => {
       );
       expect(results).toEqual([]);
     }
-    await flush();
+    await engine.waitForListeners();
     expect(reasons).toEqual([
       'x: risk "no" validation #0 (never) returned false',
       'x: risk "no" validation #0 (never) returned false',
@@ -215,11 +215,11 @@ describe("risk", () => {
 
 describe("sizing", () => {
   async function sized(
-    sizing: Parameters<ReturnType<typeof createEngine>["addSizing"]>[0],
+    sizing: Parameters<IEngine["addSizing"]>[0],
     signal = longSignal,
     candles = series(-5, 30, () => 100),
   ) {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: candles }));
     engine.addFrame({
       frameName: "f",
@@ -245,7 +245,7 @@ describe("sizing", () => {
         { warmupMinutes: 20, accountBalance: 10_000 },
       ),
     );
-    await flush();
+    await engine.waitForListeners();
     return {
       opened: results.find((result) => result.action === "opened") as IStrategyTickResultOpened | undefined,
       validations,

@@ -3,8 +3,7 @@
 
 import { BtError } from "@bt/core";
 import { describe, expect, it } from "vitest";
-import { createEngine } from "../src/index";
-import { collect, MINUTE, memoryExchange, series, T0 } from "./helpers";
+import { collect, createTestEngine, MINUTE, memoryExchange, series, T0 } from "./helpers";
 
 function schemaError(fn: () => unknown): BtError {
   try {
@@ -20,7 +19,7 @@ const getSignal = async () => null;
 
 describe("schema validation", () => {
   it("rejects duplicates, bad intervals, missing functions and bad frames, naming schema and field", () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addStrategy({ strategyName: "s", interval: "15m", getSignal });
     let error = schemaError(() => engine.addStrategy({ strategyName: "s", interval: "15m", getSignal }));
     expect(error.code).toBe("SCHEMA");
@@ -89,7 +88,7 @@ describe("schema validation", () => {
   });
 
   it("unknown names fail the run with the referencing schema and the registered names", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 60, () => 100) }));
     engine.addFrame({
       frameName: "f",

@@ -2,12 +2,11 @@
 // signal is scheduled or open; per-minute callbacks run only when registered.
 
 import { describe, expect, it } from "vitest";
-import { createEngine } from "../src/index";
-import { collect, MINUTE, memoryExchange, series, T0 } from "./helpers";
+import { collect, createTestEngine, MINUTE, memoryExchange, series, T0 } from "./helpers";
 
 describe("getSignal throttling", () => {
   it("is called once per 15m boundary while idle (1m frame, 2 hours)", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 120, () => 100) }));
     engine.addFrame({
       frameName: "f",
@@ -35,7 +34,7 @@ describe("getSignal throttling", () => {
   });
 
   it("starts mid-window at the first frame minute, then at each boundary", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 60, () => 100) }));
     engine.addFrame({
       frameName: "f",
@@ -63,7 +62,7 @@ describe("getSignal throttling", () => {
   });
 
   it("is never called while a signal is open; resumes after the close in a fresh window", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 120, () => 100) }));
     engine.addFrame({
       frameName: "f",
@@ -110,7 +109,7 @@ describe("getSignal throttling", () => {
   });
 
   it("calls onIdle/onActive/onTick every minute only when registered", async () => {
-    const engine = createEngine();
+    const engine = createTestEngine();
     engine.addExchange(memoryExchange("mem", { BTCUSDT: series(-5, 30, () => 100) }));
     engine.addFrame({
       frameName: "f",

@@ -7,21 +7,29 @@
 import type { IMethodContext } from "@bt/context";
 import {
   alignUp,
-  BtError,
-  describeValue,
+  countRunProblem,
   type IStrategyTickResult,
-  type IStrategyTickResultClosed,
   intervalToMs,
   MINUTE_MS,
   scanPendingExit,
   scanScheduledOutcome,
 } from "@bt/core";
-import type { GapPolicy } from "../candles/candleLoader";
 import type { CandleStore } from "../candles/candleStore";
 import type { IStoreLease } from "../candles/storeCache";
+import { toError } from "../events/eventBus";
 import { type EngineState, runKey } from "../run/engineState";
+import { resolveBacktestRun } from "../run/resolveRun";
+import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
 import { attachRuntime } from "../run/runRuntime";
 import { ClientStrategy } from "../strategy/clientStrategy";
+import { createBacktestRunRecord, type IBacktestRunRecord } from "./backtestRecord";
+
+export {
+  DEFAULT_ACCOUNT_BALANCE,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_WARMUP_MINUTES,
+  type IBacktestOptions,
+} from "../run/runOptions";
 
 /** Which schemas a backtest runs. */
 export interface IBacktestContext {
@@ -30,53 +38,11 @@ export interface IBacktestContext {
   frameName: string;
 }
 
-/** Options of a backtest (all optional). */
-export interface IBacktestOptions {
-  /**
-   * Minutes of 1m candles loaded before the frame start for getCandles look-backs (default 2880 = 2
-   * days). A strategy asking for more still works: the extra candles are fetched from the exchange.
-   */
-  warmupMinutes?: number;
-  /** Candles per exchange getCandles call while preloading (default 10,000). */
-  batchSize?: number;
-  /** Missing 1m candles: "error" (default, BtError CANDLES) or "fill" (flat zero-volume candles, logged). */
-  gapPolicy?: GapPolicy;
-  /** Account balance in quote currency used by sizing profiles (default 10,000). */
-  accountBalance?: number;
-}
-
-/** Default warm-up before the frame, in minutes. */
-export const DEFAULT_WARMUP_MINUTES = 2880;
-/** Default candles per exchange call while preloading. */
-export const DEFAULT_BATCH_SIZE = 10_000;
-/** Default account balance for sizing, in quote currency. */
-export const DEFAULT_ACCOUNT_BALANCE = 10_000;
-
 /** Internal extras used by the walker: a store already loaded for the whole walker. */
 export interface IBacktestInternals {
   lease?: IStoreLease;
-  /** Called with every closed result (the walker collects them). */
-  onClosed?: (result: IStrategyTickResultClosed) => void;
-}
-
-function positiveInteger(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  allowZero = false,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new BtError(
-      "VALIDATION",
-      `Backtest option ${name} must be a ${allowZero ? "non-negative" : "positive"} integer, got ${describeValue(value)}`,
-      {
-        field: name,
-        value,
-      },
-    );
-  }
-  return value;
+  /** Called with the run's record as soon as it exists (the walker reads closed results and problems). */
+  onRecord?: (record: IBacktestRunRecord) => void;
 }
 
 /** The store window a frame needs: [fromMs, toMs) of 1m candles, data required from requiredFromMs. */
@@ -105,42 +71,9 @@ export async function* runBacktest(
   options: IBacktestOptions = {},
   internals: IBacktestInternals = {},
 ): AsyncGenerator<IStrategyTickResult, void, undefined> {
-  if (typeof symbol !== "string" || symbol.length === 0) {
-    throw new BtError(
-      "VALIDATION",
-      `Backtest.run: symbol must be a non-empty string, got ${describeValue(symbol)}`,
-      {
-        field: "symbol",
-        value: symbol,
-      },
-    );
-  }
-  const where = `Backtest.run(${symbol})`;
-  const strategySchema = state.strategies.get(context?.strategyName, `${where} strategyName`, "strategyName");
-  const exchange = state.exchanges.get(context.exchangeName, `${where} exchangeName`, "exchangeName");
-  const frame = state.frames.get(context.frameName, `${where} frameName`, "frameName");
-  const strategyRef = `strategy ${describeValue(strategySchema.strategyName)}`;
-  const riskSchema =
-    strategySchema.riskName === undefined
-      ? undefined
-      : state.risks.get(strategySchema.riskName, `${strategyRef} riskName`, "riskName");
-  const sizingSchema =
-    strategySchema.sizingName === undefined
-      ? undefined
-      : state.sizings.get(strategySchema.sizingName, `${strategyRef} sizingName`, "sizingName");
-  const warmupMinutes = positiveInteger("warmupMinutes", options.warmupMinutes, DEFAULT_WARMUP_MINUTES, true);
-  const batchSize = positiveInteger("batchSize", options.batchSize, DEFAULT_BATCH_SIZE);
-  const accountBalance = options.accountBalance ?? DEFAULT_ACCOUNT_BALANCE;
-  if (!(accountBalance > 0) || !Number.isFinite(accountBalance)) {
-    throw new BtError(
-      "VALIDATION",
-      `Backtest option accountBalance must be a positive number, got ${describeValue(accountBalance)}`,
-      {
-        field: "accountBalance",
-        value: accountBalance,
-      },
-    );
-  }
+  const run = resolveBacktestRun(state, symbol, context);
+  const { strategy: strategySchema, exchange, frame } = run;
+  const { warmupMinutes, batchSize, gapPolicy, accountBalance } = resolveBacktestOptions("Backtest", options);
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
@@ -156,7 +89,7 @@ export async function* runBacktest(
       symbol,
       ...window,
       batchSize,
-      gapPolicy: options.gapPolicy ?? "error",
+      gapPolicy,
       priceCandleCount: config.CC_AVG_PRICE_CANDLES_COUNT,
       logger: state.logger,
     }));
@@ -167,6 +100,18 @@ export async function* runBacktest(
     frameName: frame.frameName,
   });
   attachRuntime(method, { exchange, store, config, logger: state.logger });
+  const key = runKey(symbol, strategySchema.strategyName);
+  const record = createBacktestRunRecord({
+    symbol,
+    strategyName: strategySchema.strategyName,
+    exchangeName: exchange.exchangeName,
+    frameName: frame.frameName,
+    periodStartMs: startMs,
+    periodEndMs: endMs,
+    config,
+  });
+  state.backtestRuns.set(key, record);
+  internals.onRecord?.(record);
   const strategy = new ClientStrategy({
     schema: strategySchema,
     symbol,
@@ -176,16 +121,11 @@ export async function* runBacktest(
     method,
     bus: state.bus,
     logger: state.logger,
-    risk: riskSchema === undefined ? undefined : state.riskClient(riskSchema),
-    sizing: sizingSchema,
+    risk: run.risk === undefined ? undefined : state.riskClient(run.risk),
+    sizing: run.sizing,
     accountBalance,
+    problems: record.problems,
   });
-  const key = runKey(symbol, strategySchema.strategyName);
-  const closed: IStrategyTickResultClosed[] = [];
-  if (internals.lease === undefined) {
-    state.backtestClosed.set(key, closed);
-    state.backtestPeriods.set(key, { periodStartMs: startMs, periodEndMs: endMs });
-  }
   let running = state.running.get(key);
   if (running === undefined) {
     running = new Set();
@@ -202,11 +142,9 @@ export async function* runBacktest(
   const perMinute = strategy.hasPerMinuteCallbacks;
   let progressStep = Math.max(1, Math.floor(totalFrames / 100));
   let nextProgressAt = progressStep;
-  const record = (result: IStrategyTickResult) => {
-    if (result.action === "closed") {
-      closed.push(result);
-      internals.onClosed?.(result);
-    }
+  const keep = (result: IStrategyTickResult) => {
+    if (result.action === "closed") record.closed.push(result);
+    else if (result.action === "cancelled") record.cancelled.push(result);
   };
 
   /** Drives a just-scheduled or just-opened signal to its end; returns the index of the last result. */
@@ -258,7 +196,7 @@ export async function* runBacktest(
         index = hit;
         result = await strategy.tick(timeOf(index), prices[index] as number);
       }
-      record(result);
+      keep(result);
       yield result;
     }
     return index;
@@ -328,6 +266,10 @@ export async function* runBacktest(
         stopped,
       });
     }
+  } catch (error) {
+    record.error = toError(error);
+    countRunProblem(record.problems, "error", "run", record.error.message, strategy.lastTimeMs);
+    throw error;
   } finally {
     strategy.releaseRisk();
     running.delete(strategy);

@@ -8,19 +8,17 @@ import {
   alignUp,
   averagePriceOfColumns,
   type CandleInterval,
+  type ICandleColumns,
   type ICandleData,
   intervalToMs,
   MINUTE_MS,
 } from "@bt/core";
 
-/** OHLCV columns of one interval; `timestamp` holds open times (epoch ms), ascending, contiguous. */
-export interface ICandleColumns {
-  readonly timestamp: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
+/**
+ * Core's ICandleColumns with the store's policy: contiguous (timestamp[i] = first + i·interval, no
+ * gaps: the loader fills or rejects them) and bounded by `count` (the arrays may be longer).
+ */
+export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
   readonly count: number;
 }
 
@@ -28,13 +26,13 @@ export interface ICandleColumns {
 export class CandleStore {
   /** Current price at startMs + i·60s for i in [0, count]; NaN for the first N−1... N minutes. */
   readonly prices: Float64Array;
-  private readonly aggregates = new Map<CandleInterval, ICandleColumns>();
+  private readonly aggregates = new Map<CandleInterval, IContiguousCandleColumns>();
 
   constructor(
     readonly exchangeName: string,
     readonly symbol: string,
     /** The 1m columns (contiguous: timestamp[i] = startMs + i·60s). */
-    readonly minutes: ICandleColumns,
+    readonly minutes: IContiguousCandleColumns,
     /** Open time of the first candle, epoch ms. */
     readonly startMs: number,
     /**
@@ -74,11 +72,11 @@ export class CandleStore {
   }
 
   /** Columns of `interval`; higher intervals are built from complete groups of 1m candles, once. */
-  columns(interval: CandleInterval): ICandleColumns {
+  columns(interval: CandleInterval): IContiguousCandleColumns {
     if (interval === "1m") return this.minutes;
     let columns = this.aggregates.get(interval);
     if (columns === undefined) {
-      columns = this.aggregate(interval);
+      columns = this.aggregateContiguous(interval);
       this.aggregates.set(interval, columns);
     }
     return columns;
@@ -120,7 +118,12 @@ export class CandleStore {
     return candles;
   }
 
-  private aggregate(interval: CandleInterval): ICandleColumns {
+  /**
+   * Complete-bucket aggregation of the contiguous 1m columns: buckets from alignUp(startMs) whose every
+   * minute is present (a partial first or last bucket is dropped; the data has no inner gaps). Distinct
+   * from exchange-file's aggregateColumns, which keeps inner buckets with gaps as an exchange would.
+   */
+  private aggregateContiguous(interval: CandleInterval): IContiguousCandleColumns {
     const stepMs = intervalToMs(interval);
     const perCandle = stepMs / MINUTE_MS;
     const firstMs = alignUp(this.startMs, interval);

@@ -1,9 +1,11 @@
-// The event system: one rxjs Subject per event kind and the listen* / listen*Once helpers. Each
-// listener gets its own queue, so its calls run in emission order, one at a time, even when async;
-// a listener that throws (or rejects) is reported on the error subject and never stops a run.
+// The event system: one typed stream of EngineEvent (a discriminated union on `type`) per engine, and
+// listeners that are typed filters over it. Each listener gets its own queue, so its calls run in
+// emission order, one at a time, even when async; a listener that throws (or rejects) is reported as
+// an "error" event and never stops a run. The bus counts queued listener calls, so callers can wait
+// until every listener has run (waitForListeners) instead of sleeping.
 
 import type { ILogger, IStrategyTickResult } from "@bt/core";
-import { Subject } from "rxjs";
+import { type Observable, Subject } from "rxjs";
 import type {
   IDoneEvent,
   IProgressEvent,
@@ -19,66 +21,161 @@ export type Listener<T> = (event: T) => void | Promise<void>;
 /** Unsubscribes a listener; calling it twice is harmless. */
 export type Unsubscribe = () => void;
 
+/** The payload of every event type of the stream. */
+export interface IEngineEventMap {
+  /** Every tick result that reaches listeners (backtest and live; `payload.backtest` tells which). */
+  signal: IStrategyTickResult;
+  progress: IProgressEvent;
+  doneBacktest: IDoneEvent;
+  doneLive: IDoneEvent;
+  doneWalker: IWalkerResult;
+  walker: IWalkerProgressEvent;
+  risk: IRiskEvent;
+  validation: IValidationEvent;
+  error: Error;
+}
+
+/** The event types of the stream. */
+export type EngineEventType = keyof IEngineEventMap;
+
+/** One event of the stream: `{ type, payload }`, discriminated on `type`. */
+export type EngineEvent = {
+  [K in EngineEventType]: { readonly type: K; readonly payload: IEngineEventMap[K] };
+}[EngineEventType];
+
 /** Normalises anything thrown into an Error (strings and objects keep their text). */
 export function toError(error: unknown): Error {
   if (error instanceof Error) return error;
   return new Error(typeof error === "string" ? error : (JSON.stringify(error) ?? String(error)));
 }
 
-/** The subjects of one engine instance. */
+/** The emitting side of one event type: `observed` says whether anyone listens (skip building it). */
+export class EventChannel<K extends EngineEventType> {
+  constructor(
+    private readonly bus: EventBus,
+    readonly type: K,
+  ) {}
+
+  /** True when at least one listener of this type is subscribed. */
+  get observed(): boolean {
+    return this.bus.listenerCount(this.type) > 0;
+  }
+
+  /** Emits `payload` as an event of this type. */
+  next(payload: IEngineEventMap[K]): void {
+    this.bus.emit(this.type, payload);
+  }
+}
+
+/** The event stream of one engine instance. */
 export class EventBus {
-  readonly signal = new Subject<IStrategyTickResult>();
-  readonly signalBacktest = new Subject<IStrategyTickResult>();
-  readonly signalLive = new Subject<IStrategyTickResult>();
-  readonly progress = new Subject<IProgressEvent>();
-  readonly doneBacktest = new Subject<IDoneEvent>();
-  readonly doneLive = new Subject<IDoneEvent>();
-  readonly doneWalker = new Subject<IWalkerResult>();
-  readonly walker = new Subject<IWalkerProgressEvent>();
-  readonly risk = new Subject<IRiskEvent>();
-  readonly validation = new Subject<IValidationEvent>();
-  readonly error = new Subject<Error>();
+  private readonly subject = new Subject<EngineEvent>();
+  private readonly counts = new Map<EngineEventType, number>();
+  /** Listener calls queued and not yet settled, across every listener. */
+  private pendingCalls = 0;
+  private drainWaiters: Array<() => void> = [];
+
+  readonly progress = new EventChannel(this, "progress");
+  readonly doneBacktest = new EventChannel(this, "doneBacktest");
+  readonly doneLive = new EventChannel(this, "doneLive");
+  readonly doneWalker = new EventChannel(this, "doneWalker");
+  readonly walker = new EventChannel(this, "walker");
+  readonly risk = new EventChannel(this, "risk");
+  readonly validation = new EventChannel(this, "validation");
 
   constructor(private readonly getLogger: () => ILogger) {}
 
-  /** Sends a tick result to listenSignal and to the backtest or live variant. */
+  /** The stream itself (read-only): every event of this engine, in emission order. */
+  get stream(): Observable<EngineEvent> {
+    return this.subject.asObservable();
+  }
+
+  /** Number of listeners subscribed to `type`. */
+  listenerCount(type: EngineEventType): number {
+    return this.counts.get(type) ?? 0;
+  }
+
+  /** Emits one event (synchronously queued on every matching listener). */
+  emit<K extends EngineEventType>(type: K, payload: IEngineEventMap[K]): void {
+    if (this.listenerCount(type) === 0) return;
+    this.subject.next({ type, payload } as EngineEvent);
+  }
+
+  /** Sends a tick result to listenSignal and to listenSignalBacktest / listenSignalLive. */
   emitSignal(result: IStrategyTickResult): void {
-    if (this.signal.observed) this.signal.next(result);
-    const modeSubject = result.backtest ? this.signalBacktest : this.signalLive;
-    if (modeSubject.observed) modeSubject.next(result);
+    this.emit("signal", result);
   }
 
   /** Reports an error to listenError (and to the logger). */
   emitError(error: unknown, context: Record<string, unknown> = {}): void {
     const normalised = toError(error);
     this.getLogger().error(normalised.message, { ...context, error: normalised });
-    if (this.error.observed) this.error.next(normalised);
+    this.emit("error", normalised);
   }
 
-  /** Subscribes `fn` with its own in-order queue; returns the unsubscribe function. */
-  listen<T>(subject: Subject<T>, fn: Listener<T>, filter?: (event: T) => boolean, once = false): Unsubscribe {
+  /**
+   * Resolves once every listener call queued so far, and every call those calls queue in turn, has
+   * settled. At once when nothing is queued. A listener that never settles keeps it pending.
+   */
+  waitForListeners(): Promise<void> {
+    if (this.pendingCalls === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /**
+   * Subscribes `fn` to events of `type` (those `filter` accepts; `once`: only the first) with its own
+   * in-order queue; returns the unsubscribe function.
+   */
+  listen<K extends EngineEventType>(
+    type: K,
+    fn: Listener<IEngineEventMap[K]>,
+    filter?: (payload: IEngineEventMap[K]) => boolean,
+    once = false,
+  ): Unsubscribe {
     let tail: Promise<void> = Promise.resolve();
+    let subscribed = true;
     const onListenerError = (error: unknown) => {
-      if ((subject as Subject<unknown>) === this.error) {
+      if (type === "error") {
         // An error listener that throws would loop forever through itself: log only.
         this.getLogger().error("listenError listener threw", { error: toError(error) });
       } else {
-        this.emitError(error, { source: "listener" });
+        this.emitError(error, { source: "listener", type });
       }
     };
-    const subscription = subject.subscribe((event) => {
+    const unsubscribe = () => {
+      if (!subscribed) return;
+      subscribed = false;
+      subscription.unsubscribe();
+      this.counts.set(type, this.listenerCount(type) - 1);
+    };
+    const subscription = this.subject.subscribe((event) => {
+      if (event.type !== type) return;
+      const payload = event.payload as IEngineEventMap[K];
       if (filter) {
         let matches = false;
         try {
-          matches = filter(event);
+          matches = filter(payload);
         } catch (error) {
           onListenerError(error);
         }
         if (!matches) return;
       }
-      if (once) subscription.unsubscribe();
-      tail = tail.then(() => fn(event)).then(undefined, onListenerError);
+      if (once) unsubscribe();
+      this.pendingCalls++;
+      tail = tail
+        .then(() => fn(payload))
+        .then(undefined, onListenerError)
+        .finally(() => this.settleCall());
     });
-    return () => subscription.unsubscribe();
+    this.counts.set(type, this.listenerCount(type) + 1);
+    return unsubscribe;
+  }
+
+  private settleCall(): void {
+    this.pendingCalls--;
+    if (this.pendingCalls > 0) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

@@ -1,7 +1,6 @@
 // The payloads of the engine's events (besides IStrategyTickResult, which comes from @bt/core).
 
-import type { ISignalProblem, WalkerMetric } from "@bt/core";
-import type { IStatistics } from "@bt/report-markdown";
+import type { IRunProblems, ISignalProblem, IStatistics, RunStatus, WalkerMetric } from "@bt/core";
 
 /** Backtest progress of one (symbol, strategy); `progress` in [0, 1]. */
 export interface IProgressEvent {
@@ -69,6 +68,13 @@ export interface IWalkerStrategyResult {
   metricValue: number | null;
   /** The error that stopped this strategy, if any (also sent to listenError). */
   error: Error | null;
+  /**
+   * "failed" when the run threw or every getSignal call threw; a failed strategy is ranked after every
+   * working one and is never bestStrategy.
+   */
+  status: RunStatus;
+  /** What went wrong in its run: counted errors, validation and risk rejections, cancelled signals. */
+  problems: IRunProblems;
 }
 
 /** Emitted (and yielded by Walker.run) after each strategy of a walker. */
@@ -83,7 +89,7 @@ export interface IWalkerProgressEvent {
   strategyResult: IWalkerStrategyResult;
   strategiesTested: number;
   totalStrategies: number;
-  /** Best so far by the metric (null while no strategy has a value). */
+  /** Best so far by the metric, ranked as in the final result (null while no working strategy has a value). */
   bestStrategy: string | null;
   bestMetric: number | null;
 }
@@ -98,6 +104,6 @@ export interface IWalkerResult {
   bestStrategy: string | null;
   bestMetric: number | null;
   bestStats: IStatistics | null;
-  /** Every strategy, best first (nulls and failures last). */
+  /** Every strategy, best first: working ones with a value, then working ones without, then failed ones. */
   results: IWalkerStrategyResult[];
 }

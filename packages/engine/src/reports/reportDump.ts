@@ -1,9 +1,9 @@
 // Where and how the engine's getReport/dump write markdown reports: `<dir>/<mode>/<name>.md`
-// (default dir "./dump"), written atomically through @bt/report-markdown's writeReport. Report
+// (default dir "./dump"), written atomically through reports.ts (@bt/report-markdown's writeReport). Report
 // names are turned into safe single file names, so a strategy called "../x" never leaves the folder.
 
 import { resolve } from "node:path";
-import { writeReport } from "@bt/report-markdown";
+import { writeMarkdown } from "./reports";
 
 /** Where dump() writes: `<dir>/<mode>/<name>.md`. */
 export interface IDumpOptions {
@@ -42,6 +42,6 @@ export async function dumpReport(
   options: IDumpOptions = {},
 ): Promise<string> {
   const path = reportPath(mode, name, options);
-  await writeReport(path, markdown);
+  await writeMarkdown(path, markdown);
   return path;
 }

@@ -9,10 +9,10 @@ import type {
   IRiskSchema,
   ISizingSchema,
   IStrategySchema,
-  IStrategyTickResultClosed,
   IWalkerSchema,
 } from "@bt/core";
 import { DEFAULT_CONFIG, mergeConfig, SILENT_LOGGER } from "@bt/core";
+import type { IBacktestRunRecord } from "../backtest/backtestRecord";
 import { StoreCache } from "../candles/storeCache";
 import { EventBus } from "../events/eventBus";
 import type { IWalkerResult } from "../events/events";
@@ -85,10 +85,8 @@ export class EngineState {
   readonly stores = new StoreCache();
   /** Risk clients by riskName, shared by every run of this engine (positions across strategies). */
   private readonly riskClients = new Map<string, ClientRisk>();
-  /** Closed signals of the latest backtest per (symbol, strategyName). */
-  readonly backtestClosed = new Map<string, IStrategyTickResultClosed[]>();
-  /** Frame bounds of the latest backtest per (symbol, strategyName), for statistics. */
-  readonly backtestPeriods = new Map<string, { periodStartMs: number; periodEndMs: number }>();
+  /** The latest (or running) backtest per (symbol, strategyName): results, problems, conditions. */
+  readonly backtestRuns = new Map<string, IBacktestRunRecord>();
   /** The latest walker result per (symbol, walkerName). */
   readonly walkerResults = new Map<string, IWalkerResult>();
   /** Running strategies per (symbol, strategyName), for stop(). */
@@ -117,8 +115,7 @@ export class EngineState {
     this.walkers.clear();
     this.stores.clear();
     this.riskClients.clear();
-    this.backtestClosed.clear();
-    this.backtestPeriods.clear();
+    this.backtestRuns.clear();
     this.walkerResults.clear();
     this.liveEvents.clear();
     for (const handle of this.liveRuns.values()) void handle.stop();

@@ -1,20 +1,44 @@
 // Links the method context object of a run to the run's data (exchange, candle store, config), so the
-// ambient functions find it in O(1) through a WeakMap, whichever engine instance started the run.
+// ambient functions find it in O(1) through a WeakMap, whichever engine instance started the run. The
+// table is process-wide (a globalThis slot): a strategy file that imports its own copy of @bt/engine
+// finds the runs of the copy that runs it (before, getCandles there failed with "No execution context").
 
-import type { IMethodContext } from "@bt/context";
-import type { IExchangeSchema, IGlobalConfig, ILogger } from "@bt/core";
-import type { CandleStore } from "../candles/candleStore";
+import { type IMethodContext, sharedGlobalSlot } from "@bt/context";
+import type { CandleInterval, ICandleData, IExchangeSchema, IGlobalConfig, ILogger } from "@bt/core";
+
+/**
+ * The part of a run's candle store the ambient functions use. Structural, because the store may belong
+ * to another copy of the engine.
+ */
+export interface IRunCandleStore {
+  readonly symbol: string;
+  covers(interval: CandleInterval, whenMs: number, limit: number): boolean;
+  candlesBefore(interval: CandleInterval, whenMs: number, limit: number): ICandleData[];
+  priceAt(whenMs: number): number;
+}
 
 /** What user code running inside a run can reach through the ambient functions. */
 export interface IRunRuntime {
   readonly exchange: IExchangeSchema;
   /** The preloaded 1m store of the run's symbol (backtest); undefined in live. */
-  readonly store: CandleStore | undefined;
+  readonly store: IRunCandleStore | undefined;
   readonly config: Readonly<IGlobalConfig>;
   readonly logger: ILogger;
 }
 
-const runtimes = new WeakMap<IMethodContext, IRunRuntime>();
+/** globalThis key of the shared run table. */
+export const RUN_TABLE_SLOT_KEY = "@bt/engine/runTable";
+/**
+ * Layout version of the shared run table: bump the major when IRunRuntime changes incompatibly, so a
+ * mismatched second copy is refused with a clear error instead of misreading a run.
+ */
+export const RUN_TABLE_SLOT_VERSION = "1.0.0";
+
+const runtimes = sharedGlobalSlot(
+  RUN_TABLE_SLOT_KEY,
+  RUN_TABLE_SLOT_VERSION,
+  () => new WeakMap<IMethodContext, IRunRuntime>(),
+);
 
 /** Attaches `runtime` to a run's method context object. */
 export function attachRuntime(method: IMethodContext, runtime: IRunRuntime): void {

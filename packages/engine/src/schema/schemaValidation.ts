@@ -13,18 +13,9 @@ import {
   type IStrategySchema,
   type IWalkerSchema,
   isCandleInterval,
+  isWalkerMetric,
+  WALKER_METRICS,
 } from "@bt/core";
-
-/** Metrics a walker accepts; maxDrawdown ranks ascending, the rest descending. */
-export const WALKER_METRICS = [
-  "sharpeRatio",
-  "annualizedSharpeRatio",
-  "totalPnl",
-  "winRate",
-  "avgPnl",
-  "certaintyRatio",
-  "maxDrawdown",
-] as const;
 
 const STRATEGY_CALLBACKS = ["onTick", "onOpen", "onActive", "onIdle", "onClose", "onSchedule", "onCancel"];
 
@@ -254,7 +245,7 @@ export function checkWalkerSchema(schema: IWalkerSchema): void {
   check.stringField(bag, "exchangeName", true);
   check.stringField(bag, "frameName", true);
   const metric = bag.metric;
-  if (metric !== undefined && !(WALKER_METRICS as ReadonlyArray<unknown>).includes(metric)) {
+  if (metric !== undefined && !isWalkerMetric(metric)) {
     check.fail("metric", metric, `must be one of ${WALKER_METRICS.join(", ")}, got ${describeValue(metric)}`);
   }
 }

@@ -2,15 +2,15 @@
 // pipeline (validation → risk → sizing → core `transition`), and the side effects of each result
 // (callbacks, events, risk positions). Time and prices come from the caller, so the backtest runner
 // and a live runner drive the same class: the backtest one from typed arrays, live from the clock.
+// Everything that goes wrong (getSignal and callback errors, validation and risk rejections, cancelled
+// scheduled signals) is counted in the run's IRunProblems as well as emitted.
 
-import { type IMethodContext, runInContext } from "@bt/context";
+import { runInContext } from "@bt/context";
 import {
   alignDown,
-  type IGlobalConfig,
-  type ILogger,
-  type ISignalDto,
-  type ISizingSchema,
-  type IStrategySchema,
+  countRunProblem,
+  emptyRunProblems,
+  type IRunProblems,
   type IStrategyTickResult,
   type ITickOrigin,
   type ITransition,
@@ -19,33 +19,11 @@ import {
   NO_SIGNAL,
   type StrategyState,
   transition,
-  validateSignal,
 } from "@bt/core";
-import type { EventBus } from "../events/eventBus";
-import { getCandles } from "../run/ambient";
-import type { ClientRisk } from "./clientRisk";
-import { ATR_PERIOD, averageTrueRange, computePositionCost, type ISizingHistory } from "./positionSizing";
+import type { ISizingHistory } from "./positionSizing";
+import { type IClientStrategyParams, messageOf, SignalPipeline } from "./signalPipeline";
 
-/** Everything a ClientStrategy needs; built by the runner from the registries. */
-export interface IClientStrategyParams {
-  schema: IStrategySchema;
-  symbol: string;
-  exchangeName: string;
-  backtest: boolean;
-  config: Readonly<IGlobalConfig>;
-  method: IMethodContext;
-  bus: EventBus;
-  logger: ILogger;
-  risk: ClientRisk | undefined;
-  sizing: ISizingSchema | undefined;
-  /** Quote-currency balance used by sizing. */
-  accountBalance: number;
-  /**
-   * Live only: makes a state change durable (persistence, broker) before it is applied. Called with
-   * every transition that changes the state; when it throws, the state stays as it was.
-   */
-  commit?: (previous: StrategyState, next: ITransition) => Promise<void>;
-}
+export type { IClientStrategyParams } from "./signalPipeline";
 
 /** Run-time client of one (strategy, symbol). */
 export class ClientStrategy {
@@ -58,8 +36,17 @@ export class ClientStrategy {
   readonly history: ISizingHistory = { wins: 0, losses: 0, winSum: 0, lossSum: 0 };
   private readonly origin: ITickOrigin;
   private lastSignalBoundaryMs = Number.NEGATIVE_INFINITY;
+  /** Epoch ms of the call in progress (the time problems are counted at). */
+  private nowMs = 0;
+  /** What went wrong so far in this run: counted errors, rejections, cancelled signals. */
+  readonly problems: IRunProblems;
+  private readonly pipeline: SignalPipeline;
 
   constructor(private readonly params: IClientStrategyParams) {
+    this.problems = params.problems ?? emptyRunProblems();
+    this.pipeline = new SignalPipeline(params, this.problems, this.history, (name, fn) =>
+      this.callSafely(name, fn),
+    );
     const callbacks = params.schema.callbacks ?? {};
     this.hasPerMinuteCallbacks = Boolean(callbacks.onIdle || callbacks.onActive || callbacks.onTick);
     this.intervalMs = intervalToMs(params.schema.interval);
@@ -73,6 +60,11 @@ export class ClientStrategy {
 
   get strategyName(): string {
     return this.params.schema.strategyName;
+  }
+
+  /** Epoch ms of the latest call into user code (0 before the first). */
+  get lastTimeMs(): number {
+    return this.nowMs;
   }
 
   /** Start of the interval window in which getSignal was last asked, epoch ms (−Infinity: never). */
@@ -111,6 +103,7 @@ export class ClientStrategy {
   /** Runs `fn` in the ambient context of this strategy at `nowMs` (a fresh context object per call). */
   inContext<T>(nowMs: number, fn: () => T): T {
     const { symbol, backtest, method } = this.params;
+    this.nowMs = nowMs;
     return runInContext({ symbol, when: new Date(nowMs), backtest }, method, fn);
   }
 
@@ -165,122 +158,20 @@ export class ClientStrategy {
   }
 
   private async decide(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
-    const { schema, symbol, bus, config, backtest } = this.params;
-    let proposed: ISignalDto | null | undefined;
-    try {
-      proposed = await schema.getSignal(symbol, new Date(nowMs));
-    } catch (error) {
-      bus.emitError(error, {
-        source: "getSignal",
-        strategyName: schema.strategyName,
-        symbol,
-        timestamp: nowMs,
-      });
-      return null;
-    }
-    if (proposed === null || proposed === undefined) return null;
-    const problems = validateSignal(proposed, currentPrice, config);
-    if (problems.length > 0) {
-      this.emitValidation(proposed, problems, currentPrice, nowMs);
-      return null;
-    }
-    const risk = this.params.risk;
-    if (risk !== undefined) {
-      const args = {
-        symbol,
-        strategyName: schema.strategyName,
-        exchangeName: this.params.exchangeName,
-        pendingSignal: proposed,
-        currentPrice,
-        timestamp: nowMs,
-      };
-      const { args: seen, rejection } = await risk.check(args);
-      if (rejection !== null) {
-        if (bus.risk.observed) {
-          bus.risk.next({
-            ...args,
-            riskName: risk.schema.riskName,
-            reason: rejection.reason,
-            validationIndex: rejection.validationIndex,
-            activePositionCount: seen.activePositionCount,
-            backtest,
-          });
-        }
-        const onRejected = risk.schema.callbacks?.onRejected;
-        if (onRejected)
-          await this.callSafely("risk.onRejected", () => onRejected(symbol, seen, rejection.reason));
-        return null;
-      }
-      const onAllowed = risk.schema.callbacks?.onAllowed;
-      if (onAllowed) await this.callSafely("risk.onAllowed", () => onAllowed(symbol, seen));
-    }
-    let signal: ISignalDto = proposed;
-    const sizing = this.params.sizing;
-    if (sizing !== undefined && proposed.cost === undefined) {
-      const priceOpen = proposed.priceOpen ?? currentPrice;
-      let atr: number | undefined;
-      if (sizing.method === "atr-based") {
-        try {
-          atr = averageTrueRange(await getCandles(symbol, schema.interval, ATR_PERIOD + 1));
-        } catch (error) {
-          bus.emitError(error, {
-            source: "sizing",
-            strategyName: schema.strategyName,
-            symbol,
-            timestamp: nowMs,
-          });
-          return null;
-        }
-      }
-      const sized = computePositionCost(sizing, {
-        accountBalance: this.params.accountBalance,
-        priceOpen,
-        priceTakeProfit: proposed.priceTakeProfit,
-        priceStopLoss: proposed.priceStopLoss,
-        history: this.history,
-        atr,
-      });
-      if ("problem" in sized) {
-        this.emitValidation(
-          proposed,
-          [{ field: "cost", value: undefined, message: sized.problem }],
-          currentPrice,
-          nowMs,
-        );
-        return null;
-      }
-      signal = { ...proposed, cost: sized.cost };
-    }
+    const proposal = await this.pipeline.propose(nowMs, currentPrice);
+    if (proposal === null) return null;
+    const { schema, symbol } = this.params;
     const id = `${schema.strategyName}:${symbol}:${nowMs}`;
-    const next = transition(this.state, { type: "signal", signal, id }, this.input(nowMs, currentPrice));
+    const next = transition(
+      this.state,
+      { type: "signal", signal: proposal.signal, id },
+      this.input(nowMs, currentPrice),
+    );
     if (next.rejection !== null) {
-      this.emitValidation(proposed, next.rejection, currentPrice, nowMs);
+      this.pipeline.reject(proposal.proposed, next.rejection, currentPrice, nowMs);
       return null;
     }
     return this.apply(next);
-  }
-
-  private emitValidation(
-    signal: unknown,
-    problems: ReturnType<typeof validateSignal>,
-    currentPrice: number,
-    nowMs: number,
-  ): void {
-    const { bus, symbol, schema, exchangeName, backtest, logger } = this.params;
-    logger.warn(
-      `Signal of ${schema.strategyName} on ${symbol} rejected: ${problems.map((p) => p.message).join("; ")}`,
-    );
-    if (!bus.validation.observed) return;
-    bus.validation.next({
-      symbol,
-      strategyName: schema.strategyName,
-      exchangeName,
-      signal,
-      problems,
-      currentPrice,
-      timestamp: nowMs,
-      backtest,
-    });
   }
 
   /** Stores the new state and performs the result's side effects, in order. */
@@ -336,6 +227,12 @@ export class ClientStrategy {
         break;
       case "cancelled":
         risk?.removePosition(result.strategyName, result.exchangeName, symbol);
+        this.problems.cancelled.push({
+          signalId: result.signal.id,
+          reason: result.cancelReason,
+          scheduledAt: result.signal.scheduledAt,
+          cancelledAt: result.timestamp,
+        });
         if (callbacks?.onCancel) {
           await this.callSafely("onCancel", () =>
             callbacks.onCancel?.(symbol, result.signal, result.currentPrice, backtest),
@@ -382,6 +279,7 @@ export class ClientStrategy {
     try {
       await fn();
     } catch (error) {
+      countRunProblem(this.problems, "error", name, messageOf(error), this.nowMs);
       this.params.bus.emitError(error, {
         source: name,
         strategyName: this.strategyName,

@@ -1,19 +1,17 @@
 // The walker: one backtest per strategy on the same exchange, frame and symbol, over one shared
-// candle store, then a ranking by the walker's metric (computeStatistics / rankByMetric of
-// @bt/report-markdown). A strategy that throws is reported on listenError and the others still run.
+// candle store, then a ranking by the walker's metric with core's rankByMetric: a strategy whose run
+// threw or whose status is "failed" never ranks above a working one, and the running best of the
+// progress events is the head of the same ranking. A strategy that throws is reported on listenError
+// and the others still run.
 
-import { alignUp, BtError, describeValue, type IStrategyTickResultClosed, type WalkerMetric } from "@bt/core";
-import { computeStatistics, rankByMetric } from "@bt/report-markdown";
-import {
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_WARMUP_MINUTES,
-  type IBacktestOptions,
-  runBacktest,
-  storeWindow,
-} from "../backtest/backtestRunner";
+import { alignUp, computeStatistics, emptyRunProblems, type IRunProblems, rankByMetric } from "@bt/core";
+import { type IBacktestRunRecord, recordStatus } from "../backtest/backtestRecord";
+import { runBacktest, storeWindow } from "../backtest/backtestRunner";
 import { toError } from "../events/eventBus";
 import type { IWalkerProgressEvent, IWalkerResult, IWalkerStrategyResult } from "../events/events";
 import { type EngineState, runKey } from "../run/engineState";
+import { resolveWalkerRun } from "../run/resolveRun";
+import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
 
 /** Which walker to run. */
 export interface IWalkerContext {
@@ -31,30 +29,9 @@ export async function* runWalker(
   context: IWalkerContext,
   options: IBacktestOptions = {},
 ): AsyncGenerator<IWalkerProgressEvent, IWalkerResult, undefined> {
-  if (typeof symbol !== "string" || symbol.length === 0) {
-    throw new BtError(
-      "VALIDATION",
-      `Walker.run: symbol must be a non-empty string, got ${describeValue(symbol)}`,
-      {
-        field: "symbol",
-        value: symbol,
-      },
-    );
-  }
-  const walker = state.walkers.get(context?.walkerName, `Walker.run(${symbol}) walkerName`, "walkerName");
-  const walkerRef = `walker ${describeValue(walker.walkerName)}`;
-  const exchange = state.exchanges.get(walker.exchangeName, `${walkerRef} exchangeName`, "exchangeName");
-  const frame = state.frames.get(walker.frameName, `${walkerRef} frameName`, "frameName");
-  walker.strategies.forEach((name, index) => {
-    const strategy = state.strategies.get(name, `${walkerRef} strategies[${index}]`, `strategies[${index}]`);
-    if (strategy.riskName !== undefined) {
-      state.risks.get(strategy.riskName, `strategy ${describeValue(name)} riskName`, "riskName");
-    }
-    if (strategy.sizingName !== undefined) {
-      state.sizings.get(strategy.sizingName, `strategy ${describeValue(name)} sizingName`, "sizingName");
-    }
-  });
-  const metric: WalkerMetric = walker.metric ?? "sharpeRatio";
+  const run = resolveWalkerRun(state, symbol, context);
+  const { walker, exchange, frame, metric } = run;
+  const resolvedOptions = resolveBacktestOptions("Walker", options);
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
@@ -62,56 +39,67 @@ export async function* runWalker(
     startMs,
     endMs,
     alignUp(startMs, frame.interval),
-    options.warmupMinutes ?? DEFAULT_WARMUP_MINUTES,
+    resolvedOptions.warmupMinutes,
     config.CC_AVG_PRICE_CANDLES_COUNT,
   );
   const lease = await state.stores.acquire({
     exchange,
     symbol,
     ...window,
-    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
-    gapPolicy: options.gapPolicy ?? "error",
+    batchSize: resolvedOptions.batchSize,
+    gapPolicy: resolvedOptions.gapPolicy,
     priceCandleCount: config.CC_AVG_PRICE_CANDLES_COUNT,
     logger: state.logger,
   });
   const results: IWalkerStrategyResult[] = [];
-  let bestStrategy: string | null = null;
-  let bestMetric: number | null = null;
   try {
-    for (const strategyName of walker.strategies) {
-      const closed: IStrategyTickResultClosed[] = [];
+    for (const { strategy } of run.strategies) {
+      const strategyName = strategy.strategyName;
+      let record: IBacktestRunRecord | undefined;
       let strategyResult: IWalkerStrategyResult;
       try {
-        const run = runBacktest(
+        const backtest = runBacktest(
           state,
           symbol,
           { strategyName, exchangeName: exchange.exchangeName, frameName: frame.frameName },
-          options,
-          { lease, onClosed: (result) => closed.push(result) },
+          resolvedOptions,
+          {
+            lease,
+            onRecord: (created) => {
+              record = created;
+            },
+          },
         );
-        for await (const _ of run) {
-          // Results reach listeners through the bus; the walker only needs the closed ones.
+        for await (const _ of backtest) {
+          // Results reach listeners through the bus; the walker reads the run's record.
         }
-        const stats = computeStatistics(closed, { periodStartMs: startMs, periodEndMs: endMs });
-        strategyResult = { strategyName, stats, metricValue: stats[metric], error: null };
-        state.backtestClosed.set(runKey(symbol, strategyName), closed);
-        state.backtestPeriods.set(runKey(symbol, strategyName), {
-          periodStartMs: startMs,
-          periodEndMs: endMs,
-        });
+        const done = record as IBacktestRunRecord | undefined;
+        const problems = done?.problems ?? emptyRunProblems();
+        const stats = computeStatistics(done?.closed ?? [], { periodStartMs: startMs, periodEndMs: endMs });
+        const status = done === undefined ? "ok" : recordStatus(done);
+        strategyResult = {
+          strategyName,
+          stats,
+          metricValue: stats[metric],
+          error: null,
+          status,
+          problems,
+        };
       } catch (error) {
         state.bus.emitError(error, { source: "walker", walkerName: walker.walkerName, strategyName, symbol });
-        strategyResult = { strategyName, stats: null, metricValue: null, error: toError(error) };
+        const problems: IRunProblems =
+          (record as IBacktestRunRecord | undefined)?.problems ?? emptyRunProblems();
+        strategyResult = {
+          strategyName,
+          stats: null,
+          metricValue: null,
+          error: toError(error),
+          status: "failed",
+          problems,
+        };
       }
       results.push(strategyResult);
-      const value = strategyResult.metricValue;
-      if (
-        value !== null &&
-        (bestMetric === null || (metric === "maxDrawdown" ? value < bestMetric : value > bestMetric))
-      ) {
-        bestMetric = value;
-        bestStrategy = strategyName;
-      }
+      const best = bestOf(results, metric);
       const progress: IWalkerProgressEvent = {
         walkerName: walker.walkerName,
         symbol,
@@ -121,9 +109,9 @@ export async function* runWalker(
         strategyName,
         strategyResult,
         strategiesTested: results.length,
-        totalStrategies: walker.strategies.length,
-        bestStrategy,
-        bestMetric,
+        totalStrategies: run.strategies.length,
+        bestStrategy: best?.strategyName ?? null,
+        bestMetric: best?.metricValue ?? null,
       };
       if (state.bus.walker.observed) state.bus.walker.next(progress);
       yield progress;
@@ -131,12 +119,8 @@ export async function* runWalker(
   } finally {
     lease.release();
   }
-  const succeeded = results.filter(
-    (entry): entry is IWalkerStrategyResult & { stats: NonNullable<IWalkerStrategyResult["stats"]> } =>
-      entry.stats !== null,
-  );
-  const ranked = [...rankByMetric(succeeded, metric), ...results.filter((entry) => entry.stats === null)];
-  const best = ranked[0] && ranked[0].metricValue !== null ? ranked[0] : undefined;
+  const ranked = rankByMetric(results, metric);
+  const best = bestOf(results, metric);
   const final: IWalkerResult = {
     walkerName: walker.walkerName,
     symbol,
@@ -151,4 +135,16 @@ export async function* runWalker(
   state.walkerResults.set(runKey(symbol, walker.walkerName), final);
   if (state.bus.doneWalker.observed) state.bus.doneWalker.next(final);
   return final;
+}
+
+/**
+ * The best entry of `results` by `metric` (the head of core's ranking) when it can be named best:
+ * status "ok" and a metric value. Null otherwise (nothing works, or no strategy has a value).
+ */
+function bestOf(
+  results: ReadonlyArray<IWalkerStrategyResult>,
+  metric: IWalkerResult["metric"],
+): IWalkerStrategyResult | null {
+  const head = rankByMetric(results, metric)[0];
+  return head !== undefined && head.status === "ok" && Number.isFinite(head.metricValue) ? head : null;
 }

@@ -1,0 +1,44 @@
+// What the engine keeps of the latest backtest of each (symbol, strategy) for getData / getReport:
+// the run conditions (names, period, config), the closed and cancelled results, the counted problems
+// and the error that ended the run, if any.
+
+import {
+  emptyRunProblems,
+  type IGlobalConfig,
+  type IRunProblems,
+  type IStrategyTickResultCancelled,
+  type IStrategyTickResultClosed,
+  type RunStatus,
+  runStatus,
+} from "@bt/core";
+
+/** The record of one backtest run (mutated while it runs). */
+export interface IBacktestRunRecord {
+  readonly symbol: string;
+  readonly strategyName: string;
+  readonly exchangeName: string;
+  readonly frameName: string;
+  /** Frame start, epoch ms. */
+  readonly periodStartMs: number;
+  /** Frame end (exclusive), epoch ms. */
+  readonly periodEndMs: number;
+  /** The config the run started with. */
+  readonly config: Readonly<IGlobalConfig>;
+  readonly closed: IStrategyTickResultClosed[];
+  readonly cancelled: IStrategyTickResultCancelled[];
+  readonly problems: IRunProblems;
+  /** The error that ended the run early (also on listenError), or null. */
+  error: Error | null;
+}
+
+/** A fresh record for a run starting now. */
+export function createBacktestRunRecord(
+  fields: Omit<IBacktestRunRecord, "closed" | "cancelled" | "problems" | "error">,
+): IBacktestRunRecord {
+  return { ...fields, closed: [], cancelled: [], problems: emptyRunProblems(), error: null };
+}
+
+/** "failed" when the run threw or every getSignal call threw; "ok" otherwise. */
+export function recordStatus(record: IBacktestRunRecord): RunStatus {
+  return record.error !== null ? "failed" : runStatus(record.problems);
+}

@@ -1,0 +1,124 @@
+// The rules both 1m load paths (getCandles batches and getCandleColumns) share: the load options, the
+// CANDLES error naming symbol and timestamp, the sequence check (alignment, duplicate, order, gap) and
+// the final coverage check that builds the store. One copy, so the two paths cannot drift apart.
+
+import { BtError, type IExchangeSchema, type ILogger, MINUTE_MS } from "@bt/core";
+import { CandleStore, type IContiguousCandleColumns } from "./candleStore";
+
+/** What to do with missing minutes inside the data: fail (default) or fill with flat zero-volume candles. */
+export type GapPolicy = "error" | "fill";
+
+/** Options of one load. */
+export interface ICandleLoadOptions {
+  exchange: IExchangeSchema;
+  symbol: string;
+  /** First minute wanted (warm-up included), epoch ms aligned to the minute. */
+  fromMs: number;
+  /** End of the range (exclusive), epoch ms aligned to the minute. */
+  toMs: number;
+  /** The data must start at or before this minute (the first price of the frame needs it). */
+  requiredFromMs: number;
+  /** Candles per exchange call. */
+  batchSize: number;
+  gapPolicy: GapPolicy;
+  /** CC_AVG_PRICE_CANDLES_COUNT. */
+  priceCandleCount: number;
+  logger: ILogger;
+}
+
+/** An ISO time, or the raw value when it is not a finite time. */
+export function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}
+
+/** A BtError CANDLES about the candle of `symbol` at `timestampMs`. */
+export function candlesError(
+  symbol: string,
+  exchangeName: string,
+  timestampMs: number,
+  message: string,
+): BtError {
+  return new BtError(
+    "CANDLES",
+    `Candles of ${symbol} from exchange "${exchangeName}" at ${iso(timestampMs)}: ${message}`,
+    {
+      field: "timestamp",
+      value: timestampMs,
+      adapter: exchangeName,
+    },
+  );
+}
+
+/**
+ * Checks that a row opening at `candleMs` may follow the row at `previousMs` (aligned to a minute, no duplicate,
+ * in order) and returns how many 1m candles are missing between them: 0 for the first or a contiguous row.
+ * Both load paths call it, so their rules and messages cannot drift apart.
+ * @throws BtError CANDLES naming symbol and timestamp; a gap throws unless gapPolicy is "fill".
+ */
+export function missingMinutesBefore(
+  options: ICandleLoadOptions,
+  candleMs: number,
+  previousMs: number,
+  first: boolean,
+): number {
+  const { symbol, gapPolicy } = options;
+  const exchangeName = options.exchange.exchangeName;
+  if (candleMs % MINUTE_MS !== 0) {
+    throw candlesError(symbol, exchangeName, candleMs, "open time is not aligned to a minute");
+  }
+  if (candleMs === previousMs) throw candlesError(symbol, exchangeName, candleMs, "duplicate candle");
+  if (candleMs < previousMs) {
+    throw candlesError(symbol, exchangeName, candleMs, `out of order: it comes after ${iso(previousMs)}`);
+  }
+  if (first || candleMs === previousMs + MINUTE_MS) return 0;
+  const missing = (candleMs - previousMs) / MINUTE_MS - 1;
+  if (gapPolicy === "error") {
+    throw candlesError(
+      symbol,
+      exchangeName,
+      previousMs + MINUTE_MS,
+      `gap of ${missing} missing 1m candle(s) before ${iso(candleMs)} (pass gapPolicy: "fill" to fill gaps with flat zero-volume candles)`,
+    );
+  }
+  return missing;
+}
+
+/** Checks the range coverage of validated 1m columns, reports filled minutes and builds the store. */
+export function finishStore(
+  options: ICandleLoadOptions,
+  minutes: IContiguousCandleColumns,
+  firstMs: number,
+  filledMinutes: number,
+): CandleStore {
+  const { exchange, symbol, fromMs, toMs, requiredFromMs } = options;
+  const exchangeName = exchange.exchangeName;
+  const count = minutes.count;
+  if (count === 0) {
+    throw candlesError(symbol, exchangeName, fromMs, `no 1m candles in [${iso(fromMs)}, ${iso(toMs)})`);
+  }
+  if (firstMs > requiredFromMs) {
+    throw candlesError(
+      symbol,
+      exchangeName,
+      firstMs,
+      `data starts too late: the first 1m candle is at ${iso(firstMs)}, the frame needs candles from ${iso(requiredFromMs)}`,
+    );
+  }
+  const lastMs = firstMs + (count - 1) * MINUTE_MS;
+  if (lastMs < toMs - MINUTE_MS) {
+    throw candlesError(
+      symbol,
+      exchangeName,
+      lastMs + MINUTE_MS,
+      `data ends too early: the last 1m candle is at ${iso(lastMs)}, the frame needs candles until ${iso(toMs - MINUTE_MS)}`,
+    );
+  }
+  if (filledMinutes > 0) {
+    options.logger.warn(`Filled ${filledMinutes} missing 1m candle(s) of ${symbol} (gapPolicy "fill")`, {
+      symbol,
+      exchangeName,
+      filledMinutes,
+    });
+  }
+  return new CandleStore(exchangeName, symbol, minutes, firstMs, fromMs, options.priceCandleCount);
+}

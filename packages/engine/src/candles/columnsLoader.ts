@@ -1,0 +1,161 @@
+// The column path of the 1m load: an exchange with getCandleColumns is read column-wise (same rules and
+// messages as the getCandles batches, through candleSequence.ts); contiguous columns become the store
+// as they are (views, no copy), so shared columns stay shared.
+
+import { BtError, candleProblem, describeValue, type ICandleColumns, MINUTE_MS } from "@bt/core";
+import {
+  candlesError,
+  finishStore,
+  type ICandleLoadOptions,
+  iso,
+  missingMinutesBefore,
+} from "./candleSequence";
+import type { CandleStore, IContiguousCandleColumns } from "./candleStore";
+
+/** The exchange's column form of the range, or null when it has none (then getCandles is used). */
+export async function fetchCandleColumns(options: ICandleLoadOptions): Promise<ICandleColumns | null> {
+  const { exchange, symbol, fromMs, toMs } = options;
+  // An empty range is left to the batch path, which reports it the same way.
+  if (typeof exchange.getCandleColumns !== "function" || Math.round((toMs - fromMs) / MINUTE_MS) <= 0)
+    return null;
+  const exchangeName = exchange.exchangeName;
+  let columns: ICandleColumns | null | undefined;
+  try {
+    columns = await exchange.getCandleColumns(symbol, fromMs, toMs);
+  } catch (error) {
+    if (BtError.isInstance(error)) throw error;
+    throw new BtError(
+      "EXCHANGE",
+      `exchange "${exchangeName}" getCandleColumns(${symbol}, ${iso(fromMs)}, ${iso(toMs)}) failed: ${(error as Error)?.message ?? String(error)}`,
+      { adapter: exchangeName, cause: error },
+    );
+  }
+  if (columns === null || columns === undefined) return null;
+  const length = columns.timestamp instanceof Float64Array ? columns.timestamp.length : -1;
+  const fields = ["timestamp", "open", "high", "low", "close", "volume"] as const;
+  for (const field of fields) {
+    const column: unknown = typeof columns === "object" ? columns[field] : undefined;
+    if (!(column instanceof Float64Array) || column.length !== length) {
+      throw new BtError(
+        "EXCHANGE",
+        `exchange "${exchangeName}" getCandleColumns(${symbol}) must return equal-length Float64Array columns, ${field} is ${describeValue(column)}`,
+        { adapter: exchangeName, field, value: column },
+      );
+    }
+  }
+  return columns;
+}
+
+/** Validates the exchange's columns row by row exactly like loadFromBatches, then builds the store. */
+export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColumns): CandleStore {
+  const { exchange, symbol, fromMs, toMs } = options;
+  const exchangeName = exchange.exchangeName;
+  const { timestamp, open, high, low, close, volume } = source;
+  const length = timestamp.length;
+  let firstMs = Number.NaN;
+  let firstIndex = -1;
+  let lastIndex = -1;
+  let count = 0;
+  let previousMs = Number.NEGATIVE_INFINITY;
+  let filledMinutes = 0;
+  // Views are possible while the accepted rows are one run of source indexes with no filled minute.
+  let contiguous = true;
+  for (let index = 0; index < length; index++) {
+    const candleMs = timestamp[index] as number;
+    if (!Number.isFinite(candleMs)) {
+      throw candlesError(
+        symbol,
+        exchangeName,
+        Number.NaN,
+        `timestamp must be a finite epoch ms, got ${describeValue(candleMs)}`,
+      );
+    }
+    if (candleMs < fromMs) {
+      if (count > 0) contiguous = false;
+      continue;
+    }
+    if (candleMs >= toMs) break;
+    const o = open[index] as number;
+    const h = high[index] as number;
+    const l = low[index] as number;
+    const c = close[index] as number;
+    const v = volume[index] as number;
+    // The fast form of candleProblem (NaN fails every comparison); its message when a row fails.
+    if (
+      !(o > 0 && h > 0 && l > 0 && c > 0 && v >= 0) ||
+      o === Number.POSITIVE_INFINITY ||
+      h === Number.POSITIVE_INFINITY ||
+      l === Number.POSITIVE_INFINITY ||
+      c === Number.POSITIVE_INFINITY ||
+      v === Number.POSITIVE_INFINITY ||
+      h < l ||
+      l > Math.min(o, c) ||
+      h < Math.max(o, c)
+    ) {
+      const problem = candleProblem({ timestamp: candleMs, open: o, high: h, low: l, close: c, volume: v });
+      if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
+    }
+    const missing = missingMinutesBefore(options, candleMs, previousMs, count === 0);
+    if (count === 0) {
+      firstMs = candleMs;
+      firstIndex = index;
+    } else if (missing > 0) {
+      filledMinutes += missing;
+      count += missing;
+      contiguous = false;
+    }
+    if (count > 0 && index !== lastIndex + 1) contiguous = false;
+    count++;
+    lastIndex = index;
+    previousMs = candleMs;
+  }
+  if (count === 0 || contiguous) {
+    const minutes: IContiguousCandleColumns = {
+      timestamp: timestamp.subarray(firstIndex, firstIndex + count),
+      open: open.subarray(firstIndex, firstIndex + count),
+      high: high.subarray(firstIndex, firstIndex + count),
+      low: low.subarray(firstIndex, firstIndex + count),
+      close: close.subarray(firstIndex, firstIndex + count),
+      volume: volume.subarray(firstIndex, firstIndex + count),
+      count,
+    };
+    return finishStore(options, minutes, firstMs, filledMinutes);
+  }
+  // Gaps filled or rows skipped: copy the accepted rows (already validated) into contiguous arrays.
+  const minutes = {
+    timestamp: new Float64Array(count),
+    open: new Float64Array(count),
+    high: new Float64Array(count),
+    low: new Float64Array(count),
+    close: new Float64Array(count),
+    volume: new Float64Array(count),
+    count,
+  };
+  let target = 0;
+  previousMs = Number.NEGATIVE_INFINITY;
+  for (let index = firstIndex; index <= lastIndex; index++) {
+    const candleMs = timestamp[index] as number;
+    if (candleMs < fromMs) continue;
+    if (target > 0) {
+      const fillPrice = minutes.close[target - 1] as number;
+      for (let fillMs = previousMs + MINUTE_MS; fillMs < candleMs; fillMs += MINUTE_MS) {
+        minutes.timestamp[target] = fillMs;
+        minutes.open[target] = fillPrice;
+        minutes.high[target] = fillPrice;
+        minutes.low[target] = fillPrice;
+        minutes.close[target] = fillPrice;
+        minutes.volume[target] = 0;
+        target++;
+      }
+    }
+    minutes.timestamp[target] = candleMs;
+    minutes.open[target] = open[index] as number;
+    minutes.high[target] = high[index] as number;
+    minutes.low[target] = low[index] as number;
+    minutes.close[target] = close[index] as number;
+    minutes.volume[target] = volume[index] as number;
+    target++;
+    previousMs = candleMs;
+  }
+  return finishStore(options, minutes, firstMs, filledMinutes);
+}

@@ -1,0 +1,193 @@
+// The signal pipeline of one strategy: getSignal, validation, the risk profile, sizing. Every rejection
+// and failure is counted in the run's IRunProblems and emitted (listenError, listenValidation,
+// listenRisk); what passes is handed back to ClientStrategy, which runs core `transition` on it.
+
+import type { IMethodContext } from "@bt/context";
+import {
+  countRunProblem,
+  type IGlobalConfig,
+  type ILogger,
+  type IRunProblems,
+  type ISignalDto,
+  type ISizingSchema,
+  type IStrategySchema,
+  type ITransition,
+  type StrategyState,
+  validateSignal,
+} from "@bt/core";
+import type { EventBus } from "../events/eventBus";
+import { getCandles } from "../run/ambient";
+import type { ClientRisk } from "./clientRisk";
+import { ATR_PERIOD, averageTrueRange, computePositionCost, type ISizingHistory } from "./positionSizing";
+
+/** Everything a ClientStrategy needs; built by the runner from the registries. */
+export interface IClientStrategyParams {
+  schema: IStrategySchema;
+  symbol: string;
+  exchangeName: string;
+  backtest: boolean;
+  config: Readonly<IGlobalConfig>;
+  method: IMethodContext;
+  bus: EventBus;
+  logger: ILogger;
+  risk: ClientRisk | undefined;
+  sizing: ISizingSchema | undefined;
+  /** Quote-currency balance used by sizing. */
+  accountBalance: number;
+  /**
+   * Live only: makes a state change durable (persistence, broker) before it is applied. Called with
+   * every transition that changes the state; when it throws, the state stays as it was.
+   */
+  commit?: (previous: StrategyState, next: ITransition) => Promise<void>;
+  /** Where the run counts its problems (default: a fresh record, see `problems`). */
+  problems?: IRunProblems;
+}
+
+/** A signal that passed the pipeline: as getSignal returned it and with its sized cost. */
+export interface ISignalProposal {
+  proposed: ISignalDto;
+  signal: ISignalDto;
+}
+
+/** The message of anything thrown (an Error's message, else its text). */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === "string" ? error : String(error);
+}
+
+/** getSignal → validation → risk → sizing for one ClientStrategy. */
+export class SignalPipeline {
+  constructor(
+    private readonly params: IClientStrategyParams,
+    private readonly problems: IRunProblems,
+    private readonly history: ISizingHistory,
+    /** Awaits a user callback; an error is counted under `name` and goes to listenError. */
+    private readonly callSafely: (name: string, fn: () => unknown) => Promise<void>,
+  ) {}
+
+  /**
+   * Asks getSignal, then validation → risk → sizing. Returns the signal as proposed and as sized (cost
+   * set), or null when there is none (none returned, rejected, or getSignal / sizing threw).
+   */
+  async propose(nowMs: number, currentPrice: number): Promise<ISignalProposal | null> {
+    const { schema, symbol, bus, config, backtest } = this.params;
+    let proposed: ISignalDto | null | undefined;
+    this.problems.getSignalCalls++;
+    try {
+      proposed = await schema.getSignal(symbol, new Date(nowMs));
+    } catch (error) {
+      this.problems.getSignalFailures++;
+      countRunProblem(this.problems, "error", "getSignal", messageOf(error), nowMs);
+      bus.emitError(error, {
+        source: "getSignal",
+        strategyName: schema.strategyName,
+        symbol,
+        timestamp: nowMs,
+      });
+      return null;
+    }
+    if (proposed === null || proposed === undefined) return null;
+    const problems = validateSignal(proposed, currentPrice, config);
+    if (problems.length > 0) {
+      this.reject(proposed, problems, currentPrice, nowMs);
+      return null;
+    }
+    const risk = this.params.risk;
+    if (risk !== undefined) {
+      const args = {
+        symbol,
+        strategyName: schema.strategyName,
+        exchangeName: this.params.exchangeName,
+        pendingSignal: proposed,
+        currentPrice,
+        timestamp: nowMs,
+      };
+      const { args: seen, rejection } = await risk.check(args);
+      if (rejection !== null) {
+        countRunProblem(this.problems, "risk", risk.schema.riskName, rejection.reason, nowMs);
+        if (bus.risk.observed) {
+          bus.risk.next({
+            ...args,
+            riskName: risk.schema.riskName,
+            reason: rejection.reason,
+            validationIndex: rejection.validationIndex,
+            activePositionCount: seen.activePositionCount,
+            backtest,
+          });
+        }
+        const onRejected = risk.schema.callbacks?.onRejected;
+        if (onRejected)
+          await this.callSafely("risk.onRejected", () => onRejected(symbol, seen, rejection.reason));
+        return null;
+      }
+      const onAllowed = risk.schema.callbacks?.onAllowed;
+      if (onAllowed) await this.callSafely("risk.onAllowed", () => onAllowed(symbol, seen));
+    }
+    let signal: ISignalDto = proposed;
+    const sizing = this.params.sizing;
+    if (sizing !== undefined && proposed.cost === undefined) {
+      const priceOpen = proposed.priceOpen ?? currentPrice;
+      let atr: number | undefined;
+      if (sizing.method === "atr-based") {
+        try {
+          atr = averageTrueRange(await getCandles(symbol, schema.interval, ATR_PERIOD + 1));
+        } catch (error) {
+          countRunProblem(this.problems, "error", "sizing", messageOf(error), nowMs);
+          bus.emitError(error, {
+            source: "sizing",
+            strategyName: schema.strategyName,
+            symbol,
+            timestamp: nowMs,
+          });
+          return null;
+        }
+      }
+      const sized = computePositionCost(sizing, {
+        accountBalance: this.params.accountBalance,
+        priceOpen,
+        priceTakeProfit: proposed.priceTakeProfit,
+        priceStopLoss: proposed.priceStopLoss,
+        history: this.history,
+        atr,
+      });
+      if ("problem" in sized) {
+        this.reject(
+          proposed,
+          [{ field: "cost", value: undefined, message: sized.problem, reason: sized.problem }],
+          currentPrice,
+          nowMs,
+        );
+        return null;
+      }
+      signal = { ...proposed, cost: sized.cost };
+    }
+    return { proposed, signal };
+  }
+
+  /** Counts and emits a validation rejection of `signal` (logged as a warning). */
+  reject(
+    signal: unknown,
+    problems: ReturnType<typeof validateSignal>,
+    currentPrice: number,
+    nowMs: number,
+  ): void {
+    const { bus, symbol, schema, exchangeName, backtest, logger } = this.params;
+    for (const problem of problems) {
+      countRunProblem(this.problems, "validation", "validation", problem.reason, nowMs);
+    }
+    logger.warn(
+      `Signal of ${schema.strategyName} on ${symbol} rejected: ${problems.map((p) => p.message).join("; ")}`,
+    );
+    if (!bus.validation.observed) return;
+    bus.validation.next({
+      symbol,
+      strategyName: schema.strategyName,
+      exchangeName,
+      signal,
+      problems,
+      currentPrice,
+      timestamp: nowMs,
+      backtest,
+    });
+  }
+}
