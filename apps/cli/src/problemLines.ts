@@ -1,7 +1,6 @@
 // What a run's problems look like on stderr: one header line per strategy with the getSignal counts,
-// then one line per distinct error, validation rejection and risk rejection (count and first time;
-// messages that differ only in their numbers share a line),
-// then the cancelled scheduled signals by reason; under --verbose each error line is followed by the
+// then one line per distinct error, validation rejection and risk rejection (count and first time; the
+// engine counts validation rejections by their value-free reason), then the cancelled scheduled signals by reason; under --verbose each error line is followed by the
 // stack of its first occurrence. Also the rule that a strategy "threw".
 
 import { type IRunProblem, type IRunProblems, problemCount, type RunStatus } from "@bt/core";
@@ -27,35 +26,12 @@ export function everySignalRejected(tradeCount: number, problems: IRunProblems):
   );
 }
 
-/** Distinct problems whose messages differ only in numbers (prices, amounts), merged into one line. */
-interface IProblemGroup {
-  first: IRunProblem;
-  count: number;
-  variants: number;
-}
-
 // Maximum problem lines per strategy on stderr; the report's Problems section lists them all.
 const MAX_PROBLEM_LINES = 20;
 
-function groupSimilar(problems: ReadonlyArray<IRunProblem>): IProblemGroup[] {
-  const groups = new Map<string, IProblemGroup>();
-  for (const problem of problems) {
-    const shape = `${problem.kind}\u0000${problem.source}\u0000${problem.message.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/gi, "#")}`;
-    const group = groups.get(shape);
-    if (group === undefined) groups.set(shape, { first: problem, count: problem.count, variants: 1 });
-    else {
-      group.count += problem.count;
-      group.variants++;
-    }
-  }
-  return [...groups.values()];
-}
-
-function problemLine(group: IProblemGroup): string {
-  const { first } = group;
-  const where = first.kind === "validation" ? "" : ` ${first.source}`;
-  const similar = group.variants > 1 ? ` (and ${group.variants - 1} similar)` : "";
-  return `  ${first.kind}${where} ×${group.count}, first ${iso(first.firstAt)}: ${first.message}${similar}`;
+function problemLine(problem: IRunProblem): string {
+  const where = problem.kind === "validation" ? "" : ` ${problem.source}`;
+  return `  ${problem.kind}${where} ×${problem.count}, first ${iso(problem.firstAt)}: ${problem.message}`;
 }
 
 /**
@@ -77,15 +53,14 @@ export function renderProblemLines(
   const lines = [
     `problems: ${label}${status === "failed" ? " (failed)" : ""}: getSignal ${problems.getSignalCalls} calls, ${problems.getSignalFailures} failed`,
   ];
-  const groups = groupSimilar(problems.problems);
-  for (const group of groups.slice(0, MAX_PROBLEM_LINES)) {
-    lines.push(problemLine(group));
-    const stack = group.first.kind === "error" ? stacks?.get(group.first.message) : undefined;
+  for (const problem of problems.problems.slice(0, MAX_PROBLEM_LINES)) {
+    lines.push(problemLine(problem));
+    const stack = problem.kind === "error" ? stacks?.get(problem.message) : undefined;
     if (stack !== undefined) lines.push(...stack.split("\n").map((line) => `      ${line}`));
   }
-  if (groups.length > MAX_PROBLEM_LINES) {
+  if (problems.problems.length > MAX_PROBLEM_LINES) {
     lines.push(
-      `  … ${groups.length - MAX_PROBLEM_LINES} more kinds of problem: see the report's Problems section`,
+      `  … ${problems.problems.length - MAX_PROBLEM_LINES} more kinds of problem: see the report's Problems section`,
     );
   }
   if (problems.cancelled.length > 0) {

@@ -134,4 +134,27 @@ describe("bt backtest (built binary) on the bundled data", () => {
     expect(ownRecord.stats).toEqual(plain.stats);
     expect(ownRecord.problems).toEqual(plain.problems);
   });
+
+  it("a project with its own @bt/engine copy registers a risk profile at import time on the engine bt runs", () => {
+    const project = createOwnCopyProject({ [SMA_STRATEGY]: "smaCrossover.ts" });
+    writeFileSync(
+      join(project, "risky.strategy.ts"),
+      [
+        'import { addRisk } from "@bt/engine";',
+        'import strategy from "./smaCrossover.ts";',
+        'addRisk({ riskName: "no-shorts", validations: [({ pendingSignal }) => (pendingSignal.position === "short" ? "no shorts" : true)] });',
+        'export default { ...strategy, strategyName: "risky", riskName: "no-shorts" };',
+        "",
+      ].join("\n"),
+    );
+    const run = runBt(["backtest", "risky.strategy.ts", "--json"], { cwd: project });
+    expect(run.stderr).not.toMatch(/Unknown risk/);
+    expect(run.status).toBe(0);
+    const record = JSON.parse(run.stdout) as IBacktestRunRecord;
+    expect(record.closed.length).toBeGreaterThan(0);
+    expect(record.closed.every((closed) => closed.signal.position === "long")).toBe(true);
+    expect(record.problems.problems).toContainEqual(
+      expect.objectContaining({ kind: "risk", source: "no-shorts", message: "no shorts" }),
+    );
+  });
 });

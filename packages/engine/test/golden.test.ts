@@ -67,7 +67,7 @@ describe("golden backtest scenarios", () => {
     // open' = 100·1.001 = 100.1, close' = 102·0.999 = 101.898, pnl = 1.798/100.1·100 − 0.1·(1 + 101.898/100.1)
     expect(closed.pnl.pnlPercentage).toBeCloseTo(designPnl("long", 100, 102), 12);
     expect(closed.pnl.pnlPercentage).toBeCloseTo(1.59441, 4);
-    expect(closed.signal.id).toBe(`s:BTCUSDT:${T0}`);
+    expect(closed.signal.id).toBe(`BTCUSDT:s:${closed.exchangeName}:${T0}`);
     expect(closed.signal.pendingAt).toBe(T0);
   });
 

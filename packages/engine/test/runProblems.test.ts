@@ -83,11 +83,11 @@ describe("run problems", () => {
       rejections.map((problem) => [problem.kind, problem.source, problem.count, problem.firstAt]),
     ).toEqual(validations[0]!.problems.map(() => ["validation", "validation", 1, T0 + 5 * MINUTE]));
     expect(rejections.map((problem) => problem.message)).toEqual(
-      validations[0]!.problems.map((problem) => problem.message),
+      validations[0]!.problems.map((problem) => problem.reason),
     );
     expect(data.problems.cancelled).toEqual([
       {
-        signalId: `mixed:BTCUSDT:${T0 + 10 * MINUTE}`,
+        signalId: `BTCUSDT:mixed:${data.exchangeName}:${T0 + 10 * MINUTE}`,
         reason: "timeout",
         scheduledAt: T0 + 10 * MINUTE,
         cancelledAt: T0 + 130 * MINUTE,

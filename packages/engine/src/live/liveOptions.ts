@@ -1,6 +1,12 @@
 // The options of a live run: their types, defaults and validation (every bad value named with its field).
 
-import { BtError, describeValue, type IBroker } from "@bt/core";
+import type { IBroker } from "@bt/core";
+import {
+  accountBalanceOption,
+  epochMsOption,
+  integerOption,
+  nonNegativeNumberOption,
+} from "../run/runOptions";
 import type { ILiveClock } from "./liveClock";
 import type { AnyPersistAdapter } from "./persistView";
 
@@ -39,24 +45,34 @@ export const DEFAULT_TICK_INTERVAL_MS = 60_000;
 /** Default wait for a lagging previous-minute candle, ms. */
 export const DEFAULT_CANDLE_WAIT_MS = 10_000;
 
-export function checkLiveOption(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  integer: boolean,
-): number {
-  if (value === undefined) return fallback;
-  if (
-    typeof value !== "number" ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new BtError(
-      "VALIDATION",
-      `Live option ${name} must be a ${integer ? "non-negative integer" : "finite number ≥ 0"}, got ${describeValue(value)}`,
-      { field: name, value },
-    );
-  }
-  return value;
+/** ILiveOptions after validation, with defaults. */
+export interface IResolvedLiveOptions {
+  tickIntervalMs: number;
+  candleWaitMs: number;
+  accountBalance: number;
+  stopAt: number | undefined;
+}
+
+/**
+ * Validates the numeric live options and applies their defaults (the one run-option validator).
+ * @throws BtError VALIDATION naming the option and the value.
+ */
+export function resolveLiveOptions(options: ILiveOptions): IResolvedLiveOptions {
+  return {
+    tickIntervalMs: integerOption(
+      "Live",
+      "tickIntervalMs",
+      options.tickIntervalMs,
+      DEFAULT_TICK_INTERVAL_MS,
+      1,
+    ),
+    candleWaitMs: nonNegativeNumberOption(
+      "Live",
+      "candleWaitMs",
+      options.candleWaitMs,
+      DEFAULT_CANDLE_WAIT_MS,
+    ),
+    accountBalance: accountBalanceOption("Live", options.accountBalance),
+    stopAt: epochMsOption("Live", "stopAt", options.stopAt),
+  };
 }

@@ -11,21 +11,15 @@ import {
   type ITransition,
   type StrategyState,
 } from "@bt/core";
-import { DEFAULT_ACCOUNT_BALANCE } from "../backtest/backtestRunner";
 import { type EngineState, runKey } from "../run/engineState";
+import { resolveLiveRun } from "../run/resolveRun";
 import { attachRuntime } from "../run/runRuntime";
 import { ClientStrategy } from "../strategy/clientStrategy";
 import { wallClock } from "./liveClock";
 import { isBrokerRejection, LiveCommitter } from "./liveCommit";
 import { LiveEventLog } from "./liveEventLog";
 import { type IRunIdentity, runKeys } from "./liveKeyspace";
-import {
-  checkLiveOption,
-  DEFAULT_CANDLE_WAIT_MS,
-  DEFAULT_TICK_INTERVAL_MS,
-  type ILiveContext,
-  type ILiveOptions,
-} from "./liveOptions";
+import { type ILiveContext, type ILiveOptions, resolveLiveOptions } from "./liveOptions";
 import { livePriceLookup } from "./livePrice";
 import { restoreLiveRun } from "./liveRestore";
 import { LiveRunHandle } from "./liveRunHandle";
@@ -46,60 +40,9 @@ export async function* runLive(
   context: ILiveContext,
   options: ILiveOptions = {},
 ): AsyncGenerator<IStrategyTickResult, void, undefined> {
-  if (typeof symbol !== "string" || symbol.length === 0) {
-    throw new BtError(
-      "VALIDATION",
-      `Live.run: symbol must be a non-empty string, got ${describeValue(symbol)}`,
-      {
-        field: "symbol",
-        value: symbol,
-      },
-    );
-  }
-  const where = `Live.run(${symbol})`;
-  const strategySchema = state.strategies.get(context?.strategyName, `${where} strategyName`, "strategyName");
-  const exchange = state.exchanges.get(context.exchangeName, `${where} exchangeName`, "exchangeName");
-  const strategyRef = `strategy ${describeValue(strategySchema.strategyName)}`;
-  const riskSchema =
-    strategySchema.riskName === undefined
-      ? undefined
-      : state.risks.get(strategySchema.riskName, `${strategyRef} riskName`, "riskName");
-  const sizingSchema =
-    strategySchema.sizingName === undefined
-      ? undefined
-      : state.sizings.get(strategySchema.sizingName, `${strategyRef} sizingName`, "sizingName");
-  const tickIntervalMs = checkLiveOption(
-    "tickIntervalMs",
-    options.tickIntervalMs,
-    DEFAULT_TICK_INTERVAL_MS,
-    true,
-  );
-  if (tickIntervalMs === 0) {
-    throw new BtError("VALIDATION", "Live option tickIntervalMs must be a positive integer, got 0", {
-      field: "tickIntervalMs",
-      value: 0,
-    });
-  }
-  const candleWaitMs = checkLiveOption("candleWaitMs", options.candleWaitMs, DEFAULT_CANDLE_WAIT_MS, false);
-  const accountBalance = options.accountBalance ?? DEFAULT_ACCOUNT_BALANCE;
-  if (!(accountBalance > 0) || !Number.isFinite(accountBalance)) {
-    throw new BtError(
-      "VALIDATION",
-      `Live option accountBalance must be a positive number, got ${describeValue(accountBalance)}`,
-      { field: "accountBalance", value: accountBalance },
-    );
-  }
-  const stopAt = options.stopAt;
-  if (stopAt !== undefined && (typeof stopAt !== "number" || !Number.isFinite(stopAt))) {
-    throw new BtError(
-      "VALIDATION",
-      `Live option stopAt must be an epoch ms number, got ${describeValue(stopAt)}`,
-      {
-        field: "stopAt",
-        value: stopAt,
-      },
-    );
-  }
+  const resolved = resolveLiveRun(state, symbol, context);
+  const { strategy: strategySchema, exchange } = resolved;
+  const { tickIntervalMs, candleWaitMs, accountBalance, stopAt } = resolveLiveOptions(options);
   const persist = options.persist === undefined ? undefined : persistV2(options.persist);
   const clock = options.clock ?? wallClock;
   const broker =
@@ -118,7 +61,7 @@ export async function* runLive(
   if (state.liveRuns.has(key)) {
     throw new BtError(
       "STATE",
-      `${where}: strategy ${describeValue(strategyName)} already runs live on ${symbol}`,
+      `Live.run(${symbol}): strategy ${describeValue(strategyName)} already runs live on ${symbol}`,
       {
         field: "strategyName",
         value: strategyName,
@@ -127,7 +70,6 @@ export async function* runLive(
   }
   const handle = new LiveRunHandle();
   handle.resume();
-  const log = new LiveEventLog();
   const config = state.config;
   const bus = state.bus;
   const logger = state.logger;
@@ -156,8 +98,8 @@ export async function* runLive(
     method,
     bus,
     logger,
-    risk: riskSchema === undefined ? undefined : state.riskClient(riskSchema),
-    sizing: sizingSchema,
+    risk: resolved.risk === undefined ? undefined : state.riskClient(resolved.risk),
+    sizing: resolved.sizing,
     accountBalance,
     commit: async (previous, next) => {
       inFlight = next;
@@ -166,6 +108,7 @@ export async function* runLive(
     },
   });
   const client = strategy;
+  const log = new LiveEventLog(config, client.problems);
   const source = { symbol, strategyName, exchangeName };
 
   const currentPrice = livePriceLookup({

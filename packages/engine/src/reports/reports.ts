@@ -2,6 +2,7 @@
 // runs (with their run conditions and Problems section) and the atomic report write. Statistics are
 // computed by @bt/core; this file only renders.
 
+import type { IRunProblems } from "@bt/core";
 import {
   type IBacktestReportOptions,
   type ILiveReportOptions,
@@ -43,8 +44,8 @@ export function backtestMarkdown(
 }
 
 /** Problems of several runs in one record (counts of equal problems added; first time kept). */
-function mergeProblems(records: ReadonlyArray<IBacktestRunRecord>): IBacktestRunRecord["problems"] {
-  const merged: IBacktestRunRecord["problems"] = {
+function mergeProblems(records: ReadonlyArray<{ problems: IRunProblems }>): IRunProblems {
+  const merged: IRunProblems = {
     problems: [],
     cancelled: [],
     getSignalCalls: 0,
@@ -71,9 +72,14 @@ function mergeProblems(records: ReadonlyArray<IBacktestRunRecord>): IBacktestRun
 
 /** The live report of the event logs of the matching live runs. */
 export function liveMarkdown(logs: ReadonlyArray<LiveEventLog>, options: ILiveReportOptions): string {
+  const first = logs[0];
   return renderLiveReport(
     logs.flatMap((log) => log.events()),
-    options,
+    {
+      config: first?.config,
+      problems: logs.length === 1 ? first?.problems : mergeProblems(logs),
+      ...options,
+    },
   );
 }
 

@@ -17,6 +17,7 @@ import {
   type ITransitionInput,
   intervalToMs,
   NO_SIGNAL,
+  persistKey,
   type StrategyState,
   transition,
 } from "@bt/core";
@@ -160,8 +161,10 @@ export class ClientStrategy {
   private async decide(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
     const proposal = await this.pipeline.propose(nowMs, currentPrice);
     if (proposal === null) return null;
-    const { schema, symbol } = this.params;
-    const id = `${schema.strategyName}:${symbol}:${nowMs}`;
+    const { schema, symbol, exchangeName } = this.params;
+    // The run identity (symbol, strategy, exchange, unambiguous for any names) and the decision time:
+    // the same strategy on two exchanges never shares a signal id, nor so a client order id.
+    const id = `${persistKey(symbol, schema.strategyName, exchangeName)}:${nowMs}`;
     const next = transition(
       this.state,
       { type: "signal", signal: proposal.signal, id },
