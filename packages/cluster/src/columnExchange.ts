@@ -3,16 +3,15 @@
 // the shared columns in one of these for its own engine instance; getCandleColumns hands the engine views
 // of them (no copy, still shared across threads).
 
-import { type CandleInterval, type IExchangeSchema, intervalToMs } from "@bt/core";
 import {
-  aggregateColumns,
-  columnsToCandles,
+  aggregateBucketsKeepingGaps,
+  type CandleInterval,
   type ICandleColumns,
-  lowerBound,
-  sliceColumns,
-} from "@bt/exchange-file";
-
-const MINUTE_MS = 60_000;
+  type IExchangeSchema,
+  intervalToMs,
+  MINUTE_MS,
+} from "@bt/core";
+import { columnsToCandles, lowerBound, sliceColumns } from "@bt/exchange-file";
 
 /**
  * An IExchangeSchema named `exchangeName` serving the 1m columns of each symbol (and aggregates of them).
@@ -29,7 +28,7 @@ export function createColumnExchange(
     const key = `${symbol}\u0000${interval}`;
     let columns = aggregated.get(key);
     if (columns === undefined) {
-      columns = aggregateColumns(minute, MINUTE_MS, intervalToMs(interval));
+      columns = aggregateBucketsKeepingGaps(minute, MINUTE_MS, intervalToMs(interval));
       aggregated.set(key, columns);
     }
     return columns;

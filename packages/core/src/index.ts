@@ -8,7 +8,15 @@ export {
 export { averagePrice, averagePriceOfColumns } from "./averagePrice";
 export { clientOrderId, type IBroker, type IBrokerFill } from "./broker";
 export { BtError, type BtErrorCode, type BtErrorDetails, describeValue } from "./btError";
-export { candleProblem, type ICandleData } from "./candle";
+export {
+  type CandleField,
+  candleProblem,
+  candleValuesProblem,
+  type ICandleData,
+  type ICandleProblem,
+  isWellFormedCandle,
+} from "./candle";
+export { aggregateBucketsKeepingGaps, aggregateCompleteBuckets } from "./candleAggregation";
 export type { ICandleColumns } from "./candleColumns";
 export {
   configProblems,

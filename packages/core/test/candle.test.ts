@@ -1,4 +1,4 @@
-import { candleProblem, type ICandleData } from "@bt/core";
+import { candleProblem, candleValuesProblem, type ICandleData, isWellFormedCandle } from "@bt/core";
 import { describe, expect, it } from "vitest";
 
 const GOOD: ICandleData = {
@@ -34,5 +34,20 @@ describe("candleProblem", () => {
     ["high below the close", { high: 101 }, "high 101 is below max(open, close) 102"],
   ])("rejects %s", (_name, patch, message) => {
     expect(candleProblem({ ...GOOD, ...patch })).toBe(message);
+  });
+});
+
+describe("candleValuesProblem", () => {
+  it("names the field at fault and its value", () => {
+    expect(candleValuesProblem(GOOD.timestamp, 100, 105, 95, 102, 12)).toBeNull();
+    expect(candleValuesProblem(GOOD.timestamp, 100, 105, 101, 102, 12)).toEqual({
+      field: "low",
+      value: 101,
+      message: "low 101 is above min(open, close) 100",
+    });
+    expect(candleValuesProblem(GOOD.timestamp, 100, 105, 95, 102, -1)?.field).toBe("volume");
+    expect(candleValuesProblem(Number.NaN, 100, 105, 95, 102, 1)?.field).toBe("timestamp");
+    expect(isWellFormedCandle(GOOD.timestamp, 100, 105, 101, 102, 12)).toBe(false);
+    expect(isWellFormedCandle(GOOD.timestamp, 100, 105, 95, 102, 12)).toBe(true);
   });
 });

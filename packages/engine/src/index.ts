@@ -1,7 +1,8 @@
 // Public entry of @bt/engine: the module-level API is bound to a default engine instance;
 // createEngine() makes independent ones. Ambient functions work inside runs of any instance.
 
-import { createEngine } from "./engine";
+import { sharedGlobalSlot } from "@bt/context";
+import { createEngine, type IEngine } from "./engine";
 import {
   createPaperBroker as createPaperBrokerWithConfig,
   type IPaperBroker,
@@ -10,7 +11,7 @@ import {
 
 export type { IBacktestApi } from "./backtest/backtestApi";
 export type { IBacktestContext } from "./backtest/backtestRunner";
-export type { GapPolicy } from "./candles/candleLoader";
+export type { MissingCandlePolicy } from "./candles/candleLoader";
 export {
   createEngine,
   type IBacktestData,
@@ -91,8 +92,20 @@ export {
 export type { IWalkerApi } from "./walker/walkerApi";
 export type { IWalkerContext } from "./walker/walkerRunner";
 
-/** The default engine behind the module-level functions. */
-export const defaultEngine = createEngine();
+/** globalThis key of the default engine, shared by every copy of @bt/engine in the process. */
+const DEFAULT_ENGINE_SLOT_KEY = "@bt/engine/defaultEngine";
+/** Major version of the IEngine API the shared default engine implements. */
+const DEFAULT_ENGINE_SLOT_VERSION = "1.0.0";
+
+/**
+ * The default engine behind the module-level functions: one per process, shared by every copy of
+ * @bt/engine (a strategy file's own copy registers its risk profiles on the engine the CLI runs).
+ */
+export const defaultEngine: IEngine = sharedGlobalSlot(
+  DEFAULT_ENGINE_SLOT_KEY,
+  DEFAULT_ENGINE_SLOT_VERSION,
+  () => createEngine(),
+);
 
 export const {
   addExchange,

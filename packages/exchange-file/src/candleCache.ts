@@ -6,13 +6,13 @@ import {
   BtError,
   type CandleInterval,
   candleProblem,
+  DAY_MS,
   type ICandleData,
   type IExchangeSchema,
   intervalToMs,
 } from "@bt/core";
 import {
   candleDayPath,
-  DAY_MS,
   type ICandleDay,
   quarantineCandleDay,
   readCandleDay,

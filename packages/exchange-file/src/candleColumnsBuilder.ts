@@ -1,9 +1,10 @@
-// Growable column storage that validates every row as it is appended: finite numbers, positive prices,
-// OHLC consistency, ascending aligned open times, and gaps (reported or fatal). Errors name file and line.
+// Growable column storage that validates every row as it is appended: core's candle check (finite
+// numbers, positive prices, OHLC consistency), ascending aligned open times, and gaps (reported or fatal).
+// Errors name file and line.
 
-import { BtError } from "@bt/core";
+import { BtError, candleValuesProblem, isWellFormedCandle, MINUTE_MS } from "@bt/core";
 import type { ICandleColumns } from "./candleColumns";
-import type { GapPolicy, ICandleGap } from "./candleFileTypes";
+import type { FileGapPolicy, ICandleGap } from "./candleFileTypes";
 
 const INITIAL_CAPACITY = 16_384;
 
@@ -28,7 +29,7 @@ export class CandleColumnsBuilder {
   constructor(
     readonly file: string,
     readonly intervalMs: number,
-    readonly onGap: GapPolicy,
+    readonly onGap: FileGapPolicy,
     readonly positionLabel: "line" | "item" = "line",
     capacity = INITIAL_CAPACITY,
   ) {
@@ -54,14 +55,11 @@ export class CandleColumnsBuilder {
     volume: number,
     line: number,
   ): void {
-    // One combined check keeps the common (valid) path to a single branch.
+    // One combined check keeps the common (valid) path to a single branch and no allocation.
     if (
-      !(open > 0 && high > 0 && low > 0 && close > 0 && volume >= 0) ||
-      !(high >= low && low <= open && low <= close && high >= open && high >= close) ||
+      !isWellFormedCandle(timestamp, open, high, low, close, volume) ||
       !(timestamp > this.previousTimestamp) ||
-      timestamp % this.intervalMs !== 0 ||
-      high === Number.POSITIVE_INFINITY ||
-      volume === Number.POSITIVE_INFINITY
+      timestamp % this.intervalMs !== 0
     ) {
       this.reject(timestamp, open, high, low, close, volume, line);
     }
@@ -112,28 +110,19 @@ export class CandleColumnsBuilder {
     line: number,
   ): void {
     if (!Number.isFinite(timestamp)) this.fail(line, "timestamp", timestamp, "open time is not a valid time");
-    const prices: Array<[string, number]> = [
+    // NaN is a field that did not parse as a number: a problem of the file, named as such.
+    const values: Array<[string, number]> = [
       ["open", open],
       ["high", high],
       ["low", low],
       ["close", close],
+      ["volume", volume],
     ];
-    for (const [field, price] of prices) {
-      if (Number.isNaN(price)) this.fail(line, field, price, `${field} is not a number`);
-      if (!Number.isFinite(price)) this.fail(line, field, price, `${field} is not finite (${price})`);
-      if (price <= 0) this.fail(line, field, price, `${field} must be a positive price, got ${price}`);
+    for (const [field, value] of values) {
+      if (Number.isNaN(value)) this.fail(line, field, value, `${field} is not a number`);
     }
-    if (Number.isNaN(volume)) this.fail(line, "volume", volume, "volume is not a number");
-    if (!Number.isFinite(volume) || volume < 0) {
-      this.fail(line, "volume", volume, `volume must be a finite non-negative number, got ${volume}`);
-    }
-    if (high < low) this.fail(line, "high", high, `high ${high} is below low ${low}`);
-    if (low > Math.min(open, close)) {
-      this.fail(line, "low", low, `low ${low} is above min(open ${open}, close ${close})`);
-    }
-    if (high < Math.max(open, close)) {
-      this.fail(line, "high", high, `high ${high} is below max(open ${open}, close ${close})`);
-    }
+    const problem = candleValuesProblem(timestamp, open, high, low, close, volume);
+    if (problem !== null) this.fail(line, problem.field, problem.value, problem.message);
     const at = new Date(timestamp).toISOString();
     if (timestamp === this.previousTimestamp) {
       this.fail(line, "timestamp", timestamp, `duplicate open time ${at}`);
@@ -150,7 +139,7 @@ export class CandleColumnsBuilder {
       line,
       "timestamp",
       timestamp,
-      `open time ${at} is not aligned to the ${this.intervalMs / 60_000}-minute interval`,
+      `open time ${at} is not aligned to the ${this.intervalMs / MINUTE_MS}-minute interval`,
     );
   }
 

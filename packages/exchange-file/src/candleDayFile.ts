@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { candleProblem, type ICandleData } from "@bt/core";
+import { candleProblem, DAY_MS, type ICandleData } from "@bt/core";
 import { normalizeSymbol } from "./candleFileName";
 
 /** One UTC day of candles as stored in the cache. */
@@ -26,8 +26,6 @@ export type CandleDayRead =
 
 const FORMAT = "bt-candle-day";
 const VERSION = 1;
-/** One UTC day in milliseconds. */
-export const DAY_MS = 86_400_000;
 
 /** A path segment safe on every file system (cache keys and symbols come from users). */
 function safeSegment(text: string): string {

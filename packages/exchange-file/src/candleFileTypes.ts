@@ -13,8 +13,12 @@ export type TimeUnit = "auto" | "ms" | "s" | "us" | "iso";
 /** File format: Binance kline CSV (12 columns), generic OHLCV CSV, JSON / JSON Lines, or "auto" by extension. */
 export type CandleFileFormat = "auto" | "binance" | "csv" | "json";
 
-/** What to do when consecutive candles are more than one interval apart. */
-export type GapPolicy = "error" | "report";
+/**
+ * What a file reader does when consecutive candles of a file are more than one interval apart: "error"
+ * throws at the first gap, "report" returns the gaps (in `gaps`) with the data. Distinct from the engine's
+ * MissingCandlePolicy ("error" | "fill"), which decides how a backtest treats missing minutes.
+ */
+export type FileGapPolicy = "error" | "report";
 
 /** Where the OHLCV fields are; defaults: header names (aliases such as open_time, timestamp, o, vol) or 0..5. */
 export interface ICandleColumnMapping {
@@ -41,7 +45,7 @@ export interface IReadCandleFileOptions {
   /** Unit of the time column; default "auto" (≥ 1e14 → µs, ≥ 1e11 → ms, else s; text → ISO-8601). */
   timeUnit?: TimeUnit;
   /** Gap policy; default "report" (gaps are returned in `gaps`; real exchange dumps have maintenance gaps). */
-  onGap?: GapPolicy;
+  onGap?: FileGapPolicy;
   /** Gzip: default by extension (.gz) or by the gzip magic bytes. */
   gzip?: boolean;
 }

@@ -5,6 +5,7 @@
 import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
+  aggregateBucketsKeepingGaps,
   BtError,
   type CandleInterval,
   describeValue,
@@ -13,7 +14,6 @@ import {
   intervalToMs,
   MINUTE_MS,
 } from "@bt/core";
-import { aggregateColumns } from "./aggregateCandles";
 import { columnsToCandles, type ICandleColumns, lowerBound, sliceColumns } from "./candleColumns";
 import { normalizeSymbol, parseCandleFileName } from "./candleFileName";
 import type { ICandleFile, ICandleGap, IReadCandleFileOptions } from "./candleFileTypes";
@@ -213,12 +213,16 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
     if (sources.length === 0) {
       throw new BtError(
         "CANDLES",
-        `exchange-file: no ${interval} candles for ${data.symbol}: its files hold ${[...data.columnsByIntervalMs.keys()].map((ms) => `${ms / 60_000}m`).join(", ")}, none of which divides ${interval}`,
+        `exchange-file: no ${interval} candles for ${data.symbol}: its files hold ${[...data.columnsByIntervalMs.keys()].map((ms) => `${ms / MINUTE_MS}m`).join(", ")}, none of which divides ${interval}`,
         { field: "interval", value: interval, adapter: "file" },
       );
     }
     const sourceMs = Math.max(...sources);
-    const aggregated = aggregateColumns(data.columnsByIntervalMs.get(sourceMs)!, sourceMs, targetMs);
+    const aggregated = aggregateBucketsKeepingGaps(
+      data.columnsByIntervalMs.get(sourceMs)!,
+      sourceMs,
+      targetMs,
+    );
     data.columnsByIntervalMs.set(targetMs, aggregated);
     return aggregated;
   };

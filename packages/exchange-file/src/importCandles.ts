@@ -3,8 +3,8 @@
 
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type CandleInterval, type ICandleData, intervalToMs } from "@bt/core";
-import { candleDayPath, DAY_MS, dayLabel, writeCandleDay } from "./candleDayFile";
+import { type CandleInterval, DAY_MS, type ICandleData, intervalToMs } from "@bt/core";
+import { candleDayPath, dayLabel, writeCandleDay } from "./candleDayFile";
 import { parseCandleFileName } from "./candleFileName";
 import type { ICandleFile, IReadCandleFileOptions } from "./candleFileTypes";
 import { mergeCandleFiles } from "./mergeCandleFiles";

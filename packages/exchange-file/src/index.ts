@@ -1,14 +1,18 @@
 // Public entry of @bt/exchange-file: the file exchange, the file readers, the candle cache and the importer.
 // Depends on @bt/core only.
 
-export { aggregateColumns } from "./aggregateCandles";
 export { type ICandleCacheOptions, withCandleCache } from "./candleCache";
-export { columnsToCandles, type ICandleColumns, lowerBound, sliceColumns } from "./candleColumns";
+export {
+  columnsToCandles,
+  type ICandleColumns,
+  lowerBound,
+  sliceColumns,
+} from "./candleColumns";
 export { type ICandleFileName, normalizeSymbol, parseCandleFileName } from "./candleFileName";
 export type {
   CandleFileFormat,
   ColumnRef,
-  GapPolicy,
+  FileGapPolicy,
   ICandleColumnMapping,
   ICandleFile,
   ICandleGap,

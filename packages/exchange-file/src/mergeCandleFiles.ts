@@ -3,7 +3,7 @@
 
 import { BtError } from "@bt/core";
 import type { ICandleColumns } from "./candleColumns";
-import type { GapPolicy, ICandleFile, ICandleGap } from "./candleFileTypes";
+import type { FileGapPolicy, ICandleFile, ICandleGap } from "./candleFileTypes";
 
 /**
  * One series from several files of the same interval (`intervalMs`).
@@ -12,7 +12,7 @@ import type { GapPolicy, ICandleFile, ICandleGap } from "./candleFileTypes";
 export function mergeCandleFiles(
   files: ReadonlyArray<ICandleFile>,
   intervalMs: number,
-  onGap: GapPolicy,
+  onGap: FileGapPolicy,
 ): { columns: ICandleColumns; gaps: ICandleGap[] } {
   const nonEmpty = files.filter((file) => file.columns.timestamp.length > 0);
   nonEmpty.sort((left, right) => left.columns.timestamp[0]! - right.columns.timestamp[0]!);

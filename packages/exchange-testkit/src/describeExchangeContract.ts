@@ -6,6 +6,7 @@ import {
   alignDown,
   CANDLE_INTERVALS,
   type CandleInterval,
+  candleProblem,
   type ICandleData,
   type IExchangeSchema,
   intervalToMs,
@@ -50,13 +51,11 @@ export function candleAnswerProblems(
   if (candles.length > limit) problems.push(`${candles.length} candles for limit ${limit}`);
   let previous = Number.NEGATIVE_INFINITY;
   for (const candle of candles) {
-    const { timestamp, open, high, low, close, volume } = candle;
+    const { timestamp } = candle;
     const at = `${symbol} ${interval} ${new Date(timestamp).toISOString()}`;
-    if (![timestamp, open, high, low, close, volume].every(Number.isFinite))
-      problems.push(`${at}: not finite`);
-    if (low > Math.min(open, close)) problems.push(`${at}: low ${low} above the body`);
-    if (high < Math.max(open, close)) problems.push(`${at}: high ${high} below the body`);
-    if (volume < 0) problems.push(`${at}: negative volume ${volume}`);
+    // The one OHLC rule of core: finite positive prices, low ≤ body ≤ high, volume ≥ 0.
+    const ohlc = candleProblem(candle);
+    if (ohlc !== null) problems.push(`${at}: ${ohlc}`);
     if (timestamp < sinceMs) problems.push(`${at}: before since ${new Date(sinceMs).toISOString()}`);
     if (timestamp <= previous) problems.push(`${at}: not ascending or duplicated`);
     if (alignDown(timestamp, interval) !== timestamp) problems.push(`${at}: not aligned to ${interval}`);

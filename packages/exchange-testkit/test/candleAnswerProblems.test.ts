@@ -26,10 +26,16 @@ describe("candleAnswerProblems", () => {
       request,
       data,
     );
-    expect(problems.join("\n")).toMatch(/low 100.6 above the body/);
-    expect(problems.join("\n")).toMatch(/negative volume -1/);
+    // OHLC problems are core's candleProblem messages (one rule for every candle in bt).
+    expect(problems.join("\n")).toMatch(/low 100.6 is above min\(open, close\)/);
+    expect(problems.join("\n")).toMatch(/volume must be a finite non-negative number, got -1/);
     expect(problems.join("\n")).toMatch(/not ascending or duplicated/);
-    expect(problems.join("\n")).toMatch(/not finite/);
+    expect(problems.join("\n")).toMatch(/high must be a finite positive price, got NaN/);
+  });
+
+  it("rejects non-positive prices (the contract used to let a zero price pass)", () => {
+    const problems = candleAnswerProblems([candle(0, { open: 0 })], { ...request, limit: 1 }, data);
+    expect(problems.join("\n")).toMatch(/open must be a finite positive price, got 0/);
   });
 
   it("rejects too many candles, candles before since, unaligned times and short answers while data remains", () => {

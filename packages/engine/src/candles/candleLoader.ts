@@ -16,7 +16,7 @@ import {
 import type { CandleStore } from "./candleStore";
 import { fetchCandleColumns, loadFromColumns } from "./columnsLoader";
 
-export type { GapPolicy, ICandleLoadOptions } from "./candleSequence";
+export type { ICandleLoadOptions, MissingCandlePolicy } from "./candleSequence";
 
 /**
  * Fetches, validates and stores the 1m candles of [fromMs, toMs).

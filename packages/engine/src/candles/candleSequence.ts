@@ -5,8 +5,12 @@
 import { BtError, type IExchangeSchema, type ILogger, MINUTE_MS } from "@bt/core";
 import { CandleStore, type IContiguousCandleColumns } from "./candleStore";
 
-/** What to do with missing minutes inside the data: fail (default) or fill with flat zero-volume candles. */
-export type GapPolicy = "error" | "fill";
+/**
+ * What a backtest does with 1m candles missing inside its data (the `gapPolicy` option): "error" (default)
+ * fails the load, "fill" fills them with flat zero-volume candles. Distinct from exchange-file's
+ * FileGapPolicy ("error" | "report"), which decides whether a file reader throws at or reports a gap.
+ */
+export type MissingCandlePolicy = "error" | "fill";
 
 /** Options of one load. */
 export interface ICandleLoadOptions {
@@ -20,7 +24,7 @@ export interface ICandleLoadOptions {
   requiredFromMs: number;
   /** Candles per exchange call. */
   batchSize: number;
-  gapPolicy: GapPolicy;
+  gapPolicy: MissingCandlePolicy;
   /** CC_AVG_PRICE_CANDLES_COUNT. */
   priceCandleCount: number;
   logger: ILogger;

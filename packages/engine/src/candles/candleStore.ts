@@ -4,6 +4,7 @@
 // candles i−N … i−1 (all closed before it): never the candle opening at that instant.
 
 import {
+  aggregateCompleteBuckets,
   alignDown,
   alignUp,
   averagePriceOfColumns,
@@ -76,7 +77,7 @@ export class CandleStore {
     if (interval === "1m") return this.minutes;
     let columns = this.aggregates.get(interval);
     if (columns === undefined) {
-      columns = this.aggregateContiguous(interval);
+      columns = this.aggregate(interval);
       this.aggregates.set(interval, columns);
     }
     return columns;
@@ -119,43 +120,24 @@ export class CandleStore {
   }
 
   /**
-   * Complete-bucket aggregation of the contiguous 1m columns: buckets from alignUp(startMs) whose every
-   * minute is present (a partial first or last bucket is dropped; the data has no inner gaps). Distinct
-   * from exchange-file's aggregateColumns, which keeps inner buckets with gaps as an exchange would.
+   * Core's complete-bucket aggregation of the 1m columns: buckets from alignUp(startMs) whose every minute
+   * is present (a partial first or last bucket is dropped; the loader leaves no inner gaps).
    */
-  private aggregateContiguous(interval: CandleInterval): IContiguousCandleColumns {
-    const stepMs = intervalToMs(interval);
-    const perCandle = stepMs / MINUTE_MS;
-    const firstMs = alignUp(this.startMs, interval);
-    const count = Math.max(0, Math.floor((this.endMs - firstMs) / stepMs));
-    const source = this.minutes;
-    const timestamp = new Float64Array(count);
-    const open = new Float64Array(count);
-    const high = new Float64Array(count);
-    const low = new Float64Array(count);
-    const close = new Float64Array(count);
-    const volume = new Float64Array(count);
-    let minute = (firstMs - this.startMs) / MINUTE_MS;
-    for (let index = 0; index < count; index++) {
-      let highest = source.high[minute] as number;
-      let lowest = source.low[minute] as number;
-      let total = 0;
-      const last = minute + perCandle;
-      for (let inner = minute; inner < last; inner++) {
-        const candleHigh = source.high[inner] as number;
-        const candleLow = source.low[inner] as number;
-        if (candleHigh > highest) highest = candleHigh;
-        if (candleLow < lowest) lowest = candleLow;
-        total += source.volume[inner] as number;
-      }
-      timestamp[index] = firstMs + index * stepMs;
-      open[index] = source.open[minute] as number;
-      high[index] = highest;
-      low[index] = lowest;
-      close[index] = source.close[last - 1] as number;
-      volume[index] = total;
-      minute = last;
-    }
-    return { timestamp, open, high, low, close, volume, count };
+  private aggregate(interval: CandleInterval): IContiguousCandleColumns {
+    const { timestamp, open, high, low, close, volume, count } = this.minutes;
+    // The 1m arrays may be longer than count; views bound them without a copy.
+    const minutes =
+      timestamp.length === count
+        ? this.minutes
+        : {
+            timestamp: timestamp.subarray(0, count),
+            open: open.subarray(0, count),
+            high: high.subarray(0, count),
+            low: low.subarray(0, count),
+            close: close.subarray(0, count),
+            volume: volume.subarray(0, count),
+          };
+    const columns = aggregateCompleteBuckets(minutes, MINUTE_MS, intervalToMs(interval));
+    return { ...columns, count: columns.timestamp.length };
   }
 }

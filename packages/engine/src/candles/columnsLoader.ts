@@ -2,7 +2,14 @@
 // messages as the getCandles batches, through candleSequence.ts); contiguous columns become the store
 // as they are (views, no copy), so shared columns stay shared.
 
-import { BtError, candleProblem, describeValue, type ICandleColumns, MINUTE_MS } from "@bt/core";
+import {
+  BtError,
+  candleProblem,
+  describeValue,
+  type ICandleColumns,
+  isWellFormedCandle,
+  MINUTE_MS,
+} from "@bt/core";
 import {
   candlesError,
   finishStore,
@@ -80,18 +87,8 @@ export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColu
     const l = low[index] as number;
     const c = close[index] as number;
     const v = volume[index] as number;
-    // The fast form of candleProblem (NaN fails every comparison); its message when a row fails.
-    if (
-      !(o > 0 && h > 0 && l > 0 && c > 0 && v >= 0) ||
-      o === Number.POSITIVE_INFINITY ||
-      h === Number.POSITIVE_INFINITY ||
-      l === Number.POSITIVE_INFINITY ||
-      c === Number.POSITIVE_INFINITY ||
-      v === Number.POSITIVE_INFINITY ||
-      h < l ||
-      l > Math.min(o, c) ||
-      h < Math.max(o, c)
-    ) {
+    // Core's fast check (no allocation); candleProblem's message when a row fails.
+    if (!isWellFormedCandle(candleMs, o, h, l, c, v)) {
       const problem = candleProblem({ timestamp: candleMs, open: o, high: h, low: l, close: c, volume: v });
       if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
     }

@@ -3,7 +3,7 @@
 // and the value received, and every bad value is a BtError VALIDATION before anything runs.
 
 import { BtError, describeValue } from "@bt/core";
-import type { GapPolicy } from "../candles/candleLoader";
+import type { MissingCandlePolicy } from "../candles/candleLoader";
 
 /** Options of a backtest (all optional); the walker takes the same. */
 export interface IBacktestOptions {
@@ -15,7 +15,7 @@ export interface IBacktestOptions {
   /** Candles per exchange getCandles call while preloading (default 10,000). */
   batchSize?: number;
   /** Missing 1m candles: "error" (default, BtError CANDLES) or "fill" (flat zero-volume candles, logged). */
-  gapPolicy?: GapPolicy;
+  gapPolicy?: MissingCandlePolicy;
   /** Account balance in quote currency used by sizing profiles (default 10,000). */
   accountBalance?: number;
 }
@@ -30,7 +30,7 @@ export const DEFAULT_BATCH_SIZE = 10_000;
 /** Default account balance for sizing, in quote currency. */
 export const DEFAULT_ACCOUNT_BALANCE = 10_000;
 
-const GAP_POLICIES: ReadonlyArray<GapPolicy> = ["error", "fill"];
+const GAP_POLICIES: ReadonlyArray<MissingCandlePolicy> = ["error", "fill"];
 
 /** Who validates: "Backtest", "Walker" or "Live" (the message prefix "<kind> option …"). */
 export type RunKind = "Backtest" | "Walker" | "Live";

@@ -1,0 +1,131 @@
+import { aggregateBucketsKeepingGaps, aggregateCompleteBuckets, type ICandleColumns } from "@bt/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+const MINUTE = 60_000;
+const SUB_CANDLES = [1, 2, 3, 5, 15, 60, 240, 1440] as const;
+const price = fc.double({ min: 0.01, max: 100_000, noNaN: true, noDefaultInfinity: true });
+
+/** Random candles at the given source indexes (open time = index·sourceMs). */
+const candlesAt = (indexes: ReadonlyArray<number>, sourceMs: number) =>
+  fc
+    .array(fc.tuple(price, price, price, price, fc.double({ min: 0, max: 1e6, noNaN: true })), {
+      minLength: indexes.length,
+      maxLength: indexes.length,
+    })
+    .map((rows): ICandleColumns => {
+      const columns: ICandleColumns = {
+        timestamp: Float64Array.from(indexes, (index) => index * sourceMs),
+        open: new Float64Array(indexes.length),
+        high: new Float64Array(indexes.length),
+        low: new Float64Array(indexes.length),
+        close: new Float64Array(indexes.length),
+        volume: new Float64Array(indexes.length),
+      };
+      rows.forEach(([a, b, c, d, volume], row) => {
+        const sorted = [a, b, c, d].sort((x, y) => x - y);
+        columns.low[row] = sorted[0]!;
+        columns.open[row] = sorted[1]!;
+        columns.close[row] = sorted[2]!;
+        columns.high[row] = sorted[3]!;
+        columns.volume[row] = volume;
+      });
+      return columns;
+    });
+
+const sourceMs = fc.constantFrom(MINUTE, 3 * MINUTE, 5 * MINUTE);
+const perBucket = fc.constantFrom(...SUB_CANDLES);
+
+/** Contiguous data: `length` candles from a random (bucket-unaligned) start. */
+const contiguous = fc
+  .record({
+    sourceMs,
+    perBucket,
+    start: fc.integer({ min: 0, max: 5_000_000 }),
+    length: fc.nat({ max: 600 }),
+  })
+  .chain(({ sourceMs, perBucket, start, length }) =>
+    candlesAt(
+      Array.from({ length }, (_, offset) => start + offset),
+      sourceMs,
+    ).map((columns) => ({ columns, sourceMs, targetMs: sourceMs * perBucket })),
+  );
+
+/** Data with gaps: a random ascending subset of a contiguous range. */
+const gapped = fc
+  .record({
+    sourceMs,
+    perBucket,
+    start: fc.integer({ min: 0, max: 5_000_000 }),
+    keep: fc.array(fc.boolean(), { maxLength: 600 }),
+  })
+  .chain(({ sourceMs, perBucket, start, keep }) =>
+    candlesAt(
+      keep.flatMap((kept, offset) => (kept ? [start + offset] : [])),
+      sourceMs,
+    ).map((columns) => ({ columns, sourceMs, targetMs: sourceMs * perBucket })),
+  );
+
+describe("candle aggregation properties", () => {
+  it("on contiguous data both policies give the same candles, bit for bit", () => {
+    fc.assert(
+      fc.property(contiguous, ({ columns, sourceMs, targetMs }) => {
+        expect(aggregateBucketsKeepingGaps(columns, sourceMs, targetMs)).toEqual(
+          aggregateCompleteBuckets(columns, sourceMs, targetMs),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("with gaps every complete bucket is also kept, identical, by aggregateBucketsKeepingGaps", () => {
+    fc.assert(
+      fc.property(gapped, ({ columns, sourceMs, targetMs }) => {
+        const complete = aggregateCompleteBuckets(columns, sourceMs, targetMs);
+        const kept = aggregateBucketsKeepingGaps(columns, sourceMs, targetMs);
+        const keptIndex = new Map(Array.from(kept.timestamp, (timestamp, index) => [timestamp, index]));
+        for (let index = 0; index < complete.timestamp.length; index++) {
+          const at = keptIndex.get(complete.timestamp[index]!);
+          expect(at).toBeDefined();
+          for (const field of ["open", "high", "low", "close", "volume"] as const) {
+            expect(kept[field][at!]).toBe(complete[field][index]);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("aggregated candles are aligned, ascending, OHLC-consistent, and a complete one spans its bucket", () => {
+    fc.assert(
+      fc.property(gapped, ({ columns, sourceMs, targetMs }) => {
+        for (const aggregate of [aggregateCompleteBuckets, aggregateBucketsKeepingGaps]) {
+          const result = aggregate(columns, sourceMs, targetMs);
+          const length = result.timestamp.length;
+          for (const field of ["open", "high", "low", "close", "volume"] as const) {
+            expect(result[field].length).toBe(length);
+          }
+          for (let index = 0; index < length; index++) {
+            const timestamp = result.timestamp[index]!;
+            expect(timestamp % targetMs).toBe(0);
+            if (index > 0) expect(timestamp).toBeGreaterThan(result.timestamp[index - 1]!);
+            expect(result.low[index]!).toBeLessThanOrEqual(
+              Math.min(result.open[index]!, result.close[index]!),
+            );
+            expect(result.high[index]!).toBeGreaterThanOrEqual(
+              Math.max(result.open[index]!, result.close[index]!),
+            );
+          }
+        }
+        const complete = aggregateCompleteBuckets(columns, sourceMs, targetMs);
+        const present = new Set(columns.timestamp);
+        for (const bucketStart of complete.timestamp) {
+          for (let at = bucketStart; at < bucketStart + targetMs; at += sourceMs) {
+            expect(present.has(at)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
