@@ -122,11 +122,6 @@ export function createTestEngine(options: ITestEngineOptions = {}): IEngine {
   return engine;
 }
 
-/** Waits until queued listeners have run (live tests; engine tests use engine.waitForListeners()). */
-export function flush(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 /** Collects every result of an async generator. */
 export async function collect<T>(generator: AsyncGenerator<T, unknown, undefined>): Promise<T[]> {
   const results: T[] = [];

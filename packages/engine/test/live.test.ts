@@ -14,7 +14,7 @@ import {
 } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { createPaperBroker, createSimulatedClock, readLiveState } from "../src/index";
-import { collect, flush, MINUTE, T0 } from "./helpers";
+import { collect, MINUTE, T0 } from "./helpers";
 import { closedBrief, flakyBroker, memoryStore, runWiggleLive, SYMBOL, wiggleEngine } from "./liveHelpers";
 
 const DAY = 1440 * MINUTE;
@@ -51,7 +51,7 @@ describe("Live on a simulated clock", () => {
       });
       const persist = memoryStore();
       const live = await runWiggleLive(engine, T0, { persist, stopAt: T0 + DAY });
-      await flush();
+      await engine.waitForListeners();
 
       // One tick result per minute reaches listenSignalLive, all with backtest = false.
       expect(ticks).toHaveLength(1440);
@@ -129,7 +129,7 @@ describe("Live restart", () => {
         if (result.action === "opened") onOpen.push(result.signal.id);
       });
       const results = await runWiggleLive(engine, startMs, { persist, broker, stopAt });
-      await flush();
+      await engine.waitForListeners();
       // Each process emits opened only for positions it opened itself.
       expect(onOpen).toEqual(
         results
@@ -161,7 +161,7 @@ describe("Live restart", () => {
 
 describe("Live broker errors", () => {
   it("a retryable broker error leaves the state unchanged and the open is retried next tick", async () => {
-    const engine = wiggleEngine();
+    const engine = wiggleEngine("1m", { expectErrors: true });
     const persist = memoryStore();
     const paper = createPaperBroker({ persist, now: () => 0 });
     let failures = 0;
@@ -182,7 +182,7 @@ describe("Live broker errors", () => {
       phases.push(`${result.action}:${saved.position?.phase ?? "-"}`);
     });
     const results = await runWiggleLive(engine, T0, { persist, broker, stopAt: T0 + 10 * MINUTE });
-    await flush();
+    await engine.waitForListeners();
     expect(errors).toEqual(["flaky: venue timeout", "flaky: venue timeout", "flaky: venue timeout"]);
     const firstOpened = results.find((result) => result.action === "opened");
     expect(firstOpened).toBeDefined();
@@ -208,7 +208,7 @@ describe("Live broker errors", () => {
   });
 
   it("while the broker fails, the intent stays persisted; a failing close keeps the position open", async () => {
-    const engine = wiggleEngine();
+    const engine = wiggleEngine("1m", { expectErrors: true });
     const persist = memoryStore();
     const paper = createPaperBroker({ persist });
     let closeFails = true;
@@ -217,7 +217,7 @@ describe("Live broker errors", () => {
       (leg) => leg === "close" && closeFails,
       () => new Error("socket hang up"),
     );
-    const reference = await runWiggleLive(wiggleEngine(), T0, {
+    const reference = await runWiggleLive(wiggleEngine("1m", { expectErrors: true }), T0, {
       persist: memoryStore(),
       stopAt: T0 + 240 * MINUTE,
     });
@@ -228,7 +228,7 @@ describe("Live broker errors", () => {
     expect(stuck.position?.signal.id).toBe(firstClose.signal.id);
     expect(stuck.closed).toEqual([]);
     closeFails = false;
-    const engine2 = wiggleEngine();
+    const engine2 = wiggleEngine("1m", { expectErrors: true });
     const results = await runWiggleLive(engine2, firstClose.timestamp + 5 * MINUTE, {
       persist,
       broker,
@@ -240,7 +240,7 @@ describe("Live broker errors", () => {
   });
 
   it("a non-retryable rejection of an open drops that signal (no position, no record)", async () => {
-    const engine = wiggleEngine();
+    const engine = wiggleEngine("1m", { expectErrors: true });
     const persist = memoryStore();
     const paper = createPaperBroker({ persist });
     let rejections = 0;
@@ -254,7 +254,7 @@ describe("Live broker errors", () => {
       errors.push(error.message);
     });
     const results = await runWiggleLive(engine, T0, { persist, broker, stopAt: T0 + 30 * MINUTE });
-    await flush();
+    await engine.waitForListeners();
     expect(errors).toEqual(["flaky: insufficient balance"]);
     const opens = results
       .filter((result) => result.action === "opened")
@@ -316,12 +316,12 @@ describe("Live stop", () => {
     const stopping = stop().then(() => {
       stopped = true;
     });
-    await flush();
+    await engine.waitForListeners();
     // getSignal of the in-flight tick has not returned: stop is still waiting.
     expect(stopped).toBe(false);
     release();
     await stopping;
-    await flush();
+    await engine.waitForListeners();
     expect(blockedAt).toBe(T0 + 20 * MINUTE);
     expect(done).toEqual([true]);
     const state = await readLiveState(persist, SYMBOL, "slow", "mem");
@@ -353,8 +353,15 @@ describe("Live stop", () => {
     );
     await ready;
     expect(process.listenerCount("SIGINT")).toBe(before + 1);
+    const finished = new Promise<void>((resolve) => {
+      engine.listenDoneLiveOnce(
+        () => true,
+        () => resolve(),
+      );
+    });
     process.emit("SIGINT", "SIGINT");
-    for (let attempt = 0; attempt < 100 && done.length === 0; attempt++) await flush();
+    await finished;
+    await engine.waitForListeners();
     expect(done).toEqual([true]);
     expect(process.listenerCount("SIGINT")).toBe(before);
   });

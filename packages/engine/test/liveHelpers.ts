@@ -11,14 +11,21 @@ import {
   withPersistFaults,
 } from "@bt/persist-testkit";
 import {
-  createEngine,
   createSimulatedClock,
   getAveragePrice,
   getCandles,
   type IEngine,
   type ILiveOptions,
 } from "../src/index";
-import { collect, MINUTE, memoryExchange, T0, wigglyCandles } from "./helpers";
+import {
+  collect,
+  createTestEngine,
+  type ITestEngineOptions,
+  MINUTE,
+  memoryExchange,
+  T0,
+  wigglyCandles,
+} from "./helpers";
 
 export const SYMBOL = "BTCUSDT";
 /** Candles from T0 − 60 min to T0 + 2 days. */
@@ -49,9 +56,12 @@ export async function wiggleSignal(symbol: string, when: Date): Promise<ISignalD
   };
 }
 
-/** A fresh engine with exchange "mem" and strategy "wiggle" (interval given, default 1m). */
-export function wiggleEngine(interval: "1m" | "5m" = "1m"): IEngine {
-  const engine = createEngine();
+/**
+ * A fresh test engine with exchange "mem" and strategy "wiggle" (interval given, default 1m); any
+ * listenError fails the test unless `expectErrors`.
+ */
+export function wiggleEngine(interval: "1m" | "5m" = "1m", options: ITestEngineOptions = {}): IEngine {
+  const engine = createTestEngine(options);
   engine.addExchange(memoryExchange("mem", { [SYMBOL]: CANDLES }));
   engine.addStrategy({ strategyName: "wiggle", interval, getSignal: wiggleSignal });
   return engine;
