@@ -11,6 +11,7 @@ import {
   countRunProblem,
   emptyRunProblems,
   type IRunProblems,
+  type ISignalDto,
   type IStrategyTickResult,
   type ITickOrigin,
   type ITransition,
@@ -159,9 +160,19 @@ export class ClientStrategy {
   }
 
   private async decide(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
-    const proposal = await this.pipeline.propose(nowMs, currentPrice);
-    if (proposal === null) return null;
     const { schema, symbol, exchangeName } = this.params;
+    // getSignal is awaited here, not in a helper: a backtest asking every minute pays one promise per call.
+    let proposed: ISignalDto | null | undefined;
+    this.pipeline.countSignalCall();
+    try {
+      proposed = await schema.getSignal(symbol, new Date(nowMs));
+    } catch (error) {
+      this.pipeline.getSignalFailed(error, nowMs);
+      return null;
+    }
+    if (proposed === null || proposed === undefined) return null;
+    const proposal = await this.pipeline.vet(proposed, nowMs, currentPrice);
+    if (proposal === null) return null;
     // The run identity (symbol, strategy, exchange, unambiguous for any names) and the decision time:
     // the same strategy on two exchanges never shares a signal id, nor so a client order id.
     const id = `${persistKey(symbol, schema.strategyName, exchangeName)}:${nowMs}`;

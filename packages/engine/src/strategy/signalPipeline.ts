@@ -65,28 +65,30 @@ export class SignalPipeline {
     private readonly callSafely: (name: string, fn: () => unknown) => Promise<void>,
   ) {}
 
-  /**
-   * Asks getSignal, then validation → risk → sizing. Returns the signal as proposed and as sized (cost
-   * set), or null when there is none (none returned, rejected, or getSignal / sizing threw).
-   */
-  async propose(nowMs: number, currentPrice: number): Promise<ISignalProposal | null> {
-    const { schema, symbol, bus, config, backtest } = this.params;
-    let proposed: ISignalDto | null | undefined;
+  /** Counts a getSignal call about to be made. */
+  countSignalCall(): void {
     this.problems.getSignalCalls++;
-    try {
-      proposed = await schema.getSignal(symbol, new Date(nowMs));
-    } catch (error) {
-      this.problems.getSignalFailures++;
-      countRunProblem(this.problems, "error", "getSignal", messageOf(error), nowMs);
-      bus.emitError(error, {
-        source: "getSignal",
-        strategyName: schema.strategyName,
-        symbol,
-        timestamp: nowMs,
-      });
-      return null;
-    }
-    if (proposed === null || proposed === undefined) return null;
+  }
+
+  /** Counts a getSignal call that threw and sends the error to listenError. */
+  getSignalFailed(error: unknown, nowMs: number): void {
+    const { schema, symbol, bus } = this.params;
+    this.problems.getSignalFailures++;
+    countRunProblem(this.problems, "error", "getSignal", messageOf(error), nowMs);
+    bus.emitError(error, {
+      source: "getSignal",
+      strategyName: schema.strategyName,
+      symbol,
+      timestamp: nowMs,
+    });
+  }
+
+  /**
+   * Validation → risk → sizing of what getSignal returned. Returns the signal as proposed and as sized
+   * (cost set), or null when it is rejected (or sizing threw).
+   */
+  async vet(proposed: ISignalDto, nowMs: number, currentPrice: number): Promise<ISignalProposal | null> {
+    const { schema, symbol, bus, config, backtest } = this.params;
     const problems = validateSignal(proposed, currentPrice, config);
     if (problems.length > 0) {
       this.reject(proposed, problems, currentPrice, nowMs);
