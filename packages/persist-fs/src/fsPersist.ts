@@ -18,6 +18,7 @@ import {
 } from "@bt/core";
 import { DirectorySync } from "./directorySync";
 import { fileNameMayHoldPrefix, fileNameToKey, keyToFileName, RECORD_EXTENSION } from "./keyFileName";
+import { assertLegacyV1Policy, refuseLegacyV1Records } from "./legacyV1Records";
 
 /** Options of createFsPersist. */
 export interface IFsPersistOptions {
@@ -25,6 +26,12 @@ export interface IFsPersistOptions {
   dir: string;
   /** Receives warnings (a quarantined file); default `console.warn`. */
   onWarning?: (message: string) => void;
+  /**
+   * Records of the v1 layout (bt before contract v2) of the live entities in `dir` (`signal/`,
+   * `scheduled/`): "refuse" (default) makes `waitForInit` throw, since v2 never reads them and an open
+   * position there would be lost; "ignore" starts anyway. The v1 files are never touched.
+   */
+  legacyV1?: "refuse" | "ignore";
 }
 
 const NAME = "fs";
@@ -54,7 +61,9 @@ type ParsedRecord = { ok: true; envelope: IRecordEnvelope } | { ok: false; reaso
  * await persist.list("position", "run-1/");
  */
 export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
+  assertLegacyV1Policy(NAME, options.legacyV1);
   const root = resolve(options.dir);
+  const legacyV1 = options.legacyV1 ?? "refuse";
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const found: IPersistCorruptionV2[] = [];
   const directorySyncs = new Map<string, DirectorySync>();
@@ -217,6 +226,8 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
 
   async function initialise(): Promise<void> {
     try {
+      // Before anything is created: a refused start leaves the folder as it was.
+      if (legacyV1 === "refuse") await refuseLegacyV1Records(NAME, root);
       await mkdir(layoutRoot, { recursive: true });
       for (const entity of PERSIST_ENTITIES_V2) await mkdir(entityDir(entity), { recursive: true });
       await syncDirectory(root);

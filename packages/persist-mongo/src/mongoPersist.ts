@@ -18,6 +18,11 @@ import {
   toStoredKey,
 } from "@bt/core";
 import type { AnyBulkWriteOperation, Collection, Filter, MongoClient } from "mongodb";
+import {
+  assertLegacyV1Policy,
+  LEGACY_V1_DEFAULT_COLLECTION,
+  refuseLegacyV1Documents,
+} from "./legacyV1Documents";
 
 /** Options of createMongoPersist. */
 export interface IMongoPersistOptions {
@@ -33,6 +38,13 @@ export interface IMongoPersistOptions {
   connectTimeoutMs?: number;
   /** Receives warnings (a quarantined document); default `console.warn`. */
   onWarning?: (message: string) => void;
+  /**
+   * Records of the v1 layout (bt before contract v2) of the live entities: "signal"/"scheduled" documents
+   * in the old default collection "bt_persist" of `dbName` (or, with `collection` set, "signal" documents
+   * in that collection). "refuse" (default) makes `waitForInit` throw, since v2 never reads them and an
+   * open position there would be lost; "ignore" starts anyway. They are never touched.
+   */
+  legacyV1?: "refuse" | "ignore";
 }
 
 /** Shape of a stored document. */
@@ -59,6 +71,8 @@ const UPSERT_ATTEMPTS = 3;
  * await persist.list("position", "run-1/");
  */
 export function createMongoPersist(options: IMongoPersistOptions = {}): IPersistAdapterV2 {
+  assertLegacyV1Policy(NAME, options.legacyV1);
+  const legacyV1 = options.legacyV1 ?? "refuse";
   const url = options.url ?? process.env.BT_MONGO_URL ?? DEFAULT_URL;
   const dbName = options.dbName ?? "bt";
   const collectionName = options.collection ?? "bt_persist_v2";
@@ -90,6 +104,13 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
       }
       await client.connect();
       const db = client.db(dbName);
+      // Before anything is created: a refused start leaves the database as it was.
+      if (legacyV1 === "refuse") {
+        await refuseLegacyV1Documents(NAME, db, {
+          collection: options.collection ?? LEGACY_V1_DEFAULT_COLLECTION,
+          shared: options.collection !== undefined,
+        });
+      }
       records = db.collection<IRecordDocument>(collectionName);
       quarantined = db.collection(`${collectionName}_quarantine`);
       await records.createIndex({ entity: 1, key: 1 }, { unique: true, name: "entity_key_unique" });
@@ -98,6 +119,7 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
         await client?.close().catch(() => undefined);
         client = undefined;
       }
+      if (BtError.isInstance(error)) throw error;
       fail(`cannot connect to ${redactUrl(url)} (database ${dbName}): ${(error as Error).message}`, {
         cause: error,
       });

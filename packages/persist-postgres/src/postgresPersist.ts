@@ -18,6 +18,7 @@ import {
   toStoredKey,
 } from "@bt/core";
 import pg from "pg";
+import { assertLegacyV1Policy, LEGACY_V1_DEFAULT_TABLE, refuseLegacyV1Rows } from "./legacyV1Rows";
 
 /** Options of createPostgresPersist. */
 export interface IPostgresPersistOptions {
@@ -31,6 +32,13 @@ export interface IPostgresPersistOptions {
   table?: string;
   /** Time allowed to obtain a connection, in ms (default 5,000). */
   connectTimeoutMs?: number;
+  /**
+   * Records of the v1 layout (bt before contract v2) of the live entities: 'signal'/'scheduled' rows in
+   * the old default table "bt_persist" of `schema` (or, with `table` set, in that table). "refuse"
+   * (default) makes `waitForInit` throw, since v2 never reads them and an open position there would be
+   * lost; "ignore" starts anyway. They are never touched.
+   */
+  legacyV1?: "refuse" | "ignore";
 }
 
 const NAME = "postgres";
@@ -45,6 +53,8 @@ const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
  * await persist.list("position", "run-1/");
  */
 export function createPostgresPersist(options: IPostgresPersistOptions = {}): IPersistAdapterV2 {
+  assertLegacyV1Policy(NAME, options.legacyV1);
+  const legacyV1 = options.legacyV1 ?? "refuse";
   const schema = options.schema ?? "public";
   const table = options.table ?? "bt_persist_v2";
   for (const [field, value] of [
@@ -71,6 +81,11 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
   // An idle client losing its connection emits "error" on the pool; the next query reports it instead.
   if (ownsPool) pool.on("error", () => undefined);
   const qualified = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  // Where bt before contract v2 wrote: its default table, or the very table configured now.
+  const legacyTarget =
+    options.table === undefined
+      ? { qualified: `${quoteIdentifier(schema)}.${quoteIdentifier(LEGACY_V1_DEFAULT_TABLE)}`, shared: false }
+      : { qualified, shared: true };
   const sql = {
     read: `SELECT value FROM ${qualified} WHERE entity = $1 AND key = $2`,
     upsert: `INSERT INTO ${qualified} (entity, key, value, updated_at) VALUES ($1, $2, $3::json, now())
@@ -129,6 +144,22 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
     }
   }
 
+  async function initialise(): Promise<void> {
+    // Before anything is created: a refused start leaves the database as it was.
+    if (legacyV1 === "refuse") {
+      try {
+        await refuseLegacyV1Rows(NAME, pool, legacyTarget);
+      } catch (error) {
+        if (BtError.isInstance(error)) throw error;
+        // Usually the first contact with the server: reported like any failed init.
+        fail(`init of ${qualified} at ${redactUrl(url)} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    }
+    await createTable();
+  }
+
   async function createTable(): Promise<void> {
     // The advisory lock keeps concurrent first starts from racing on CREATE … IF NOT EXISTS.
     await transaction(`init of ${qualified} at ${redactUrl(url)}`, async (client) => {
@@ -159,7 +190,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
         return Promise.reject(new BtError("PERSIST", `${NAME}: adapter is disposed`, { adapter: NAME }));
       }
       if (!initPromise) {
-        initPromise = createTable();
+        initPromise = initialise();
         initPromise.catch(() => {
           initPromise = undefined;
         });

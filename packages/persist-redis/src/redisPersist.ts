@@ -18,6 +18,7 @@ import {
   toStoredKey,
 } from "@bt/core";
 import { type ChainableCommander, Redis } from "ioredis";
+import { assertLegacyV1Policy, refuseLegacyV1Hashes } from "./legacyV1Hashes";
 
 /** Options of createRedisPersist. */
 export interface IRedisPersistOptions {
@@ -31,6 +32,13 @@ export interface IRedisPersistOptions {
   connectTimeoutMs?: number;
   /** Receives warnings (a quarantined record); default `console.warn`. */
   onWarning?: (message: string) => void;
+  /**
+   * Records of the v1 layout (bt before contract v2) of the live entities under `keyPrefix` (hashes
+   * `<keyPrefix>:signal`, `<keyPrefix>:scheduled`): "refuse" (default) makes `waitForInit` throw, since v2
+   * never reads them and an open position there would be lost; "ignore" starts anyway. They are never
+   * touched.
+   */
+  legacyV1?: "refuse" | "ignore";
 }
 
 const NAME = "redis";
@@ -66,7 +74,9 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
       value: options.keyPrefix,
     });
   }
+  assertLegacyV1Policy(NAME, options.legacyV1);
   const keyPrefix = options.keyPrefix;
+  const legacyV1 = options.legacyV1 ?? "refuse";
   const url = options.url ?? process.env.BT_REDIS_URL ?? DEFAULT_URL;
   const ownsClient = options.client === undefined;
   let connectedOnce = false;
@@ -147,6 +157,19 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     }
   }
 
+  async function initialise(): Promise<void> {
+    await connect();
+    if (legacyV1 === "ignore") return;
+    try {
+      await refuseLegacyV1Hashes(NAME, client, keyPrefix);
+    } catch (error) {
+      if (BtError.isInstance(error)) throw error;
+      fail(`cannot look for v1 records under ${JSON.stringify(keyPrefix)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
   async function quarantine(entity: PersistEntityV2, key: string, text: string, reason: string) {
     const stored = toStoredKey(key);
     const moved = await command(`quarantine ${entity} ${JSON.stringify(key)}`, () =>
@@ -187,7 +210,7 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
         return Promise.reject(new BtError("PERSIST", `${NAME}: adapter is disposed`, { adapter: NAME }));
       }
       if (!initPromise) {
-        initPromise = connect();
+        initPromise = initialise();
         initPromise.catch(() => {
           initPromise = undefined;
         });
