@@ -61,6 +61,8 @@ export function renderRunReport(record: IRunRecord): string {
       title: backtestReportTitle(record.strategyName),
       config: record.config,
       problems: record.problems,
+      // The run's own figure (its minute prices are not in the record): the markdown matches getData.
+      markedMaxDrawdownPercent: record.stats.maxDrawdownMarked ?? undefined,
     });
   }
   return renderWalkerRecord(record);

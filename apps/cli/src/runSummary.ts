@@ -16,10 +16,20 @@ const KEY_METRICS: ReadonlyArray<StatisticKey> = [
   "avgPnl",
   "sharpeRatio",
   "maxDrawdown",
+  "maxDrawdownMarked",
   "profitFactor",
 ];
 
-const HEADERS = ["trades", "win rate", "total pnl", "avg pnl", "sharpe", "max dd", "profit factor"];
+const HEADERS = [
+  "trades",
+  "win rate",
+  "total pnl",
+  "avg pnl",
+  "sharpe",
+  "max dd (closed)",
+  "max dd (marked)",
+  "profit factor",
+];
 
 /** Notes on one strategy's problems for the summary ("" when it ran cleanly). */
 function problemNote(

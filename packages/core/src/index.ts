@@ -38,6 +38,7 @@ export {
   MINUTE_MS,
 } from "./interval";
 export { type ILogger, SILENT_LOGGER } from "./logger";
+export { markedMaxDrawdownPercent } from "./markedDrawdown";
 export {
   assertPersistable,
   assertPersistSpec,

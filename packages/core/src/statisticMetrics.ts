@@ -129,6 +129,14 @@ export const STATISTIC_METRICS = [
       "Deepest fall from the running peak of the equity compounded over closed trades (E_0 = 1); open positions are not marked to market, so intra-trade drawdowns are not seen.",
   },
   {
+    key: "maxDrawdownMarked",
+    label: "Max drawdown (marked to market each minute)",
+    unit: "percent",
+    direction: "lower",
+    convention:
+      "Deepest fall from the running peak of the compounded equity valued each minute: an open position counts at what closing it at that minute's price would return (fees and slippage included); backtests only.",
+  },
+  {
     key: "calmarRatio",
     label: "Calmar ratio (yearly return / max drawdown)",
     unit: "ratio",

@@ -54,6 +54,12 @@ export interface IStatistics {
    * peak, percent in [0, 100]; open positions are not marked to market; null when N = 0.
    */
   maxDrawdown: number | null;
+  /**
+   * Deepest fall of the compounded equity marked to market each minute (an open position valued at what
+   * closing it then would return, costs included), percent in [0, 100]; given by the backtest that has
+   * the minute prices (IStatisticsOptions.markedMaxDrawdownPercent), null with a reason otherwise.
+   */
+  maxDrawdownMarked: number | null;
   /** expectedYearlyReturns / maxDrawdown, unitless; null when either is null or maxDrawdown = 0. */
   calmarRatio: number | null;
   /**
@@ -78,6 +84,11 @@ export interface IStatisticsOptions {
   periodStartMs?: number;
   /** End of the period (exclusive), epoch ms; default the latest close timestamp. */
   periodEndMs?: number;
+  /**
+   * The marked-to-market max drawdown of exactly these trades (percent ≥ 0, markedMaxDrawdownPercent over
+   * the run's minute prices); without it maxDrawdownMarked is null with a reason.
+   */
+  markedMaxDrawdownPercent?: number;
 }
 
 const NO_TRADES = "no trades";
@@ -189,6 +200,27 @@ function checkInput(
   });
 }
 
+/** The marked drawdown given by the caller, or null with the reason it is missing. */
+function markedDrawdown(
+  percent: number | undefined,
+  missing: (key: StatisticKey, reason: string) => null,
+): number | null {
+  if (percent === undefined) {
+    return missing(
+      "maxDrawdownMarked",
+      "needs the run's minute prices (backtests only; not for merged or live runs)",
+    );
+  }
+  if (!Number.isFinite(percent) || percent < 0) {
+    throw new BtError(
+      "VALIDATION",
+      `computeStatistics: markedMaxDrawdownPercent must be a finite number ≥ 0, got ${percent}`,
+      { field: "markedMaxDrawdownPercent", value: percent },
+    );
+  }
+  return percent <= ZERO_TOLERANCE_PERCENT ? 0 : percent;
+}
+
 /** Why a ratio over the losses is N/A when they are so small that dividing by them overflows. */
 const LOSS_ROUNDS_TO_ZERO = "the losses are too small to divide by (they round to 0)";
 
@@ -268,6 +300,7 @@ export function computeStatistics(
       certaintyRatio: missing("certaintyRatio", NO_TRADES),
       profitFactor: missing("profitFactor", NO_TRADES),
       maxDrawdown: missing("maxDrawdown", NO_TRADES),
+      maxDrawdownMarked: missing("maxDrawdownMarked", NO_TRADES),
       calmarRatio: missing("calmarRatio", reasonAnnualized),
       expectedYearlyReturns: missing("expectedYearlyReturns", reasonAnnualized),
       avgHoldingMinutes: missing("avgHoldingMinutes", NO_TRADES),
@@ -363,6 +396,7 @@ export function computeStatistics(
     certaintyRatio,
     profitFactor,
     maxDrawdown: curve.maxDrawdown,
+    maxDrawdownMarked: markedDrawdown(options.markedMaxDrawdownPercent, missing),
     calmarRatio,
     expectedYearlyReturns,
     avgHoldingMinutes,

@@ -17,7 +17,7 @@ describe("STATISTIC_METRICS", () => {
     expectTypeOf<Exclude<keyof IStatistics, StatisticKey>>().toEqualTypeOf<"unavailable">();
     const keys = STATISTIC_METRICS.map((metric) => metric.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toHaveLength(18);
+    expect(keys).toHaveLength(19);
   });
 
   it("names a convention for every metric and the daily-equity convention in the annualised labels", () => {
@@ -73,7 +73,7 @@ describe("WALKER_METRICS / WalkerMetric", () => {
     expectTypeOf<"annualizedSortinoRatio">().toMatchTypeOf<WalkerMetric>();
   });
 
-  it("isLowerBetter is true for maxDrawdown only", () => {
-    expect(WALKER_METRICS.filter(isLowerBetter)).toEqual(["maxDrawdown"]);
+  it("isLowerBetter is true for the two drawdowns only", () => {
+    expect(WALKER_METRICS.filter(isLowerBetter)).toEqual(["maxDrawdown", "maxDrawdownMarked"]);
   });
 });

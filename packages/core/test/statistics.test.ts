@@ -55,6 +55,7 @@ describe("computeStatistics: hand-computed golden values", () => {
       certaintyRatio: null,
       profitFactor: null,
       maxDrawdown: null,
+      maxDrawdownMarked: null,
       calmarRatio: null,
       expectedYearlyReturns: null,
       avgHoldingMinutes: null,
@@ -70,6 +71,7 @@ describe("computeStatistics: hand-computed golden values", () => {
         certaintyRatio: "no trades",
         profitFactor: "no trades",
         maxDrawdown: "no trades",
+        maxDrawdownMarked: "no trades",
         calmarRatio: "needs ≥ 10 trades, has 0; needs ≥ 14 days, has 0.0",
         expectedYearlyReturns: "needs ≥ 10 trades, has 0; needs ≥ 14 days, has 0.0",
         avgHoldingMinutes: "no trades",
@@ -443,8 +445,9 @@ describe("computeStatistics: against an independent reference formula", () => {
       );
       const periodStartMs = T0 + 3 * 60 * MINUTE;
       const periodEndMs = periodStartMs + 0.1 * YEAR_MS;
-      const stats = computeStatistics(closed, { periodStartMs, periodEndMs });
+      const stats = computeStatistics(closed, { periodStartMs, periodEndMs, markedMaxDrawdownPercent: 4.2 });
       const expected = reference(returns, closeTimes, periodStartMs, periodEndMs);
+      expect(stats.maxDrawdownMarked).toBe(4.2);
       for (const [key, value] of Object.entries(expected)) {
         expect(stats[key as StatisticKey], key).toBeCloseTo(value, 8);
       }

@@ -67,8 +67,11 @@ describe("Backtest.getReport / dump", () => {
         periodEndMs: T0 + 240 * MINUTE,
         config: data.config,
         problems: data.problems,
+        markedMaxDrawdownPercent: data.stats.maxDrawdownMarked ?? undefined,
       }),
     );
+    // The marked drawdown sees inside the trades: never shallower than the closed-trade one.
+    expect(data.stats.maxDrawdownMarked).toBeGreaterThanOrEqual(data.stats.maxDrawdown ?? 0);
     expect(markdown).toContain("fee 0.1% per side, slippage 0.1% per side");
     expect(markdown).toContain("## Problems");
     expect(markdown).toContain("## longer · BTCUSDT");

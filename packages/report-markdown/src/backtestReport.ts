@@ -111,8 +111,10 @@ export function renderBacktestReport(
     computeStatistics([], options);
     lines.push("_No closed signals._");
   }
+  // A marked-to-market drawdown belongs to one run's trades: with several groups it describes none of them.
+  const sectionOptions = groups.length > 1 ? { ...options, markedMaxDrawdownPercent: undefined } : options;
   for (const group of groups) {
-    lines.push(renderClosedSection(group.strategyName, group.symbol, group.closed, options), "");
+    lines.push(renderClosedSection(group.strategyName, group.symbol, group.closed, sectionOptions), "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -62,8 +62,11 @@ describe("renderBacktestReport", () => {
       "N/A (needs ≥ 10 trades, has 1; needs ≥ 14 days, has 0.0)",
     );
     expect(stats.get("Expected yearly returns (compounded, 365 days)")).toMatch(/^N\/A \(needs ≥ 10 trades/);
+    expect(stats.get("Max drawdown (marked to market each minute)")).toMatch(
+      /^N\/A \(needs the run's minute prices/,
+    );
     expect(stats.has("Expectancy per trade")).toBe(false);
-    expect(stats.size).toBe(18);
+    expect(stats.size).toBe(19);
   });
 
   it("caps long tables with a note of the hidden rows", () => {
@@ -135,5 +138,20 @@ describe("renderBacktestReport", () => {
         expect((error as BtError).code).toBe("VALIDATION");
       }
     }
+  });
+});
+
+describe("renderBacktestReport marked drawdown", () => {
+  it("prints the run's marked drawdown for one run, and N/A when several runs are merged", () => {
+    const one = statisticsAfter(
+      renderBacktestReport([closedResult({ pnlPercent: 2 })], { markedMaxDrawdownPercent: 3.5 }),
+      "### Statistics",
+    );
+    expect(one.get("Max drawdown (marked to market each minute)")).toBe("3.50%");
+    const merged = renderBacktestReport(
+      [closedResult({ pnlPercent: 2 }), closedResult({ pnlPercent: 1, strategyName: "beta" })],
+      { markedMaxDrawdownPercent: 3.5 },
+    );
+    expect(merged).not.toContain("| Max drawdown (marked to market each minute) | 3.50% |");
   });
 });

@@ -128,6 +128,7 @@ export function createBacktestApi(state: EngineState): IBacktestApi {
         stats: computeStatistics(closed, {
           periodStartMs: record.periodStartMs,
           periodEndMs: record.periodEndMs,
+          markedMaxDrawdownPercent: record.markedMaxDrawdownPercent,
         }),
         problems: {
           problems: problems.problems.map((problem) => ({ ...problem })),

@@ -29,13 +29,28 @@ export interface IBacktestRunRecord {
   readonly problems: IRunProblems;
   /** The error that ended the run early (also on listenError), or null. */
   error: Error | null;
+  /**
+   * Max drawdown of the equity marked to market each minute over the run's price column (percent), set
+   * when the run completes; undefined while it runs or when it threw.
+   */
+  markedMaxDrawdownPercent: number | undefined;
 }
 
 /** A fresh record for a run starting now. */
 export function createBacktestRunRecord(
-  fields: Omit<IBacktestRunRecord, "closed" | "cancelled" | "problems" | "error">,
+  fields: Omit<
+    IBacktestRunRecord,
+    "closed" | "cancelled" | "problems" | "error" | "markedMaxDrawdownPercent"
+  >,
 ): IBacktestRunRecord {
-  return { ...fields, closed: [], cancelled: [], problems: emptyRunProblems(), error: null };
+  return {
+    ...fields,
+    closed: [],
+    cancelled: [],
+    problems: emptyRunProblems(),
+    error: null,
+    markedMaxDrawdownPercent: undefined,
+  };
 }
 
 /** "failed" when the run threw or every getSignal call threw; "ok" otherwise. */

@@ -11,6 +11,7 @@ import {
   type IStrategyTickResult,
   intervalToMs,
   MINUTE_MS,
+  markedMaxDrawdownPercent,
   scanPendingExit,
   scanScheduledOutcome,
 } from "@bt/core";
@@ -256,6 +257,11 @@ export async function* runBacktest(
       });
     }
     progressStep = 0;
+    // Once per run, after the scan: the closed trades marked each minute on the same price column.
+    record.markedMaxDrawdownPercent = markedMaxDrawdownPercent(record.closed, prices, storeStartMs, {
+      feePercent: config.CC_PERCENT_FEE,
+      slippagePercent: config.CC_PERCENT_SLIPPAGE,
+    });
     if (bus.doneBacktest.observed) {
       bus.doneBacktest.next({
         symbol,

@@ -39,6 +39,8 @@ export function backtestMarkdown(
     periodEndMs,
     config: first?.config,
     problems: records.length === 1 ? first?.problems : mergeProblems(records),
+    // Marked to market per run: merged runs have no one minute curve.
+    markedMaxDrawdownPercent: records.length === 1 ? first?.markedMaxDrawdownPercent : undefined,
     ...options,
   });
 }

@@ -75,7 +75,11 @@ export async function* runWalker(
         }
         const done = record as IBacktestRunRecord | undefined;
         const problems = done?.problems ?? emptyRunProblems();
-        const stats = computeStatistics(done?.closed ?? [], { periodStartMs: startMs, periodEndMs: endMs });
+        const stats = computeStatistics(done?.closed ?? [], {
+          periodStartMs: startMs,
+          periodEndMs: endMs,
+          markedMaxDrawdownPercent: done?.markedMaxDrawdownPercent,
+        });
         const status = done === undefined ? "ok" : recordStatus(done);
         strategyResult = {
           strategyName,
