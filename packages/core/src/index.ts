@@ -38,7 +38,7 @@ export {
   MINUTE_MS,
 } from "./interval";
 export { type ILogger, SILENT_LOGGER } from "./logger";
-export { markedMaxDrawdownPercent } from "./markedDrawdown";
+export { MarkedDrawdown, markedMaxDrawdownPercent } from "./markedDrawdown";
 export {
   assertPersistable,
   assertPersistSpec,

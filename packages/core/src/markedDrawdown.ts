@@ -7,26 +7,30 @@ import { computePnlPercent, type IPnlCosts } from "./pnl";
 import type { IStrategyTickResultClosed } from "./tickResult";
 
 /**
- * The deepest fall (percent ≥ 0) of the compounded equity (E_0 = 1) marked each minute: while trade k is
- * open, equity is E_{k−1} · (1 + u_m / 100) where u_m is computePnlPercent of closing at the price of
- * minute m (`prices[i]` is the price at `pricesStartMs + i` minutes, NaN where unknown: skipped); at its
- * close it is E_k = E_{k−1} · (1 + pnl / 100). Trades must not overlap (one strategy on one symbol); they
- * are taken in close order. Allocates nothing per minute (a multiply-add per open minute).
- * @example markedMaxDrawdownPercent(closed, store.prices, store.startMs, { feePercent: 0.1, slippagePercent: 0.1 })
+ * Accumulates the marked-to-market drawdown trade by trade, in close order, as a run closes them (so a
+ * backtest pays one short loop per trade while the prices are warm, not a pass at the end). Trades must
+ * not overlap (one strategy on one symbol). `prices[i]` is the price at `pricesStartMs + i` minutes
+ * (NaN where unknown: skipped).
  */
-export function markedMaxDrawdownPercent(
-  closed: ReadonlyArray<IStrategyTickResultClosed>,
-  prices: Float64Array,
-  pricesStartMs: number,
-  costs: IPnlCosts,
-): number {
-  const ordered = [...closed].sort((left, right) => left.timestamp - right.timestamp);
-  let equity = 1;
-  let peak = 1;
+export class MarkedDrawdown {
+  private equity = 1;
+  private peak = 1;
   /** Deepest fall so far as a fraction of the peak. */
-  let deepest = 0;
-  for (const trade of ordered) {
+  private deepest = 0;
+
+  constructor(
+    private readonly prices: Float64Array,
+    private readonly pricesStartMs: number,
+    private readonly costs: IPnlCosts,
+  ) {}
+
+  /**
+   * Marks every minute the trade was open (E_{k−1} · (1 + u_m / 100), u_m = computePnlPercent of closing
+   * at minute m's price), then its close (E_k = E_{k−1} · (1 + pnl / 100)).
+   */
+  add(trade: IStrategyTickResultClosed): void {
     const { position, priceOpen } = trade.signal;
+    const { prices, pricesStartMs, costs, equity } = this;
     // computePnlPercent is linear in the closing price: pnl(p) = slope·p + intercept. Two exact points
     // give the line, so the minute loop is a multiply-add (no call, no allocation).
     const atOpen = computePnlPercent(position, priceOpen, priceOpen, costs);
@@ -35,6 +39,8 @@ export function markedMaxDrawdownPercent(
     const perPrice = (equity * slope) / 100;
     const first = Math.max(0, Math.ceil((trade.signal.pendingAt - pricesStartMs) / MINUTE_MS));
     const end = Math.min(prices.length, Math.ceil((trade.timestamp - pricesStartMs) / MINUTE_MS));
+    let peak = this.peak;
+    let deepest = this.deepest;
     for (let index = first; index < end; index++) {
       const price = prices[index] as number;
       // NaN (an unpriced minute) fails the comparison and is skipped.
@@ -46,9 +52,32 @@ export function markedMaxDrawdownPercent(
         if (fall > deepest) deepest = fall;
       }
     }
-    equity = Math.max(0, equity * (1 + trade.pnl.pnlPercentage / 100));
-    if (equity > peak) peak = equity;
-    else if ((peak - equity) / peak > deepest) deepest = (peak - equity) / peak;
+    const closed = Math.max(0, equity * (1 + trade.pnl.pnlPercentage / 100));
+    if (closed > peak) peak = closed;
+    else if ((peak - closed) / peak > deepest) deepest = (peak - closed) / peak;
+    this.equity = closed;
+    this.peak = peak;
+    this.deepest = deepest;
   }
-  return deepest * 100;
+
+  /** The deepest fall so far, percent ≥ 0. */
+  percent(): number {
+    return this.deepest * 100;
+  }
+}
+
+/**
+ * The deepest fall (percent ≥ 0) of the compounded equity (E_0 = 1) marked each minute over `prices`
+ * (see MarkedDrawdown), trades taken in close order.
+ * @example markedMaxDrawdownPercent(closed, store.prices, store.startMs, { feePercent: 0.1, slippagePercent: 0.1 })
+ */
+export function markedMaxDrawdownPercent(
+  closed: ReadonlyArray<IStrategyTickResultClosed>,
+  prices: Float64Array,
+  pricesStartMs: number,
+  costs: IPnlCosts,
+): number {
+  const marked = new MarkedDrawdown(prices, pricesStartMs, costs);
+  for (const trade of [...closed].sort((left, right) => left.timestamp - right.timestamp)) marked.add(trade);
+  return marked.percent();
 }

@@ -10,8 +10,8 @@ import {
   countRunProblem,
   type IStrategyTickResult,
   intervalToMs,
+  MarkedDrawdown,
   MINUTE_MS,
-  markedMaxDrawdownPercent,
   scanPendingExit,
   scanScheduledOutcome,
 } from "@bt/core";
@@ -143,9 +143,16 @@ export async function* runBacktest(
   const perMinute = strategy.hasPerMinuteCallbacks;
   let progressStep = Math.max(1, Math.floor(totalFrames / 100));
   let nextProgressAt = progressStep;
+  // Each close is marked to market over the minutes it was open, on the price column it was scanned on.
+  const marked = new MarkedDrawdown(prices, storeStartMs, {
+    feePercent: config.CC_PERCENT_FEE,
+    slippagePercent: config.CC_PERCENT_SLIPPAGE,
+  });
   const keep = (result: IStrategyTickResult) => {
-    if (result.action === "closed") record.closed.push(result);
-    else if (result.action === "cancelled") record.cancelled.push(result);
+    if (result.action === "closed") {
+      record.closed.push(result);
+      marked.add(result);
+    } else if (result.action === "cancelled") record.cancelled.push(result);
   };
 
   /** Drives a just-scheduled or just-opened signal to its end; returns the index of the last result. */
@@ -257,11 +264,7 @@ export async function* runBacktest(
       });
     }
     progressStep = 0;
-    // Once per run, after the scan: the closed trades marked each minute on the same price column.
-    record.markedMaxDrawdownPercent = markedMaxDrawdownPercent(record.closed, prices, storeStartMs, {
-      feePercent: config.CC_PERCENT_FEE,
-      slippagePercent: config.CC_PERCENT_SLIPPAGE,
-    });
+    record.markedMaxDrawdownPercent = marked.percent();
     if (bus.doneBacktest.observed) {
       bus.doneBacktest.next({
         symbol,
