@@ -15,11 +15,11 @@ import {
 } from "@bt/core";
 import { dumpReport, type IDumpOptions } from "../reports/reportDump";
 import { backtestMarkdown, type IBacktestReportOptions } from "../reports/reports";
+import { recordStatus } from "../run/backtestRecord";
 import { drainInBackground } from "../run/drainInBackground";
 import { type EngineState, runKey } from "../run/engineState";
 import { matchRuns, reportName } from "../run/matchRuns";
 import type { IBacktestOptions } from "../run/runOptions";
-import { recordStatus } from "./backtestRecord";
 import { type IBacktestContext, runBacktest } from "./backtestRunner";
 
 /** Options of Backtest.getReport / dump: the report's options plus where dump writes. */

@@ -18,12 +18,12 @@ import {
 import type { CandleStore } from "../candles/candleStore";
 import type { IStoreLease } from "../candles/storeCache";
 import { toError } from "../events/eventBus";
+import { createBacktestRunRecord, type IBacktestRunRecord } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
 import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
 import { attachRuntime } from "../run/runRuntime";
 import { ClientStrategy } from "../strategy/clientStrategy";
-import { createBacktestRunRecord, type IBacktestRunRecord } from "./backtestRecord";
 
 export {
   DEFAULT_ACCOUNT_BALANCE,

@@ -11,9 +11,9 @@ import {
   renderWalkerReport,
   writeReport,
 } from "@bt/report-markdown";
-import type { IBacktestRunRecord } from "../backtest/backtestRecord";
 import type { IWalkerResult, IWalkerStrategyResult } from "../events/events";
 import type { LiveEventLog } from "../live/liveEventLog";
+import type { IBacktestRunRecord } from "../run/backtestRecord";
 
 export type { IBacktestReportOptions, ILiveReportOptions } from "@bt/report-markdown";
 

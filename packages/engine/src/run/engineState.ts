@@ -12,7 +12,6 @@ import type {
   IWalkerSchema,
 } from "@bt/core";
 import { DEFAULT_CONFIG, mergeConfig, SILENT_LOGGER } from "@bt/core";
-import type { IBacktestRunRecord } from "../backtest/backtestRecord";
 import { StoreCache } from "../candles/storeCache";
 import { EventBus } from "../events/eventBus";
 import type { IWalkerResult } from "../events/events";
@@ -29,6 +28,7 @@ import {
 } from "../schema/schemaValidation";
 import { ClientRisk } from "../strategy/clientRisk";
 import type { ClientStrategy } from "../strategy/clientStrategy";
+import type { IBacktestRunRecord } from "./backtestRecord";
 
 /** Everything one engine instance owns. */
 export class EngineState {

@@ -5,10 +5,10 @@
 // and the others still run.
 
 import { alignUp, computeStatistics, emptyRunProblems, type IRunProblems, rankByMetric } from "@bt/core";
-import { type IBacktestRunRecord, recordStatus } from "../backtest/backtestRecord";
 import { runBacktest, storeWindow } from "../backtest/backtestRunner";
 import { toError } from "../events/eventBus";
 import type { IWalkerProgressEvent, IWalkerResult, IWalkerStrategyResult } from "../events/events";
+import { type IBacktestRunRecord, recordStatus } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveWalkerRun } from "../run/resolveRun";
 import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
