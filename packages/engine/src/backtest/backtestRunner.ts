@@ -245,7 +245,8 @@ export async function* runBacktest(
         }
       }
       if (perMinute) {
-        await strategy.idle(nowMs, price);
+        // Per-minute callbacks: an idle tick every minute (onIdle / onTick).
+        await strategy.tick(nowMs, price);
         frameIndex++;
       } else {
         const nextBoundaryMs = strategy.nextBoundaryMs(nowMs);

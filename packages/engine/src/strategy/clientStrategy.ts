@@ -22,7 +22,7 @@ import {
   type StrategyState,
   transition,
 } from "@bt/core";
-import type { ISizingHistory } from "./positionSizing";
+import { type ISizingHistory, recordClosedTrade } from "./positionSizing";
 import { type IClientStrategyParams, messageOf, SignalPipeline } from "./signalPipeline";
 
 export type { IClientStrategyParams } from "./signalPipeline";
@@ -94,7 +94,7 @@ export class ClientStrategy {
 
   /** Counts a closed trade of an earlier process in the sizing history (Kelly), without any event. */
   restoreClosed(pnlPercentage: number): void {
-    this.countClosed(pnlPercentage);
+    recordClosedTrade(this.history, pnlPercentage);
   }
 
   /** Applies a transition decided earlier whose commit did not complete (live retry and restart). */
@@ -214,7 +214,7 @@ export class ClientStrategy {
         break;
       case "closed": {
         risk?.removePosition(result.strategyName, result.exchangeName, symbol);
-        this.countClosed(result.pnl.pnlPercentage);
+        recordClosedTrade(this.history, result.pnl.pnlPercentage);
         if (callbacks?.onClose) {
           await this.callSafely("onClose", () =>
             callbacks.onClose?.(symbol, result.signal, result.pnl.priceClose, backtest),
@@ -278,16 +278,6 @@ export class ClientStrategy {
     return result;
   }
 
-  private countClosed(pnl: number): void {
-    if (pnl > 0) {
-      this.history.wins++;
-      this.history.winSum += pnl;
-    } else if (pnl < 0) {
-      this.history.losses++;
-      this.history.lossSum -= pnl;
-    }
-  }
-
   /** Awaits a user callback; an error goes to listenError and never stops the run. */
   private async callSafely(name: string, fn: () => unknown): Promise<void> {
     try {
@@ -300,10 +290,5 @@ export class ClientStrategy {
         symbol: this.params.symbol,
       });
     }
-  }
-
-  /** Emits an idle result at `nowMs` (per-minute callbacks only). */
-  idle(nowMs: number, currentPrice: number): Promise<IStrategyTickResult> {
-    return this.tick(nowMs, currentPrice);
   }
 }

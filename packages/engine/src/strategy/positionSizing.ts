@@ -13,6 +13,17 @@ export interface ISizingHistory {
   lossSum: number;
 }
 
+/** Counts a closed trade's pnl (percent) in the history the Kelly sizing reads; 0 counts as neither. */
+export function recordClosedTrade(history: ISizingHistory, pnlPercent: number): void {
+  if (pnlPercent > 0) {
+    history.wins++;
+    history.winSum += pnlPercent;
+  } else if (pnlPercent < 0) {
+    history.losses++;
+    history.lossSum -= pnlPercent;
+  }
+}
+
 /** Inputs of one sizing decision; prices in quote currency, balance in quote currency. */
 export interface ISizingInput {
   accountBalance: number;
