@@ -60,6 +60,12 @@ export {
   type PersistBatchOperationV2,
   type PersistEntityV2,
 } from "./persistenceV2";
+export {
+  assertLegacyV1Policy,
+  LEGACY_V1_SHOWN_RECORDS,
+  type LegacyV1Policy,
+  legacyV1Error,
+} from "./persistLegacyV1";
 export { computePnlPercent, type IPnlCosts } from "./pnl";
 export { type IRankEntry, rankByMetric } from "./ranking";
 export {

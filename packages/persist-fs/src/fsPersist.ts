@@ -6,11 +6,13 @@ import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
+  assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
   BtError,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
+  type LegacyV1Policy,
   PERSIST_ENTITIES_V2,
   type PersistBatchOperationV2,
   type PersistEntityV2,
@@ -18,7 +20,7 @@ import {
 } from "@bt/core";
 import { DirectorySync } from "./directorySync";
 import { fileNameMayHoldPrefix, fileNameToKey, keyToFileName, RECORD_EXTENSION } from "./keyFileName";
-import { assertLegacyV1Policy, refuseLegacyV1Records } from "./legacyV1Records";
+import { refuseLegacyV1Records } from "./legacyV1Records";
 
 /** Options of createFsPersist. */
 export interface IFsPersistOptions {
@@ -31,7 +33,7 @@ export interface IFsPersistOptions {
    * `scheduled/`): "refuse" (default) makes `waitForInit` throw, since v2 never reads them and an open
    * position there would be lost; "ignore" starts anyway. The v1 files are never touched.
    */
-  legacyV1?: "refuse" | "ignore";
+  legacyV1?: LegacyV1Policy;
 }
 
 const NAME = "fs";

@@ -3,29 +3,11 @@
 // the configured collection). Contract v2 never reads them, so an open position there would be
 // invisible to Live: the adapter refuses to start over them unless told to.
 
-import { BtError } from "@bt/core";
+import { LEGACY_V1_SHOWN_RECORDS, legacyV1Error } from "@bt/core";
 import type { Db } from "mongodb";
-
-/** What to do when v1 records of the live entities are found: refuse to start (default) or ignore them. */
-export type LegacyV1Policy = "refuse" | "ignore";
 
 /** The collection bt wrote before contract v2 when no collection was configured. */
 export const LEGACY_V1_DEFAULT_COLLECTION = "bt_persist";
-/** How many record names the error message shows. */
-const SHOWN_RECORDS = 3;
-
-/** Throws unless `policy` is a LegacyV1Policy (or undefined: the default "refuse"). */
-export function assertLegacyV1Policy(
-  adapter: string,
-  policy: unknown,
-): asserts policy is LegacyV1Policy | undefined {
-  if (policy === undefined || policy === "refuse" || policy === "ignore") return;
-  throw new BtError(
-    "PERSIST",
-    `${adapter}: legacyV1 must be "refuse" or "ignore", got ${JSON.stringify(policy)}`,
-    { adapter, field: "legacyV1", value: policy },
-  );
-}
 
 /** Where to look: the v1 collection and whether it is shared with the v2 records. */
 export interface ILegacyV1Target {
@@ -50,15 +32,21 @@ export async function refuseLegacyV1Documents(
   const entities = target.shared ? ["signal"] : ["signal", "scheduled"];
   const collection = db.collection<{ entity: string; key: unknown }>(target.collection);
   const filter = { entity: { $in: entities } };
-  const first = await collection.find(filter).sort({ entity: -1, key: 1 }).limit(SHOWN_RECORDS).toArray();
+  const first = await collection
+    .find(filter)
+    .sort({ entity: -1, key: 1 })
+    .limit(LEGACY_V1_SHOWN_RECORDS)
+    .toArray();
   if (first.length === 0) return;
-  const count = first.length < SHOWN_RECORDS ? first.length : await collection.countDocuments(filter);
+  const count =
+    first.length < LEGACY_V1_SHOWN_RECORDS ? first.length : await collection.countDocuments(filter);
   const records = first.map((document) => `${document.entity} ${JSON.stringify(document.key)}`);
-  const shown = records.join(", ") + (count > records.length ? ", …" : "");
   const where = `${db.databaseName}.${target.collection}`;
-  throw new BtError(
-    "PERSIST",
-    `${adapter}: ${where} holds ${count} ${count === 1 ? "record" : "records"} of persistence contract v1 (written by bt before contract v2: ${shown}); contract v2 does not read them, so an open position there would be lost. Close those positions with the bt version that wrote them, or move the v1 documents (entity ${entities.map((entity) => JSON.stringify(entity)).join(", ")}) out of ${where} once they hold nothing you need; then start again (or pass legacyV1: "ignore" to start without them).`,
-    { adapter, field: "legacyV1", value: { count, records } },
+  throw legacyV1Error(
+    adapter,
+    where,
+    count,
+    records,
+    `move the v1 documents (entity ${entities.map((entity) => JSON.stringify(entity)).join(", ")}) out of ${where}`,
   );
 }

@@ -4,12 +4,14 @@
 // `value` holds the record's JSON text, so every PersistValue round-trips exactly.
 
 import {
+  assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
   BtError,
   fromStoredKey,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
+  type LegacyV1Policy,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -18,11 +20,7 @@ import {
   toStoredKey,
 } from "@bt/core";
 import type { AnyBulkWriteOperation, Collection, Filter, MongoClient } from "mongodb";
-import {
-  assertLegacyV1Policy,
-  LEGACY_V1_DEFAULT_COLLECTION,
-  refuseLegacyV1Documents,
-} from "./legacyV1Documents";
+import { LEGACY_V1_DEFAULT_COLLECTION, refuseLegacyV1Documents } from "./legacyV1Documents";
 
 /** Options of createMongoPersist. */
 export interface IMongoPersistOptions {
@@ -44,7 +42,7 @@ export interface IMongoPersistOptions {
    * in that collection). "refuse" (default) makes `waitForInit` throw, since v2 never reads them and an
    * open position there would be lost; "ignore" starts anyway. They are never touched.
    */
-  legacyV1?: "refuse" | "ignore";
+  legacyV1?: LegacyV1Policy;
 }
 
 /** Shape of a stored document. */

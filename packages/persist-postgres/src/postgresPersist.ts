@@ -4,12 +4,14 @@
 // The `json` column is validated by the server, so a stored record is always parseable.
 
 import {
+  assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
   BtError,
   fromStoredKey,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
+  type LegacyV1Policy,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -18,7 +20,7 @@ import {
   toStoredKey,
 } from "@bt/core";
 import pg from "pg";
-import { assertLegacyV1Policy, LEGACY_V1_DEFAULT_TABLE, refuseLegacyV1Rows } from "./legacyV1Rows";
+import { LEGACY_V1_DEFAULT_TABLE, refuseLegacyV1Rows } from "./legacyV1Rows";
 
 /** Options of createPostgresPersist. */
 export interface IPostgresPersistOptions {
@@ -38,7 +40,7 @@ export interface IPostgresPersistOptions {
    * (default) makes `waitForInit` throw, since v2 never reads them and an open position there would be
    * lost; "ignore" starts anyway. They are never touched.
    */
-  legacyV1?: "refuse" | "ignore";
+  legacyV1?: LegacyV1Policy;
 }
 
 const NAME = "postgres";

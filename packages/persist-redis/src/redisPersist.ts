@@ -5,12 +5,14 @@
 // is moved to `<keyPrefix>:v2:quarantine:<entity>` and reported, never used.
 
 import {
+  assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
   BtError,
   fromStoredKey,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
+  type LegacyV1Policy,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -18,7 +20,7 @@ import {
   toStoredKey,
 } from "@bt/core";
 import { type ChainableCommander, Redis } from "ioredis";
-import { assertLegacyV1Policy, refuseLegacyV1Hashes } from "./legacyV1Hashes";
+import { refuseLegacyV1Hashes } from "./legacyV1Hashes";
 
 /** Options of createRedisPersist. */
 export interface IRedisPersistOptions {
@@ -38,7 +40,7 @@ export interface IRedisPersistOptions {
    * never reads them and an open position there would be lost; "ignore" starts anyway. They are never
    * touched.
    */
-  legacyV1?: "refuse" | "ignore";
+  legacyV1?: LegacyV1Policy;
 }
 
 const NAME = "redis";
