@@ -1,7 +1,7 @@
 import { BtError } from "@bt/core";
 import { renderBacktestReport } from "@bt/report-markdown";
 import { describe, expect, it } from "vitest";
-import { closedResult, closedSeries, MINUTE, T0 } from "./closedFactory";
+import { closedResult, closedSeries, MINUTE, T0 } from "../../core/test/closedFactory";
 import { section, statisticsAfter, tableAfter } from "./markdownParse";
 
 describe("renderBacktestReport", () => {

@@ -6,8 +6,7 @@ import {
   renderWalkerReport,
 } from "@bt/report-markdown";
 import { describe, expect, it } from "vitest";
-import { closedResult, closedSeries } from "./closedFactory";
-import { section, statisticsAfter, tableAfter } from "./markdownParse";
+import { closedResult, closedSeries } from "../../core/test/closedFactory";
 import {
   activeEvent,
   cancelledEvent,
@@ -16,7 +15,8 @@ import {
   openedEvent,
   scheduledEvent,
   T0,
-} from "./tickFactory";
+} from "../../core/test/tickFactory";
+import { section, statisticsAfter, tableAfter } from "./markdownParse";
 
 describe("renderLiveReport", () => {
   it("counts events by action, lists open positions and the closed signals with statistics", () => {

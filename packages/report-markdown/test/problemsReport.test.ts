@@ -1,9 +1,9 @@
 import { countRunProblem, emptyRunProblems, type IRunProblems } from "@bt/core";
 import { hasNoProblems, renderBacktestReport, renderLiveReport, renderProblems } from "@bt/report-markdown";
 import { describe, expect, it } from "vitest";
-import { closedSeries, MINUTE, T0 } from "./closedFactory";
+import { closedSeries, MINUTE, T0 } from "../../core/test/closedFactory";
+import { idleEvent } from "../../core/test/tickFactory";
 import { tableAfter } from "./markdownParse";
-import { idleEvent } from "./tickFactory";
 
 function sampleProblems(): IRunProblems {
   const problems = emptyRunProblems();

@@ -6,8 +6,8 @@ import {
   renderWalkerReport,
 } from "@bt/report-markdown";
 import { describe, expect, it } from "vitest";
-import { closedSeries, T0 } from "./closedFactory";
-import { idleEvent } from "./tickFactory";
+import { closedSeries, T0 } from "../../core/test/closedFactory";
+import { idleEvent } from "../../core/test/tickFactory";
 
 const config = mergeConfig(DEFAULT_CONFIG, {
   CC_PERCENT_FEE: 0.075,

@@ -6,7 +6,7 @@ import {
   statisticLabel,
 } from "@bt/report-markdown";
 import { describe, expect, it } from "vitest";
-import { closedResult, closedSeries, T0 } from "./closedFactory";
+import { closedResult, closedSeries, T0 } from "../../core/test/closedFactory";
 import { tableAfter } from "./markdownParse";
 
 describe("statistics table", () => {
