@@ -103,7 +103,7 @@ export async function* runWalker(
         };
       }
       results.push(strategyResult);
-      const best = bestOf(results, metric);
+      const best = bestOf(rankByMetric(results, metric));
       const progress: IWalkerProgressEvent = {
         walkerName: walker.walkerName,
         symbol,
@@ -124,7 +124,7 @@ export async function* runWalker(
     lease.release();
   }
   const ranked = rankByMetric(results, metric);
-  const best = bestOf(results, metric);
+  const best = bestOf(ranked);
   const final: IWalkerResult = {
     walkerName: walker.walkerName,
     symbol,
@@ -142,13 +142,10 @@ export async function* runWalker(
 }
 
 /**
- * The best entry of `results` by `metric` (the head of core's ranking) when it can be named best:
+ * The head of a ranking (core's rankByMetric) when it can be named best:
  * status "ok" and a metric value. Null otherwise (nothing works, or no strategy has a value).
  */
-function bestOf(
-  results: ReadonlyArray<IWalkerStrategyResult>,
-  metric: IWalkerResult["metric"],
-): IWalkerStrategyResult | null {
-  const head = rankByMetric(results, metric)[0];
+function bestOf(ranked: ReadonlyArray<IWalkerStrategyResult>): IWalkerStrategyResult | null {
+  const head = ranked[0];
   return head !== undefined && head.status === "ok" && Number.isFinite(head.metricValue) ? head : null;
 }
