@@ -10,8 +10,9 @@ import {
   type IExchangeSchema,
   intervalToMs,
   MINUTE_MS,
+  sliceCandleColumns,
 } from "@bt/core";
-import { columnsToCandles, lowerBound, sliceColumns } from "@bt/exchange-file";
+import { columnsToCandles, lowerBound } from "@bt/exchange-file";
 
 /**
  * An IExchangeSchema named `exchangeName` serving the 1m columns of each symbol (and aggregates of them).
@@ -45,7 +46,7 @@ export function createColumnExchange(
       const columns = columnsFor(symbol, "1m");
       if (columns === undefined) return null;
       const from = lowerBound(columns.timestamp, fromMs);
-      return sliceColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
+      return sliceCandleColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
     },
   };
 }

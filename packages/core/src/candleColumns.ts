@@ -10,3 +10,19 @@ export interface ICandleColumns {
   close: Float64Array;
   volume: Float64Array;
 }
+
+/** Views (no copy) of the candles at indices [from, to) of every column. */
+export function sliceCandleColumns(
+  columns: Readonly<ICandleColumns>,
+  from: number,
+  to: number,
+): ICandleColumns {
+  return {
+    timestamp: columns.timestamp.subarray(from, to),
+    open: columns.open.subarray(from, to),
+    high: columns.high.subarray(from, to),
+    low: columns.low.subarray(from, to),
+    close: columns.close.subarray(from, to),
+    volume: columns.volume.subarray(from, to),
+  };
+}

@@ -17,7 +17,7 @@ export {
   isWellFormedCandle,
 } from "./candle";
 export { aggregateBucketsKeepingGaps, aggregateCompleteBuckets } from "./candleAggregation";
-export type { ICandleColumns } from "./candleColumns";
+export { type ICandleColumns, sliceCandleColumns } from "./candleColumns";
 export {
   configProblems,
   DEFAULT_CONFIG,

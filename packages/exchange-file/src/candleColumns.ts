@@ -33,18 +33,6 @@ export function columnsToCandles(columns: ICandleColumns, from: number, to: numb
   return candles;
 }
 
-/** A zero-copy view of the candles at indexes [from, to). */
-export function sliceColumns(columns: ICandleColumns, from: number, to: number): ICandleColumns {
-  return {
-    timestamp: columns.timestamp.subarray(from, to),
-    open: columns.open.subarray(from, to),
-    high: columns.high.subarray(from, to),
-    low: columns.low.subarray(from, to),
-    close: columns.close.subarray(from, to),
-    volume: columns.volume.subarray(from, to),
-  };
-}
-
 /** Columns holding `candles` (copied). */
 export function candlesToColumns(candles: ReadonlyArray<ICandleData>): ICandleColumns {
   const count = candles.length;

@@ -13,8 +13,9 @@ import {
   type IExchangeSchema,
   intervalToMs,
   MINUTE_MS,
+  sliceCandleColumns,
 } from "@bt/core";
-import { columnsToCandles, type ICandleColumns, lowerBound, sliceColumns } from "./candleColumns";
+import { columnsToCandles, type ICandleColumns, lowerBound } from "./candleColumns";
 import { normalizeSymbol, parseCandleFileName } from "./candleFileName";
 import type { ICandleFile, ICandleGap, IReadCandleFileOptions } from "./candleFileTypes";
 import { candleRequestSinceMs } from "./candleRequest";
@@ -263,7 +264,7 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
       const columns = data.columnsByIntervalMs.get(MINUTE_MS);
       if (columns === undefined) return null;
       const from = lowerBound(columns.timestamp, fromMs);
-      return sliceColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
+      return sliceCandleColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
     },
     formatPrice: (symbol, price) =>
       format(symbol, price, options.priceDecimals, (data) => data.priceDecimals),

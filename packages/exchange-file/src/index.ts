@@ -6,7 +6,6 @@ export {
   columnsToCandles,
   type ICandleColumns,
   lowerBound,
-  sliceColumns,
 } from "./candleColumns";
 export { type ICandleFileName, normalizeSymbol, parseCandleFileName } from "./candleFileName";
 export type {

@@ -5,7 +5,14 @@
 // An exchange with getCandleColumns is read column-wise instead (columnsLoader.ts: same rules, same
 // messages, same store).
 
-import { BtError, candleProblem, describeValue, type ICandleData, MINUTE_MS } from "@bt/core";
+import {
+  BtError,
+  candleProblem,
+  describeValue,
+  type ICandleData,
+  MINUTE_MS,
+  sliceCandleColumns,
+} from "@bt/core";
 import {
   candlesError,
   finishStore,
@@ -123,15 +130,7 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
 
   return finishStore(
     options,
-    {
-      timestamp: timestamp.subarray(0, count),
-      open: open.subarray(0, count),
-      high: high.subarray(0, count),
-      low: low.subarray(0, count),
-      close: close.subarray(0, count),
-      volume: volume.subarray(0, count),
-      count,
-    },
+    { ...sliceCandleColumns({ timestamp, open, high, low, close, volume }, 0, count), count },
     firstMs,
     filledMinutes,
   );

@@ -13,6 +13,7 @@ import {
   type ICandleData,
   intervalToMs,
   MINUTE_MS,
+  sliceCandleColumns,
 } from "@bt/core";
 
 /**
@@ -124,19 +125,9 @@ export class CandleStore {
    * is present (a partial first or last bucket is dropped; the loader leaves no inner gaps).
    */
   private aggregate(interval: CandleInterval): IContiguousCandleColumns {
-    const { timestamp, open, high, low, close, volume, count } = this.minutes;
+    const { timestamp, count } = this.minutes;
     // The 1m arrays may be longer than count; views bound them without a copy.
-    const minutes =
-      timestamp.length === count
-        ? this.minutes
-        : {
-            timestamp: timestamp.subarray(0, count),
-            open: open.subarray(0, count),
-            high: high.subarray(0, count),
-            low: low.subarray(0, count),
-            close: close.subarray(0, count),
-            volume: volume.subarray(0, count),
-          };
+    const minutes = timestamp.length === count ? this.minutes : sliceCandleColumns(this.minutes, 0, count);
     const columns = aggregateCompleteBuckets(minutes, MINUTE_MS, intervalToMs(interval));
     return { ...columns, count: columns.timestamp.length };
   }

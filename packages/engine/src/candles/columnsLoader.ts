@@ -9,6 +9,7 @@ import {
   type ICandleColumns,
   isWellFormedCandle,
   MINUTE_MS,
+  sliceCandleColumns,
 } from "@bt/core";
 import {
   candlesError,
@@ -108,12 +109,7 @@ export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColu
   }
   if (count === 0 || contiguous) {
     const minutes: IContiguousCandleColumns = {
-      timestamp: timestamp.subarray(firstIndex, firstIndex + count),
-      open: open.subarray(firstIndex, firstIndex + count),
-      high: high.subarray(firstIndex, firstIndex + count),
-      low: low.subarray(firstIndex, firstIndex + count),
-      close: close.subarray(firstIndex, firstIndex + count),
-      volume: volume.subarray(firstIndex, firstIndex + count),
+      ...sliceCandleColumns(source, firstIndex, firstIndex + count),
       count,
     };
     return finishStore(options, minutes, firstMs, filledMinutes);
