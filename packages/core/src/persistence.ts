@@ -150,7 +150,21 @@ export function assertPersistable(
  * @throws BtError PERSIST naming the adapter, the field and the value.
  */
 export function assertPersistTarget(adapter: string, entity: PersistEntity, key?: string): void {
-  if (!PERSIST_ENTITIES.includes(entity)) {
+  assertTargetOf(PERSIST_ENTITIES, adapter, entity, key);
+}
+
+/**
+ * The target rule of both contract versions: `entity` one of `entities`, `key` (when given) a non-empty
+ * string. Internal: adapters call assertPersistTarget or assertPersistTargetV2.
+ * @throws BtError PERSIST naming the adapter, the field and the value.
+ */
+export function assertTargetOf<E extends string>(
+  entities: ReadonlyArray<E>,
+  adapter: string,
+  entity: E,
+  key?: string,
+): void {
+  if (!entities.includes(entity)) {
     throw new BtError("PERSIST", `${adapter}: unknown entity ${JSON.stringify(entity)}`, {
       adapter,
       field: "entity",

@@ -3,7 +3,7 @@
 // restore reads only its own run's keys. V1 (persistence.ts) stays as it is; the engine accepts both.
 
 import { BtError } from "./btError";
-import type { IPersistCapabilities, PersistValue } from "./persistence";
+import { assertTargetOf, type IPersistCapabilities, type PersistValue } from "./persistence";
 
 /** The kinds of record the engine persists under contract v2. */
 export type PersistEntityV2 = "position" | "scheduled" | "cursor" | "closed" | "order" | "lease";
@@ -72,20 +72,7 @@ export function assertPersistTargetV2(
   key?: string,
   prefix?: string,
 ): void {
-  if (!PERSIST_ENTITIES_V2.includes(entity)) {
-    throw new BtError("PERSIST", `${adapter}: unknown entity ${JSON.stringify(entity)}`, {
-      adapter,
-      field: "entity",
-      value: entity,
-    });
-  }
-  if (key !== undefined && (typeof key !== "string" || key.length === 0)) {
-    throw new BtError("PERSIST", `${adapter}: key must be a non-empty string`, {
-      adapter,
-      field: "key",
-      value: key,
-    });
-  }
+  assertTargetOf(PERSIST_ENTITIES_V2, adapter, entity, key);
   if (prefix !== undefined && typeof prefix !== "string") {
     throw new BtError("PERSIST", `${adapter}: list prefix must be a string`, {
       adapter,
