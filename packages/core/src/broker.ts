@@ -14,6 +14,28 @@ export interface IBrokerFill {
   feeQuote?: number;
 }
 
+/** What the broker knows of one order, looked up by its client order id. */
+export type BrokerOrderState =
+  /** Filled (completely): the position changed. */
+  | { readonly state: "filled"; readonly fill: IBrokerFill }
+  /** Placed and still working (not or partly filled). */
+  | { readonly state: "pending" }
+  /** Refused, cancelled or expired unfilled: the position did not change. */
+  | { readonly state: "rejected"; readonly reason: string }
+  /** No order with that id: it was never placed. */
+  | { readonly state: "unknown" };
+
+/** A position the broker holds: an open leg filled and no close leg, as the broker records it. */
+export interface IBrokerOpenPosition {
+  /** Client order id of the open leg (clientOrderId(signalId, "open")). */
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: "buy" | "sell";
+  readonly fill: IBrokerFill;
+  /** The signal as the broker stored it with the order, when it can (the paper broker does; venues do not). */
+  readonly signal?: ISignalRow;
+}
+
 /** Executes opens and closes. Requests carry idempotent client order ids, so a retry never doubles. */
 export interface IBroker {
   readonly name: string;
@@ -22,6 +44,13 @@ export interface IBroker {
   openPosition(signal: ISignalRow, price: number): Promise<IBrokerFill>;
   /** Closes the position of `signal` around `price`; resolves once filled. */
   closePosition(signal: ISignalRow, price: number, reason: CloseReason): Promise<IBrokerFill>;
+  /**
+   * The state of the order placed under `clientOrderId` on `symbol`: how a timed-out call (an unknown
+   * outcome) is resolved, and what reconciliation checks persisted records against.
+   */
+  orderState?(clientOrderId: string, symbol: string): Promise<BrokerOrderState>;
+  /** The positions the broker holds on `symbol` (reconciliation finds lost or unconfirmed records). */
+  openPositions?(symbol: string): Promise<ReadonlyArray<IBrokerOpenPosition>>;
   dispose?(): Promise<void>;
 }
 

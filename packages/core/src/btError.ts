@@ -12,6 +12,8 @@ export type BtErrorCode =
   | "EXCHANGE"
   | "BROKER"
   | "PERSIST"
+  | "LEASE"
+  | "TIMEOUT"
   | "STATE";
 
 /** Structured details attached to a BtError; every field is optional. */

@@ -26,3 +26,19 @@ export function sliceCandleColumns(
     volume: columns.volume.subarray(from, to),
   };
 }
+
+const CHECKED = Symbol.for("@bt/core/checkedCandleColumns");
+
+/**
+ * Marks `columns` as having passed core's candle check row by row (isWellFormedCandle), so a reader that
+ * validated while parsing spares the engine's loader a second pass. Returns the same object.
+ */
+export function markCandleColumnsChecked<T extends ICandleColumns>(columns: T): T {
+  Object.defineProperty(columns, CHECKED, { value: true, enumerable: false });
+  return columns;
+}
+
+/** True when `columns` was marked by markCandleColumnsChecked (by any copy of @bt/core). */
+export function areCandleColumnsChecked(columns: ICandleColumns): boolean {
+  return (columns as unknown as Record<symbol, unknown>)[CHECKED] === true;
+}

@@ -6,7 +6,13 @@ export {
   YEAR_MS,
 } from "./annualization";
 export { averagePrice, averagePriceOfColumns } from "./averagePrice";
-export { clientOrderId, type IBroker, type IBrokerFill } from "./broker";
+export {
+  type BrokerOrderState,
+  clientOrderId,
+  type IBroker,
+  type IBrokerFill,
+  type IBrokerOpenPosition,
+} from "./broker";
 export { BtError, type BtErrorCode, type BtErrorDetails, describeValue } from "./btError";
 export {
   type CandleField,
@@ -17,7 +23,12 @@ export {
   isWellFormedCandle,
 } from "./candle";
 export { aggregateBucketsKeepingGaps, aggregateCompleteBuckets } from "./candleAggregation";
-export { type ICandleColumns, sliceCandleColumns } from "./candleColumns";
+export {
+  areCandleColumnsChecked,
+  type ICandleColumns,
+  markCandleColumnsChecked,
+  sliceCandleColumns,
+} from "./candleColumns";
 export {
   configProblems,
   DEFAULT_CONFIG,
@@ -54,8 +65,10 @@ export {
 } from "./persistence";
 export {
   assertPersistTargetV2,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
+  type LeaseAcquireResult,
   PERSIST_ENTITIES_V2,
   type PersistBatchOperationV2,
   type PersistEntityV2,

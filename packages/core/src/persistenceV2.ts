@@ -33,6 +33,25 @@ export interface IPersistCorruptionV2 {
 }
 
 /**
+ * A held lease: the one-writer right on `key` (one per (exchange, symbol, strategy) run). `token` is a
+ * fencing token: it strictly increases each time the lease changes hands, so a write fenced with an older
+ * grant is refused even when its process still believes it holds the lease.
+ */
+export interface ILeaseGrant {
+  readonly key: string;
+  /** Who holds it, e.g. "host:pid:random"; shown to a process that is refused. */
+  readonly holder: string;
+  readonly token: number;
+  /** Epoch ms (adapter clock) after which another process may take the lease over unless renewed. */
+  readonly expiresAt: number;
+}
+
+/** The outcome of acquireLease: granted, or held by a live holder. */
+export type LeaseAcquireResult =
+  | { readonly acquired: true; readonly grant: ILeaseGrant }
+  | { readonly acquired: false; readonly holder: string; readonly expiresAt: number };
+
+/**
  * The persistence contract v2. Keys are arbitrary non-empty strings; `list(entity, prefix)` returns the
  * keys of one entity that start with `prefix` (every key when omitted), sorted ascending by UTF-16 code
  * units, so a caller reads one run's records without touching any other run's.
@@ -47,14 +66,30 @@ export interface IPersistAdapterV2 {
   waitForInit(): Promise<void>;
   /** The record, or null when the key does not exist. */
   read(entity: PersistEntityV2, key: string): Promise<PersistValue | null>;
-  /** Creates or replaces the record atomically: readers see the old or the new value, never a torn one. */
-  write(entity: PersistEntityV2, key: string, value: PersistValue): Promise<void>;
-  /** Removes the record; removing a missing key is not an error. */
-  delete(entity: PersistEntityV2, key: string): Promise<void>;
+  /**
+   * Creates or replaces the record atomically: readers see the old or the new value, never a torn one.
+   * With `fence`, refused (BtError LEASE, nothing written) unless `fence` is the lease's current grant.
+   */
+  write(entity: PersistEntityV2, key: string, value: PersistValue, fence?: ILeaseGrant): Promise<void>;
+  /** Removes the record; removing a missing key is not an error. `fence` as in write. */
+  delete(entity: PersistEntityV2, key: string, fence?: ILeaseGrant): Promise<void>;
   /** The keys of `entity` starting with `prefix` (default ""), sorted ascending. */
   list(entity: PersistEntityV2, prefix?: string): Promise<string[]>;
-  /** Applies several operations (any entities); atomic when `capabilities.atomicBatch`. */
-  batch(operations: ReadonlyArray<PersistBatchOperationV2>): Promise<void>;
+  /** Applies several operations (any entities); atomic when `capabilities.atomicBatch`. `fence` as in write. */
+  batch(operations: ReadonlyArray<PersistBatchOperationV2>, fence?: ILeaseGrant): Promise<void>;
+  /**
+   * Takes the lease on `key` for `ttlMs` when it is free or its holder's lease expired (a takeover gets a
+   * higher token); otherwise reports the live holder. Lease state lives beside the records (entity
+   * "lease"), never in process memory, so two processes on one store see each other.
+   */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<LeaseAcquireResult>;
+  /**
+   * Extends a held lease by `ttlMs` from now (the heartbeat).
+   * @throws BtError LEASE when the lease expired and was taken over, or is gone (the store was wiped).
+   */
+  renewLease(grant: ILeaseGrant, ttlMs: number): Promise<ILeaseGrant>;
+  /** Gives the lease up when `grant` still holds it; a no-op otherwise. */
+  releaseLease(grant: ILeaseGrant): Promise<void>;
   /** Corrupted records found (and quarantined) so far. */
   corruptions(): ReadonlyArray<IPersistCorruptionV2>;
   /** Releases connections and handles. */
