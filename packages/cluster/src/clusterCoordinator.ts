@@ -5,7 +5,6 @@
 
 import { randomUUID } from "node:crypto";
 import { BtError, describeValue } from "@bt/core";
-import { Job, Queue, QueueEvents } from "bullmq";
 import {
   assertRedisReachable,
   BACKTEST_JOB_NAME,
@@ -169,6 +168,8 @@ export async function runClusterSweep<P extends object>(
   const byId = new Map(planned.map((job) => [job.jobId, job]));
 
   await assertRedisReachable(redisUrl);
+  // bullmq (and ioredis under it) load on first use, never when the package is only imported.
+  const { Job, Queue, QueueEvents } = await import("bullmq");
   const connection = redisConnectionOptions(redisUrl);
   const queue = new Queue<IClusterJobData, IClusterJobResult, string>(queueName, { connection, prefix });
   const events = new QueueEvents(queueName, { connection, prefix, autorun: false });

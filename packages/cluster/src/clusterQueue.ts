@@ -4,7 +4,6 @@
 
 import { createHash } from "node:crypto";
 import { BtError, describeValue, type IGlobalConfig, type WalkerMetric } from "@bt/core";
-import { Redis } from "ioredis";
 import type {
   ISweepEntry,
   ISweepFrame,
@@ -134,6 +133,8 @@ export function redisConnectionOptions(url: string): IRedisConnectionOptions {
  * @throws BtError CONFIG naming the URL when Redis cannot be reached.
  */
 export async function assertRedisReachable(url: string, timeoutMs = 3_000): Promise<void> {
+  // ioredis loads on first use: a process that never touches Redis (a thread sweep) never pays for it.
+  const { Redis } = await import("ioredis");
   const probe = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { ICandleColumns } from "@bt/core";
 import { BtError, describeValue } from "@bt/core";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Job } from "bullmq";
 import {
   assertRedisReachable,
   BACKTEST_JOB_NAME,
@@ -21,7 +21,7 @@ import {
 } from "./clusterQueue";
 import { loadSourceColumns } from "./dataSource";
 import { toSharedColumns } from "./sharedColumns";
-import { createSweepPool, threadCount } from "./sweepPool";
+import { createSweepPool, isBrokenPoolError, threadCount } from "./sweepPool";
 
 /** What happened to a job in this worker, for logs and tests. */
 export interface IClusterWorkerEvent {
@@ -108,11 +108,29 @@ export async function startClusterWorker(options: IClusterWorkerOptions = {}): P
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const root = options.root ?? process.cwd();
   await assertRedisReachable(redisUrl);
+  // bullmq (and ioredis under it) load on first use, never when the package is only imported.
+  const { UnrecoverableError, Worker } = await import("bullmq");
 
-  const pool = createSweepPool({
-    threads: concurrency,
-    ...(options.execArgv ? { execArgv: options.execArgv } : {}),
-  });
+  const startPool = () =>
+    createSweepPool({
+      threads: concurrency,
+      ...(options.execArgv ? { execArgv: options.execArgv } : {}),
+    });
+  let pool = startPool();
+  let closed = false;
+  /** Runs a task; when a thread died (the pool is unusable) the next jobs get a fresh pool. */
+  const runTask = async (task: Parameters<typeof pool.run>[0]) => {
+    const used = pool;
+    try {
+      return await used.run(task);
+    } catch (error) {
+      if (isBrokenPoolError(error) && used === pool && !closed) {
+        pool = startPool();
+        void used.dispose();
+      }
+      throw error;
+    }
+  };
   const shared = new Map<string, Promise<ICandleColumns>>();
   const columnsFor = (data: IClusterJobData): Promise<ICandleColumns> => {
     const key = JSON.stringify([data.dataSource, data.symbol]);
@@ -146,7 +164,7 @@ export async function startClusterWorker(options: IClusterWorkerOptions = {}): P
     const startedAt = performance.now();
     try {
       await job.updateProgress({ stage: "started", worker: name });
-      const [entry] = await pool.run({
+      const [entry] = await runTask({
         strategy: data.strategy,
         root,
         paramSets: [data.params],
@@ -195,7 +213,8 @@ export async function startClusterWorker(options: IClusterWorkerOptions = {}): P
         try {
           await worker.close();
         } finally {
-          await pool.destroy();
+          closed = true;
+          await pool.dispose();
         }
       })();
       return closing;

@@ -31,7 +31,12 @@ export { expandGrid, toParamSets } from "./expandGrid";
 export { type ISequentialSweepOptions, runSweepSequential } from "./sequentialSweep";
 export { isShared, toSharedColumns } from "./sharedColumns";
 export type { ISweepDataOptions } from "./sweepData";
-export { createSweepPool, type ISweepPool, type ISweepPoolOptions } from "./sweepPool";
+export {
+  createSweepPool,
+  type ISweepPool,
+  type ISweepPoolOptions,
+  type ISweepPoolRunOptions,
+} from "./sweepPool";
 export { rankSweepEntries } from "./sweepRanking";
 export type {
   ISweepEntry,

@@ -1,6 +1,7 @@
 // runSweep: a parameter sweep on a worker-thread pool. Candles are loaded once here and shared with the
-// threads as SharedArrayBuffer-backed columns; the parameter sets of each symbol are cut into batches
-// (several per thread, for balance) and each batch runs in a fresh engine inside a thread.
+// threads as SharedArrayBuffer-backed columns; the runs are cut into tasks by sweepSchedule (largest
+// first, shrinking to single runs at the end) and each task runs in a fresh engine inside a thread.
+// Entries go back to parameter-set order, so the result never depends on threads or task sizes.
 
 import { BtError } from "@bt/core";
 import { toSharedColumns } from "./sharedColumns";
@@ -8,6 +9,7 @@ import { type ISweepDataOptions, sweepColumns } from "./sweepData";
 import { planSweep } from "./sweepPlan";
 import { createSweepPool, type ISweepPool, threadCount } from "./sweepPool";
 import { buildSweepResult } from "./sweepRanking";
+import { scheduleSweepTasks, sweepCandleCount } from "./sweepSchedule";
 import type { ISweepEntry, ISweepOptionsBase, ISweepResult, SweepParams } from "./sweepTypes";
 import type { IThreadTask } from "./threadTask";
 
@@ -17,19 +19,12 @@ export interface IThreadSweepOptions<P extends object = SweepParams>
     ISweepDataOptions {
   /** Worker threads; default os.availableParallelism(). */
   threads?: number;
-  /** Parameter sets per thread task; default about four tasks per thread and symbol. */
+  /** Parameter sets per thread task; default guided sizes (large first, single runs at the end). */
   batchSize?: number;
   /** Node options of the worker threads; default process.execArgv. */
   execArgv?: string[];
   /** A pool from createSweepPool to reuse across sweeps (kept open); `threads`/`execArgv` then come from it. */
   pool?: ISweepPool;
-}
-
-/** Cuts `items` into consecutive chunks of at most `size`. */
-function chunk<T>(items: ReadonlyArray<T>, size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
-  return chunks;
 }
 
 /**
@@ -54,52 +49,98 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
     );
   }
   const threads = options.pool?.threads ?? threadCount(options.threads);
-  const batchSize = options.batchSize ?? Math.max(1, Math.ceil(plan.paramSets.length / (threads * 4)));
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
+  const batchSize = options.batchSize;
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
     throw new BtError("VALIDATION", `runSweep: batchSize must be a positive integer, got ${batchSize}`, {
       field: "batchSize",
       value: batchSize,
     });
   }
-  const shared = new Map<string, IThreadTask["columns"]>();
-  for (const symbol of plan.symbols) {
-    shared.set(symbol, toSharedColumns(await sweepColumns(options, symbol), `columns of ${symbol}`));
-  }
+  // A pool of its own starts first: its threads load the engine while the candles load here, and its
+  // start-up is part of elapsedMs.
   const pool =
     options.pool ?? createSweepPool({ threads, ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
-  const total = plan.paramSets.length * plan.symbols.length;
-  let completed = 0;
+  // On the first failed task the tasks not started are dropped (a shared pool goes on serving others).
+  const cancel = new AbortController();
+  const running: Array<Promise<unknown>> = [];
   try {
-    const bySymbol = await Promise.all(
-      plan.symbols.map(async (symbol) => {
-        const batches = await Promise.all(
-          chunk(plan.paramSets, batchSize).map(async (paramSets) => {
-            const entries = await pool.run({
-              strategy: {
-                name: options.strategy.name,
-                module,
-                ...(options.strategy.exportName ? { exportName: options.strategy.exportName } : {}),
-              },
-              root: process.cwd(),
-              paramSets: paramSets as SweepParams[],
-              symbol,
-              columns: shared.get(symbol) as IThreadTask["columns"],
-              frame: plan.frame,
-              metric: plan.metric,
-              backtest: plan.backtest,
-              config: plan.config,
-              exchangeName: plan.exchangeName,
-              keepClosed: plan.keepClosed,
-            });
-            for (const entry of entries) options.onProgress?.({ completed: ++completed, total, entry });
-            return entries;
-          }),
-        );
-        return [symbol, batches.flat()] as readonly [string, ISweepEntry[]];
-      }),
+    const shared = new Map<string, IThreadTask["columns"]>();
+    for (const symbol of plan.symbols) {
+      shared.set(symbol, toSharedColumns(await sweepColumns(options, symbol), `columns of ${symbol}`));
+    }
+    const tasks = scheduleSweepTasks({
+      symbols: plan.symbols.map((symbol) => ({
+        symbol,
+        candles: sweepCandleCount(
+          shared.get(symbol) as IThreadTask["columns"],
+          plan.frame.startMs,
+          plan.frame.endMs,
+          plan.backtest.warmupMinutes,
+        ),
+      })),
+      paramSetCount: plan.paramSets.length,
+      threads,
+      ...(batchSize === undefined ? {} : { batchSize }),
+    });
+    const entriesBySymbol = new Map(
+      plan.symbols.map((symbol) => [symbol, new Array<ISweepEntry>(plan.paramSets.length)]),
     );
-    return buildSweepResult(bySymbol, plan.metric, plan.frame, performance.now() - startedAt);
+    const total = plan.paramSets.length * plan.symbols.length;
+    let completed = 0;
+    const strategy = {
+      name: options.strategy.name,
+      module,
+      ...(options.strategy.exportName ? { exportName: options.strategy.exportName } : {}),
+    };
+    const root = process.cwd();
+    for (const planned of tasks) {
+      const task = pool
+        .run(
+          {
+            strategy,
+            root,
+            paramSets: planned.indices.map((index) => plan.paramSets[index]) as SweepParams[],
+            symbol: planned.symbol,
+            columns: shared.get(planned.symbol) as IThreadTask["columns"],
+            frame: plan.frame,
+            metric: plan.metric,
+            backtest: plan.backtest,
+            config: plan.config,
+            exchangeName: plan.exchangeName,
+            keepClosed: plan.keepClosed,
+          },
+          { signal: cancel.signal },
+        )
+        .then((entries) => {
+          const slots = entriesBySymbol.get(planned.symbol) as ISweepEntry[];
+          planned.indices.forEach((index, offset) => {
+            const entry = entries[offset];
+            if (entry === undefined) {
+              throw new BtError(
+                "STATE",
+                `runSweep: a thread task on ${planned.symbol} returned too few entries`,
+              );
+            }
+            slots[index] = entry;
+          });
+          for (const entry of entries) options.onProgress?.({ completed: ++completed, total, entry });
+        });
+      task.catch(() => cancel.abort());
+      running.push(task);
+    }
+    await Promise.all(running);
+    return buildSweepResult(
+      plan.symbols.map((symbol) => [symbol, entriesBySymbol.get(symbol) as ISweepEntry[]] as const),
+      plan.metric,
+      plan.frame,
+      performance.now() - startedAt,
+    );
+  } catch (error) {
+    // No task of this sweep may still be running (or reporting progress) once it has failed.
+    cancel.abort();
+    await Promise.allSettled(running);
+    throw error;
   } finally {
-    if (options.pool === undefined) await pool.destroy();
+    if (options.pool === undefined) await pool.dispose();
   }
 }

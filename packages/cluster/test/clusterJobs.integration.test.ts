@@ -187,4 +187,38 @@ describe("runClusterSweep jobs", () => {
     // once (a deterministic failure is not retried).
     expect(events.filter((event) => event.type === "failed")).toHaveLength(6);
   });
+
+  it("fails the job of a strategy that ends its thread, then runs the next jobs on a fresh pool (regression: the job hung)", async () => {
+    const exiting = await runClusterSweep({
+      strategy: { name: "exit", module: strategyModule, exportName: "exitingStrategy" },
+      params: [{ fast: 3, slow: 13 }],
+      symbols: "BTCUSDT",
+      frame,
+      dataSource: { type: "module", path: candleModule },
+      redisUrl,
+      queueName,
+      prefix,
+      attempts: 1,
+      pollIntervalMs: 200,
+      timeoutMs: 60_000,
+    });
+    expect(exiting.symbols[0]?.ranking[0]?.error?.message).toMatch(/worker thread exited \(code 3\)/);
+    const after = await runClusterSweep({
+      strategy: { name: "sma", module: strategyModule },
+      params: [
+        { fast: 3, slow: 13 },
+        { fast: 5, slow: 21 },
+      ],
+      symbols: "BTCUSDT",
+      frame,
+      dataSource: { type: "module", path: candleModule },
+      backtest: { warmupMinutes: WARMUP_MINUTES },
+      redisUrl,
+      queueName,
+      prefix,
+      pollIntervalMs: 200,
+      timeoutMs: 60_000,
+    });
+    expect(after.symbols[0]?.ranking.map((entry) => entry.error)).toEqual([null, null]);
+  });
 });

@@ -120,14 +120,23 @@ describe("runSweep on worker threads", () => {
       expect(progress).toEqual(Array.from({ length: 18 }, (_, index) => index + 1));
       expect(result.symbols[0]?.bestStrategy).toBe(expected[0]?.ranking[0]?.strategyName);
     }
-    // A pool kept open across sweeps gives the same results every time.
+    // A pool kept open across sweeps gives the same results every time, whatever the task sizes (single
+    // runs, fixed batches cut across the largest-first order, guided sizes).
     const pool = createSweepPool({ threads: 2, execArgv });
     try {
-      for (let round = 0; round < 2; round++) {
-        expect(comparable(await runSweep({ ...options, pool, batchSize: 1 }))).toEqual(expected);
+      for (const batchSize of [1, 4, undefined]) {
+        const progress: number[] = [];
+        const result = await runSweep({
+          ...options,
+          pool,
+          ...(batchSize === undefined ? {} : { batchSize }),
+          onProgress: (event) => progress.push(event.completed),
+        });
+        expect(comparable(result)).toEqual(expected);
+        expect(progress).toEqual(Array.from({ length: 18 }, (_, index) => index + 1));
       }
     } finally {
-      await pool.destroy();
+      await pool.dispose();
     }
   });
 
