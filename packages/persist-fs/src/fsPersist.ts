@@ -1,15 +1,17 @@
 // The embedded file adapter (contract v2): one JSON file per record under <dir>/v2/<entity>/<encoded key>.json.
 // Writes go temp file → fsync → rename → fsync(directory), so a kill at any instant leaves the old or
 // the new record. Corrupted files are moved to <dir>/v2/<entity>/.quarantine/, reported, never used.
+// Leases are lock files in <dir>/v2/lease/ (leaseFiles.ts); a fenced write checks the lease first.
 
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
   BtError,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LegacyV1Policy,
@@ -20,7 +22,10 @@ import {
 } from "@bt/core";
 import { DirectorySync } from "./directorySync";
 import { fileNameMayHoldPrefix, fileNameToKey, keyToFileName, RECORD_EXTENSION } from "./keyFileName";
+import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
+import { createLeaseFiles } from "./leaseFiles";
 import { refuseLegacyV1Records } from "./legacyV1Records";
+import { isDeadTempFile, TEMP_PREFIX, tempFileName } from "./tempFileName";
 
 /** Options of createFsPersist. */
 export interface IFsPersistOptions {
@@ -34,12 +39,13 @@ export interface IFsPersistOptions {
    * position there would be lost; "ignore" starts anyway. The v1 files are never touched.
    */
   legacyV1?: LegacyV1Policy;
+  /** The lease clock in epoch ms (expiresAt and expiry checks); default `Date.now`. */
+  now?: () => number;
 }
 
 const NAME = "fs";
 // Version 2: records of contract v2 entities; a v1 envelope is never served as a v2 record.
 const RECORD_VERSION = 2;
-const TEMP_PREFIX = ".tmp-";
 const QUARANTINE_DIR = ".quarantine";
 const LAYOUT_DIR = "v2";
 
@@ -77,6 +83,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
   // Contract v2 records live under <dir>/v2/, apart from a v1 layout in the same folder (left untouched).
   const layoutRoot = join(root, LAYOUT_DIR);
   const entityDir = (entity: PersistEntityV2) => join(layoutRoot, entity);
+  const leases = createLeaseFiles(NAME, entityDir("lease"), syncDirectory, options.now ?? (() => Date.now()));
 
   function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
     throw new BtError("PERSIST", `${NAME}: ${message}`, { adapter: NAME, ...details });
@@ -193,7 +200,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
   async function writeRecord(entity: PersistEntityV2, key: string, text: string): Promise<void> {
     const directory = entityDir(entity);
     const target = join(directory, keyToFileName(key));
-    const temp = join(directory, `${TEMP_PREFIX}${randomUUID()}`);
+    const temp = join(directory, tempFileName());
     try {
       const handle = await open(temp, "wx");
       try {
@@ -241,20 +248,53 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
     }
   }
 
-  /** Removes temp files a crash left behind and quarantines records that do not parse. */
+  /** Removes temp files a crash left behind (only provably dead ones) and quarantines bad records. */
   async function scanEntity(entity: PersistEntityV2): Promise<void> {
     const directory = entityDir(entity);
     let removedTemp = false;
     for (const fileName of await readdir(directory)) {
       if (fileName.startsWith(TEMP_PREFIX)) {
-        // A temp file is a write that never reached its rename: the crash lost it, the old record stands.
-        await rm(join(directory, fileName), { force: true });
-        removedTemp = true;
+        // A dead temp file is a write that never reached its rename: the crash lost it, the old record
+        // stands. A live process's temp file (another adapter on this folder) is about to be renamed: kept.
+        if (await isRemovableTemp(join(directory, fileName), fileName)) {
+          await rm(join(directory, fileName), { force: true });
+          removedTemp = true;
+        }
       } else if (!fileName.startsWith(".") && fileName.endsWith(RECORD_EXTENSION)) {
         await loadRecord(entity, fileName);
       }
     }
     if (removedTemp) await syncDirectory(directory);
+  }
+
+  async function isRemovableTemp(path: string, fileName: string): Promise<boolean> {
+    try {
+      const { mtimeMs } = await stat(path);
+      return isDeadTempFile(fileName, Date.now() - mtimeMs);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false; // renamed meanwhile
+      throw error;
+    }
+  }
+
+  function checkFence(fence: ILeaseGrant | undefined): void {
+    if (fence !== undefined) assertLeaseGrant(NAME, fence, "fence");
+  }
+
+  /** Writes or deletes one record under its key lock, after the fence (if any) proved to be current. */
+  function applyRecord(
+    entity: PersistEntityV2,
+    key: string,
+    text: string | undefined,
+    fence: ILeaseGrant | undefined,
+  ): Promise<void> {
+    return withKeyLock(entity, keyToFileName(key), async () => {
+      // Check then rename: not atomic across processes. A takeover only starts after expiresAt, so the
+      // window is a write that starts just before its lease expires and lands just after (renew early).
+      if (fence !== undefined) await leases.checkFence(fence);
+      if (text === undefined) await deleteRecord(entity, key);
+      else await writeRecord(entity, key, text);
+    });
   }
 
   async function ready(): Promise<void> {
@@ -288,24 +328,26 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
       return envelope === null ? null : envelope.value;
     },
 
-    async write(entity, key, value) {
+    async write(entity, key, value, fence) {
       checkTarget(entity, key);
       const text = encode(entity, key, value);
+      checkFence(fence);
       // Tracked from the start, so a dispose() issued right after still waits for this write.
       await track(
         (async () => {
           await ready();
-          await withKeyLock(entity, keyToFileName(key), () => writeRecord(entity, key, text));
+          await applyRecord(entity, key, text, fence);
         })(),
       );
     },
 
-    async delete(entity, key) {
+    async delete(entity, key, fence) {
       checkTarget(entity, key);
+      checkFence(fence);
       await track(
         (async () => {
           await ready();
-          await withKeyLock(entity, keyToFileName(key), () => deleteRecord(entity, key));
+          await applyRecord(entity, key, undefined, fence);
         })(),
       );
     },
@@ -336,7 +378,7 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
       return keys.sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>, fence?: ILeaseGrant) {
       // Validate every operation before touching a file, so an invalid batch writes nothing.
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);
@@ -344,19 +386,38 @@ export function createFsPersist(options: IFsPersistOptions): IPersistAdapterV2 {
           ? encode(operation.entity, operation.key, operation.value, `operations[${index}].value`)
           : undefined;
       });
+      checkFence(fence);
       const apply = async () => {
         await ready();
+        // Every step is fenced: a stale fence is refused at the first one, before anything is written,
+        // and a lease lost in the middle stops the rest of the batch.
         for (const [index, operation] of operations.entries()) {
-          const text = texts[index];
-          const fileName = keyToFileName(operation.key);
-          await withKeyLock(operation.entity, fileName, () =>
-            text === undefined
-              ? deleteRecord(operation.entity, operation.key)
-              : writeRecord(operation.entity, operation.key, text),
-          );
+          await applyRecord(operation.entity, operation.key, texts[index], fence);
         }
       };
       await track(apply());
+    },
+
+    async acquireLease(key, holder, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseRequest(NAME, key, holder, ttlMs);
+      await ready();
+      return track(leases.acquire(key, holder, ttlMs));
+    },
+
+    async renewLease(grant, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      assertLeaseTtl(NAME, ttlMs);
+      await ready();
+      return track(leases.renew(grant, ttlMs));
+    },
+
+    async releaseLease(grant) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      await ready();
+      await track(leases.release(grant));
     },
 
     corruptions() {

@@ -20,4 +20,5 @@ describePersistContractV2({
   capabilities: { atomicBatch: false },
   corrupt: async (adapter, entity, key) =>
     writeFileSync(join(dirs.get(adapter) ?? "", "v2", entity, keyToFileName(key)), '{"v":2,"entity":'),
+  reopen: (adapter) => createFsPersist({ dir: dirs.get(adapter) ?? "", onWarning: () => undefined }),
 });

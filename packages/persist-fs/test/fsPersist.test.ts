@@ -1,5 +1,16 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { BtError, PERSIST_ENTITIES_V2 } from "@bt/core";
 import { createFsPersist, fileNameToKey, keyToFileName } from "@bt/persist-fs";
@@ -9,6 +20,14 @@ import { afterAll, describe, expect, it } from "vitest";
 const scratch = mkdtempSync(join(tmpdir(), "bt-persist-fs-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const freshDir = () => mkdtempSync(join(scratch, "case-"));
+/** The host tag of temp file names (`.tmp-h<tag>p<pid>-…`). */
+const HOST_TAG = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", ""]);
+  if (child.pid === undefined) throw new Error("could not spawn a child");
+  return child.pid;
+}
 
 /** Every path below `dir`, relative to `root`; folders end with the separator. */
 function walk(dir: string, root = dir): string[] {
@@ -144,16 +163,52 @@ describe("fs adapter layout and crash recovery", () => {
     await first.waitForInit();
     await first.write("position", "k", { committed: true });
     await first.dispose();
+    const position = join(dir, "v2", "position");
+    // A temp file of a process of this host that no longer runs, and an untagged one (older bt) long idle.
     writeFileSync(
-      join(dir, "v2", "position", ".tmp-00000000-dead-beef"),
-      '{"v":1,"entity":"position","key":"k","val',
+      join(position, `.tmp-h${HOST_TAG}p${deadPid()}-1234`),
+      '{"v":2,"entity":"position","key":"k","val',
     );
+    const old = join(position, ".tmp-00000000-dead-beef");
+    writeFileSync(old, '{"v":2,"entity":"position","key":"k","val');
+    const hourAgo = new Date(Date.now() - 60 * 60_000);
+    utimesSync(old, hourAgo, hourAgo);
     const second = createFsPersist({ dir });
     await second.waitForInit();
-    expect(readdirSync(join(dir, "v2", "position"))).toEqual([keyToFileName("k")]);
+    expect(readdirSync(position)).toEqual([keyToFileName("k")]);
     expect(await second.read("position", "k")).toEqual({ committed: true });
     expect(second.corruptions()).toEqual([]);
     await second.dispose();
+  });
+
+  it("a starting adapter keeps the temp files of live processes (only provably dead ones are removed)", async () => {
+    const dir = freshDir();
+    const first = createFsPersist({ dir });
+    await first.waitForInit();
+    const position = join(dir, "v2", "position");
+    const sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+    try {
+      const live = [
+        `.tmp-h${HOST_TAG}p${sleeper.pid}-in-flight`, // another live process of this host
+        `.tmp-h${HOST_TAG}p${process.pid}-in-flight`, // another adapter of this process
+        `.tmp-h0badc0dep${deadPid()}-other-host`, // another host: its pids mean nothing here
+        ".tmp-5f0c7a52-older-bt-version", // untagged but fresh: may be a write in flight
+      ];
+      for (const name of live) writeFileSync(join(position, name), "{");
+      const second = createFsPersist({ dir });
+      await second.waitForInit();
+      expect(readdirSync(position).sort()).toEqual([...live].sort());
+      // A write of the first adapter running while a second one starts is never broken.
+      await Promise.all([
+        ...Array.from({ length: 20 }, (_, index) => first.write("position", `w${index}`, index)),
+        ...Array.from({ length: 5 }, () => createFsPersist({ dir }).waitForInit()),
+      ]);
+      expect(await second.list("position")).toHaveLength(20);
+      await second.dispose();
+    } finally {
+      sleeper.kill();
+      await first.dispose();
+    }
   });
 
   it("dispose waits for writes already issued, so they reach the disk", async () => {

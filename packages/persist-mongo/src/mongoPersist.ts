@@ -1,7 +1,10 @@
 // The MongoDB adapter (official driver, imported lazily; contract v2): one collection of { entity, key,
 // value, updatedAt } with a unique compound index (entity, key); writes are atomic upserts, batches one
 // ordered bulkWrite (not atomic), and `list(entity, prefix)` an anchored range query on that index.
-// `value` holds the record's JSON text, so every PersistValue round-trips exactly.
+// `value` holds the record's JSON text, so every PersistValue round-trips exactly. Leases are documents
+// of `<collection>_leases` (unique index on key) changed by conditional findOneAndUpdate calls on the
+// process clock (Date.now(), epoch ms); a fenced write runs in a transaction that first updates the lease
+// document it is fenced by, so on MongoDB a concurrent takeover write-conflicts with it (see fencedRun).
 
 import {
   assertLegacyV1Policy,
@@ -9,6 +12,7 @@ import {
   assertPersistTargetV2,
   BtError,
   fromStoredKey,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LegacyV1Policy,
@@ -19,7 +23,8 @@ import {
   storedPrefixEnd,
   toStoredKey,
 } from "@bt/core";
-import type { AnyBulkWriteOperation, Collection, Filter, MongoClient } from "mongodb";
+import type { AnyBulkWriteOperation, ClientSession, Collection, Filter, MongoClient } from "mongodb";
+import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
 import { LEGACY_V1_DEFAULT_COLLECTION, refuseLegacyV1Documents } from "./legacyV1Documents";
 
 /** Options of createMongoPersist. */
@@ -30,7 +35,10 @@ export interface IMongoPersistOptions {
   client?: MongoClient;
   /** Database name; default "bt". */
   dbName?: string;
-  /** Collection name; default "bt_persist_v2" (corrupted documents go to `<collection>_quarantine`). */
+  /**
+   * Collection name; default "bt_persist_v2" (corrupted documents go to `<collection>_quarantine`, leases
+   * to `<collection>_leases`).
+   */
   collection?: string;
   /** Time allowed to reach the server, in ms (default 5,000). */
   connectTimeoutMs?: number;
@@ -43,6 +51,20 @@ export interface IMongoPersistOptions {
    * open position there would be lost; "ignore" starts anyway. They are never touched.
    */
   legacyV1?: LegacyV1Policy;
+  /** The lease clock in epoch ms (expiresAt and expiry checks); default `Date.now`. */
+  now?: () => number;
+}
+
+/** Shape of a lease document; holder "" once released (the token stays, so the next one is higher). */
+interface ILeaseDocument {
+  /** The stored form of the lease key. */
+  key: string;
+  holder: string;
+  token: number;
+  /** Epoch ms, process clock of the adapter that took or renewed it. */
+  expiresAt: number;
+  /** When a fenced write last touched it (what makes a concurrent takeover conflict). */
+  fencedAt?: number;
 }
 
 /** Shape of a stored document. */
@@ -59,6 +81,7 @@ const NAME = "mongo";
 const DEFAULT_URL = "mongodb://127.0.0.1:27017";
 const DUPLICATE_KEY = 11000;
 const UPSERT_ATTEMPTS = 3;
+const ACQUIRE_ATTEMPTS = 5;
 
 /**
  * Creates the MongoDB persistence adapter (contract v2); batches are applied in order but not atomically.
@@ -81,6 +104,11 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
   let client: MongoClient | undefined = options.client;
   let records: Collection<IRecordDocument> | undefined;
   let quarantined: Collection<IRecordDocument & { reason: string }> | undefined;
+  let leases: Collection<ILeaseDocument> | undefined;
+  // Transactions need a replica set (or jongodb); on a standalone server a fenced write falls back to
+  // check-then-write (see fencedRun).
+  let transactions = true;
+  const now = options.now ?? (() => Date.now());
   let initPromise: Promise<void> | undefined;
   let disposed = false;
 
@@ -112,6 +140,8 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
       records = db.collection<IRecordDocument>(collectionName);
       quarantined = db.collection(`${collectionName}_quarantine`);
       await records.createIndex({ entity: 1, key: 1 }, { unique: true, name: "entity_key_unique" });
+      leases = db.collection<ILeaseDocument>(`${collectionName}_leases`);
+      await leases.createIndex({ key: 1 }, { unique: true, name: "key_unique" });
     } catch (error) {
       if (ownsClient) {
         await client?.close().catch(() => undefined);
@@ -173,6 +203,92 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     });
   }
 
+  function refuse(message: string, field: string, grant: ILeaseGrant): never {
+    throw new BtError("LEASE", `${NAME}: ${message}`, { adapter: NAME, field, value: grant });
+  }
+
+  /** Runs a driver call on the lease collection after init, wrapping its errors. */
+  async function onLeases<T>(what: string, call: (collection: Collection<ILeaseDocument>) => Promise<T>) {
+    await adapter.waitForInit();
+    try {
+      return await call(leases as Collection<ILeaseDocument>);
+    } catch (error) {
+      if (BtError.isInstance(error)) throw error;
+      return fail(`${what} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Why `fence` is not current, given the lease document as it is now. */
+  function fenceRefusal(lease: ILeaseDocument | null, fence: ILeaseGrant, at: number): string {
+    if (lease === null) return "no lease is held";
+    if (lease.holder === "") return `the lease was released (token ${lease.token})`;
+    if (lease.holder !== fence.holder || lease.token !== fence.token) {
+      return `held by ${JSON.stringify(lease.holder)} with token ${lease.token}, the fence has token ${fence.token}`;
+    }
+    return `the lease expired at ${lease.expiresAt} (now ${at})`;
+  }
+
+  /**
+   * Runs `work` only while `fence` is the current grant. In a transaction, the lease document is updated
+   * first (conditionally on holder, token and expiry): MongoDB then aborts either this write or a
+   * concurrent takeover with a write conflict, so a stale token never writes. Without transactions
+   * (standalone server) the same conditional update runs just before `work`: not atomic, the window is a
+   * write that starts right before the lease expires (renew early).
+   */
+  async function fencedRun(
+    what: string,
+    fence: ILeaseGrant,
+    work: (collection: Collection<IRecordDocument>, session: ClientSession | undefined) => Promise<unknown>,
+  ): Promise<void> {
+    await adapter.waitForInit();
+    const leaseCollection = leases as Collection<ILeaseDocument>;
+    const check = async (session: ClientSession | undefined) => {
+      const at = now();
+      const filter = {
+        key: toStoredKey(fence.key),
+        holder: fence.holder,
+        token: fence.token,
+        expiresAt: { $gt: at },
+      };
+      const touched = await leaseCollection.findOneAndUpdate(
+        filter,
+        { $set: { fencedAt: at } },
+        { session, returnDocument: "after" },
+      );
+      if (touched === null) {
+        const lease = await leaseCollection.findOne({ key: toStoredKey(fence.key) }, { session });
+        refuse(
+          `fenced write refused on lease ${JSON.stringify(fence.key)}: ${fenceRefusal(lease, fence, at)}`,
+          "fence",
+          fence,
+        );
+      }
+    };
+    const collection = records as Collection<IRecordDocument>;
+    try {
+      if (transactions) {
+        const session = (client as MongoClient).startSession();
+        try {
+          await session.withTransaction(async () => {
+            await check(session);
+            await work(collection, session);
+          });
+          return;
+        } catch (error) {
+          if (!isTransactionUnsupported(error)) throw error;
+          transactions = false;
+        } finally {
+          await session.endSession();
+        }
+      }
+      await check(undefined);
+      await work(collection, undefined);
+    } catch (error) {
+      if (BtError.isInstance(error)) throw error;
+      fail(`${what} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
   function encode(value: PersistValue, path?: string): string {
     assertPersistable(value, NAME, path);
     return JSON.stringify(value);
@@ -214,17 +330,29 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
       }
     },
 
-    async write(entity, key, value) {
+    async write(entity, key, value, fence) {
       checkTarget(entity, key);
       const text = encode(value);
       const { filter, update } = upsert(entity, key, text);
+      if (fence !== undefined) {
+        assertLeaseGrant(NAME, fence, "fence");
+        return fencedRun(`write ${entity} ${JSON.stringify(key)}`, fence, (collection, session) =>
+          collection.updateOne(filter, update, { upsert: true, session }),
+        );
+      }
       await run(`write ${entity} ${JSON.stringify(key)}`, (collection) =>
         collection.updateOne(filter, update, { upsert: true }),
       );
     },
 
-    async delete(entity, key) {
+    async delete(entity, key, fence) {
       checkTarget(entity, key);
+      if (fence !== undefined) {
+        assertLeaseGrant(NAME, fence, "fence");
+        return fencedRun(`delete ${entity} ${JSON.stringify(key)}`, fence, (collection, session) =>
+          collection.deleteOne({ entity, key: toStoredKey(key) }, { session }),
+        );
+      }
       await run(`delete ${entity} ${JSON.stringify(key)}`, (collection) =>
         collection.deleteOne({ entity, key: toStoredKey(key) }),
       );
@@ -249,21 +377,97 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
         .sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>, fence?: ILeaseGrant) {
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);
         return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
       });
-      if (operations.length === 0) return;
+      if (fence !== undefined) assertLeaseGrant(NAME, fence, "fence");
+      // An empty fenced batch still checks its fence: the caller learns it lost the lease.
+      if (operations.length === 0 && fence === undefined) return;
       const steps: AnyBulkWriteOperation<IRecordDocument>[] = operations.map((operation, index) => {
         const text = texts[index];
         return text === undefined
           ? { deleteOne: { filter: { entity: operation.entity, key: toStoredKey(operation.key) } } }
           : { updateOne: upsert(operation.entity, operation.key, text) };
       });
+      if (fence !== undefined) {
+        return fencedRun(`batch of ${operations.length} operations`, fence, async (collection, session) => {
+          if (steps.length > 0) await collection.bulkWrite(steps, { ordered: true, session });
+        });
+      }
       // Re-running the whole ordered batch after a duplicate-key race is safe: every step is idempotent.
       await run(`batch of ${operations.length} operations`, (collection) =>
         collection.bulkWrite(steps, { ordered: true }),
+      );
+    },
+
+    async acquireLease(key, holder, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseRequest(NAME, key, holder, ttlMs);
+      const stored = toStoredKey(key);
+      return onLeases(`acquire lease ${JSON.stringify(key)}`, async (collection) => {
+        for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+          const at = now();
+          const expiresAt = at + ttlMs;
+          // A takeover: only a released or expired lease matches, and $inc makes its token higher.
+          const taken = await collection.findOneAndUpdate(
+            { key: stored, $or: [{ holder: "" }, { expiresAt: { $lte: at } }] },
+            { $set: { holder, expiresAt }, $inc: { token: 1 } },
+            { returnDocument: "after" },
+          );
+          if (taken !== null) {
+            return { acquired: true as const, grant: { key, holder, token: taken.token, expiresAt } };
+          }
+          try {
+            // A first acquire; the unique index lets one insert win.
+            await collection.insertOne({ key: stored, holder, token: 1, expiresAt });
+            return { acquired: true as const, grant: { key, holder, token: 1, expiresAt } };
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+          }
+          const held = await collection.findOne({ key: stored });
+          if (held !== null && held.holder !== "" && now() < held.expiresAt) {
+            return { acquired: false as const, holder: held.holder, expiresAt: held.expiresAt };
+          }
+          // Released or expired between the two calls: try again.
+        }
+        return fail(`acquire lease ${JSON.stringify(key)} failed: the lease kept changing hands`);
+      });
+    },
+
+    async renewLease(grant, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      assertLeaseTtl(NAME, ttlMs);
+      const stored = toStoredKey(grant.key);
+      return onLeases(`renew lease ${JSON.stringify(grant.key)}`, async (collection) => {
+        const expiresAt = now() + ttlMs;
+        const renewed = await collection.findOneAndUpdate(
+          { key: stored, holder: grant.holder, token: grant.token },
+          { $set: { expiresAt } },
+          { returnDocument: "after" },
+        );
+        if (renewed !== null) return { ...grant, expiresAt };
+        const lease = await collection.findOne({ key: stored });
+        const reason =
+          lease === null
+            ? "it is gone"
+            : lease.holder === "" && lease.token === grant.token
+              ? "it was released"
+              : `it was taken over by ${JSON.stringify(lease.holder)} (token ${lease.token}, this grant has ${grant.token})`;
+        return refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${reason}`, "grant", grant);
+      });
+    },
+
+    async releaseLease(grant) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      await onLeases(`release lease ${JSON.stringify(grant.key)}`, (collection) =>
+        collection.updateOne(
+          { key: toStoredKey(grant.key), holder: grant.holder, token: grant.token },
+          { $set: { holder: "", expiresAt: 0 } },
+        ),
       );
     },
 
@@ -278,6 +482,13 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     },
   };
   return adapter;
+}
+
+/** True for the error of a server that cannot run transactions (a standalone mongod). */
+function isTransactionUnsupported(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : "";
+  return code === 20 || /replica set member or mongos|Transaction numbers/.test(message);
 }
 
 function isRetryable(error: unknown): boolean {

@@ -16,6 +16,13 @@ describePersistContractV2({
     return adapter;
   },
   capabilities: { atomicBatch: false },
+  reopen: (adapter) =>
+    createMongoPersist({
+      url: MONGO_URL,
+      dbName,
+      collection: collections.get(adapter) ?? "",
+      onWarning: () => undefined,
+    }),
   manyKeys: 400, // jongodb slows down past ~500 documents per collection
   skip: MONGO_SKIP_REASON || undefined,
   corrupt: async (adapter, entity, key) => {

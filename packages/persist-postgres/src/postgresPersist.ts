@@ -1,7 +1,10 @@
 // The PostgreSQL adapter (pg, contract v2): one table (entity, key COLLATE "C", value json, updated_at)
 // with primary key (entity, key); writes are upserts (INSERT … ON CONFLICT DO UPDATE), batches run in one
 // transaction, and `list(entity, prefix)` is an index range scan `key >= prefix AND key < successor`.
-// The `json` column is validated by the server, so a stored record is always parseable.
+// The `json` column is validated by the server, so a stored record is always parseable. Leases are rows
+// of `<table>_leases` (key, holder, token, expires_at) on the database clock (clock_timestamp(), epoch
+// ms): taken by one atomic UPSERT … WHERE free or expired; a fenced write runs in a transaction that
+// first locks the lease row (SELECT … FOR UPDATE), so a takeover waits until that write committed.
 
 import {
   assertLegacyV1Policy,
@@ -9,6 +12,7 @@ import {
   assertPersistTargetV2,
   BtError,
   fromStoredKey,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LegacyV1Policy,
@@ -20,6 +24,7 @@ import {
   toStoredKey,
 } from "@bt/core";
 import pg from "pg";
+import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
 import { LEGACY_V1_DEFAULT_TABLE, refuseLegacyV1Rows } from "./legacyV1Rows";
 
 /** Options of createPostgresPersist. */
@@ -30,7 +35,10 @@ export interface IPostgresPersistOptions {
   pool?: pg.Pool;
   /** Schema of the table, created if missing; default "public". */
   schema?: string;
-  /** Table name, created if missing; default "bt_persist_v2" (contract v2 records only). */
+  /**
+   * Table name, created if missing; default "bt_persist_v2" (contract v2 records only). Leases live in
+   * `<table>_leases` beside it.
+   */
   table?: string;
   /** Time allowed to obtain a connection, in ms (default 5,000). */
   connectTimeoutMs?: number;
@@ -45,6 +53,15 @@ export interface IPostgresPersistOptions {
 
 const NAME = "postgres";
 const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+// The lease clock: the database server's, so every process agrees whatever its own clock says.
+// clock_timestamp(), not now(): inside a transaction now() is frozen at its start.
+const NOW_MS = "floor(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+interface ILeaseRow {
+  holder: string;
+  token: string;
+  expires_at: string;
+}
 
 /**
  * Creates the PostgreSQL persistence adapter (contract v2); batches are atomic (one transaction).
@@ -83,6 +100,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
   // An idle client losing its connection emits "error" on the pool; the next query reports it instead.
   if (ownsPool) pool.on("error", () => undefined);
   const qualified = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  const leases = `${quoteIdentifier(schema)}.${quoteIdentifier(`${table}_leases`)}`;
   // Where bt before contract v2 wrote: its default table, or the very table configured now.
   const legacyTarget =
     options.table === undefined
@@ -99,6 +117,19 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
       ORDER BY key COLLATE "C"`,
     listRange: `SELECT key FROM ${qualified} WHERE entity = $1 AND key COLLATE "C" >= $2
       AND key COLLATE "C" < $3 ORDER BY key COLLATE "C"`,
+    // Granted when free, released or expired; a takeover increments the token. No row: held live.
+    acquire: `INSERT INTO ${leases} AS lease (key, holder, token, expires_at)
+      VALUES ($1, $2, 1, ${NOW_MS} + floor($3::float8)::bigint)
+      ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, token = lease.token + 1,
+        expires_at = EXCLUDED.expires_at
+      WHERE lease.holder = '' OR lease.expires_at <= ${NOW_MS}
+      RETURNING token, expires_at`,
+    leaseRow: `SELECT holder, token, expires_at FROM ${leases} WHERE key = $1`,
+    renew: `UPDATE ${leases} SET expires_at = ${NOW_MS} + floor($4::float8)::bigint
+      WHERE key = $1 AND holder = $2 AND token = $3 RETURNING expires_at`,
+    release: `UPDATE ${leases} SET holder = '', expires_at = 0 WHERE key = $1 AND holder = $2 AND token = $3`,
+    // Locks the lease row for the rest of the fenced transaction: a takeover waits for its commit.
+    fence: `SELECT holder, token, expires_at, ${NOW_MS} AS now FROM ${leases} WHERE key = $1 FOR UPDATE`,
   };
   let initPromise: Promise<void> | undefined;
   let disposed = false;
@@ -140,6 +171,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
+      if (BtError.isInstance(error)) throw error;
       fail(`${what} failed: ${(error as Error).message}`, { cause: error });
     } finally {
       client.release();
@@ -174,6 +206,40 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (entity, key)
       )`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${leases} (
+        key text COLLATE "C" PRIMARY KEY,
+        holder text NOT NULL,
+        token bigint NOT NULL,
+        expires_at bigint NOT NULL
+      )`);
+    });
+  }
+
+  function refuse(message: string, field: string, grant: ILeaseGrant): never {
+    throw new BtError("LEASE", `${NAME}: ${message}`, { adapter: NAME, field, value: grant });
+  }
+
+  /** Locks the lease row of `fence` in `client`'s transaction; throws BtError LEASE unless it is current. */
+  async function checkFence(client: pg.PoolClient, fence: ILeaseGrant): Promise<void> {
+    const { rows } = await client.query<ILeaseRow & { now: string }>(sql.fence, [toStoredKey(fence.key)]);
+    const row = rows[0];
+    let reason: string | undefined;
+    if (row === undefined) reason = "no lease is held";
+    else if (row.holder === "") reason = `the lease was released (token ${row.token})`;
+    else if (row.holder !== fence.holder || row.token !== String(fence.token)) {
+      reason = `held by ${JSON.stringify(row.holder)} with token ${row.token}, the fence has token ${fence.token}`;
+    } else if (Number(row.now) >= Number(row.expires_at)) reason = `the lease expired at ${row.expires_at}`;
+    if (reason !== undefined) {
+      refuse(`fenced write refused on lease ${JSON.stringify(fence.key)}: ${reason}`, "fence", fence);
+    }
+  }
+
+  /** Runs `work` in a transaction after the fence proved current (the lease row stays locked). */
+  async function fenced(what: string, fence: ILeaseGrant, work: (client: pg.PoolClient) => Promise<void>) {
+    await adapter.waitForInit();
+    await transaction(what, async (client) => {
+      await checkFence(client, fence);
+      await work(client);
     });
   }
 
@@ -209,14 +275,26 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
       return rows[0] === undefined ? null : rows[0].value;
     },
 
-    async write(entity, key, value) {
+    async write(entity, key, value, fence) {
       checkTarget(entity, key);
       const text = encode(value);
+      if (fence !== undefined) {
+        assertLeaseGrant(NAME, fence, "fence");
+        return fenced(`write ${entity} ${JSON.stringify(key)}`, fence, async (client) => {
+          await client.query(sql.upsert, [entity, toStoredKey(key), text]);
+        });
+      }
       await query(`write ${entity} ${JSON.stringify(key)}`, sql.upsert, [entity, toStoredKey(key), text]);
     },
 
-    async delete(entity, key) {
+    async delete(entity, key, fence) {
       checkTarget(entity, key);
+      if (fence !== undefined) {
+        assertLeaseGrant(NAME, fence, "fence");
+        return fenced(`delete ${entity} ${JSON.stringify(key)}`, fence, async (client) => {
+          await client.query(sql.delete, [entity, toStoredKey(key)]);
+        });
+      }
       await query(`delete ${entity} ${JSON.stringify(key)}`, sql.delete, [entity, toStoredKey(key)]);
     },
 
@@ -238,21 +316,86 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
         .sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>, fence?: ILeaseGrant) {
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);
         return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
       });
-      if (operations.length === 0) return;
-      await adapter.waitForInit();
-      await transaction(`batch of ${operations.length} operations`, async (client) => {
+      if (fence !== undefined) assertLeaseGrant(NAME, fence, "fence");
+      // An empty fenced batch still checks its fence: the caller learns it lost the lease.
+      if (operations.length === 0 && fence === undefined) return;
+      const what = `batch of ${operations.length} operations`;
+      const apply = async (client: pg.PoolClient) => {
         for (const [index, operation] of operations.entries()) {
           const text = texts[index];
           const key = toStoredKey(operation.key);
           if (text === undefined) await client.query(sql.delete, [operation.entity, key]);
           else await client.query(sql.upsert, [operation.entity, key, text]);
         }
-      });
+      };
+      if (fence !== undefined) return fenced(what, fence, apply);
+      await adapter.waitForInit();
+      await transaction(what, apply);
+    },
+
+    async acquireLease(key, holder, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseRequest(NAME, key, holder, ttlMs);
+      const stored = toStoredKey(key);
+      const what = `acquire lease ${JSON.stringify(key)}`;
+      // A holder seen as "" (released between the two statements) is retried once more.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const granted = await query<{ token: string; expires_at: string }>(what, sql.acquire, [
+          stored,
+          holder,
+          ttlMs,
+        ]);
+        if (granted[0] !== undefined) {
+          const { token, expires_at } = granted[0];
+          return {
+            acquired: true,
+            grant: { key, holder, token: Number(token), expiresAt: Number(expires_at) },
+          };
+        }
+        const held = (await query<ILeaseRow>(what, sql.leaseRow, [stored]))[0];
+        if (held !== undefined && held.holder !== "") {
+          return { acquired: false, holder: held.holder, expiresAt: Number(held.expires_at) };
+        }
+      }
+      return fail(`${what} failed: the lease kept changing hands`);
+    },
+
+    async renewLease(grant, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      assertLeaseTtl(NAME, ttlMs);
+      const stored = toStoredKey(grant.key);
+      const what = `renew lease ${JSON.stringify(grant.key)}`;
+      const renewed = await query<{ expires_at: string }>(what, sql.renew, [
+        stored,
+        grant.holder,
+        String(grant.token),
+        ttlMs,
+      ]);
+      if (renewed[0] !== undefined) return { ...grant, expiresAt: Number(renewed[0].expires_at) };
+      const row = (await query<ILeaseRow>(what, sql.leaseRow, [stored]))[0];
+      const reason =
+        row === undefined
+          ? "it is gone"
+          : row.holder === "" && row.token === String(grant.token)
+            ? "it was released"
+            : `it was taken over by ${JSON.stringify(row.holder)} (token ${row.token}, this grant has ${grant.token})`;
+      return refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${reason}`, "grant", grant);
+    },
+
+    async releaseLease(grant) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      await query(`release lease ${JSON.stringify(grant.key)}`, sql.release, [
+        toStoredKey(grant.key),
+        grant.holder,
+        String(grant.token),
+      ]);
     },
 
     corruptions(): ReadonlyArray<IPersistCorruptionV2> {

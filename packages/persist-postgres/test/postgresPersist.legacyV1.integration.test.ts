@@ -110,7 +110,7 @@ describe("postgres adapter over a v1 layout (legacyV1)", () => {
     expect(await persist.read("position", "btcusdt:a:b")).toEqual({ v2: true });
     expect(await persist.list("position")).toEqual(["btcusdt:a:b"]);
     await persist.dispose();
-    expect(await tablesOf(schema)).toEqual(["bt_persist", "bt_persist_v2"]);
+    expect(await tablesOf(schema)).toEqual(["bt_persist", "bt_persist_v2", "bt_persist_v2_leases"]);
     expect(await rowsOf(schema)).toEqual(before);
   });
 

@@ -2,7 +2,9 @@
 // key, value = the record's JSON text) and a sorted set `<keyPrefix>:v2:<entity>:keys` of the same stored
 // keys, all at score 0, so `list(entity, prefix)` is one ZRANGEBYLEX over that entity's keys only. Every
 // write, delete and batch updates both in one MULTI/EXEC, so they are atomic. A field that does not parse
-// is moved to `<keyPrefix>:v2:quarantine:<entity>` and reported, never used.
+// is moved to `<keyPrefix>:v2:quarantine:<entity>` and reported, never used. Leases are hashes
+// `<keyPrefix>:v2:lease-state:<stored key>` changed only by Lua scripts (leaseScripts.ts), on the Redis
+// clock; a fenced write/delete/batch is one script that checks the lease and applies the operations.
 
 import {
   assertLegacyV1Policy,
@@ -10,6 +12,7 @@ import {
   assertPersistTargetV2,
   BtError,
   fromStoredKey,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LegacyV1Policy,
@@ -20,6 +23,8 @@ import {
   toStoredKey,
 } from "@bt/core";
 import { type ChainableCommander, Redis } from "ioredis";
+import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
+import { ACQUIRE_SCRIPT, FENCED_APPLY_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from "./leaseScripts";
 import { refuseLegacyV1Hashes } from "./legacyV1Hashes";
 
 /** Options of createRedisPersist. */
@@ -106,6 +111,7 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
   const hashKey = (entity: PersistEntityV2) => `${keyPrefix}:v2:${entity}`;
   const indexKey = (entity: PersistEntityV2) => `${keyPrefix}:v2:${entity}:keys`;
   const quarantineKey = (entity: PersistEntityV2) => `${keyPrefix}:v2:quarantine:${entity}`;
+  const leaseKey = (key: string) => `${keyPrefix}:v2:lease-state:${toStoredKey(key)}`;
 
   function fail(message: string, details: { cause?: unknown; field?: string; value?: unknown } = {}): never {
     // A reply error (WRONGTYPE, OOM, …) will fail again; connection and timeout errors may not.
@@ -197,6 +203,38 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     );
   }
 
+  function refuse(message: string, field: string, grant: ILeaseGrant): never {
+    throw new BtError("LEASE", `${NAME}: ${message}`, { adapter: NAME, field, value: grant });
+  }
+
+  /** Applies operations (text undefined = delete) in one script, only while `fence` holds its lease. */
+  async function applyFenced(
+    what: string,
+    operations: ReadonlyArray<{ entity: PersistEntityV2; key: string; text: string | undefined }>,
+    fence: ILeaseGrant,
+  ): Promise<void> {
+    const keys = [leaseKey(fence.key)];
+    const args = [fence.holder, String(fence.token)];
+    for (const { entity, key, text } of operations) {
+      keys.push(hashKey(entity), indexKey(entity));
+      args.push(text === undefined ? "d" : "w", toStoredKey(key), text ?? "");
+    }
+    const reply = (await command(what, () =>
+      client.eval(FENCED_APPLY_SCRIPT, keys.length, ...keys, ...args),
+    )) as [number, string?, string?, string?];
+    if (reply[0] === 1) return;
+    const [, holder = "", token = "", expiresAt = ""] = reply;
+    const reason =
+      holder === "" && token === ""
+        ? "no lease is held"
+        : holder === ""
+          ? `the lease was released (token ${token})`
+          : holder !== fence.holder || token !== String(fence.token)
+            ? `held by ${JSON.stringify(holder)} with token ${token}, the fence has token ${fence.token}`
+            : `the lease expired at ${expiresAt}`;
+    refuse(`fenced write refused on lease ${JSON.stringify(fence.key)}: ${reason}`, "fence", fence);
+  }
+
   function encode(value: PersistValue, path?: string): string {
     assertPersistable(value, NAME, path);
     return JSON.stringify(value);
@@ -234,9 +272,13 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
       }
     },
 
-    async write(entity, key, value) {
+    async write(entity, key, value, fence) {
       checkTarget(entity, key);
       const text = encode(value);
+      if (fence !== undefined) {
+        assertLeaseGrant(NAME, fence, "fence");
+        return applyFenced(`write ${entity} ${JSON.stringify(key)}`, [{ entity, key, text }], fence);
+      }
       await command(`write ${entity} ${JSON.stringify(key)}`, () => {
         const transaction = client.multi();
         queueWrite(transaction, entity, key, text);
@@ -244,8 +286,13 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
       });
     },
 
-    async delete(entity, key) {
+    async delete(entity, key, fence) {
       checkTarget(entity, key);
+      if (fence !== undefined) {
+        assertLeaseGrant(NAME, fence, "fence");
+        const what = `delete ${entity} ${JSON.stringify(key)}`;
+        return applyFenced(what, [{ entity, key, text: undefined }], fence);
+      }
       await command(`delete ${entity} ${JSON.stringify(key)}`, () => {
         const transaction = client.multi();
         queueDelete(transaction, entity, key);
@@ -274,11 +321,17 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
         .sort();
     },
 
-    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>, fence?: ILeaseGrant) {
       const texts = operations.map((operation, index) => {
         checkTarget(operation.entity, operation.key);
         return operation.op === "write" ? encode(operation.value, `operations[${index}].value`) : undefined;
       });
+      if (fence !== undefined) {
+        assertLeaseGrant(NAME, fence, "fence");
+        // Also an empty batch checks its fence: the caller learns it lost the lease.
+        const steps = operations.map(({ entity, key }, index) => ({ entity, key, text: texts[index] }));
+        return applyFenced(`batch of ${operations.length} operations`, steps, fence);
+      }
       if (operations.length === 0) return;
       await command(`batch of ${operations.length} operations`, async () => {
         const transaction = client.multi();
@@ -289,6 +342,47 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
         }
         await exec(transaction);
       });
+    },
+
+    async acquireLease(key, holder, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseRequest(NAME, key, holder, ttlMs);
+      const reply = (await command(`acquire lease ${JSON.stringify(key)}`, () =>
+        client.eval(ACQUIRE_SCRIPT, 1, leaseKey(key), holder, String(ttlMs)),
+      )) as [number, string, string];
+      if (reply[0] === 1) {
+        return {
+          acquired: true,
+          grant: { key, holder, token: Number(reply[1]), expiresAt: Number(reply[2]) },
+        };
+      }
+      return { acquired: false, holder: reply[1], expiresAt: Number(reply[2]) };
+    },
+
+    async renewLease(grant, ttlMs) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      assertLeaseTtl(NAME, ttlMs);
+      const reply = (await command(`renew lease ${JSON.stringify(grant.key)}`, () =>
+        client.eval(RENEW_SCRIPT, 1, leaseKey(grant.key), grant.holder, String(grant.token), String(ttlMs)),
+      )) as [number, string, string?];
+      if (reply[0] === 1) return { ...grant, expiresAt: Number(reply[1]) };
+      const [, holder, token = ""] = reply;
+      const reason =
+        holder === "" && token === ""
+          ? "it is gone"
+          : holder === ""
+            ? "it was released"
+            : `it was taken over by ${JSON.stringify(holder)} (token ${token}, this grant has ${grant.token})`;
+      return refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${reason}`, "grant", grant);
+    },
+
+    async releaseLease(grant) {
+      if (disposed) fail("adapter is disposed");
+      assertLeaseGrant(NAME, grant, "grant");
+      await command(`release lease ${JSON.stringify(grant.key)}`, () =>
+        client.eval(RELEASE_SCRIPT, 1, leaseKey(grant.key), grant.holder, String(grant.token)),
+      );
     },
 
     corruptions() {

@@ -18,4 +18,10 @@ describePersistContractV2({
   },
   capabilities: { atomicBatch: true },
   corrupt: (adapter, entity, key) => setHashField(`${prefixes.get(adapter)}:v2:${entity}`, key, "{not json"),
+  reopen: (adapter) =>
+    createRedisPersist({
+      url: REDIS_URL,
+      keyPrefix: prefixes.get(adapter) ?? "",
+      onWarning: () => undefined,
+    }),
 });

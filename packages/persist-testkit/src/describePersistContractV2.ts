@@ -1,12 +1,15 @@
-// The persistence contract suite of IPersistAdapterV2 as vitest cases with stable ids (V00–V27): every
+// The persistence contract suite of IPersistAdapterV2 as vitest cases with stable ids (V00–V41): every
 // v1 case ported to the six v2 entities (V00–V20, same numbers as P00–P20), plus prefix listing, batches
-// across entities and code-unit ordering (V21–V27). Each case gets a fresh adapter from `create()`.
+// across entities and code-unit ordering (V21–V27), and leases with fencing (V28–V41). Each case gets a
+// fresh adapter from `create()`; the two-instance lease cases open a second one with `reopen()`.
 
 import {
   assertPersistSpec,
   BtError,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCapabilities,
+  type LeaseAcquireResult,
   PERSIST_ENTITIES_V2,
   type PersistBatchOperationV2,
   type PersistEntityV2,
@@ -37,6 +40,12 @@ export interface IPersistContractV2Options {
    * is then reported as skipped with that reason.
    */
   corrupt?: (adapter: IPersistAdapterV2, entity: PersistEntityV2, key: string) => Promise<void>;
+  /**
+   * Opens a second, independent adapter instance on the same storage as `adapter` (same directory, key
+   * prefix, table or collection), like a second process would, for the two-instance lease cases V40–V41.
+   * Omit it only when the backend cannot be opened twice; V40–V41 are then reported as skipped.
+   */
+  reopen?: (adapter: IPersistAdapterV2) => IPersistAdapterV2 | Promise<IPersistAdapterV2>;
 }
 
 /** Version of the contract this suite checks (matches IPersistAdapterV2.specVersion). */
@@ -44,6 +53,16 @@ export const PERSIST_CONTRACT_VERSION_V2 = 2;
 
 const DEFAULT_MANY_KEYS = 1000;
 const DEFAULT_CONCURRENT_WRITERS = 50;
+/** Lease ttl of cases that wait for an expiry (kept small so takeovers are quick). */
+const SHORT_TTL_MS = 100;
+/** Lease ttl of the concurrent-acquire case V41 (live while the contenders race, then waited out). */
+const LONG_TTL_MS = 300;
+/** Lease ttl of cases that need the lease to stay live while they run (never waited out). */
+const HELD_TTL_MS = 30_000;
+/** How long an expiry case waits after a SHORT_TTL_MS lease was taken or renewed. */
+const PAST_SHORT_TTL_MS = 160;
+/** How long a case waits after a LONG_TTL_MS lease was taken or renewed. */
+const PAST_LONG_TTL_MS = 360;
 
 /** What `list(entity, prefix)` must return for `keys`: the keys starting with prefix, JS-sorted. */
 function expectedList(keys: Iterable<string>, prefix: string): string[] {
@@ -731,6 +750,428 @@ export function describePersistContractV2(options: IPersistContractV2Options): v
       },
       timeout,
     );
+
+    it(
+      "V28 acquireLease on a free key grants it: key, holder, a positive integer token, expiresAt ≈ now + ttl",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const result = await adapter.acquireLease("run-1/BTCUSDT:s:x", "host-a:1:aaaa", HELD_TTL_MS);
+          const grant = granted(result);
+          expect(grant.key).toBe("run-1/BTCUSDT:s:x");
+          expect(grant.holder).toBe("host-a:1:aaaa");
+          expect(Number.isSafeInteger(grant.token) && grant.token > 0, String(grant.token)).toBe(true);
+          expect(Number.isFinite(grant.expiresAt)).toBe(true);
+          // Adapter clock (process or server); a generous bound, no timing assertion.
+          expect(Math.abs(grant.expiresAt - (Date.now() + HELD_TTL_MS))).toBeLessThan(60_000);
+          const other = granted(
+            await adapter.acquireLease("run-2/BTCUSDT:s:x", "host-a:1:aaaa", HELD_TTL_MS),
+          );
+          expect(other.key).toBe("run-2/BTCUSDT:s:x");
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V29 a second holder is refused while the lease is live, told the holder's name and expiresAt",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const grant = granted(await adapter.acquireLease("run", "first", HELD_TTL_MS));
+          const refused = await adapter.acquireLease("run", "second", HELD_TTL_MS);
+          expect(refused).toEqual({ acquired: false, holder: "first", expiresAt: grant.expiresAt });
+          // A refused attempt changes nothing: the first holder's fence still works.
+          await adapter.write("position", "run/p", 1, grant);
+          expect(await adapter.read("position", "run/p")).toBe(1);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V30 renewLease extends the lease: same key, holder and token, later expiresAt, still held after the first ttl",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const grant = granted(await adapter.acquireLease("run", "first", SHORT_TTL_MS));
+          const renewed = await adapter.renewLease(grant, HELD_TTL_MS);
+          expect(renewed).toMatchObject({ key: "run", holder: "first", token: grant.token });
+          expect(renewed.expiresAt).toBeGreaterThan(grant.expiresAt);
+          await sleep(PAST_SHORT_TTL_MS);
+          const refused = await adapter.acquireLease("run", "second", HELD_TTL_MS);
+          expect(refused).toEqual({ acquired: false, holder: "first", expiresAt: renewed.expiresAt });
+          await adapter.write("position", "run/p", "renewed", renewed);
+          await adapter.write("position", "run/p", "old grant object, same token", grant);
+          expect(await adapter.read("position", "run/p")).toBe("old grant object, same token");
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V31 renewLease after a takeover, a release or on a lease that is gone throws BtError LEASE",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const first = granted(await adapter.acquireLease("run", "first", SHORT_TTL_MS));
+          await sleep(PAST_SHORT_TTL_MS);
+          const second = granted(await adapter.acquireLease("run", "second", HELD_TTL_MS));
+          expectLeaseError(await captureError(adapter.renewLease(first, HELD_TTL_MS)), adapter);
+          // The refused renewal did not touch the new holder's lease.
+          expect(await adapter.acquireLease("run", "third", HELD_TTL_MS)).toEqual({
+            acquired: false,
+            holder: "second",
+            expiresAt: second.expiresAt,
+          });
+          await adapter.releaseLease(second);
+          expectLeaseError(await captureError(adapter.renewLease(second, HELD_TTL_MS)), adapter);
+          const never: ILeaseGrant = {
+            key: "never-acquired",
+            holder: "first",
+            token: 1,
+            expiresAt: Date.now(),
+          };
+          expectLeaseError(await captureError(adapter.renewLease(never, HELD_TTL_MS)), adapter);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V32 an expired lease is taken over by another holder with a strictly higher token",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const first = granted(await adapter.acquireLease("run", "first", SHORT_TTL_MS));
+          await sleep(PAST_SHORT_TTL_MS);
+          const second = granted(await adapter.acquireLease("run", "second", SHORT_TTL_MS));
+          expect(second.holder).toBe("second");
+          expect(second.token).toBeGreaterThan(first.token);
+          await sleep(PAST_SHORT_TTL_MS);
+          // The first holder comes back after the second one's lease expired: a third, higher token.
+          const third = granted(await adapter.acquireLease("run", "first", HELD_TTL_MS));
+          expect(third.token).toBeGreaterThan(second.token);
+          expect(await adapter.acquireLease("run", "second", HELD_TTL_MS)).toEqual({
+            acquired: false,
+            holder: "first",
+            expiresAt: third.expiresAt,
+          });
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V33 releaseLease frees the lease at once (the next holder gets a higher token); a stale release is a no-op",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const first = granted(await adapter.acquireLease("run", "first", HELD_TTL_MS));
+          await adapter.releaseLease(first);
+          const second = granted(await adapter.acquireLease("run", "second", HELD_TTL_MS));
+          expect(second.token).toBeGreaterThan(first.token);
+          await adapter.releaseLease(first);
+          await expect(adapter.releaseLease(first)).resolves.toBeUndefined();
+          expect(await adapter.acquireLease("run", "third", HELD_TTL_MS)).toEqual({
+            acquired: false,
+            holder: "second",
+            expiresAt: second.expiresAt,
+          });
+          await adapter.write("position", "run/p", 2, second);
+          await adapter.releaseLease(second);
+          await adapter.releaseLease(second);
+          const never: ILeaseGrant = { key: "never-acquired", holder: "x", token: 1, expiresAt: Date.now() };
+          await expect(adapter.releaseLease(never)).resolves.toBeUndefined();
+          const again = granted(await adapter.acquireLease("run", "second", HELD_TTL_MS));
+          expect(again.token).toBeGreaterThan(second.token);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V34 write, delete and batch fenced with the current grant succeed",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const grant = granted(await adapter.acquireLease("run-1", "writer", HELD_TTL_MS));
+          await adapter.write("position", "run-1/a", { v: 1 }, grant);
+          await adapter.write("cursor", "run-1", { at: 1 }, grant);
+          expect(await adapter.read("position", "run-1/a")).toEqual({ v: 1 });
+          await adapter.delete("position", "run-1/a", grant);
+          expect(await adapter.read("position", "run-1/a")).toBeNull();
+          await adapter.batch(
+            [
+              { op: "write", entity: "closed", key: "run-1/c1", value: { pnl: 1 } },
+              { op: "write", entity: "order", key: "run-1/o1", value: { id: "o1" } },
+              { op: "delete", entity: "cursor", key: "run-1" },
+            ],
+            grant,
+          );
+          expect(await adapter.read("closed", "run-1/c1")).toEqual({ pnl: 1 });
+          expect(await adapter.read("order", "run-1/o1")).toEqual({ id: "o1" });
+          expect(await adapter.read("cursor", "run-1")).toBeNull();
+          await expect(adapter.batch([], grant)).resolves.toBeUndefined();
+          const renewed = await adapter.renewLease(grant, HELD_TTL_MS);
+          await adapter.write("position", "run-1/b", 2, renewed);
+          expect(await adapter.read("position", "run-1/b")).toBe(2);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V35 a stale grant (after a takeover) is refused with BtError LEASE: write, delete and batch write nothing",
+      async () => {
+        await withAdapter(async (adapter) => {
+          await adapter.write("position", "run-1/kept", { v: "before" });
+          await adapter.write("order", "run-1/o", { v: "before" });
+          const stale = granted(await adapter.acquireLease("run-1", "old", SHORT_TTL_MS));
+          await sleep(PAST_SHORT_TTL_MS);
+          const current = granted(await adapter.acquireLease("run-1", "new", HELD_TTL_MS));
+          expectLeaseError(
+            await captureError(adapter.write("position", "run-1/kept", "stale", stale)),
+            adapter,
+          );
+          expectLeaseError(
+            await captureError(adapter.write("position", "run-1/new", "stale", stale)),
+            adapter,
+          );
+          expectLeaseError(await captureError(adapter.delete("order", "run-1/o", stale)), adapter);
+          expectLeaseError(
+            await captureError(
+              adapter.batch(
+                [
+                  { op: "write", entity: "closed", key: "run-1/c", value: "stale" },
+                  { op: "delete", entity: "position", key: "run-1/kept" },
+                  { op: "write", entity: "position", key: "run-1/kept", value: "stale" },
+                ],
+                stale,
+              ),
+            ),
+            adapter,
+          );
+          expect(await adapter.read("position", "run-1/kept")).toEqual({ v: "before" });
+          expect(await adapter.read("position", "run-1/new")).toBeNull();
+          expect(await adapter.read("order", "run-1/o")).toEqual({ v: "before" });
+          expect(await adapter.read("closed", "run-1/c")).toBeNull();
+          expect(await adapter.list("position")).toEqual(["run-1/kept"]);
+          expect(await adapter.list("closed")).toEqual([]);
+          // The current holder writes; its fence is unaffected by the refusals.
+          await adapter.write("position", "run-1/kept", { v: "after" }, current);
+          expect(await adapter.read("position", "run-1/kept")).toEqual({ v: "after" });
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V36 a fence that is not the current grant is refused: expired, released, forged holder or token, other key",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const expired = granted(await adapter.acquireLease("run-e", "holder", SHORT_TTL_MS));
+          await sleep(PAST_SHORT_TTL_MS);
+          // Expired but not (yet) taken over: the writer may no longer assume it is alone.
+          expectLeaseError(await captureError(adapter.write("position", "e", 1, expired)), adapter);
+          const released = granted(await adapter.acquireLease("run-r", "holder", HELD_TTL_MS));
+          await adapter.releaseLease(released);
+          expectLeaseError(await captureError(adapter.write("position", "r", 1, released)), adapter);
+          const live = granted(await adapter.acquireLease("run-l", "holder", HELD_TTL_MS));
+          const forgeries: ILeaseGrant[] = [
+            { ...live, holder: "intruder" },
+            { ...live, token: live.token + 1 },
+            { ...live, token: live.token - 1 },
+            { ...live, key: "run-never-acquired" },
+            { ...live, key: "run-e" },
+          ];
+          for (const forged of forgeries) {
+            expectLeaseError(await captureError(adapter.write("position", "f", 1, forged)), adapter);
+            expectLeaseError(await captureError(adapter.delete("position", "f", forged)), adapter);
+            expectLeaseError(
+              await captureError(
+                adapter.batch([{ op: "write", entity: "position", key: "f", value: 1 }], forged),
+              ),
+              adapter,
+            );
+          }
+          expect(await adapter.list("position")).toEqual([]);
+          await adapter.write("position", "l", 1, live);
+          expect(await adapter.list("position")).toEqual(["l"]);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V37 unfenced writes, deletes and batches still work while a lease is held by someone else",
+      async () => {
+        await withAdapter(async (adapter) => {
+          granted(await adapter.acquireLease("run-1", "someone", HELD_TTL_MS));
+          await adapter.write("position", "run-1/a", 1);
+          await adapter.batch([
+            { op: "write", entity: "cursor", key: "run-1", value: 2 },
+            { op: "write", entity: "position", key: "run-1/b", value: 3 },
+          ]);
+          await adapter.delete("position", "run-1/a");
+          expect(await adapter.list("position")).toEqual(["run-1/b"]);
+          expect(await adapter.read("cursor", "run-1")).toBe(2);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V38 lease state is not a record: not listed by other entities, and records of entity lease never touch it",
+      async () => {
+        await withAdapter(async (adapter) => {
+          await adapter.write("position", "run-1/p", 1);
+          // A record of entity "lease" under the same key is the caller's own data, apart from the lease.
+          await adapter.write("lease", "run-1", { mine: true });
+          const grant = granted(await adapter.acquireLease("run-1/p", "holder", HELD_TTL_MS));
+          granted(await adapter.acquireLease("run-1", "holder", HELD_TTL_MS));
+          await adapter.renewLease(grant, HELD_TTL_MS);
+          const released = granted(await adapter.acquireLease("run-1/released", "holder", HELD_TTL_MS));
+          await adapter.releaseLease(released);
+          for (const entity of PERSIST_ENTITIES_V2) {
+            if (entity === "lease") continue;
+            const expected = entity === "position" ? ["run-1/p"] : [];
+            expect(await adapter.list(entity), entity).toEqual(expected);
+            expect(await adapter.list(entity, "run-1"), entity).toEqual(expected);
+          }
+          expect(await adapter.read("position", "run-1/p")).toBe(1);
+          expect(await adapter.read("position", "run-1")).toBeNull();
+          expect(await adapter.read("lease", "run-1")).toEqual({ mine: true });
+          await adapter.write("lease", "run-1", "overwritten");
+          await adapter.delete("lease", "run-1/p");
+          await adapter.batch([{ op: "delete", entity: "lease", key: "run-1" }]);
+          // The leases survived every record operation on entity "lease".
+          expect(await adapter.acquireLease("run-1/p", "other", HELD_TTL_MS)).toMatchObject({
+            acquired: false,
+          });
+          expect(await adapter.acquireLease("run-1", "other", HELD_TTL_MS)).toMatchObject({
+            acquired: false,
+          });
+          await adapter.write("position", "run-1/q", 2, grant);
+          expect(await adapter.read("position", "run-1/q")).toBe(2);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "V39 invalid lease arguments are rejected with BtError PERSIST naming adapter, field and value",
+      async () => {
+        await withAdapter(async (adapter) => {
+          const cases: Array<[Promise<unknown>, string, unknown]> = [
+            [adapter.acquireLease("", "holder", HELD_TTL_MS), "key", ""],
+            [adapter.acquireLease("run", "", HELD_TTL_MS), "holder", ""],
+            [adapter.acquireLease("run", "holder", 0), "ttlMs", 0],
+            [adapter.acquireLease("run", "holder", -5), "ttlMs", -5],
+            [adapter.acquireLease("run", "holder", Number.NaN), "ttlMs", Number.NaN],
+            [
+              adapter.acquireLease("run", "holder", Number.POSITIVE_INFINITY),
+              "ttlMs",
+              Number.POSITIVE_INFINITY,
+            ],
+          ];
+          for (const [call, field, value] of cases) {
+            const error = await captureError(call);
+            expectPersistError(error, adapter);
+            expect((error as BtError).field).toBe(field);
+            expect((error as BtError).value).toEqual(value);
+            expect((error as BtError).adapter).toBe(adapter.name);
+          }
+          const grant = granted(await adapter.acquireLease("run", "holder", HELD_TTL_MS));
+          const error = await captureError(adapter.renewLease(grant, 0));
+          expectPersistError(error, adapter);
+          expect((error as BtError).field).toBe("ttlMs");
+          expect(await adapter.renewLease(grant, HELD_TTL_MS)).toMatchObject({ token: grant.token });
+        });
+      },
+      timeout,
+    );
+
+    const reopen = options.reopen;
+    const v40 = "V40 two adapter instances on one store see each other's leases, fences and takeovers";
+    const v41 = "V41 concurrent acquires from two instances (free and expired lease): exactly one wins";
+    if (reopen === undefined) {
+      const reason = "not applicable: no reopen hook, the backend cannot be opened twice";
+      it.skip(`${v40} (${reason})`, () => {});
+      it.skip(`${v41} (${reason})`, () => {});
+    } else {
+      const withTwoInstances = (
+        run: (first: IPersistAdapterV2, second: IPersistAdapterV2) => Promise<void>,
+      ): Promise<void> =>
+        withAdapter(async (first) => {
+          const second = await reopen(first);
+          try {
+            await second.waitForInit();
+            await run(first, second);
+          } finally {
+            await second.dispose();
+          }
+        });
+
+      it(
+        v40,
+        async () => {
+          await withTwoInstances(async (first, second) => {
+            const grantA = granted(await first.acquireLease("run", "process-a", HELD_TTL_MS));
+            expect(await second.acquireLease("run", "process-b", HELD_TTL_MS)).toEqual({
+              acquired: false,
+              holder: "process-a",
+              expiresAt: grantA.expiresAt,
+            });
+            // The fence is checked against the shared lease, whichever instance writes.
+            await second.write("position", "run/p", "a via b", grantA);
+            expect(await first.read("position", "run/p")).toBe("a via b");
+            // A stale copy of A's grant (A released, B took over) must be refused by both instances.
+            const staleA = { ...grantA };
+            await first.releaseLease(grantA);
+            const grantB = granted(await second.acquireLease("run", "process-b", HELD_TTL_MS));
+            expect(grantB.token).toBeGreaterThan(grantA.token);
+            expectLeaseError(await captureError(first.renewLease(staleA, HELD_TTL_MS)), first);
+            expectLeaseError(await captureError(first.write("position", "run/p", "stale a", staleA)), first);
+            expectLeaseError(
+              await captureError(second.write("position", "run/p", "stale a", staleA)),
+              second,
+            );
+            expectLeaseError(
+              await captureError(first.batch([{ op: "delete", entity: "position", key: "run/p" }], staleA)),
+              first,
+            );
+            await first.write("position", "run/p", "b via a", grantB);
+            expect(await second.read("position", "run/p")).toBe("b via a");
+            await second.releaseLease(grantB);
+            const grantA2 = granted(await first.acquireLease("run", "process-a", HELD_TTL_MS));
+            expect(grantA2.token).toBeGreaterThan(grantB.token);
+          });
+        },
+        timeout,
+      );
+
+      it(
+        v41,
+        async () => {
+          await withTwoInstances(async (first, second) => {
+            const contenders = (round: string) =>
+              Array.from({ length: 8 }, (_, index) =>
+                (index % 2 === 0 ? first : second).acquireLease("run", `${round}-${index}`, LONG_TTL_MS),
+              );
+            const free = await Promise.all(contenders("free"));
+            const freeWinner = onlyWinner(free);
+            for (const result of free) {
+              if (!result.acquired) expect(result.holder).toBe(freeWinner.holder);
+            }
+            await sleep(PAST_LONG_TTL_MS);
+            const takeover = await Promise.all(contenders("takeover"));
+            const takeoverWinner = onlyWinner(takeover);
+            expect(takeoverWinner.token).toBeGreaterThan(freeWinner.token);
+            for (const result of takeover) {
+              if (!result.acquired) expect(result.holder).toBe(takeoverWinner.holder);
+            }
+            await first.write("position", "run/p", 1, takeoverWinner);
+            expectLeaseError(await captureError(second.write("position", "run/p", 2, freeWinner)), second);
+            expect(await second.read("position", "run/p")).toBe(1);
+          });
+        },
+        timeout,
+      );
+    }
   });
 }
 
@@ -741,6 +1182,31 @@ async function captureError(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   return undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function granted(result: LeaseAcquireResult): ILeaseGrant {
+  expect(result.acquired, `expected the lease to be granted, got ${JSON.stringify(result)}`).toBe(true);
+  if (!result.acquired) throw new Error("unreachable");
+  return result.grant;
+}
+
+function onlyWinner(results: ReadonlyArray<LeaseAcquireResult>): ILeaseGrant {
+  const winners = results.flatMap((result) => (result.acquired ? [result.grant] : []));
+  expect(winners, JSON.stringify(results)).toHaveLength(1);
+  return winners[0] as ILeaseGrant;
+}
+
+function expectLeaseError(error: unknown, adapter: IPersistAdapterV2): void {
+  expect(error, "expected the call to reject with BtError LEASE").toBeDefined();
+  expect(BtError.isInstance(error), `expected a BtError, got ${String(error)}`).toBe(true);
+  const btError = error as BtError;
+  expect(btError.code, btError.message).toBe("LEASE");
+  expect(btError.message.startsWith(`${adapter.name}: `), btError.message).toBe(true);
+  expect(btError.adapter).toBe(adapter.name);
 }
 
 function expectPersistError(error: unknown, adapter: IPersistAdapterV2): void {

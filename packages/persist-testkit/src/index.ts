@@ -10,7 +10,12 @@ export {
   PERSIST_CONTRACT_VERSION_V2,
 } from "./describePersistContractV2";
 export { createMemoryPersist, type IMemoryPersistOptions } from "./memoryPersist";
-export { createMemoryPersistV2, type IMemoryPersistV2Options, memoryRecordIdV2 } from "./memoryPersistV2";
+export {
+  createMemoryPersistV2,
+  type IMemoryPersistV2Options,
+  memoryLeaseIdV2,
+  memoryRecordIdV2,
+} from "./memoryPersistV2";
 export {
   type IFailNextOptions,
   type IFaultyPersistV2,

@@ -1,13 +1,17 @@
 // In-memory reference implementation of IPersistAdapterV2: the smallest adapter that passes the v2
 // contract suite. Records live as JSON text in a Map (callers never share objects with the store); a
-// Map passed in by the caller survives the adapter, which simulates a restart in engine tests.
+// Map passed in by the caller survives the adapter, which simulates a restart in engine tests. Leases live
+// in the same Map under `"lease-state/<key>"` (memoryLeaseIdV2), apart from the records of entity "lease",
+// so two adapters sharing a Map see each other's leases and no record write can clobber one.
 
 import {
   assertPersistable,
   assertPersistTargetV2,
   BtError,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
+  type LeaseAcquireResult,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -25,6 +29,15 @@ export interface IMemoryPersistV2Options {
   records?: Map<string, string>;
   /** Receives warnings (a quarantined record); default `console.warn`. */
   onWarning?: (message: string) => void;
+  /** The lease clock in epoch ms (expiresAt and expiry checks); default `Date.now`. */
+  now?: () => number;
+}
+
+/** The stored form of a lease (entity "lease", key = the lease key); holder "" once released. */
+interface IStoredLease {
+  holder: string;
+  token: number;
+  expiresAt: number;
 }
 
 /**
@@ -33,6 +46,14 @@ export interface IMemoryPersistV2Options {
  */
 export function memoryRecordIdV2(entity: PersistEntityV2, key: string): string {
   return `${entity}/${key}`;
+}
+
+/**
+ * The id of a lease in the `records` Map of createMemoryPersistV2: `"lease-state/<key>"`, JSON
+ * `{ holder, token, expiresAt }` (holder "" once released). Never listed: "lease-state" is no entity.
+ */
+export function memoryLeaseIdV2(key: string): string {
+  return `lease-state/${key}`;
 }
 
 /**
@@ -49,6 +70,7 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const quarantine = new Map<string, string>();
   const found: IPersistCorruptionV2[] = [];
+  const now = options.now ?? (() => Date.now());
   let disposed = false;
 
   function checkAlive(): void {
@@ -75,6 +97,43 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
     }
   }
 
+  /** The lease record of `key`, or undefined when there is none (a record that is not a lease counts as none). */
+  function readLease(key: string): IStoredLease | undefined {
+    const text = records.get(memoryLeaseIdV2(key));
+    if (text === undefined) return undefined;
+    let value: PersistValue | undefined;
+    try {
+      value = JSON.parse(text) as PersistValue;
+    } catch {
+      value = undefined;
+    }
+    // A damaged lease is never trusted as live: it counts as expired with token 0 (taken over as 1).
+    return isStoredLease(value) ? value : { holder: "", token: 0, expiresAt: 0 };
+  }
+
+  function writeLease(key: string, lease: IStoredLease): void {
+    records.set(memoryLeaseIdV2(key), JSON.stringify(lease));
+  }
+
+  /** Throws BtError LEASE unless `fence` is the current, unexpired grant of its lease. */
+  function checkFence(fence: ILeaseGrant | undefined): void {
+    if (fence === undefined) return;
+    assertLeaseGrant(name, fence, "fence");
+    const lease = readLease(fence.key);
+    const refusal = fenceRefusal(lease, fence, now());
+    if (refusal !== undefined) {
+      throw new BtError(
+        "LEASE",
+        `${name}: fenced write refused on lease ${JSON.stringify(fence.key)}: ${refusal}`,
+        {
+          adapter: name,
+          field: "fence",
+          value: fence,
+        },
+      );
+    }
+  }
+
   return {
     name,
     specVersion: 2,
@@ -88,13 +147,16 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
       if (text === undefined) return null;
       return parse(entity, key, id, text) ?? null;
     },
-    async write(entity, key, value) {
+    async write(entity, key, value, fence) {
       const id = recordId(entity, key);
       assertPersistable(value, name);
+      checkFence(fence);
       records.set(id, JSON.stringify(value));
     },
-    async delete(entity, key) {
-      records.delete(recordId(entity, key));
+    async delete(entity, key, fence) {
+      const id = recordId(entity, key);
+      checkFence(fence);
+      records.delete(id);
     },
     async list(entity, prefix = "") {
       checkAlive();
@@ -110,7 +172,7 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
       }
       return keys.sort();
     },
-    async batch(operations: ReadonlyArray<PersistBatchOperationV2>) {
+    async batch(operations: ReadonlyArray<PersistBatchOperationV2>, fence?: ILeaseGrant) {
       // Validate everything first, then apply synchronously: no reader can observe half a batch.
       const steps = operations.map((operation, index) => {
         const id = recordId(operation.entity, operation.key);
@@ -118,10 +180,48 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
         assertPersistable(operation.value, name, `operations[${index}].value`);
         return { id, text: JSON.stringify(operation.value) };
       });
+      checkFence(fence);
       for (const { id, text } of steps) {
         if (text === undefined) records.delete(id);
         else records.set(id, text);
       }
+    },
+    async acquireLease(key, holder, ttlMs): Promise<LeaseAcquireResult> {
+      checkAlive();
+      assertLeaseRequest(name, key, holder, ttlMs);
+      // Everything below is synchronous: no other adapter on the same Map can interleave.
+      const at = now();
+      const current = readLease(key);
+      if (current !== undefined && current.holder !== "" && at < current.expiresAt) {
+        return { acquired: false, holder: current.holder, expiresAt: current.expiresAt };
+      }
+      const grant: ILeaseGrant = { key, holder, token: (current?.token ?? 0) + 1, expiresAt: at + ttlMs };
+      writeLease(key, { holder, token: grant.token, expiresAt: grant.expiresAt });
+      return { acquired: true, grant };
+    },
+    async renewLease(grant, ttlMs) {
+      checkAlive();
+      assertLeaseGrant(name, grant, "grant");
+      assertLeaseTtl(name, ttlMs);
+      const current = readLease(grant.key);
+      if (current === undefined || current.holder !== grant.holder || current.token !== grant.token) {
+        throw new BtError(
+          "LEASE",
+          `${name}: lease ${JSON.stringify(grant.key)} cannot be renewed: ${lostReason(current, grant)}`,
+          { adapter: name, field: "grant", value: grant },
+        );
+      }
+      const renewed: ILeaseGrant = { ...grant, expiresAt: now() + ttlMs };
+      writeLease(grant.key, { holder: grant.holder, token: grant.token, expiresAt: renewed.expiresAt });
+      return renewed;
+    },
+    async releaseLease(grant) {
+      checkAlive();
+      assertLeaseGrant(name, grant, "grant");
+      const current = readLease(grant.key);
+      if (current === undefined || current.holder !== grant.holder || current.token !== grant.token) return;
+      // The record (and its token) stays so the next holder gets a higher token.
+      writeLease(grant.key, { holder: "", token: current.token, expiresAt: 0 });
     },
     corruptions(): ReadonlyArray<IPersistCorruptionV2> {
       return [...found];
@@ -131,4 +231,82 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
       disposed = true;
     },
   };
+}
+
+function isStoredLease(
+  value: PersistValue | undefined,
+): value is IStoredLease & { [key: string]: PersistValue } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return (
+    typeof value.holder === "string" &&
+    typeof value.token === "number" &&
+    Number.isSafeInteger(value.token) &&
+    typeof value.expiresAt === "number"
+  );
+}
+
+/** Why `fence` is not the current grant of `lease` at `at`, or undefined when it is. */
+function fenceRefusal(lease: IStoredLease | undefined, fence: ILeaseGrant, at: number): string | undefined {
+  if (lease === undefined) return "no lease is held";
+  if (lease.holder === "") return `the lease was released (token ${lease.token})`;
+  if (lease.token !== fence.token || lease.holder !== fence.holder) {
+    return `held by ${JSON.stringify(lease.holder)} with token ${lease.token}, the fence has token ${fence.token}`;
+  }
+  if (at >= lease.expiresAt) return `the lease expired at ${lease.expiresAt}`;
+  return undefined;
+}
+
+function lostReason(lease: IStoredLease | undefined, grant: ILeaseGrant): string {
+  if (lease === undefined) return "it is gone";
+  if (lease.holder === "") return "it was released";
+  return `it was taken over by ${JSON.stringify(lease.holder)} (token ${lease.token}, this grant has ${grant.token})`;
+}
+
+function assertLeaseRequest(adapter: string, key: string, holder: string, ttlMs: number): void {
+  if (typeof key !== "string" || key.length === 0) {
+    throw new BtError("PERSIST", `${adapter}: lease key must be a non-empty string`, {
+      adapter,
+      field: "key",
+      value: key,
+    });
+  }
+  if (typeof holder !== "string" || holder.length === 0) {
+    throw new BtError("PERSIST", `${adapter}: lease holder must be a non-empty string`, {
+      adapter,
+      field: "holder",
+      value: holder,
+    });
+  }
+  assertLeaseTtl(adapter, ttlMs);
+}
+
+function assertLeaseTtl(adapter: string, ttlMs: number): void {
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new BtError(
+      "PERSIST",
+      `${adapter}: lease ttlMs must be a finite number > 0, got ${String(ttlMs)}`,
+      {
+        adapter,
+        field: "ttlMs",
+        value: ttlMs,
+      },
+    );
+  }
+}
+
+function assertLeaseGrant(adapter: string, grant: ILeaseGrant, field: string): void {
+  if (
+    typeof grant !== "object" ||
+    grant === null ||
+    typeof grant.key !== "string" ||
+    grant.key.length === 0 ||
+    typeof grant.holder !== "string" ||
+    typeof grant.token !== "number"
+  ) {
+    throw new BtError("PERSIST", `${adapter}: ${field} must be a lease grant from acquireLease`, {
+      adapter,
+      field,
+      value: grant,
+    });
+  }
 }

@@ -1,11 +1,13 @@
 // A fault-injecting wrapper around any IPersistAdapterV2, for engine crash and retry tests: it can "kill
 // the process" after N record operations (records stay exactly as a kill at that instant leaves them),
-// fail the next calls of one method (before or after applying them) and damage a stored record.
+// fail the next calls of one method (before or after applying them) and damage a stored record. Lease
+// calls and fences are forwarded; a dead wrapper can no longer renew, so its lease expires.
 
 import {
   assertPersistable,
   assertPersistTargetV2,
   BtError,
+  type ILeaseGrant,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type PersistBatchOperationV2,
@@ -14,7 +16,16 @@ import {
 } from "@bt/core";
 
 /** The adapter methods a failure can be injected into. */
-export type PersistMethodV2 = "waitForInit" | "read" | "write" | "delete" | "list" | "batch";
+export type PersistMethodV2 =
+  | "waitForInit"
+  | "read"
+  | "write"
+  | "delete"
+  | "list"
+  | "batch"
+  | "acquireLease"
+  | "renewLease"
+  | "releaseLease";
 
 /** Options of withPersistFaults. */
 export interface IPersistFaultOptions {
@@ -58,7 +69,7 @@ export interface IFailNextOptions {
 export interface IFaultyPersistV2 extends IPersistAdapterV2 {
   /** The adapter underneath. */
   readonly inner: IPersistAdapterV2;
-  /** Record operations applied so far (writes and deletes, every batch step counted). */
+  /** Record operations applied so far (writes and deletes, every batch step counted; fence refusals not). */
   readonly operations: number;
   /** True once the adapter died (budget spent or kill()). */
   readonly dead: boolean;
@@ -138,6 +149,16 @@ export function withPersistFaults(
     operations += steps;
   }
 
+  /** Runs a fenced record operation counted as `steps`; a fence refusal (nothing written) is not counted. */
+  async function refundRefused(steps: number, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      if (BtError.isInstance(error) && error.code === "LEASE") operations -= steps;
+      throw error;
+    }
+  }
+
   /** The injected failure of this call, if any: consumed here. */
   function takeFailure(method: PersistMethodV2): IPendingFailure | undefined {
     const failure = failures.get(method);
@@ -178,16 +199,25 @@ export function withPersistFaults(
     }
   }
 
-  async function applyWrite(entity: PersistEntityV2, key: string, value: PersistValue): Promise<void> {
+  async function applyWrite(
+    entity: PersistEntityV2,
+    key: string,
+    value: PersistValue,
+    fence: ILeaseGrant | undefined,
+  ): Promise<void> {
     spend(1);
+    await refundRefused(1, () => adapter.write(entity, key, value, fence));
     damaged.delete(recordId(entity, key));
-    await adapter.write(entity, key, value);
   }
 
-  async function applyDelete(entity: PersistEntityV2, key: string): Promise<void> {
+  async function applyDelete(
+    entity: PersistEntityV2,
+    key: string,
+    fence: ILeaseGrant | undefined,
+  ): Promise<void> {
     spend(1);
+    await refundRefused(1, () => adapter.delete(entity, key, fence));
     damaged.delete(recordId(entity, key));
-    await adapter.delete(entity, key);
   }
 
   const wrapper: IFaultyPersistV2 = {
@@ -237,14 +267,14 @@ export function withPersistFaults(
         return adapter.read(entity, key);
       });
     },
-    async write(entity, key, value) {
+    async write(entity, key, value, fence) {
       assertPersistTargetV2(name, entity, key);
       assertPersistable(value, name);
-      await call("write", () => applyWrite(entity, key, value));
+      await call("write", () => applyWrite(entity, key, value, fence));
     },
-    async delete(entity, key) {
+    async delete(entity, key, fence) {
       assertPersistTargetV2(name, entity, key);
-      await call("delete", () => applyDelete(entity, key));
+      await call("delete", () => applyDelete(entity, key, fence));
     },
     async list(entity, prefix = "") {
       assertPersistTargetV2(name, entity, undefined, prefix);
@@ -255,7 +285,7 @@ export function withPersistFaults(
         return bad.length === 0 ? keys : keys.filter((key) => !bad.includes(key));
       });
     },
-    async batch(batchOperations: ReadonlyArray<PersistBatchOperationV2>) {
+    async batch(batchOperations: ReadonlyArray<PersistBatchOperationV2>, fence?: ILeaseGrant) {
       // Validated whole before anything is applied or counted, like every adapter does.
       for (const [index, operation] of batchOperations.entries()) {
         assertPersistTargetV2(name, operation.entity, operation.key);
@@ -264,16 +294,29 @@ export function withPersistFaults(
       await call("batch", async () => {
         if (atomicBatch) {
           spend(batchOperations.length);
+          await refundRefused(batchOperations.length, () => adapter.batch(batchOperations, fence));
           for (const operation of batchOperations) damaged.delete(recordId(operation.entity, operation.key));
-          await adapter.batch(batchOperations);
           return;
         }
-        // One operation at a time, so a death between two steps leaves the first one applied.
+        // One operation at a time, so a death between two steps leaves the first one applied; each step is
+        // fenced, so a stale fence is refused at the first step, before anything is written.
         for (const operation of batchOperations) {
-          if (operation.op === "write") await applyWrite(operation.entity, operation.key, operation.value);
-          else await applyDelete(operation.entity, operation.key);
+          if (operation.op === "write") {
+            await applyWrite(operation.entity, operation.key, operation.value, fence);
+          } else {
+            await applyDelete(operation.entity, operation.key, fence);
+          }
         }
       });
+    },
+    async acquireLease(key, holder, ttlMs) {
+      return call("acquireLease", () => adapter.acquireLease(key, holder, ttlMs));
+    },
+    async renewLease(grant, ttlMs) {
+      return call("renewLease", () => adapter.renewLease(grant, ttlMs));
+    },
+    async releaseLease(grant) {
+      await call("releaseLease", () => adapter.releaseLease(grant));
     },
     corruptions(): ReadonlyArray<IPersistCorruptionV2> {
       return [...adapter.corruptions(), ...found];

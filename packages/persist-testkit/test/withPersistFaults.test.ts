@@ -10,11 +10,21 @@ import { describe, expect, it } from "vitest";
 
 // With no fault configured the wrapper is a faithful adapter: it passes the whole v2 suite, atomic or not,
 // with its own simulated corruption and with a corruption of the real backing store.
+const atomicStores = new WeakMap<IPersistAdapterV2, Map<string, string>>();
 describePersistContractV2({
   name: "withPersistFaults(memory)",
-  create: () => withPersistFaults(createMemoryPersistV2({ onWarning: () => undefined })),
+  create: () => {
+    const records = new Map<string, string>();
+    const adapter = withPersistFaults(createMemoryPersistV2({ records, onWarning: () => undefined }));
+    atomicStores.set(adapter, records);
+    return adapter;
+  },
   capabilities: { atomicBatch: true },
   corrupt: (adapter, entity, key) => (adapter as IFaultyPersistV2).corrupt(entity, key),
+  reopen: (adapter) =>
+    withPersistFaults(
+      createMemoryPersistV2({ records: atomicStores.get(adapter), onWarning: () => undefined }),
+    ),
 });
 
 const stores = new WeakMap<IPersistAdapterV2, Map<string, string>>();
@@ -31,6 +41,10 @@ describePersistContractV2({
   },
   capabilities: { atomicBatch: false },
   corrupt: (adapter, entity, key) => (adapter as IFaultyPersistV2).corrupt(entity, key),
+  reopen: (adapter) =>
+    withPersistFaults(createMemoryPersistV2({ records: stores.get(adapter), onWarning: () => undefined }), {
+      atomicBatch: false,
+    }),
 });
 
 async function rejection(promise: Promise<unknown>): Promise<BtError> {
@@ -209,5 +223,49 @@ describe("withPersistFaults", () => {
     expect(await persist.read("position", "p")).toBeNull();
     expect(persist.corruptions()).toMatchObject([{ entity: "position", key: "p" }]);
     expect(records.has("position/p")).toBe(false);
+  });
+
+  it("forwards leases and fences: failNext on lease calls, a dead wrapper cannot renew and is fenced out", async () => {
+    let clock = 0;
+    const records = new Map<string, string>();
+    const persist = withPersistFaults(createMemoryPersistV2({ records, now: () => clock }), {
+      atomicBatch: false,
+    });
+    persist.failNext("acquireLease");
+    expect((await rejection(persist.acquireLease("run", "a", 100))).code).toBe("PERSIST");
+    const acquired = await persist.acquireLease("run", "a", 100);
+    if (!acquired.acquired) throw new Error("expected the lease");
+    persist.failNext("renewLease", { applied: true });
+    expect((await rejection(persist.renewLease(acquired.grant, 200))).retryable).toBe(true);
+    expect(await persist.acquireLease("run", "b", 100)).toEqual({
+      acquired: false,
+      holder: "a",
+      expiresAt: 200,
+    });
+    persist.failNext("releaseLease");
+    await rejection(persist.releaseLease(acquired.grant));
+    await persist.batch([{ op: "write", entity: "position", key: "run/p", value: 1 }], acquired.grant);
+    expect(persist.operations).toBe(1);
+    persist.kill();
+    expect((await rejection(persist.renewLease(acquired.grant, 100))).code).toBe("PERSIST");
+    clock = 200;
+    const restarted = withPersistFaults(createMemoryPersistV2({ records, now: () => clock }), {
+      atomicBatch: false,
+    });
+    const taken = await restarted.acquireLease("run", "b", 100);
+    expect(taken).toMatchObject({ acquired: true, grant: { holder: "b", token: 2 } });
+    // A non-atomic batch with a stale fence is refused at its first step: nothing of it is written.
+    const stale = await rejection(
+      restarted.batch(
+        [
+          { op: "write", entity: "position", key: "run/q", value: 2 },
+          { op: "delete", entity: "position", key: "run/p" },
+        ],
+        acquired.grant,
+      ),
+    );
+    expect(stale.code).toBe("LEASE");
+    expect(restarted.operations).toBe(0);
+    expect(await restarted.list("position")).toEqual(["run/p"]);
   });
 });
