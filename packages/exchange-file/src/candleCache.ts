@@ -10,6 +10,7 @@ import {
   type ICandleData,
   type IExchangeSchema,
   intervalToMs,
+  isWellFormedCandle,
 } from "@bt/core";
 import {
   candleDayPath,
@@ -63,8 +64,18 @@ export function withCandleCache(exchange: IExchangeSchema, options: ICandleCache
     // Never store what the cache would refuse to read back: the source's rows are checked first.
     let previousMs = Number.NEGATIVE_INFINITY;
     for (const candle of candles) {
+      // Core's allocation-free check first; candleProblem builds a message only for a bad row.
       const problem =
-        candleProblem(candle) ??
+        (isWellFormedCandle(
+          candle.timestamp,
+          candle.open,
+          candle.high,
+          candle.low,
+          candle.close,
+          candle.volume,
+        )
+          ? null
+          : candleProblem(candle)) ??
         (candle.timestamp <= previousMs
           ? "not ascending"
           : candle.timestamp % intervalMs !== 0

@@ -1,17 +1,57 @@
-// Growable column storage that validates every row as it is appended: core's candle check (finite
-// numbers, positive prices, OHLC consistency), ascending aligned open times, and gaps (reported or fatal).
-// Errors name file and line.
+// Column storage that validates every row as it is appended: core's candle check (finite numbers,
+// positive prices, OHLC consistency), ascending aligned open times, and gaps (reported or fatal). Errors
+// name file and line. Rows go into fixed segments (never a doubling copy); a reader that can estimate its
+// row count reserves it once, so a large file usually ends in one segment handed out as views, no copy.
 
-import { BtError, candleValuesProblem, isWellFormedCandle, MINUTE_MS } from "@bt/core";
+import {
+  BtError,
+  candleValuesProblem,
+  isWellFormedCandle,
+  MINUTE_MS,
+  markCandleColumnsChecked,
+} from "@bt/core";
 import type { ICandleColumns } from "./candleColumns";
 import type { FileGapPolicy, ICandleGap } from "./candleFileTypes";
 
 const INITIAL_CAPACITY = 16_384;
+/** Rows of each segment added once the reserved capacity is full (512 KiB per column). */
+const SEGMENT_ROWS = 65_536;
+
+/** One segment: six columns of equal capacity. */
+interface ISegment {
+  timestamp: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+function newSegment(capacity: number): ISegment {
+  return {
+    timestamp: new Float64Array(capacity),
+    open: new Float64Array(capacity),
+    high: new Float64Array(capacity),
+    low: new Float64Array(capacity),
+    close: new Float64Array(capacity),
+    volume: new Float64Array(capacity),
+  };
+}
+
+const EMPTY = new Float64Array(0);
+
+const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
 
 /** Builds ICandleColumns row by row, throwing BtError("CANDLES") at the first invalid row. */
 export class CandleColumnsBuilder {
+  /** Rows appended so far (all segments). */
   length = 0;
   readonly gaps: ICandleGap[] = [];
+  /** Full segments before the current one, in order. */
+  private readonly filled: ISegment[] = [];
+  /** Rows held by `filled`: the current segment's row `index` is overall row `offset + index`. */
+  private offset = 0;
+  private capacity: number;
   private timestamp: Float64Array;
   private open: Float64Array;
   private high: Float64Array;
@@ -33,13 +73,33 @@ export class CandleColumnsBuilder {
     readonly positionLabel: "line" | "item" = "line",
     capacity = INITIAL_CAPACITY,
   ) {
-    const size = Math.max(16, capacity);
-    this.timestamp = new Float64Array(size);
-    this.open = new Float64Array(size);
-    this.high = new Float64Array(size);
-    this.low = new Float64Array(size);
-    this.close = new Float64Array(size);
-    this.volume = new Float64Array(size);
+    this.capacity = Math.max(16, Math.ceil(capacity));
+    const segment = newSegment(this.capacity);
+    this.timestamp = segment.timestamp;
+    this.open = segment.open;
+    this.high = segment.high;
+    this.low = segment.low;
+    this.close = segment.close;
+    this.volume = segment.volume;
+  }
+
+  /**
+   * Makes room for about `rows` rows in total in one segment, so a good estimate ends the read without any
+   * copy: the rows appended so far are moved once (call it early). Reserved pages never written stay
+   * virtual (zero pages the OS maps on first write), so an overestimate costs address space, not RSS.
+   */
+  reserve(rows: number): void {
+    const capacity = Math.ceil(rows);
+    if (this.filled.length > 0 || !(capacity > this.capacity)) return;
+    const segment = newSegment(capacity);
+    for (const field of FIELDS) segment[field].set(this[field].subarray(0, this.length));
+    this.capacity = capacity;
+    this.timestamp = segment.timestamp;
+    this.open = segment.open;
+    this.high = segment.high;
+    this.low = segment.low;
+    this.close = segment.close;
+    this.volume = segment.volume;
   }
 
   /**
@@ -66,29 +126,64 @@ export class CandleColumnsBuilder {
     if (timestamp - this.previousTimestamp > this.intervalMs && this.length > 0) {
       this.gap(timestamp, line);
     }
-    if (this.length === this.timestamp.length) this.grow();
-    const index = this.length;
+    let index = this.length - this.offset;
+    if (index === this.capacity) {
+      this.nextSegment();
+      index = 0;
+    }
     this.timestamp[index] = timestamp;
     this.open[index] = open;
     this.high[index] = high;
     this.low[index] = low;
     this.close[index] = close;
     this.volume[index] = volume;
-    this.length = index + 1;
+    this.length++;
     this.previousTimestamp = timestamp;
   }
 
-  /** The validated candles, trimmed to their length (copied once so the spare capacity is released). */
+  /**
+   * The validated candles, marked checked for the engine (core's markCandleColumnsChecked): every row passed
+   * isWellFormedCandle, open times are strictly ascending and aligned to the interval. One segment at
+   * least three quarters full is handed out as views (its unwritten tail never became resident); otherwise
+   * the rows are copied once into exact-size columns, each segment released as soon as it is copied.
+   * Call it once, after the last push.
+   */
   finish(): ICandleColumns {
     const length = this.length;
-    return {
-      timestamp: this.timestamp.slice(0, length),
-      open: this.open.slice(0, length),
-      high: this.high.slice(0, length),
-      low: this.low.slice(0, length),
-      close: this.close.slice(0, length),
-      volume: this.volume.slice(0, length),
+    const current: ISegment = {
+      timestamp: this.timestamp,
+      open: this.open,
+      high: this.high,
+      low: this.low,
+      close: this.close,
+      volume: this.volume,
     };
+    this.timestamp = this.open = this.high = this.low = this.close = this.volume = EMPTY;
+    if (this.filled.length === 0 && length * 4 >= this.capacity * 3) {
+      const views = {} as ICandleColumns;
+      for (const field of FIELDS) views[field] = current[field].subarray(0, length);
+      return markCandleColumnsChecked(views);
+    }
+    const segments = this.filled.splice(0);
+    segments.push(current);
+    const columns = {} as ICandleColumns;
+    // Column by column, dropping each segment's column once copied, so the garbage is collectable early.
+    for (const field of FIELDS) {
+      const target = new Float64Array(length);
+      let offset = 0;
+      for (const segment of segments) {
+        const rows = Math.min(segment[field].length, length - offset);
+        target.set(
+          rows === segment[field].length ? segment[field] : segment[field].subarray(0, rows),
+          offset,
+        );
+        offset += rows;
+        segment[field] = EMPTY;
+      }
+      columns[field] = target;
+    }
+    this.capacity = 0;
+    return markCandleColumnsChecked(columns);
   }
 
   /** Throws a BtError naming the first problem of a row, for a row that failed the fast combined check. */
@@ -163,18 +258,24 @@ export class CandleColumnsBuilder {
     this.gaps.push(gap);
   }
 
-  private grow(): void {
-    const size = this.timestamp.length * 2;
-    const grown = (column: Float64Array): Float64Array => {
-      const next = new Float64Array(size);
-      next.set(column);
-      return next;
-    };
-    this.timestamp = grown(this.timestamp);
-    this.open = grown(this.open);
-    this.high = grown(this.high);
-    this.low = grown(this.low);
-    this.close = grown(this.close);
-    this.volume = grown(this.volume);
+  /** The current segment is full: keep it and continue in a new fixed-size one (no copy). */
+  private nextSegment(): void {
+    this.filled.push({
+      timestamp: this.timestamp,
+      open: this.open,
+      high: this.high,
+      low: this.low,
+      close: this.close,
+      volume: this.volume,
+    });
+    this.offset += this.capacity;
+    this.capacity = SEGMENT_ROWS;
+    const segment = newSegment(SEGMENT_ROWS);
+    this.timestamp = segment.timestamp;
+    this.open = segment.open;
+    this.high = segment.high;
+    this.low = segment.low;
+    this.close = segment.close;
+    this.volume = segment.volume;
   }
 }

@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { candleProblem, DAY_MS, type ICandleData } from "@bt/core";
+import { candleProblem, DAY_MS, type ICandleData, isWellFormedCandle } from "@bt/core";
 import { normalizeSymbol } from "./candleFileName";
 
 /** One UTC day of candles as stored in the cache. */
@@ -175,8 +175,12 @@ export async function readCandleDay(
       close: close!,
       volume: volume!,
     };
-    const problem = candleProblem(candle);
-    if (problem !== null) return { status: "corrupt", reason: `candle ${candle.timestamp}: ${problem}` };
+    // Core's allocation-free check; candleProblem builds the reason only for a bad row.
+    if (
+      !isWellFormedCandle(candle.timestamp, candle.open, candle.high, candle.low, candle.close, candle.volume)
+    ) {
+      return { status: "corrupt", reason: `candle ${candle.timestamp}: ${candleProblem(candle)}` };
+    }
     if (
       candle.timestamp <= previous ||
       candle.timestamp < identity.dayStartMs ||

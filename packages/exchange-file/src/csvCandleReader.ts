@@ -12,7 +12,7 @@ import type {
   TimeUnit,
 } from "./candleFileTypes";
 import { lastParse, parseDecimal } from "./decimalParser";
-import { fileChunks } from "./fileChunks";
+import { estimateContentBytes, fileChunks } from "./fileChunks";
 import { parseIsoTime } from "./isoTime";
 
 const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
@@ -259,17 +259,39 @@ export async function readCsvCandles(
   let carry: Buffer | null = null;
   let line = 0;
   try {
+    const contentBytes = await estimateContentBytes(path, options.gzip);
+    let bytesRead = 0;
+    let estimated = false;
     for await (const chunk of fileChunks(path, options.gzip)) {
-      const bytes: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+      bytesRead += chunk.length;
       let lineStart = 0;
-      for (;;) {
-        const newline = bytes.indexOf(NEWLINE, lineStart);
-        if (newline < 0) break;
+      if (carry !== null) {
+        // Only the line split across chunks is joined (a short copy), never the whole chunk.
+        const newline = chunk.indexOf(NEWLINE);
+        if (newline < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        const joined = Buffer.concat([carry, chunk.subarray(0, newline)]);
         line++;
-        parser.line(bytes, lineStart, newline, line);
+        parser.line(joined, 0, joined.length, line);
         lineStart = newline + 1;
       }
-      carry = lineStart < bytes.length ? bytes.subarray(lineStart) : null;
+      for (;;) {
+        const newline = chunk.indexOf(NEWLINE, lineStart);
+        if (newline < 0) break;
+        line++;
+        parser.line(chunk, lineStart, newline, line);
+        lineStart = newline + 1;
+      }
+      if (!estimated && line > 0 && contentBytes !== undefined) {
+        // Rows of the whole file from the mean line length so far (the first chunk), plus 1/8 for lines
+        // that get shorter later: reserved once, so the columns are never regrown or trimmed by a copy.
+        estimated = true;
+        const bytesPerLine = (bytesRead - (chunk.length - lineStart)) / line;
+        builder.reserve((contentBytes / bytesPerLine) * 1.125 + 64);
+      }
+      carry = lineStart < chunk.length ? chunk.subarray(lineStart) : null;
     }
     if (carry !== null) parser.line(carry, 0, carry.length, line + 1);
   } catch (error) {

@@ -6,6 +6,7 @@ import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
   aggregateBucketsKeepingGaps,
+  areCandleColumnsChecked,
   BtError,
   type CandleInterval,
   describeValue,
@@ -13,6 +14,7 @@ import {
   type IExchangeSchema,
   intervalToMs,
   MINUTE_MS,
+  markCandleColumnsChecked,
   sliceCandleColumns,
 } from "@bt/core";
 import { columnsToCandles, type ICandleColumns, lowerBound } from "./candleColumns";
@@ -58,7 +60,10 @@ export interface IFileExchange extends IExchangeSchema {
   listSymbols(): Promise<string[]>;
   /** The symbol's candles of `interval` as columns (shared, do not mutate); aggregated from 1m when needed. */
   getColumns(symbol: string, interval: CandleInterval): Promise<ICandleColumns>;
-  /** Views of the symbol's 1m columns with open time in [fromMs, toMs) (epoch ms); null without 1m files. */
+  /**
+   * Views of the symbol's 1m columns with open time in [fromMs, toMs) (epoch ms); null without 1m files.
+   * Marked checked (core's areCandleColumnsChecked): every row passed isWellFormedCandle, times ascend.
+   */
   getCandleColumns(symbol: string, fromMs: number, toMs: number): Promise<ICandleColumns | null>;
   /** Gaps reported while loading the symbol's files (with onGap "report", the default). */
   getGaps(symbol: string): Promise<ICandleGap[]>;
@@ -264,7 +269,10 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
       const columns = data.columnsByIntervalMs.get(MINUTE_MS);
       if (columns === undefined) return null;
       const from = lowerBound(columns.timestamp, fromMs);
-      return sliceCandleColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
+      const views = sliceCandleColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
+      // The readers checked every row (core's isWellFormedCandle, ascending aligned times): the engine's
+      // loader can skip its own pass over views of such columns.
+      return areCandleColumnsChecked(columns) ? markCandleColumnsChecked(views) : views;
     },
     formatPrice: (symbol, price) =>
       format(symbol, price, options.priceDecimals, (data) => data.priceDecimals),

@@ -109,11 +109,13 @@ export async function readJsonCandles(
       });
     }
     if (!Array.isArray(items)) builder.fail(1, "file", typeof items, "expected a JSON array of candles");
+    builder.reserve((items as unknown[]).length);
     (items as unknown[]).forEach((item, index) => {
       add(item, index + 1);
     });
   } else {
     const lines = text.split("\n");
+    builder.reserve(lines.length);
     lines.forEach((lineText, index) => {
       if (lineText.trim() === "") return;
       let item: unknown;

@@ -1,12 +1,13 @@
 // Joins the files of one symbol and interval (e.g. monthly dumps) into one ascending series: files are
-// ordered by first open time, overlaps are errors naming both files, holes between files are gaps.
+// ordered by first open time, overlaps are errors naming both files, holes between files are gaps. The
+// result stays marked checked (core's markCandleColumnsChecked) when every file's columns were.
 
-import { BtError } from "@bt/core";
+import { areCandleColumnsChecked, BtError, markCandleColumnsChecked } from "@bt/core";
 import type { ICandleColumns } from "./candleColumns";
 import type { FileGapPolicy, ICandleFile, ICandleGap } from "./candleFileTypes";
 
 /**
- * One series from several files of the same interval (`intervalMs`).
+ * One series from several files of the same interval (`intervalMs`); marked checked when every input is.
  * @throws BtError CANDLES when two files overlap, or on a gap between files with onGap "error".
  */
 export function mergeCandleFiles(
@@ -62,5 +63,7 @@ export function mergeCandleFiles(
     }
     columns[field] = merged;
   }
+  // Checked rows, and no overlap between files: the joined series is still strictly ascending.
+  if (nonEmpty.every((file) => areCandleColumnsChecked(file.columns))) markCandleColumnsChecked(columns);
   return { columns, gaps };
 }
