@@ -55,6 +55,21 @@ export interface CcxtOrder {
   lastTradeTimestamp?: number;
   fee?: CcxtFee;
   fees?: CcxtFee[];
+  trades?: CcxtTrade[];
+}
+
+/** The subset of a ccxt unified trade (one execution of an order) the broker reads. */
+export interface CcxtTrade {
+  id?: string;
+  order?: string;
+  symbol?: string;
+  side?: string;
+  price?: number;
+  amount?: number;
+  cost?: number;
+  timestamp?: number;
+  fee?: CcxtFee;
+  fees?: CcxtFee[];
 }
 
 /** The methods and fields of a ccxt exchange instance the adapters call. */
@@ -81,6 +96,32 @@ export interface CcxtClient {
     params?: Record<string, unknown>,
   ): Promise<CcxtOrder>;
   fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  fetchOpenOrders(
+    symbol: string,
+    since?: number,
+    limit?: number,
+    params?: Record<string, unknown>,
+  ): Promise<CcxtOrder[]>;
+  fetchClosedOrders(
+    symbol: string,
+    since?: number,
+    limit?: number,
+    params?: Record<string, unknown>,
+  ): Promise<CcxtOrder[]>;
+  fetchOrders(
+    symbol: string,
+    since?: number,
+    limit?: number,
+    params?: Record<string, unknown>,
+  ): Promise<CcxtOrder[]>;
+  fetchMyTrades(
+    symbol: string,
+    since?: number,
+    limit?: number,
+    params?: Record<string, unknown>,
+  ): Promise<CcxtTrade[]>;
+  /** Which unified methods the venue supports (ccxt's `has`), e.g. `has.fetchMyTrades`. */
+  readonly has: Record<string, boolean | string | undefined>;
 }
 
 /** The ccxt module namespace (error classes, exchange classes). */

@@ -1,6 +1,6 @@
 // A local node:http server on 127.0.0.1 speaking the subset of Binance spot REST that ccxt calls for
-// this adapter: exchangeInfo, klines (from a seeded in-memory 1m series), order placement and lookup,
-// time and ping. It records every request and can inject failures, so tests count what ccxt really sent.
+// this adapter: exchangeInfo, klines (from a seeded in-memory 1m series), order placement, lookup,
+// cancel, listing (openOrders, allOrders) and the account's trades (myTrades), time and ping. It records every request and can inject failures, so tests count what ccxt really sent.
 
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -48,6 +48,25 @@ export interface InjectedResponse {
   body: unknown;
   /** Run the real handler first (the side effect happens) and then answer with this response. */
   afterHandling?: boolean;
+  /** Never answer (the connection stays open until the client gives up): a venue that hangs. */
+  hang?: boolean;
+}
+
+/** A trade of the account (Binance's GET /api/v3/myTrades shape). */
+export interface StoredTrade {
+  symbol: string;
+  id: number;
+  orderId: number;
+  orderListId: number;
+  price: string;
+  qty: string;
+  quoteQty: string;
+  commission: string;
+  commissionAsset: string;
+  time: number;
+  isBuyer: boolean;
+  isMaker: boolean;
+  isBestMatch: boolean;
 }
 
 /** An order as stored by the server (Binance's GET /api/v3/order shape). */
@@ -94,6 +113,7 @@ export interface BinanceServer {
   readonly origin: string;
   readonly requests: RecordedRequest[];
   readonly orders: StoredOrder[];
+  readonly trades: StoredTrade[];
   /** The generated 1m series of a symbol. */
   series(symbol: string): SeriesCandle[];
   /** Number of recorded requests to `path` (optionally only of `method`). */
@@ -104,6 +124,13 @@ export interface BinanceServer {
   corruptKlines(symbol: string, rewrite: ((row: unknown[]) => unknown[]) | undefined): void;
   /** Changes how limit orders fill until the next reset. */
   setLimitFill(mode: "immediate" | "never"): void;
+  /** The venue fills the resting order `clientOrderId` completely at `price`, at time `at` (epoch ms). */
+  fillOrder(clientOrderId: string, price: number, at: number): void;
+  /**
+   * Rewrites every order object before it is sent (placement, lookup and listings), to serve a venue
+   * answering garbage; undefined restores normal answers.
+   */
+  rewriteOrders(rewrite: ((order: Record<string, unknown>) => Record<string, unknown>) | undefined): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -219,6 +246,12 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
 
   const requests: RecordedRequest[] = [];
   const orders: StoredOrder[] = [];
+  const trades: StoredTrade[] = [];
+  let orderRewrite: ((order: Record<string, unknown>) => Record<string, unknown>) | undefined;
+  const rewritten = (order: object): Record<string, unknown> => {
+    const copy = { ...(order as Record<string, unknown>) };
+    return orderRewrite === undefined ? copy : orderRewrite(copy);
+  };
   const injected = new Map<string, InjectedResponse[]>();
   const corruptions = new Map<string, (row: unknown[]) => unknown[]>();
   let nextOrderId = 1_000_001;
@@ -255,26 +288,46 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
     return series?.[series.length - 1]?.close ?? 1;
   };
 
-  const fullResponse = (order: StoredOrder, fillPrice: number): Record<string, unknown> => {
-    const executed = Number(order.executedQty);
+  /** Records the trade filling `order` completely at `fillPrice`, at `at`, and marks the order FILLED. */
+  const recordFill = (order: StoredOrder, fillPrice: number, at: number): void => {
+    const quantity = Number(order.origQty);
     const base = order.symbol.replace(/USDT$/, "");
-    const fills =
-      executed > 0
-        ? [
-            {
-              price: fillPrice.toFixed(8),
-              qty: order.executedQty,
-              // Binance charges a buy in the base asset and a sell in the quote asset.
-              commission:
-                order.side === "BUY"
-                  ? (executed * 0.001).toFixed(8)
-                  : (executed * fillPrice * 0.001).toFixed(8),
-              commissionAsset: order.side === "BUY" ? base : "USDT",
-              tradeId: order.orderId * 10,
-            },
-          ]
-        : [];
-    return {
+    Object.assign(order, {
+      status: "FILLED",
+      executedQty: order.origQty,
+      cummulativeQuoteQty: (quantity * fillPrice).toFixed(8),
+      updateTime: at,
+    });
+    trades.push({
+      symbol: order.symbol,
+      id: order.orderId * 10,
+      orderId: order.orderId,
+      orderListId: -1,
+      price: fillPrice.toFixed(8),
+      qty: order.origQty,
+      quoteQty: (quantity * fillPrice).toFixed(8),
+      // Binance charges a buy in the base asset and a sell in the quote asset.
+      commission:
+        order.side === "BUY" ? (quantity * 0.001).toFixed(8) : (quantity * fillPrice * 0.001).toFixed(8),
+      commissionAsset: order.side === "BUY" ? base : "USDT",
+      time: at,
+      isBuyer: order.side === "BUY",
+      isMaker: order.type === "LIMIT",
+      isBestMatch: true,
+    });
+  };
+
+  const fullResponse = (order: StoredOrder): Record<string, unknown> => {
+    const fills = trades
+      .filter((trade) => trade.orderId === order.orderId)
+      .map((trade) => ({
+        price: trade.price,
+        qty: trade.qty,
+        commission: trade.commission,
+        commissionAsset: trade.commissionAsset,
+        tradeId: trade.id,
+      }));
+    return rewritten({
       symbol: order.symbol,
       orderId: order.orderId,
       orderListId: -1,
@@ -292,7 +345,7 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
       workingTime: order.workingTime,
       fills,
       selfTradePreventionMode: order.selfTradePreventionMode,
-    };
+    });
   };
 
   const handlePlaceOrder = (
@@ -333,9 +386,9 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
       clientOrderId: clientId,
       price: type === "LIMIT" ? Number(params.price).toFixed(8) : "0.00000000",
       origQty: quantityText,
-      executedQty: filled ? quantityText : "0.00000000",
-      cummulativeQuoteQty: filled ? (quantity * fillPrice).toFixed(8) : "0.00000000",
-      status: filled ? "FILLED" : "NEW",
+      executedQty: "0.00000000",
+      cummulativeQuoteQty: "0.00000000",
+      status: "NEW",
       timeInForce: params.timeInForce ?? "GTC",
       type,
       side: params.side ?? "",
@@ -349,7 +402,8 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
       selfTradePreventionMode: "EXPIRE_MAKER",
     };
     orders.push(order);
-    return [200, fullResponse(order, fillPrice)];
+    if (filled) recordFill(order, fillPrice, now);
+    return [200, fullResponse(order)];
   };
 
   const handleQueryOrder = (
@@ -367,7 +421,75 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
           : String(candidate.orderId) === params.orderId),
     );
     if (order === undefined) return [400, { code: -2013, msg: "Order does not exist." }];
-    return [200, order];
+    return [200, rewritten(order)];
+  };
+
+  const signed = (params: Record<string, string>, apiKey: string | undefined): [number, unknown] | null =>
+    apiKey === undefined || params.signature === undefined
+      ? [401, { code: -2014, msg: "API-key format invalid." }]
+      : !seriesBySymbol.has(params.symbol ?? "")
+        ? [400, invalidSymbol]
+        : null;
+
+  const handleCancelOrder = (
+    params: Record<string, string>,
+    apiKey: string | undefined,
+  ): [number, unknown] => {
+    const refused = signed(params, apiKey);
+    if (refused !== null) return refused;
+    const order = orders.find(
+      (candidate) =>
+        candidate.symbol === params.symbol &&
+        (params.origClientOrderId !== undefined
+          ? candidate.clientOrderId === params.origClientOrderId
+          : String(candidate.orderId) === params.orderId),
+    );
+    if (order === undefined) return [400, { code: -2011, msg: "Unknown order sent." }];
+    if (order.status !== "NEW" && order.status !== "PARTIALLY_FILLED") {
+      return [400, { code: -2011, msg: "Unknown order sent." }];
+    }
+    Object.assign(order, { status: "CANCELED", updateTime: Date.now() });
+    return [200, rewritten(order)];
+  };
+
+  /** Orders or trades of a symbol from `startTime` (inclusive), at most `limit` (default 500, max 1000). */
+  const window = <Row extends { symbol: string; time: number }>(
+    rows: Row[],
+    params: Record<string, string>,
+  ): Row[] => {
+    const startTime = params.startTime === undefined ? undefined : Number(params.startTime);
+    const endTime = params.endTime === undefined ? undefined : Number(params.endTime);
+    const limit = Math.min(1000, params.limit === undefined ? 500 : Number(params.limit));
+    return rows
+      .filter(
+        (row) =>
+          row.symbol === params.symbol &&
+          (startTime === undefined || row.time >= startTime) &&
+          (endTime === undefined || row.time <= endTime),
+      )
+      .slice(0, limit);
+  };
+
+  const handleOrderList = (
+    params: Record<string, string>,
+    apiKey: string | undefined,
+    openOnly: boolean,
+  ): [number, unknown] => {
+    const refused = signed(params, apiKey);
+    if (refused !== null) return refused;
+    const selected = window(orders, params).filter(
+      (order) => !openOnly || order.status === "NEW" || order.status === "PARTIALLY_FILLED",
+    );
+    return [200, selected.map((order) => rewritten(order))];
+  };
+
+  const handleMyTrades = (params: Record<string, string>, apiKey: string | undefined): [number, unknown] => {
+    const refused = signed(params, apiKey);
+    if (refused !== null) return refused;
+    const selected = window(trades, params).filter(
+      (trade) => params.orderId === undefined || String(trade.orderId) === params.orderId,
+    );
+    return [200, selected];
   };
 
   const route = (
@@ -390,6 +512,14 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
         return handlePlaceOrder(params, apiKey);
       case "GET /api/v3/order":
         return handleQueryOrder(params, apiKey);
+      case "DELETE /api/v3/order":
+        return handleCancelOrder(params, apiKey);
+      case "GET /api/v3/openOrders":
+        return handleOrderList(params, apiKey, true);
+      case "GET /api/v3/allOrders":
+        return handleOrderList(params, apiKey, false);
+      case "GET /api/v3/myTrades":
+        return handleMyTrades(params, apiKey);
       default:
         return [404, { code: -1, msg: `fake binance: no route ${key}` }] as [number, unknown];
     }
@@ -408,6 +538,11 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
       const apiKey = typeof apiKeyHeader === "string" && apiKeyHeader !== "" ? apiKeyHeader : undefined;
       const queue = injected.get(`${method} ${url.pathname}`);
       const canned = queue?.shift();
+      if (canned?.hang === true) {
+        // Optionally let the request take effect, then never answer.
+        if (canned.afterHandling) route(method, url.pathname, params, apiKey);
+        return;
+      }
       if (canned !== undefined && !canned.afterHandling) {
         send(response, canned.status, canned.body);
         return;
@@ -424,6 +559,7 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
     origin: `http://127.0.0.1:${port}`,
     requests,
     orders,
+    trades,
     series: (symbol) => seriesBySymbol.get(symbol) ?? [],
     count: (path, method) =>
       requests.filter(
@@ -440,10 +576,20 @@ export async function startBinanceServer(options: BinanceServerOptions = {}): Pr
     setLimitFill: (mode) => {
       limitFill = mode;
     },
+    fillOrder: (clientOrderId, price, at) => {
+      const order = orders.find((candidate) => candidate.clientOrderId === clientOrderId);
+      if (order === undefined) throw new Error(`fake binance: no order ${clientOrderId}`);
+      recordFill(order, price, at);
+    },
+    rewriteOrders: (rewrite) => {
+      orderRewrite = rewrite;
+    },
     reset: () => {
       limitFill = options.limitFill ?? "immediate";
       requests.length = 0;
       orders.length = 0;
+      trades.length = 0;
+      orderRewrite = undefined;
       injected.clear();
       corruptions.clear();
     },

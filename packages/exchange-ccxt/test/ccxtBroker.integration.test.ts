@@ -92,7 +92,7 @@ describe("createCcxtBroker against a local Binance", () => {
     const broker = localBroker();
     const first = await broker.openPosition(signal(), 42_000);
     const second = await broker.openPosition(signal(), 42_000);
-    expect(second).toEqual({ ...first, feeQuote: second.feeQuote });
+    expect(second).toEqual(first);
     expect(second.orderId).toBe(first.orderId);
     expect(server.orders).toHaveLength(1);
     expect(placed()).toHaveLength(1);
@@ -170,15 +170,16 @@ describe("createCcxtBroker against a local Binance", () => {
       "take_profit",
     );
     expect(placed().map((request) => request.params.side)).toEqual(["BUY", "SELL"]);
+    // The buy paid 0.1 % commission in BTC (0.00002): the sell closes the 0.01998 actually held.
     expect(placed()[1]?.params).toMatchObject({
-      quantity: "0.02",
+      quantity: "0.01998",
       newClientOrderId: clientOrderId("sig-close", "close"),
     });
     expect(close.clientOrderId).toBe(clientOrderId("sig-close", "close"));
     expect(close.orderId).not.toBe(open.orderId);
-    expect(close.quantity).toBe(open.quantity);
+    expect(close.quantity).toBeCloseTo(open.quantity - 0.00002, 10);
     // Selling on Binance pays the commission in the quote asset, reported as feeQuote.
-    expect(close.feeQuote).toBeCloseTo(0.02 * lastBtcClose * 0.001, 6);
+    expect(close.feeQuote).toBeCloseTo(0.01998 * lastBtcClose * 0.001, 6);
     // Closing again is idempotent too.
     const again = await broker.closePosition(
       signal({ id: "sig-close", quantity: 0.02 }),
@@ -245,5 +246,234 @@ describe("createCcxtBroker against a local Binance", () => {
     expect(fill.orderId).toBe(String(stored.orderId));
     expect(fill.price).toBeCloseTo(41_000, 6);
     expect(server.orders).toHaveLength(1);
+  });
+});
+
+describe("createCcxtBroker records the venue's fill and checks it", () => {
+  it("records the venue's average price, last trade time, amount and trade fees, not the requested price", async () => {
+    server.setLimitFill("never");
+    const broker = localBroker({ orderType: "limit", fillTimeoutMs: 30, pollIntervalMs: 10 });
+    const rest = await rejection(broker.openPosition(signal({ id: "sig-venue" }), 41_000));
+    expect(rest.retryable).toBe(true);
+    // The venue fills the resting buy later, better than asked, at its own time.
+    const filledAt = Date.UTC(2024, 0, 3, 12, 34, 56);
+    server.fillOrder(clientOrderId("sig-venue", "open"), 40_950.5, filledAt);
+    const fill = await broker.openPosition(signal({ id: "sig-venue" }), 41_000);
+    expect(fill).toEqual({
+      orderId: String(server.orders[0]?.orderId),
+      clientOrderId: clientOrderId("sig-venue", "open"),
+      price: 40_950.5,
+      quantity: 0.01,
+      filledAt,
+      // The buy's 0.1 % commission is charged in BTC (0.00001 BTC), valued at the fill price.
+      feeQuote: expect.closeTo(0.00001 * 40_950.5, 9),
+    });
+    expect(server.orders).toHaveLength(1);
+  });
+
+  it("refuses a fill implausibly far from the requested price (maxFillDeviationPercent)", async () => {
+    const broker = localBroker({ maxFillDeviationPercent: 5 });
+    const error = await rejection(broker.openPosition(signal({ id: "sig-far" }), lastBtcClose * 1.2));
+    expect(error.code).toBe("BROKER");
+    expect(error.field).toBe("price");
+    expect(error.value).toBeCloseTo(lastBtcClose, 6);
+    expect(error.message).toContain("from the requested");
+    // The order may hold a position: retryable, so the position stays pending rather than dropped.
+    expect(error.retryable).toBe(true);
+    expect(server.orders).toHaveLength(1);
+  });
+
+  const garbage: Array<[string, string, (order: Record<string, unknown>) => Record<string, unknown>]> = [
+    [
+      "price",
+      "a zero quote quantity",
+      (order) => ({ ...order, cummulativeQuoteQty: "0.00000000", fills: [] }),
+    ],
+    ["price", "an infinite average price", (order) => ({ ...order, avgPrice: "1e400" })],
+    ["price", "a negative average price", (order) => ({ ...order, avgPrice: "-42" })],
+    ["quantity", "a negative filled amount", (order) => ({ ...order, executedQty: "-0.01" })],
+    [
+      "filledAt",
+      "no time at all",
+      (order) => {
+        const { transactTime: _t, time: _time, updateTime: _u, workingTime: _w, ...rest } = order;
+        return rest;
+      },
+    ],
+  ];
+  it.each(garbage)(
+    "refuses %s when the venue answers %s: no fill is recorded",
+    async (field, _what, rewrite) => {
+      server.rewriteOrders(rewrite);
+      const broker = localBroker({ retries: 0 });
+      const error = await rejection(broker.openPosition(signal({ id: `sig-garbage-${field}` }), 42_000));
+      expect(error.code).toBe("BROKER");
+      expect(error.field).toBe(field);
+      expect(error.message).toContain("not recorded");
+      expect(server.orders).toHaveLength(1);
+      // Once the venue answers sensibly again, the same order's fill is returned: nothing placed twice.
+      server.rewriteOrders(undefined);
+      const fill = await broker.openPosition(signal({ id: `sig-garbage-${field}` }), 42_000);
+      expect(fill.price).toBeCloseTo(lastBtcClose, 6);
+      expect(placed()).toHaveLength(1);
+    },
+  );
+
+  // ccxt itself cannot parse these (it throws converting them): an unreadable answer, an unknown outcome.
+  const unparseable: Array<[string, (order: Record<string, unknown>) => Record<string, unknown>]> = [
+    ["a NaN filled amount", (order) => ({ ...order, executedQty: "NaN" })],
+    ["a NaN quote quantity", (order) => ({ ...order, cummulativeQuoteQty: "NaN", fills: [] })],
+  ];
+  it.each(unparseable)("treats %s as an unknown outcome, never a fill", async (_what, rewrite) => {
+    server.rewriteOrders(rewrite);
+    const broker = localBroker({ retries: 0 });
+    const error = await rejection(broker.openPosition(signal({ id: "sig-unreadable" }), 42_000));
+    expect(error.code).toBe("BROKER");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("outcome unknown");
+    server.rewriteOrders(undefined);
+    await broker.openPosition(signal({ id: "sig-unreadable" }), 42_000);
+    expect(placed()).toHaveLength(1);
+  });
+});
+
+describe("createCcxtBroker bounds every venue call in time", () => {
+  const notFound = { status: 400, body: { code: -2013, msg: "Order does not exist." } };
+
+  it("reports a venue that hangs after taking the order as TIMEOUT, then resolves it by client order id", async () => {
+    // The first lookup answers (no such order), the order is taken but never answered, and the lookup
+    // that follows hangs too.
+    server.inject("GET", "/api/v3/order", notFound, { status: 0, body: null, hang: true });
+    server.inject("POST", "/api/v3/order", { status: 0, body: null, hang: true, afterHandling: true });
+    const broker = localBroker({ timeoutMs: 300, retries: 0 });
+    const startedAt = performance.now();
+    const error = await rejection(broker.openPosition(signal({ id: "sig-hang" }), 42_000));
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("outcome unknown");
+    expect(server.orders).toHaveLength(1);
+    // The engine asks again with the same signal: the order is found by its client id, not placed again.
+    const fill = await broker.openPosition(signal({ id: "sig-hang" }), 42_000);
+    expect(fill.orderId).toBe(String(server.orders[0]?.orderId));
+    expect(fill.price).toBeCloseTo(lastBtcClose, 6);
+    expect(placed()).toHaveLength(1);
+    expect(server.orders).toHaveLength(1);
+  }, 15_000);
+
+  it("re-sends the same client order id when a hung order provably never reached the venue", async () => {
+    server.inject("POST", "/api/v3/order", { status: 0, body: null, hang: true });
+    const broker = localBroker({ timeoutMs: 300, retries: 0 });
+    const error = await rejection(broker.openPosition(signal({ id: "sig-lost-hang" }), 42_000));
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.retryable).toBe(true);
+    expect(server.orders).toHaveLength(0);
+    await broker.openPosition(signal({ id: "sig-lost-hang" }), 42_000);
+    expect(placed().map((request) => request.params.newClientOrderId)).toEqual([
+      clientOrderId("sig-lost-hang", "open"),
+      clientOrderId("sig-lost-hang", "open"),
+    ]);
+    expect(server.orders).toHaveLength(1);
+  }, 15_000);
+
+  it("refuses a timeout or deviation setting that is not a finite positive number", () => {
+    for (const [field, value] of [
+      ["timeoutMs", 0],
+      ["maxFillDeviationPercent", Number.NaN],
+      ["positionLookbackMs", -1],
+    ] as const) {
+      let caught: unknown;
+      try {
+        localBroker({ [field]: value });
+      } catch (error) {
+        caught = error;
+      }
+      expect(BtError.isInstance(caught) && { code: caught.code, field: caught.field }).toEqual({
+        code: "CONFIG",
+        field,
+      });
+    }
+  });
+
+  it("keeps a definitive refusal a non-retryable BROKER error", async () => {
+    const error = await rejection(
+      localBroker({ timeoutMs: 300 }).openPosition(signal({ id: "sig-refused", quantity: 1_000 }), 42_000),
+    );
+    expect(error.code).toBe("BROKER");
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain("InsufficientFunds");
+  });
+});
+
+describe("createCcxtBroker orderState and openPositions", () => {
+  it("reports filled, pending, cancelled (rejected) and unknown orders by client order id", async () => {
+    const broker = localBroker({ fillTimeoutMs: 30, pollIntervalMs: 10 });
+    const orderState = broker.orderState.bind(broker);
+    const fill = await broker.openPosition(signal({ id: "sig-state-filled" }), 42_000);
+    expect(await orderState(clientOrderId("sig-state-filled", "open"), "BTCUSDT")).toEqual({
+      state: "filled",
+      fill,
+    });
+
+    server.setLimitFill("never");
+    const limit = localBroker({ orderType: "limit", fillTimeoutMs: 30, pollIntervalMs: 10 });
+    await rejection(limit.openPosition(signal({ id: "sig-state-rest" }), 41_000));
+    expect(await orderState(clientOrderId("sig-state-rest", "open"), "BTCUSDT")).toEqual({
+      state: "pending",
+    });
+
+    await rejection(limit.openPosition(signal({ id: "sig-state-cancel" }), 41_000));
+    const ccxt = await import("ccxt");
+    const venue = new ccxt.binance({
+      ...localBinanceOptions(server.origin, binanceApiUrls, FAKE_KEYS),
+      enableRateLimit: false,
+    });
+    await venue.cancelOrder("", "BTC/USDT", { origClientOrderId: clientOrderId("sig-state-cancel", "open") });
+    const cancelled = await orderState(clientOrderId("sig-state-cancel", "open"), "BTC/USDT");
+    expect(cancelled.state).toBe("rejected");
+    expect(cancelled.state === "rejected" && cancelled.reason).toContain("canceled");
+
+    expect(await orderState(clientOrderId("sig-never-sent", "open"), "BTCUSDT")).toEqual({
+      state: "unknown",
+    });
+  });
+
+  it("reports a venue that hangs on the lookup as TIMEOUT, never as unknown", async () => {
+    server.inject(
+      "GET",
+      "/api/v3/order",
+      { status: 0, body: null, hang: true },
+      { status: 0, body: null, hang: true },
+    );
+    const broker = localBroker({ timeoutMs: 200, retries: 1 });
+    const error = await rejection(broker.orderState(clientOrderId("sig-state-hang", "open"), "BTCUSDT"));
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.retryable).toBe(true);
+  }, 15_000);
+
+  it("lists the filled open legs without a close leg as the positions held", async () => {
+    const broker = localBroker({ fillTimeoutMs: 30, pollIntervalMs: 10 });
+    const held = await broker.openPosition(signal({ id: "sig-held" }), 42_000);
+    const short = signal({
+      id: "sig-done",
+      position: "short",
+      priceTakeProfit: 41_000,
+      priceStopLoss: 43_000,
+    });
+    await broker.openPosition(short, 42_000);
+    await broker.closePosition(short, 42_000, "take_profit");
+    server.setLimitFill("never");
+    // A resting (unfilled) open holds nothing yet.
+    await rejection(
+      localBroker({ orderType: "limit", fillTimeoutMs: 30, pollIntervalMs: 10 }).openPosition(
+        signal({ id: "sig-resting" }),
+        41_000,
+      ),
+    );
+    const positions = await broker.openPositions("BTCUSDT");
+    expect(positions).toEqual([
+      { clientOrderId: clientOrderId("sig-held", "open"), symbol: "BTCUSDT", side: "buy", fill: held },
+    ]);
+    expect(server.count("/api/v3/allOrders", "GET")).toBe(1);
   });
 });
