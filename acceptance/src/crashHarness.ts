@@ -14,7 +14,22 @@ const CHILD = fileURLToPath(new URL("./liveChild.ts", import.meta.url));
 const MINUTE_MS = 60_000;
 
 /** How the child reaches its persistence. */
-export type CrashAdapterArgs = { adapter: "fs"; data: string } | { adapter: "redis"; prefix: string };
+export type CrashAdapterArgs =
+  | { adapter: "fs"; data: string }
+  | { adapter: "redis"; prefix: string }
+  | { adapter: "postgres"; schema: string };
+
+/** The child's command-line arguments naming where its persistence lives. */
+function adapterArgv(args: CrashAdapterArgs): string[] {
+  switch (args.adapter) {
+    case "fs":
+      return ["--data", args.data];
+    case "redis":
+      return ["--prefix", args.prefix];
+    case "postgres":
+      return ["--schema", args.schema];
+  }
+}
 
 /** One scenario run: adapter, clock file and scenario length. */
 export interface ICrashScenario {
@@ -61,7 +76,7 @@ function startLife(scenario: ICrashScenario, standby = false): ILife {
       CHILD,
       "--adapter",
       args.adapter,
-      ...(args.adapter === "fs" ? ["--data", args.data] : ["--prefix", args.prefix]),
+      ...adapterArgv(args),
       "--clock",
       scenario.clockFile,
       "--minutes",

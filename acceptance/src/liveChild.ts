@@ -1,4 +1,4 @@
-// The live process of the crash test: runs the scenario strategy live with the fs or Redis adapter, a
+// The live process of the crash test: runs the scenario strategy live with the fs, Redis or PostgreSQL adapter, a
 // persisted paper broker (with small random latencies, so kills land inside broker calls) and a
 // simulated clock whose time is a persisted cursor: a restarted process continues where time stood.
 // Prints "ready" when it starts (with --standby: "loaded", then waits for "go" on stdin, so the harness
@@ -10,7 +10,9 @@ import { parseArgs } from "node:util";
 import type { IBroker, IPersistAdapterV2 } from "@bt/core";
 import { createEngine, createPaperBroker, type ILiveClock } from "@bt/engine";
 import { createFsPersist } from "@bt/persist-fs";
+import { createPostgresPersist } from "@bt/persist-postgres";
 import { createRedisPersist } from "@bt/persist-redis";
+import { crashPostgresUrl } from "./crashSettings";
 import {
   SCENARIO,
   SCENARIO_START_MS,
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     adapter: { type: "string" },
     data: { type: "string" },
     prefix: { type: "string" },
+    schema: { type: "string" },
     clock: { type: "string" },
     minutes: { type: "string" },
     "latency-ms": { type: "string", default: "3" },
@@ -95,15 +98,20 @@ async function main(): Promise<void> {
   const minutes = Number(values.minutes);
   const clockFile = values.clock;
   if (!Number.isInteger(minutes) || minutes <= 0 || clockFile === undefined) {
-    throw new Error("usage: liveChild --adapter fs|redis (--data dir | --prefix p) --clock file --minutes n");
+    throw new Error(
+      "usage: liveChild --adapter fs|redis|postgres (--data dir | --prefix p | --schema s) --clock file --minutes n",
+    );
   }
   let persist: IPersistAdapterV2;
   if (values.adapter === "fs" && values.data !== undefined) {
     persist = createFsPersist({ dir: values.data });
   } else if (values.adapter === "redis" && values.prefix !== undefined) {
     persist = createRedisPersist({ keyPrefix: values.prefix });
+  } else if (values.adapter === "postgres" && values.schema !== undefined) {
+    // BT_PG_URL, or the local server's `test` database (as the harness reads it back).
+    persist = createPostgresPersist({ connectionString: crashPostgresUrl(), schema: values.schema });
   } else {
-    throw new Error(`unknown adapter ${String(values.adapter)} or missing --data / --prefix`);
+    throw new Error(`unknown adapter ${String(values.adapter)} or missing --data / --prefix / --schema`);
   }
   const clock = persistedClock(clockFile, SCENARIO_START_MS);
   const engine = createEngine();

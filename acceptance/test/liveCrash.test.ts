@@ -1,23 +1,49 @@
-// Issue 4 crash test: the live child process is SIGKILLed 52 times at random moments and restarted,
-// with @bt/persist-fs (temp dir) and with @bt/persist-redis (the real Redis at BT_REDIS_URL or
-// 127.0.0.1:6379, under a key prefix unique to this run: only those keys are deleted afterwards). Both
-// adapters run concurrently; the checks are in src/liveCrashSuite.ts.
+// Issue 4 crash test: the live child process is SIGKILLed at random moments and restarted (a few times by
+// default, BT_CRASH_KILLS times in the long mode, see README.md), with @bt/persist-fs (temp dir), with
+// @bt/persist-redis (the real Redis at BT_REDIS_URL or 127.0.0.1:6379, under a key prefix unique to this
+// run: only those keys are deleted afterwards) and with @bt/persist-postgres (BT_PG_URL or the local
+// `test` database, in a schema unique to this run: only that schema is dropped afterwards). The adapters
+// run concurrently; the checks are in src/liveCrashSuite.ts. BT_CRASH_ADAPTERS=postgres (a comma list)
+// runs only some of them.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFsPersist } from "@bt/persist-fs";
+import { createPostgresPersist } from "@bt/persist-postgres";
 import { createRedisPersist } from "@bt/persist-redis";
 import { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, describe } from "vitest";
+import { crashPostgresUrl } from "../src/crashSettings";
 import { defineLiveCrashTest } from "../src/liveCrashSuite";
 
 const root = mkdtempSync(join(tmpdir(), "bt-live-crash-"));
 const prefix = `bt-test:live-crash:${process.pid}:${Date.now()}`;
 const url = process.env.BT_REDIS_URL ?? "redis://127.0.0.1:6379";
+const pgUrl = crashPostgresUrl();
+// One schema per run and label (reference, killed): lower case, so it needs no quoting in psql.
+const pgSchemaPrefix = `bt_test_live_crash_${process.pid}_${Date.now().toString(36)}`;
+const pgSchema = (label: string) => `${pgSchemaPrefix}_${label}`;
+const only = process.env.BT_CRASH_ADAPTERS?.split(",").map((name) => name.trim());
+const selected = (name: string) => only === undefined || only.includes(name);
+
+async function dropPostgresSchemas(): Promise<void> {
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    for (const label of ["reference", "killed"]) {
+      await client.query(`DROP SCHEMA IF EXISTS "${pgSchema(label)}" CASCADE`);
+    }
+  } finally {
+    await client.end();
+  }
+}
 
 afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
+  if (selected("postgres")) await dropPostgresSchemas();
+  if (!selected("redis")) return;
   const client = new Redis(url, { lazyConnect: true });
   await client.connect();
   try {
@@ -33,21 +59,35 @@ afterAll(async () => {
 });
 
 describe.concurrent("live crash test", () => {
-  defineLiveCrashTest({
-    name: "fs",
-    scenario: (label) => ({
-      adapterArgs: { adapter: "fs", data: join(root, "fs", label) },
-      clockFile: join(root, `fs-${label}.clock.json`),
-    }),
-    openPersist: (label) => createFsPersist({ dir: join(root, "fs", label), onWarning: () => undefined }),
-  });
-  defineLiveCrashTest({
-    name: "redis",
-    scenario: (label) => ({
-      adapterArgs: { adapter: "redis", prefix: `${prefix}:${label}` },
-      clockFile: join(root, `redis-${label}.clock.json`),
-    }),
-    openPersist: (label) =>
-      createRedisPersist({ url, keyPrefix: `${prefix}:${label}`, onWarning: () => undefined }),
-  });
+  if (selected("fs")) {
+    defineLiveCrashTest({
+      name: "fs",
+      scenario: (label) => ({
+        adapterArgs: { adapter: "fs", data: join(root, "fs", label) },
+        clockFile: join(root, `fs-${label}.clock.json`),
+      }),
+      openPersist: (label) => createFsPersist({ dir: join(root, "fs", label), onWarning: () => undefined }),
+    });
+  }
+  if (selected("redis")) {
+    defineLiveCrashTest({
+      name: "redis",
+      scenario: (label) => ({
+        adapterArgs: { adapter: "redis", prefix: `${prefix}:${label}` },
+        clockFile: join(root, `redis-${label}.clock.json`),
+      }),
+      openPersist: (label) =>
+        createRedisPersist({ url, keyPrefix: `${prefix}:${label}`, onWarning: () => undefined }),
+    });
+  }
+  if (selected("postgres")) {
+    defineLiveCrashTest({
+      name: "postgres",
+      scenario: (label) => ({
+        adapterArgs: { adapter: "postgres", schema: pgSchema(label) },
+        clockFile: join(root, `postgres-${label}.clock.json`),
+      }),
+      openPersist: (label) => createPostgresPersist({ connectionString: pgUrl, schema: pgSchema(label) }),
+    });
+  }
 });

@@ -1,0 +1,25 @@
+// The environment settings of the crash test: how many SIGKILLs per adapter (BT_CRASH_KILLS, the long
+// mode) and which PostgreSQL server holds the postgres run (BT_PG_URL, default the local `test` database).
+
+/** Kills per adapter when BT_CRASH_KILLS is unset: quick enough for every CI run. */
+export const DEFAULT_CRASH_KILLS = 8;
+
+/**
+ * SIGKILLs wanted per adapter: BT_CRASH_KILLS (an integer ≥ 1, e.g. 200 for the long mode) or
+ * DEFAULT_CRASH_KILLS.
+ * @throws Error when BT_CRASH_KILLS is set to anything but a positive integer.
+ */
+export function crashKills(environment: NodeJS.ProcessEnv = process.env): number {
+  const text = environment.BT_CRASH_KILLS;
+  if (text === undefined || text.trim() === "") return DEFAULT_CRASH_KILLS;
+  const kills = Number(text);
+  if (!Number.isInteger(kills) || kills < 1) {
+    throw new Error(`BT_CRASH_KILLS must be a positive integer, got ${JSON.stringify(text)}`);
+  }
+  return kills;
+}
+
+/** The PostgreSQL URL of the crash test: BT_PG_URL, or the local trust-auth server's `test` database. */
+export function crashPostgresUrl(environment: NodeJS.ProcessEnv = process.env): string {
+  return environment.BT_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+}
