@@ -26,6 +26,37 @@ export function parsePersistKind(value: string): PersistKind {
   return kind;
 }
 
+/** Default server URLs of the redis and mongo adapters (what they connect to without an env URL). */
+const DEFAULT_URLS = { redis: "redis://127.0.0.1:6379", mongo: "mongodb://127.0.0.1:27017" } as const;
+
+/** A URL with its password (and user) replaced, safe to print. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString().replace(/\/$/, "");
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+/**
+ * Where the adapter of `kind` keeps its state, for start-up messages: the fs folder, the redis URL
+ * (password hidden) and key prefix, or the mongo URL (password hidden) and database.
+ */
+export function describePersistLocation(
+  kind: PersistKind,
+  stateDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  if (kind === "fs") return `fs at ${join(stateDir, "persist")}`;
+  if (kind === "redis") {
+    const url = env.BT_REDIS_URL ?? DEFAULT_URLS.redis;
+    return `redis at ${redactUrl(url)}, key prefix ${env.BT_REDIS_PREFIX ?? "bt"}`;
+  }
+  return `mongo at ${redactUrl(env.BT_MONGO_URL ?? DEFAULT_URLS.mongo)}, database bt`;
+}
+
 /** Creates and initialises the adapter (`fs` stores under `<stateDir>/persist`). */
 export async function createCliPersist(
   kind: PersistKind,

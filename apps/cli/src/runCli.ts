@@ -21,7 +21,8 @@ Backtest, compare and run trading strategies written as TypeScript or JavaScript
 Commands:
   backtest <strategy file>   backtest one strategy, print its report and a summary
   walker <walker file>       backtest several strategies and rank them
-  live <strategy file>       trade on wall-clock time (--paper to simulate)
+  live <strategy file>       trade on wall-clock time (--paper to simulate), or replay
+                             candle files on paper (--exchange file --from <date>)
   report <run.json | dir>    render reports of a previous run (--json output or --dump folder)
   data import <dir>          import candle files into the candle cache
   init <dir>                 scaffold a project that runs at once, offline

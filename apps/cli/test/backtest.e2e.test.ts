@@ -101,7 +101,8 @@ describe("bt backtest (built binary) on the bundled data", () => {
     const persist = createFsPersist({ dir: join(stateDir, "persist"), onWarning: () => {} });
     try {
       const live = await readLiveState(persist, "BTCUSDT", "sma-crossover", "file", "live");
-      expect(live).toEqual({ position: null, scheduled: null, cursor: null, closed: [] });
+      // toMatchObject: the engine's live state may carry further (empty) fields, such as missing records.
+      expect(live).toMatchObject({ position: null, scheduled: null, cursor: null, closed: [] });
       const backtest = await readLiveState(persist, "BTCUSDT", "sma-crossover", "file", "backtest");
       expect(backtest.closed).toEqual(record.closed);
       // Every opened signal was closed by the frame end: nothing open or scheduled is left.

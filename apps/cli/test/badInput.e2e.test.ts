@@ -39,9 +39,39 @@ const cases: Array<[string, string[], RegExp]> = [
     /unknown persistence adapter/,
   ],
   [
-    "live on the file exchange",
+    "a live replay without --paper",
+    ["live", SMA_STRATEGY, "--exchange", "file", "--from", "2025-01-02"],
+    /--exchange file replays recorded candles: it needs --paper/,
+  ],
+  [
+    "a live replay without --from",
     ["live", SMA_STRATEGY, "--exchange", "file", "--paper"],
-    /live trading needs a ccxt exchange/,
+    /--exchange file needs --from <date>/,
+  ],
+  [
+    "a live replay with a bad --speed",
+    ["live", SMA_STRATEGY, "--exchange", "file", "--from", "2025-01-02", "--paper", "--speed", "0"],
+    /bad --speed "0"/,
+  ],
+  [
+    "a live replay starting before the data",
+    ["live", SMA_STRATEGY, "--exchange", "file", "--from", "2024-06-01", "--paper"],
+    /--from 2024-06-01T00:00Z is before the data/,
+  ],
+  [
+    "a live replay with --until not after --from",
+    ["live", SMA_STRATEGY, "--exchange", "file", "--from", "2025-01-10", "--until", "2025-01-10", "--paper"],
+    /--until 2025-01-10 is not after --from 2025-01-10/,
+  ],
+  [
+    "--speed on a wall-clock live run",
+    ["live", SMA_STRATEGY, "--paper", "--speed", "60"],
+    /--speed applies to a replay \(--exchange file\) only/,
+  ],
+  [
+    "live with --until in the past",
+    ["live", SMA_STRATEGY, "--paper", "--until", "2020-01-01"],
+    /--until 2020-01-01 is in the past/,
   ],
   [
     "live orders without API keys",
