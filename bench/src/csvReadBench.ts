@@ -14,7 +14,7 @@ const ROWS = 1_000_000;
 const ROWS_PER_WRITE = 10_000;
 
 /** Writes `count` seeded 1m candles as a Binance kline CSV (no header, µs open and close times). */
-async function writeBinanceCsv(path: string, count: number): Promise<void> {
+export async function writeBinanceCsv(path: string, count: number): Promise<void> {
   const columns = generateCandleColumns({
     seed: 20250101,
     startMs: Date.UTC(2025, 0, 1),
@@ -60,6 +60,52 @@ export async function runCsvReadBench(): Promise<{ csvCandlesPerSecond: number; 
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** Rows of the CSV whose load peak RSS is measured: BENCH_CSV_ROWS, default 2,500,000 (10,000,000 ≈ 1.3 GB). */
+export function csvLoadRows(): number {
+  const configured = Number(process.env.BENCH_CSV_ROWS);
+  return Number.isInteger(configured) && configured > 0 ? configured : 2_500_000;
+}
+
+/** Peak memory of loading one CSV file into columns (measured in a child process of its own). */
+export interface ICsvLoadResult {
+  rows: number;
+  fileBytes: number;
+  /** Bytes of the six Float64 columns of the loaded candles: rows × 6 × 8. */
+  columnBytes: number;
+  ms: number;
+  /** RSS of the child just before the read (node, tsx, the modules), MB. */
+  baselineRssMb: number;
+  peakRssMb: number;
+  /** Peak RSS / columnBytes. */
+  peakRssRatio: number;
+  /**
+   * (Peak RSS − baseline RSS) / columnBytes: what the load itself needed, in units of the data's size;
+   * the target's figure (on a small file the process's own RSS would dominate the plain ratio).
+   */
+  peakRssGrowthRatio: number;
+}
+
+/** Reads `path` (Binance CSV) with readCandleFile and reports the process's peak RSS; run it in a fresh child. */
+export async function measureCsvLoad(path: string, fileBytes: number): Promise<ICsvLoadResult> {
+  const baselineRssBytes = process.memoryUsage().rss;
+  const started = performance.now();
+  const file = await readCandleFile(path, { format: "binance" });
+  const ms = performance.now() - started;
+  const rows = file.columns.timestamp.length;
+  const columnBytes = rows * 6 * Float64Array.BYTES_PER_ELEMENT;
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  return {
+    rows,
+    fileBytes,
+    columnBytes,
+    ms: Math.round(ms),
+    baselineRssMb: Math.round(baselineRssBytes / 1_048_576),
+    peakRssMb: Math.round(peakRssBytes / 1_048_576),
+    peakRssRatio: Math.round((peakRssBytes / columnBytes) * 100) / 100,
+    peakRssGrowthRatio: Math.round(((peakRssBytes - baselineRssBytes) / columnBytes) * 100) / 100,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

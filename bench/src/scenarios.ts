@@ -104,6 +104,27 @@ export async function runSmaBacktest(options: {
   return results;
 }
 
+/** Parameters of one SMA crossover of the bench. */
+export interface ISmaParams {
+  interval: "1m" | "5m" | "15m";
+  fast: number;
+  slow: number;
+  takeProfitPercent: number;
+  stopLossPercent: number;
+}
+
+/** The walker's strategies: 5m / 15m alternately, fast 5 + i, slow 20 + 2i, TP 1 / 1.5 / 2 %, SL 1 %. */
+export function walkerStrategyParams(strategyCount: number): ISmaParams[] {
+  const intervals = ["5m", "15m"] as const;
+  return Array.from({ length: strategyCount }, (_, index) => ({
+    interval: intervals[index % 2] as "5m" | "15m",
+    fast: 5 + index,
+    slow: 20 + 2 * index,
+    takeProfitPercent: 1 + (index % 3) * 0.5,
+    stopLossPercent: 1,
+  }));
+}
+
 /** Runs a walker of `strategyCount` SMA crossovers (different periods/intervals) over `minutes`. */
 export async function runSmaWalker(options: {
   seed: number;
@@ -121,18 +142,17 @@ export async function runSmaWalker(options: {
     endDate: new Date(BENCH_START_MS + options.minutes * MINUTE_MS),
   });
   const names: string[] = [];
-  const intervals = ["5m", "15m"] as const;
-  for (let index = 0; index < options.strategyCount; index++) {
+  for (const [index, params] of walkerStrategyParams(options.strategyCount).entries()) {
     const name = `sma${index}`;
     names.push(name);
     engine.addStrategy(
       smaCrossover(
         name,
-        intervals[index % 2] as "5m" | "15m",
-        5 + index,
-        20 + 2 * index,
-        1 + (index % 3) * 0.5,
-        1,
+        params.interval,
+        params.fast,
+        params.slow,
+        params.takeProfitPercent,
+        params.stopLossPercent,
       ),
     );
   }

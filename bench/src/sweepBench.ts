@@ -1,17 +1,17 @@
 // Sweep throughput of @bt/cluster's worker-thread runner (backtests per second) with 1 and 2 threads on
-// seeded data, and the scaling ratio. Each pool is warmed with one untimed sweep (thread start, tsx
-// and module loading), then the best of TIMED_ROUNDS sweeps counts (the machine may be shared). This
-// file is also the strategy module the threads load.
+// seeded data, and the scaling ratio. Rounds interleave 1 and 2 threads (the order alternates); each
+// timed span runs from before the pool is created to the last result, so thread start-up, tsx and module
+// loading in the workers are included, as a user pays them. This file is also the strategy module the
+// threads load.
 
 import { fileURLToPath } from "node:url";
 import { createSweepPool, type ISweepResult, runSweep } from "@bt/cluster";
 import type { IStrategySchema } from "@bt/core";
+import { median } from "./benchStats";
 import { BENCH_START_MS, BENCH_WARMUP_MINUTES, benchColumns, MINUTE_MS, smaCrossover } from "./scenarios";
 
 /** Days of 1m candles in every backtest of the sweep. */
 export const SWEEP_DAYS = 30;
-/** Timed sweeps per thread count; the fastest is reported. */
-export const TIMED_ROUNDS = 3;
 /** The timed grid: 4 × 4 × 2 = 32 backtests. */
 export const SWEEP_GRID = { fast: [5, 8, 13, 21], slow: [34, 55, 89, 144], takeProfitPercent: [1, 2] };
 
@@ -32,13 +32,16 @@ export function sweepSmaStrategy(params: {
   return schema;
 }
 
-/** Figures of the sweep benchmark. */
+/** Figures of the sweep benchmark (medians over the rounds). */
 export interface ISweepBenchResult {
   backtests: number;
+  rounds: number;
   sweep1ThreadPerSec: number;
   sweep2ThreadsPerSec: number;
   /** sweep2ThreadsPerSec / sweep1ThreadPerSec. */
   sweepScaling: number;
+  /** Each round's 1- and 2-thread backtests/s, in run order. */
+  perRound: Array<{ threads: number; perSec: number }>;
 }
 
 function summary(result: ISweepResult): string {
@@ -46,8 +49,8 @@ function summary(result: ISweepResult): string {
   return JSON.stringify(symbol?.ranking.map((entry) => [entry.strategyName, entry.stats?.totalPnl ?? null]));
 }
 
-/** Runs the sweep on 1 and 2 threads (warm pools) and returns backtests/s and the scaling ratio. */
-export async function runSweepBench(): Promise<ISweepBenchResult> {
+/** Runs `rounds` interleaved 1- and 2-thread sweeps (pool start-up included) and returns the medians. */
+export async function runSweepBench(rounds: number): Promise<ISweepBenchResult> {
   const minutes = SWEEP_DAYS * 1440;
   const columns = { BTCUSDT: benchColumns(20250101, minutes) };
   const options = {
@@ -62,42 +65,43 @@ export async function runSweepBench(): Promise<ISweepBenchResult> {
     backtest: { warmupMinutes: BENCH_WARMUP_MINUTES },
     keepClosed: false,
   };
-  const perSecond: number[] = [];
+  const perThreads: Record<number, number[]> = { 1: [], 2: [] };
+  const perRound: Array<{ threads: number; perSec: number }> = [];
   let reference: string | undefined;
   let backtests = 0;
-  for (const threads of [1, 2]) {
-    const pool = createSweepPool({ threads });
-    try {
-      // Warm-up: enough one-backtest tasks that every thread has started and loaded the strategy module.
-      await runSweep({
-        ...options,
-        params: { fast: [5, 8, 13, 21], slow: [34, 55], takeProfitPercent: [1] },
-        pool,
-        batchSize: 1,
-      });
-      let best = 0;
-      for (let round = 0; round < TIMED_ROUNDS; round++) {
-        const started = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
+      const started = performance.now();
+      const pool = createSweepPool({ threads });
+      try {
         const result = await runSweep({ ...options, params: SWEEP_GRID, pool });
         const seconds = (performance.now() - started) / 1000;
         backtests = result.backtestCount;
-        best = Math.max(best, result.backtestCount / seconds);
+        const perSec = result.backtestCount / seconds;
+        perThreads[threads]?.push(perSec);
+        perRound.push({ threads, perSec: round2(perSec) });
         const ranking = summary(result);
         if (reference !== undefined && ranking !== reference) {
           throw new Error("sweep bench: 1 and 2 threads gave different rankings");
         }
         reference = ranking;
+      } finally {
+        await pool.destroy();
       }
-      perSecond.push(best);
-    } finally {
-      await pool.destroy();
     }
   }
-  const [one = 0, two = 0] = perSecond;
+  const one = median(perThreads[1] ?? []);
+  const two = median(perThreads[2] ?? []);
   return {
     backtests,
-    sweep1ThreadPerSec: Math.round(one * 100) / 100,
-    sweep2ThreadsPerSec: Math.round(two * 100) / 100,
-    sweepScaling: Math.round((two / one) * 100) / 100,
+    rounds,
+    sweep1ThreadPerSec: round2(one),
+    sweep2ThreadsPerSec: round2(two),
+    sweepScaling: round2(two / one),
+    perRound,
   };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
