@@ -22,6 +22,14 @@ export interface IGlobalConfig {
   CC_MAX_STOPLOSS_DISTANCE_PERCENT: number;
   /** Maximum minuteEstimatedTime of a signal, in minutes. */
   CC_MAX_SIGNAL_LIFETIME_MINUTES: number;
+  /** Longest wait for an asynchronous getSignal, ms; past it the call counts as a failed getSignal (TIMEOUT). */
+  CC_GET_SIGNAL_TIMEOUT_MS: number;
+  /** Longest wait for one exchange call (candles, formatting) of a live run, ms. */
+  CC_EXCHANGE_TIMEOUT_MS: number;
+  /** Longest wait for one broker call of a live run, ms; past it the outcome is unknown (TIMEOUT, retryable). */
+  CC_BROKER_TIMEOUT_MS: number;
+  /** Longest wait for one persistence call of a live run, ms. */
+  CC_PERSIST_TIMEOUT_MS: number;
 }
 
 /** The defaults of DESIGN.md ("Default execution semantics"). */
@@ -34,6 +42,10 @@ export const DEFAULT_CONFIG: Readonly<IGlobalConfig> = Object.freeze({
   CC_MIN_STOPLOSS_DISTANCE_PERCENT: 0.5,
   CC_MAX_STOPLOSS_DISTANCE_PERCENT: 20,
   CC_MAX_SIGNAL_LIFETIME_MINUTES: 1440,
+  CC_GET_SIGNAL_TIMEOUT_MS: 60_000,
+  CC_EXCHANGE_TIMEOUT_MS: 30_000,
+  CC_BROKER_TIMEOUT_MS: 30_000,
+  CC_PERSIST_TIMEOUT_MS: 15_000,
 });
 
 type ConfigRule = "nonNegative" | "positiveInteger" | "percentBelow100";
@@ -47,6 +59,10 @@ const CONFIG_RULES: Readonly<Record<keyof IGlobalConfig, ConfigRule>> = {
   CC_MIN_STOPLOSS_DISTANCE_PERCENT: "nonNegative",
   CC_MAX_STOPLOSS_DISTANCE_PERCENT: "percentBelow100",
   CC_MAX_SIGNAL_LIFETIME_MINUTES: "positiveInteger",
+  CC_GET_SIGNAL_TIMEOUT_MS: "positiveInteger",
+  CC_EXCHANGE_TIMEOUT_MS: "positiveInteger",
+  CC_BROKER_TIMEOUT_MS: "positiveInteger",
+  CC_PERSIST_TIMEOUT_MS: "positiveInteger",
 };
 
 function ruleProblem(rule: ConfigRule, value: number): string | null {

@@ -13,6 +13,11 @@ export {
   type IBrokerFill,
   type IBrokerOpenPosition,
 } from "./broker";
+export {
+  brokerFillProblem,
+  DEFAULT_MAX_FILL_DEVIATION_PERCENT,
+  fillPnlPercent,
+} from "./brokerFill";
 export { BtError, type BtErrorCode, type BtErrorDetails, describeValue } from "./btError";
 export {
   type CandleField,

@@ -51,7 +51,7 @@ export function computeScheduleStatistics(events: ReadonlyArray<IStrategyTickRes
       });
     }
   }
-  const cancelledByReason: Record<CancelReason, number> = { timeout: 0, price_reject: 0, user: 0 };
+  const cancelledByReason: Record<CancelReason, number> = { timeout: 0, price_reject: 0, user: 0, stale: 0 };
   for (const { reason } of cancellations.values()) cancelledByReason[reason] += 1;
   const scheduledCount = scheduled.size;
   const activatedCount = activationWaits.size;

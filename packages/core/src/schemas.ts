@@ -15,6 +15,8 @@ export type MaybePromise<T> = T | Promise<T>;
 export interface IExchangeSchema {
   exchangeName: string;
   note?: string;
+  /** Longest wait for one call of a live run into this exchange, ms (positive integer); default CC_EXCHANGE_TIMEOUT_MS. */
+  timeoutMs?: number;
   /**
    * Up to `limit` candles of `interval` whose open time is >= `since`, ascending, aligned to the interval.
    * Returning fewer candles means no more data exists in that range.
@@ -65,6 +67,11 @@ export interface IStrategySchema {
   riskName?: string;
   /** Sizing profile that decides the position cost when the signal gives none. */
   sizingName?: string;
+  /**
+   * Longest wait for an asynchronous getSignal, ms (positive integer); default the config's
+   * CC_GET_SIGNAL_TIMEOUT_MS. A call past it counts as a failed getSignal (BtError TIMEOUT).
+   */
+  getSignalTimeoutMs?: number;
   note?: string;
 }
 

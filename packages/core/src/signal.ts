@@ -55,8 +55,12 @@ export interface ISignalRow extends ISignalBase {
 /** Why an open position closed; "closed" means closed by the user. */
 export type CloseReason = "take_profit" | "stop_loss" | "time_expired" | "closed";
 
-/** Why a scheduled signal was cancelled; "price_reject" = stop loss reached before activation. */
-export type CancelReason = "timeout" | "price_reject" | "user";
+/**
+ * Why a scheduled signal was cancelled; "price_reject" = stop loss reached before activation; "stale" =
+ * live only: its open could not be placed within the staleness limit and its take profit, stop loss
+ * or lifetime was crossed meanwhile (never filled at an old price).
+ */
+export type CancelReason = "timeout" | "price_reject" | "user" | "stale";
 
 /** Profit and loss of a closed position; prices are the raw levels, pnl includes fees and slippage. */
 export interface IStrategyPnL {

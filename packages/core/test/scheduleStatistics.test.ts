@@ -20,7 +20,7 @@ describe("computeScheduleStatistics", () => {
       scheduledCount: 4,
       activatedCount: 1,
       cancelledCount: 2,
-      cancelledByReason: { timeout: 1, price_reject: 1, user: 0 },
+      cancelledByReason: { timeout: 1, price_reject: 1, user: 0, stale: 0 },
       pendingCount: 1,
       activationRate: 25,
       cancellationRate: 50,

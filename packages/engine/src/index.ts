@@ -41,9 +41,12 @@ export type {
 export type { IEngineListeners, ListenFn, ListenOnceFn } from "./events/listeners";
 export { createBacktestRecorder, type IBacktestRecorder } from "./live/backtestRecorder";
 export { createSimulatedClock, type ILiveClock, type ISimulatedClock, wallClock } from "./live/liveClock";
-export { isBrokerRejection } from "./live/liveCommit";
+export { isBrokerRejection, liveEventId } from "./live/liveCommit";
 export {
   type ILiveCursorRecord,
+  type ILiveGenerationRecord,
+  type ILiveMissingRecord,
+  type ILiveOutbox,
   type ILivePositionRecord,
   type ILiveScheduledRecord,
   type ILiveState,
@@ -51,6 +54,9 @@ export {
 } from "./live/liveKeyspace";
 export {
   DEFAULT_CANDLE_WAIT_MS,
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_ORDER_STALENESS_MS,
+  DEFAULT_RECONCILE_EVERY_TICKS,
   DEFAULT_TICK_INTERVAL_MS,
   type ILiveContext,
   type ILiveOptions,

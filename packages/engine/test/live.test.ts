@@ -69,7 +69,24 @@ describe("Live on a simulated clock", () => {
       const backtestClosed = closedOf(backtest).filter((result) => !atFrameEnd(result));
       const liveClosed = closedOf(live);
       expect(liveClosed.length).toBeGreaterThan(10);
-      expect(liveClosed.map(closedBrief)).toEqual(backtestClosed.map(closedBrief));
+      // Live records the paper broker's fills: the backtest's prices moved by the slippage (buy up,
+      // sell down), and the same net pnl computed from those fills.
+      const slip = 0.1 / 100;
+      const asFilled = (result: IStrategyTickResultClosed) => {
+        const long = result.signal.position === "long";
+        return {
+          ...closedBrief(result),
+          priceOpen: result.pnl.priceOpen * (long ? 1 + slip : 1 - slip),
+          priceClose: result.pnl.priceClose * (long ? 1 - slip : 1 + slip),
+        };
+      };
+      const rounded = (brief: ReturnType<typeof closedBrief>) => ({
+        ...brief,
+        priceOpen: brief.priceOpen.toFixed(9),
+        priceClose: brief.priceClose.toFixed(9),
+        pnl: brief.pnl.toFixed(9),
+      });
+      expect(liveClosed.map(closedBrief).map(rounded)).toEqual(backtestClosed.map(asFilled).map(rounded));
       const reasons = new Set(liveClosed.map((result) => result.closeReason));
       expect(reasons.has("take_profit") && reasons.has("stop_loss")).toBe(true);
       const brief = (result: IStrategyTickResult) => [
@@ -94,10 +111,12 @@ describe("Live restart", () => {
   it("restores a pending signal and a scheduled one without a second open, and ends like an uninterrupted run", async () => {
     const end = T0 + 6 * 60 * MINUTE;
     const reference = memoryStore();
-    const referenceBroker = createPaperBroker({ persist: reference, now: () => 0 });
+    const referenceClock = createSimulatedClock(T0);
+    const referenceBroker = createPaperBroker({ persist: reference, now: () => referenceClock.now() });
     const uninterrupted = await runWiggleLive(wiggleEngine(), T0, {
       persist: reference,
       broker: referenceBroker,
+      clock: referenceClock,
       stopAt: end,
     });
     const referenceState = await readLiveState(reference, SYMBOL, "wiggle", "mem");
@@ -123,12 +142,13 @@ describe("Live restart", () => {
         restoredPhases.push(saved.position?.phase ?? `scheduled:${saved.scheduled?.phase}`);
       }
       const engine = wiggleEngine();
-      const broker = createPaperBroker({ persist, now: () => 0 });
+      const clock = createSimulatedClock(startMs);
+      const broker = createPaperBroker({ persist, now: () => clock.now() });
       const onOpen: string[] = [];
       engine.listenSignalLive((result) => {
         if (result.action === "opened") onOpen.push(result.signal.id);
       });
-      const results = await runWiggleLive(engine, startMs, { persist, broker, stopAt });
+      const results = await runWiggleLive(engine, startMs, { persist, broker, clock, stopAt });
       await engine.waitForListeners();
       // Each process emits opened only for positions it opened itself.
       expect(onOpen).toEqual(
@@ -163,7 +183,8 @@ describe("Live broker errors", () => {
   it("a retryable broker error leaves the state unchanged and the open is retried next tick", async () => {
     const engine = wiggleEngine("1m", { expectErrors: true });
     const persist = memoryStore();
-    const paper = createPaperBroker({ persist, now: () => 0 });
+    const clock = createSimulatedClock(T0);
+    const paper = createPaperBroker({ persist, now: () => clock.now() });
     let failures = 0;
     const broker = flakyBroker(
       paper,
@@ -181,21 +202,19 @@ describe("Live broker errors", () => {
       const saved = await readLiveState(persist, SYMBOL, "wiggle", "mem");
       phases.push(`${result.action}:${saved.position?.phase ?? "-"}`);
     });
-    const results = await runWiggleLive(engine, T0, { persist, broker, stopAt: T0 + 10 * MINUTE });
+    const results = await runWiggleLive(engine, T0, { persist, broker, clock, stopAt: T0 + 10 * MINUTE });
     await engine.waitForListeners();
     expect(errors).toEqual(["flaky: venue timeout", "flaky: venue timeout", "flaky: venue timeout"]);
     const firstOpened = results.find((result) => result.action === "opened");
     expect(firstOpened).toBeDefined();
     const openedAt = (firstOpened as IStrategyTickResultOpened).timestamp;
-    // The signal decided at openedAt is emitted three ticks later (after three failed attempts), with its
-    // original time and price; no tick result reached listeners for the failed minutes.
+    // Decided three ticks earlier; the three failed attempts reached no listener; the open is recorded
+    // at the minute and price the broker filled it (sent again at the current price), not at the decision.
+    const decidedAt = openedAt - 3 * MINUTE;
+    expect(seen.filter((result) => result.timestamp >= decidedAt && result.timestamp < openedAt)).toEqual([]);
     const ticksBefore = seen.filter((result) => result.timestamp < openedAt);
     expect(seen.indexOf(firstOpened as IStrategyTickResult)).toBe(ticksBefore.length);
-    // Nothing reached listeners for the two failed minutes after it; the third minute ticks normally.
-    expect(
-      seen.filter((result) => result.timestamp > openedAt && result.timestamp < openedAt + 3 * MINUTE),
-    ).toEqual([]);
-    expect(seen.filter((result) => result.timestamp === openedAt + 3 * MINUTE)).toHaveLength(1);
+    expect(seen.filter((result) => result.timestamp === openedAt + MINUTE)).toHaveLength(1);
     expect(phases[seen.indexOf(firstOpened as IStrategyTickResult)]).toBe("opened:open");
     const orders = await paper.orders();
     const openOrder = orders.find(
@@ -204,13 +223,16 @@ describe("Live broker errors", () => {
     expect(openOrder?.clientOrderId).toBe(
       clientOrderId((firstOpened as IStrategyTickResultOpened).signal.id, "open"),
     );
+    expect((firstOpened as IStrategyTickResultOpened).signal.priceOpen).toBe(openOrder?.price);
+    expect((firstOpened as IStrategyTickResultOpened).signal.pendingAt).toBe(openOrder?.filledAt);
     expect(openOrder?.requestCount).toBe(1);
   });
 
   it("while the broker fails, the intent stays persisted; a failing close keeps the position open", async () => {
     const engine = wiggleEngine("1m", { expectErrors: true });
     const persist = memoryStore();
-    const paper = createPaperBroker({ persist });
+    let clock = createSimulatedClock(T0);
+    const paper = createPaperBroker({ persist, now: () => clock.now() });
     let closeFails = true;
     const broker = flakyBroker(
       paper,
@@ -222,21 +244,34 @@ describe("Live broker errors", () => {
       stopAt: T0 + 240 * MINUTE,
     });
     const firstClose = reference.find((result) => result.action === "closed") as IStrategyTickResultClosed;
-    await runWiggleLive(engine, T0, { persist, broker, stopAt: firstClose.timestamp + 5 * MINUTE });
+    await runWiggleLive(engine, T0, { persist, broker, clock, stopAt: firstClose.timestamp + 5 * MINUTE });
     const stuck = await readLiveState(persist, SYMBOL, "wiggle", "mem");
     expect(stuck.position?.phase).toBe("closing");
     expect(stuck.position?.signal.id).toBe(firstClose.signal.id);
     expect(stuck.closed).toEqual([]);
     closeFails = false;
     const engine2 = wiggleEngine("1m", { expectErrors: true });
+    clock = createSimulatedClock(firstClose.timestamp + 5 * MINUTE);
     const results = await runWiggleLive(engine2, firstClose.timestamp + 5 * MINUTE, {
       persist,
       broker,
+      clock,
       stopAt: firstClose.timestamp + 6 * MINUTE,
     });
-    expect(closedOf(results).map(closedBrief)).toEqual([closedBrief(firstClose)]);
+    // The history records what the broker did: the close filled five minutes late, at that minute's price.
+    const closeOrder = (await paper.orders()).find(
+      (order) => order.signalId === firstClose.signal.id && order.leg === "close",
+    );
+    expect(closeOrder?.filledAt).toBe(firstClose.timestamp + 5 * MINUTE);
+    const expected = {
+      ...closedBrief(firstClose),
+      timestamp: closeOrder?.filledAt,
+      priceClose: closeOrder?.price,
+      pnl: expect.any(Number),
+    };
+    expect(closedOf(results).map(closedBrief)).toEqual([expected]);
     const done = await readLiveState(persist, SYMBOL, "wiggle", "mem");
-    expect(done.closed.map(closedBrief)).toEqual([closedBrief(firstClose)]);
+    expect(done.closed.map(closedBrief)).toEqual([expected]);
   });
 
   it("a non-retryable rejection of an open drops that signal (no position, no record)", async () => {
@@ -425,15 +460,22 @@ describe("Live report and validation", () => {
     // Stopping while the consumer holds a result resolves at once; the generator then ends.
     await engine.Live.stop(SYMBOL, "wiggle");
     expect((await first.next()).done).toBe(true);
-    // A record that is not a live position record is reported, never used.
+    // A record that is not a live position record is reported and reconciled with the broker (which
+    // holds no position of this run here), never used.
     await persist.write("position", "BTCUSDT:wiggle:mem", { v: 1, phase: "open", signal: "garbage" });
-    const message = await engine.Live.run(SYMBOL, context, { persist })
-      .next()
-      .then(
-        () => "none",
-        (error: Error) => error.message,
-      );
-    expect(message).toMatch(/^memory: live record position\/BTCUSDT:wiggle:mem is malformed/);
+    const reporting = wiggleEngine("1m", { expectErrors: true });
+    const errors: string[] = [];
+    reporting.listenError((error) => {
+      errors.push(error.message);
+    });
+    await runWiggleLive(reporting, T0 + 5 * MINUTE, { persist, stopAt: T0 + 6 * MINUTE });
+    await reporting.waitForListeners();
+    expect(errors).toEqual([
+      "Live wiggle on BTCUSDT: the position record BTCUSDT:wiggle:mem is unusable (signal is not an object); broker paper holds no position of this run, so the run continues flat",
+    ]);
+    expect(reporting.Live.getReport(SYMBOL, "wiggle")).toContain(
+      "position record BTCUSDT:wiggle:mem is unusable",
+    );
   });
 });
 

@@ -120,6 +120,8 @@ export function flakyBroker(
 export interface IMemoryStoreOptions extends IPersistFaultOptions {
   /** Records shared across adapters (`"<entity>/<key>"` → JSON); pass the same Map to restart. */
   records?: Map<string, string>;
+  /** The store's lease clock, epoch ms (default Date.now): a later clock sees an earlier holder's lease expired. */
+  now?: () => number;
 }
 
 /**
@@ -127,8 +129,8 @@ export interface IMemoryStoreOptions extends IPersistFaultOptions {
  * operation at a time unless `atomicBatch`, so a death can land between the steps of a batch.
  */
 export function memoryStore(options: IMemoryStoreOptions = {}): IFaultyPersistV2 {
-  const { records, ...faults } = options;
-  return withPersistFaults(createMemoryPersistV2({ records }), { atomicBatch: false, ...faults });
+  const { records, now, ...faults } = options;
+  return withPersistFaults(createMemoryPersistV2({ records, now }), { atomicBatch: false, ...faults });
 }
 
 /** A contract v1 in-memory store (the testkit's v1 reference adapter) over shared `records`. */

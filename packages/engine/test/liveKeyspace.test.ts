@@ -78,8 +78,37 @@ describe.each(["v2", "v1"] as const)("live record versions (%s store)", (kind) =
   });
 
   it.each([
-    ["position", 2],
-    ["position", undefined],
+    [2, "unknown version 2 (this bt reads version 1)"],
+    [undefined, "unknown version undefined (this bt reads version 1)"],
+  ] as const)(
+    "rebuilds a position record of version %s from the broker's fill, reporting it",
+    async (version, problem) => {
+      const records = await storeWithPosition(kind);
+      const before = await readLiveState(open(records), SYMBOL, "wiggle", "mem");
+      expect(before.position?.phase).toBe("open");
+      edit(records, ids.position, (record) => {
+        if (version === undefined) delete record.v;
+        else record.v = version;
+      });
+      await expect(readLiveState(open(records), SYMBOL, "wiggle", "mem")).rejects.toThrow(/unknown version/);
+      const engine = wiggleEngine("1m", { expectErrors: true });
+      const errors: string[] = [];
+      engine.listenError((error) => {
+        errors.push(error.message);
+      });
+      await runWiggleLive(engine, T0 + 12 * MINUTE, { persist: open(records), stopAt: T0 + 12 * MINUTE });
+      await engine.waitForListeners();
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(
+        `the position record ${RUN_KEY} is unusable (${problem}); rebuilt position ${before.position?.signal.id}`,
+      );
+      const after = await readLiveState(open(records), SYMBOL, "wiggle", "mem");
+      expect(after.position?.signal).toEqual(before.position?.signal);
+      expect(after.position?.phase).toBe("open");
+    },
+  );
+
+  it.each([
     ["cursor", 2],
     ["cursor", "1"],
   ] as const)(
@@ -158,7 +187,7 @@ describe.each(["v2", "v1"] as const)("backtest records (%s store)", (kind) => {
     expect(saved.position).toBeNull();
     // Regression: `bt live` on a store written by `bt backtest --persist` threw "malformed (unknown version undefined)".
     const live = await readLiveState(persist, SYMBOL, "wiggle", "mem");
-    expect(live).toEqual({ position: null, scheduled: null, cursor: null, closed: [] });
+    expect(live).toEqual({ position: null, scheduled: null, cursor: null, closed: [], missing: [] });
     expect(await restoreError(kind, records)).toBe("none");
   });
 });

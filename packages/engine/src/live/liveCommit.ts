@@ -2,17 +2,29 @@
 // Each change first writes one intent record (the commit point: a single atomic write), then calls the
 // idempotent broker, then finishes with one ordered batch (writes, then the cursor, then deletes), so a
 // process killed at any instant restarts into a state it can complete: never a lost or doubled position.
+// What is committed is what the broker did: the open and close prices and times are its fills (checked
+// with core's brokerFillProblem), the closed pnl is computed from them, every write is fenced with the
+// run's lease, and an order whose outcome is unknown (timeout, disconnect) is looked up by its client
+// order id before it is sent again.
 
 import {
+  type BrokerOrderState,
   BtError,
+  brokerFillProblem,
+  clientOrderId,
+  fillPnlPercent,
   type IBroker,
   type IBrokerFill,
+  type ILeaseGrant,
   type IPersistAdapterV2,
+  type ISignalRow,
+  type IStrategyTickResult,
+  type IStrategyTickResultOpened,
   type ITransition,
   type PersistBatchOperationV2,
   type StrategyState,
 } from "@bt/core";
-import { closedKey, type IRunKeys, records } from "./liveKeyspace";
+import { closedKey, type ILiveOutbox, type IRunKeys, records } from "./liveKeyspace";
 
 /** What the committer needs from the run. */
 export interface ILiveCommitParams {
@@ -22,6 +34,16 @@ export interface ILiveCommitParams {
   keys: IRunKeys;
   /** Start of the strategy's current getSignal window, epoch ms (−Infinity: never asked). */
   signalBoundary: () => number;
+  /** The run's lease, passed as `fence` with every write (undefined: no lease held). */
+  fence: () => ILeaseGrant | undefined;
+  /** Checks the store before a commit (its generation marker); throws when it must not be written. */
+  beforeCommit: () => Promise<void>;
+  /** Fee per side in percent, for the pnl when a fill reports no fee. */
+  feePercent: number;
+  /** Largest distance of a fill from the price it was asked at, percent. */
+  maxFillDeviationPercent: number;
+  /** The run's clock, epoch ms. */
+  now: () => number;
 }
 
 /** True when `error` is a definitive broker rejection (BtError BROKER, retryable false). */
@@ -29,104 +51,272 @@ export function isBrokerRejection(error: unknown): boolean {
   return BtError.isInstance(error) && error.code === "BROKER" && !error.retryable;
 }
 
+/**
+ * The stable id of a notable live event: the same on every delivery (a restart delivers the last
+ * committed one again), so a consumer deduplicates by it. `<signal id>:<action>`.
+ * @example liveEventId(openedResult) // "BTCUSDT:sma:binance:1735689600000:opened"
+ */
+export function liveEventId(result: IStrategyTickResult): string {
+  return result.action === "idle" ? `idle:${result.timestamp}` : `${result.signal.id}:${result.action}`;
+}
+
+/** A problem with a fill the broker reported (the position is managed at the requested price meanwhile). */
+export interface IFillProblem {
+  leg: "open" | "close";
+  signalId: string;
+  problem: string;
+}
+
 /** Makes the transitions of one live strategy durable (see the engine README, "Live commit protocol"). */
 export class LiveCommitter {
-  /** The broker fill of the open position, kept for its closing record. */
+  /** The broker fill of the open position, kept for its closing record (null: unknown or invalid). */
   openFill: IBrokerFill | null = null;
+  /** The opened result of the open position (its record is rewritten when a corrected fill arrives). */
+  openedResult: IStrategyTickResultOpened | null = null;
+  /** Set when the open position's fill was invalid: the position runs at the requested price meanwhile. */
+  openFillProblem: IFillProblem | null = null;
+  /** A close whose fill was invalid and was recorded at the requested price (reported once by the runner). */
+  closeFillProblem: IFillProblem | null = null;
+  /** Client order ids whose outcome is unknown (a timeout or error after sending, a crash after the intent). */
+  private readonly uncertain = new Set<string>();
 
   constructor(private readonly params: ILiveCommitParams) {}
 
-  /** The cursor record after a tick at `tickMs`. */
-  private cursor(tickMs: number): PersistBatchOperationV2 {
-    const boundary = this.params.signalBoundary();
-    const value = records.cursor(tickMs, Number.isFinite(boundary) ? boundary : null);
-    return { op: "write", entity: "cursor", key: this.params.keys.run, value };
+  /** Marks the order of `signalId`'s `leg` as possibly placed (restore of an opening/closing intent). */
+  markUncertain(signalId: string, leg: "open" | "close"): void {
+    this.uncertain.add(clientOrderId(signalId, leg));
   }
 
-  /** Records that the tick at `tickMs` is done (used when only the getSignal throttle moved). */
-  async writeCursor(tickMs: number): Promise<void> {
-    const persist = this.params.persist;
-    if (persist === undefined) return;
-    const operation = this.cursor(tickMs);
-    if (operation.op === "write") await persist.write(operation.entity, operation.key, operation.value);
+  /** True when the order of this leg may have reached the broker without a known outcome. */
+  isUncertain(signalId: string, leg: "open" | "close"): boolean {
+    return this.uncertain.has(clientOrderId(signalId, leg));
   }
 
   /**
-   * Makes `next` durable. Throws (leaving the strategy's state unchanged) when the persistence or the
-   * broker fails; the same call with the same transition may be repeated until it succeeds.
-   * @throws BtError BROKER (a rejection when retryable is false), PERSIST, or the broker's own error.
+   * What the broker knows of this leg's order: its state when the broker can tell (orderState), else
+   * null. Only asked for an uncertain order.
    */
-  async commit(previous: StrategyState, next: ITransition): Promise<void> {
+  async orderState(signal: ISignalRow, leg: "open" | "close"): Promise<BrokerOrderState | null> {
+    const { broker } = this.params;
+    if (broker.orderState === undefined) return null;
+    return broker.orderState(clientOrderId(signal.id, leg), signal.symbol);
+  }
+
+  /** The cursor record after a tick at `tickMs`, carrying `outbox` until its event is delivered. */
+  private cursor(tickMs: number, outbox: ILiveOutbox | null): PersistBatchOperationV2 {
+    const boundary = this.params.signalBoundary();
+    const value = records.cursor(tickMs, Number.isFinite(boundary) ? boundary : null, outbox);
+    return { op: "write", entity: "cursor", key: this.params.keys.run, value };
+  }
+
+  /** Records that the tick at `tickMs` is done, with no event left to deliver. */
+  async writeCursor(tickMs: number): Promise<void> {
+    const persist = this.params.persist;
+    if (persist === undefined) return;
+    const operation = this.cursor(tickMs, null);
+    if (operation.op === "write") {
+      await persist.write(operation.entity, operation.key, operation.value, this.params.fence());
+    }
+  }
+
+  private write(entity: "position" | "scheduled", value: ReturnType<typeof records.open>): Promise<void> {
+    return (
+      this.params.persist?.write(entity, this.params.keys.run, value, this.params.fence()) ??
+      Promise.resolve()
+    );
+  }
+
+  private batch(operations: PersistBatchOperationV2[]): Promise<void> {
+    return this.params.persist?.batch(operations, this.params.fence()) ?? Promise.resolve();
+  }
+
+  /**
+   * Places the leg (or, when its earlier outcome is unknown, first looks it up by client order id: a
+   * filled order is never sent twice, a pending one is waited for).
+   * @throws BtError BROKER (rejection when not retryable), TIMEOUT, or the broker's error.
+   */
+  private async place(signal: ISignalRow, leg: "open" | "close", send: () => Promise<IBrokerFill>) {
+    const id = clientOrderId(signal.id, leg);
+    if (this.uncertain.has(id)) {
+      const known = await this.orderState(signal, leg);
+      if (known !== null) {
+        switch (known.state) {
+          case "filled":
+            this.uncertain.delete(id);
+            return known.fill;
+          case "pending":
+            throw new BtError(
+              "BROKER",
+              `${this.params.broker.name}: ${leg} order ${id} of ${signal.id} is still working`,
+              {
+                adapter: this.params.broker.name,
+                field: "clientOrderId",
+                value: id,
+                retryable: true,
+              },
+            );
+          case "rejected":
+            this.uncertain.delete(id);
+            throw new BtError(
+              "BROKER",
+              `${this.params.broker.name}: ${leg} order ${id} of ${signal.id} was refused: ${known.reason}`,
+              {
+                adapter: this.params.broker.name,
+                field: "clientOrderId",
+                value: id,
+                retryable: false,
+              },
+            );
+          case "unknown":
+            break;
+          default: {
+            const unreachable: never = known;
+            return unreachable;
+          }
+        }
+      }
+    }
+    try {
+      const fill = await send();
+      this.uncertain.delete(id);
+      return fill;
+    } catch (error) {
+      // A rejection changed nothing; any other failure may have reached the venue: look it up next time.
+      if (isBrokerRejection(error)) this.uncertain.delete(id);
+      else this.uncertain.add(id);
+      throw error;
+    }
+  }
+
+  /** The fill when plausible, else null with the problem kept for the runner to report. */
+  private checkFill(fill: IBrokerFill, requestedPrice: number, leg: "open" | "close", signalId: string) {
+    const problem = brokerFillProblem(fill, requestedPrice, this.params.maxFillDeviationPercent);
+    return problem === null ? { fill, problem: null } : { fill: null, problem: { leg, signalId, problem } };
+  }
+
+  /**
+   * Makes `next` durable and returns it as the broker executed it (the fill's price and time in the
+   * signal and the result, the pnl from the fills). Throws (leaving the strategy's state unchanged)
+   * when the persistence or the broker fails; the same call may be repeated until it succeeds.
+   * @throws BtError BROKER (a rejection when retryable is false), TIMEOUT, PERSIST, LEASE, STATE.
+   */
+  async commit(previous: StrategyState, next: ITransition): Promise<ITransition> {
     const { persist, broker, keys } = this.params;
     const result = next.result;
     const position = keys.run;
     switch (result.action) {
       case "scheduled": {
-        if (persist === undefined) return;
-        await persist.batch([
+        if (persist === undefined) return next;
+        await this.params.beforeCommit();
+        await this.batch([
           {
             op: "write",
             entity: "scheduled",
             key: position,
             value: records.scheduled(result.signal, result),
           },
-          this.cursor(result.timestamp),
+          this.cursor(result.timestamp, { eventId: liveEventId(result), result }),
         ]);
-        return;
+        return next;
       }
       case "opened": {
-        const signal = result.signal;
+        const decided = result.signal;
+        await this.params.beforeCommit();
         // 1. Intent: from here on a restart re-asks the broker with the same client order id.
-        await persist?.write("position", position, records.opening(signal, result));
-        let fill: IBrokerFill;
+        await this.write("position", records.opening(decided, result));
+        let brokerFill: IBrokerFill;
         try {
-          fill = await broker.openPosition(signal, signal.priceOpen);
+          brokerFill = await this.place(decided, "open", () =>
+            broker.openPosition(decided, decided.priceOpen),
+          );
         } catch (error) {
           if (isBrokerRejection(error)) {
             // Definitively refused: no position exists, so the intent is dropped.
-            await persist?.delete("position", position);
+            await persist?.delete("position", position, this.params.fence());
           }
           throw error;
         }
+        const checked = this.checkFill(brokerFill, decided.priceOpen, "open", decided.id);
+        this.openFillProblem = checked.problem;
+        const fill = checked.fill;
+        // The broker's fill is the position: its price and time (the decision's when the fill is unusable).
+        const signal: ISignalRow =
+          fill === null ? decided : { ...decided, priceOpen: fill.price, pendingAt: fill.filledAt };
+        // The result keeps the tick that committed it (its time in the event stream); the position's
+        // open time is the fill's (signal.pendingAt).
+        const opened = fill === null ? result : { ...result, signal };
         // 2. Committed: the open record, the cursor, then the scheduled record it replaces is removed.
         if (persist !== undefined) {
           const operations: PersistBatchOperationV2[] = [
-            { op: "write", entity: "position", key: position, value: records.open(signal, result, fill) },
-            this.cursor(result.timestamp),
+            { op: "write", entity: "position", key: position, value: records.open(signal, opened, fill) },
+            // The cursor is the tick that decided it (the fill time may lie after it).
+            this.cursor(result.timestamp, { eventId: liveEventId(opened), result: opened }),
           ];
           if (previous.status === "scheduled")
             operations.push({ op: "delete", entity: "scheduled", key: position });
-          await persist.batch(operations);
+          await this.batch(operations);
         }
         this.openFill = fill;
-        return;
+        this.openedResult = opened;
+        return { state: { status: "pending", signal }, result: opened, rejection: next.rejection };
       }
       case "closed": {
         const signal = result.signal;
-        await persist?.write("position", position, records.closing(signal, result, this.openFill));
+        await this.params.beforeCommit();
+        await this.write("position", records.closing(signal, result, this.openFill));
         // A rejected close is still an open position: never dropped, retried every tick.
-        await broker.closePosition(signal, result.pnl.priceClose, result.closeReason);
-        await persist?.batch([
+        const requested = result.pnl.priceClose;
+        const brokerFill = await this.place(signal, "close", () =>
+          broker.closePosition(signal, requested, result.closeReason),
+        );
+        const checked = this.checkFill(brokerFill, requested, "close", signal.id);
+        this.closeFillProblem = checked.problem;
+        // An unusable close fill: the position is gone at the broker, so it is recorded at the price asked.
+        const closePrice = checked.fill?.price ?? requested;
+        const closedAt = checked.fill?.filledAt ?? Math.max(result.timestamp, this.params.now());
+        const open = this.openFill ?? { price: signal.priceOpen, quantity: signal.quantity ?? 1 };
+        const closed = {
+          ...result,
+          timestamp: closedAt,
+          pnl: {
+            pnlPercentage: fillPnlPercent(
+              signal.position,
+              open,
+              checked.fill ?? { price: closePrice },
+              this.params.feePercent,
+            ),
+            priceOpen: open.price,
+            priceClose: closePrice,
+          },
+        };
+        await this.batch([
           {
             op: "write",
             entity: "closed",
-            key: closedKey(keys, result.timestamp),
-            value: records.closed(result),
+            key: closedKey(keys, closed.timestamp),
+            value: records.closed(closed),
           },
-          this.cursor(result.timestamp),
+          this.cursor(result.timestamp, { eventId: liveEventId(closed), result: closed }),
           { op: "delete", entity: "position", key: position },
         ]);
         this.openFill = null;
-        return;
+        this.openFillProblem = null;
+        this.openedResult = null;
+        return { state: next.state, result: closed, rejection: next.rejection };
       }
       case "cancelled": {
-        if (persist === undefined) return;
-        await persist.write("scheduled", position, records.cancelling(result.signal, result));
-        await persist.batch([
-          this.cursor(result.timestamp),
+        if (persist === undefined) return next;
+        await this.params.beforeCommit();
+        await this.write("scheduled", records.cancelling(result.signal, result));
+        const operations: PersistBatchOperationV2[] = [
+          this.cursor(result.timestamp, { eventId: liveEventId(result), result }),
           { op: "delete", entity: "scheduled", key: position },
-        ]);
-        return;
+        ];
+        // A stale open is cancelled with its opening intent (the broker never filled it).
+        if (result.cancelReason === "stale")
+          operations.push({ op: "delete", entity: "position", key: position });
+        await this.batch(operations);
+        return next;
       }
       default:
         throw new BtError("STATE", `live commit: unexpected state change with result ${result.action}`, {
@@ -134,5 +324,29 @@ export class LiveCommitter {
           value: result.action,
         });
     }
+  }
+
+  /**
+   * Looks the open position's fill up again (after an unusable one): when the broker now reports a
+   * plausible fill, the open record is rewritten with it and the corrected signal is returned.
+   */
+  async refreshOpenFill(signal: ISignalRow): Promise<ISignalRow | null> {
+    const known = await this.orderState(signal, "open");
+    if (known === null || known.state !== "filled") return null;
+    const checked = this.checkFill(known.fill, signal.priceOpen, "open", signal.id);
+    if (checked.fill === null) {
+      this.openFillProblem = checked.problem;
+      return null;
+    }
+    const fill = checked.fill;
+    const corrected: ISignalRow = { ...signal, priceOpen: fill.price, pendingAt: fill.filledAt };
+    const opened = this.openedResult;
+    if (opened !== null) {
+      this.openedResult = { ...opened, signal: corrected };
+      await this.write("position", records.open(corrected, this.openedResult, fill));
+    }
+    this.openFill = fill;
+    this.openFillProblem = null;
+    return corrected;
   }
 }

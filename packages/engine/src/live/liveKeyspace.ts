@@ -6,10 +6,12 @@
 
 import {
   BtError,
+  brokerFillProblem,
   type IBrokerFill,
   type IPersistAdapterV2,
   type IScheduledSignalRow,
   type ISignalRow,
+  type IStrategyTickResult,
   type IStrategyTickResultCancelled,
   type IStrategyTickResultClosed,
   type IStrategyTickResultOpened,
@@ -36,13 +38,15 @@ export interface IRunKeys {
   readonly run: string;
   /** Prefix of the run's "closed" history keys. */
   readonly closedPrefix: string;
+  /** Key of the run's generation record (entity "cursor"): detects a store that came back empty. */
+  readonly generation: string;
 }
 
 /** The keys of a run. A live run keeps the key bt has always used (persistKey), so old stores restore. */
 export function runKeys(identity: IRunIdentity): IRunKeys {
   const base = persistKey(identity.symbol, identity.strategyName, identity.exchangeName);
   const run = identity.mode === "live" ? base : `backtest:${base}`;
-  return { run, closedPrefix: `${run}/` };
+  return { run, closedPrefix: `${run}/`, generation: `${run}#generation` };
 }
 
 /** Key of the closed-history record of a close at `timestampMs` (zero-padded: keys sort by time). */
@@ -110,6 +114,36 @@ export interface ILiveCursorRecord {
   lastTickMs: number;
   /** Start of the interval window in which getSignal was last asked, epoch ms; null when never. */
   lastSignalBoundaryMs: number | null;
+  /**
+   * The notable result committed with this cursor (opened, closed, scheduled, cancelled) whose delivery
+   * is not known to be complete: a restart delivers it again (events are at least once). Null or absent
+   * once delivered.
+   */
+  outbox?: ILiveOutbox | null;
+}
+
+/** An event committed in a batch, kept until it is known to be delivered. */
+export interface ILiveOutbox {
+  /** Stable id of the event (liveEventId): the same on every delivery, for consumers to deduplicate. */
+  eventId: string;
+  result: IStrategyTickResult;
+}
+
+/** The store generation ("cursor" entity, key `<run>#generation`): written once, checked on every reconcile. */
+export interface ILiveGenerationRecord {
+  v: typeof RECORD_VERSION;
+  /** Random id chosen by the run that first wrote the store. */
+  generation: string;
+  /** Epoch ms (run clock) it was written. */
+  createdAt: number;
+}
+
+/** A persisted record that could not be used (malformed or quarantined): a missing trade of the history. */
+export interface ILiveMissingRecord {
+  entity: "closed";
+  key: string;
+  /** Why it is unusable. */
+  problem: string;
 }
 
 /** Everything persisted for one live strategy. */
@@ -119,6 +153,8 @@ export interface ILiveState {
   cursor: ILiveCursorRecord | null;
   /** The closed-signal history, oldest first. */
   closed: IStrategyTickResultClosed[];
+  /** History records that exist but could not be used (malformed or quarantined), each a missing trade. */
+  missing: ILiveMissingRecord[];
 }
 
 /** A typed record as a persistable value (the records are plain JSON by construction). */
@@ -141,9 +177,21 @@ export const records = {
     toPersistValue({ v: RECORD_VERSION, phase: "scheduled", signal, result }),
   cancelling: (signal: IScheduledSignalRow, result: IStrategyTickResultCancelled): PersistValue =>
     toPersistValue({ v: RECORD_VERSION, phase: "cancelling", signal, result }),
-  cursor: (lastTickMs: number, lastSignalBoundaryMs: number | null): PersistValue =>
-    toPersistValue({ v: RECORD_VERSION, lastTickMs, lastSignalBoundaryMs } satisfies ILiveCursorRecord),
-  closed: (result: IStrategyTickResultClosed): PersistValue => toPersistValue(result),
+  cursor: (
+    lastTickMs: number,
+    lastSignalBoundaryMs: number | null,
+    outbox: ILiveOutbox | null = null,
+  ): PersistValue =>
+    toPersistValue({
+      v: RECORD_VERSION,
+      lastTickMs,
+      lastSignalBoundaryMs,
+      outbox,
+    } satisfies ILiveCursorRecord),
+  closed: (result: IStrategyTickResultClosed): PersistValue =>
+    toPersistValue({ ...result, v: RECORD_VERSION }),
+  generation: (generation: string, createdAt: number): PersistValue =>
+    toPersistValue({ v: RECORD_VERSION, generation, createdAt } satisfies ILiveGenerationRecord),
   order: (order: object): PersistValue => toPersistValue({ ...order }),
 };
 
@@ -161,20 +209,54 @@ function malformed(adapter: string, entity: string, key: string, problem: string
   );
 }
 
+function isFinitePositive(value: PersistValue | undefined): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
+
+function isFiniteNumber(value: PersistValue | undefined): boolean {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+const CLOSE_REASONS: ReadonlyArray<string> = ["take_profit", "stop_loss", "time_expired", "closed"];
+const CANCEL_REASONS: ReadonlyArray<string> = ["timeout", "price_reject", "user", "stale"];
+
+/** What is wrong with a signal row (kind, finite positive prices, TP and SL on their sides), or null. */
 function checkSignal(value: PersistValue | undefined, kind: "pending" | "scheduled"): string | null {
   if (!isObject(value)) return "signal is not an object";
-  if (typeof value.id !== "string") return "signal.id is not a string";
+  if (typeof value.id !== "string" || value.id.length === 0) return "signal.id is not a non-empty string";
   if (value.kind !== kind) return `signal.kind is not "${kind}"`;
-  for (const field of [
-    "priceOpen",
-    "priceTakeProfit",
-    "priceStopLoss",
-    "minuteEstimatedTime",
-    "scheduledAt",
-  ]) {
-    if (typeof value[field] !== "number") return `signal.${field} is not a number`;
+  if (value.position !== "long" && value.position !== "short") {
+    return `signal.position is not "long" or "short" (got ${String(value.position)})`;
   }
-  if (kind === "pending" && typeof value.pendingAt !== "number") return "signal.pendingAt is not a number";
+  for (const field of ["priceOpen", "priceTakeProfit", "priceStopLoss", "minuteEstimatedTime"]) {
+    if (!isFinitePositive(value[field]))
+      return `signal.${field} is not a finite positive number (got ${String(value[field])})`;
+  }
+  if (!isFiniteNumber(value.scheduledAt)) return "signal.scheduledAt is not a finite number";
+  if (kind === "pending" && !isFiniteNumber(value.pendingAt))
+    return "signal.pendingAt is not a finite number";
+  for (const field of ["cost", "quantity"]) {
+    const amount = value[field];
+    if (amount !== null && amount !== undefined && !isFinitePositive(amount)) {
+      return `signal.${field} is not null or a finite positive number (got ${String(amount)})`;
+    }
+  }
+  const takeProfit = value.priceTakeProfit as number;
+  const stopLoss = value.priceStopLoss as number;
+  const open = value.priceOpen as number;
+  const long = value.position === "long";
+  // An open position's entry is its fill, which may lie anywhere; a scheduled entry lies between SL and TP.
+  const sidesOk =
+    kind === "pending"
+      ? long
+        ? takeProfit > stopLoss
+        : takeProfit < stopLoss
+      : long
+        ? takeProfit > open && open > stopLoss
+        : takeProfit < open && open < stopLoss;
+  if (!sidesOk) {
+    return `signal take profit ${takeProfit} and stop loss ${stopLoss} are not on the sides of a ${String(value.position)} entry at ${open}`;
+  }
   return null;
 }
 
@@ -183,20 +265,60 @@ function checkResult(value: PersistValue | undefined, actions: ReadonlyArray<str
   if (typeof value.action !== "string" || !actions.includes(value.action)) {
     return `result.action is not ${actions.join(" or ")}`;
   }
-  if (typeof value.timestamp !== "number") return "result.timestamp is not a number";
+  if (!isFiniteNumber(value.timestamp)) return "result.timestamp is not a finite number";
+  if (value.action === "closed") {
+    if (typeof value.closeReason !== "string" || !CLOSE_REASONS.includes(value.closeReason)) {
+      return `result.closeReason is not one of ${CLOSE_REASONS.join(", ")}`;
+    }
+    const pnl = value.pnl;
+    if (!isObject(pnl)) return "result.pnl is not an object";
+    if (!isFiniteNumber(pnl.pnlPercentage)) return "result.pnl.pnlPercentage is not a finite number";
+    if (!isFinitePositive(pnl.priceOpen) || !isFinitePositive(pnl.priceClose)) {
+      return "result.pnl prices are not finite positive numbers";
+    }
+  }
+  if (value.action === "cancelled") {
+    if (typeof value.cancelReason !== "string" || !CANCEL_REASONS.includes(value.cancelReason)) {
+      return `result.cancelReason is not one of ${CANCEL_REASONS.join(", ")}`;
+    }
+  }
+  if (value.action !== "idle") {
+    const kind = value.action === "scheduled" || value.action === "cancelled" ? "scheduled" : "pending";
+    const problem = checkSignal(value.signal, kind);
+    if (problem !== null) return `result.${problem}`;
+  }
   return null;
+}
+
+function checkFill(value: PersistValue | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (!isObject(value)) return "openFill is not an object";
+  const problem = brokerFillProblem(value as unknown as IBrokerFill, Number.NaN);
+  return problem === null ? null : `openFill: ${problem}`;
+}
+
+function versionProblem(value: JsonObject): string | null {
+  return value.v !== RECORD_VERSION
+    ? `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`
+    : null;
+}
+
+/** What is wrong with a position record, or null. */
+export function positionRecordProblem(value: PersistValue): string | null {
+  if (!isObject(value)) return "not an object";
+  return (
+    versionProblem(value) ??
+    (value.phase !== "opening" && value.phase !== "open" && value.phase !== "closing"
+      ? `unknown phase ${String(value.phase)}`
+      : (checkSignal(value.signal, "pending") ??
+        checkResult(value.result, value.phase === "closing" ? ["closed"] : ["opened"]) ??
+        (value.phase === "opening" ? null : checkFill(value.openFill))))
+  );
 }
 
 /** @throws BtError PERSIST when the record is not a position record. */
 function decodePosition(value: PersistValue, adapter: string, key: string): ILivePositionRecord {
-  const problem = !isObject(value)
-    ? "not an object"
-    : value.v !== RECORD_VERSION
-      ? `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`
-      : value.phase !== "opening" && value.phase !== "open" && value.phase !== "closing"
-        ? `unknown phase ${String(value.phase)}`
-        : (checkSignal(value.signal, "pending") ??
-          checkResult(value.result, value.phase === "closing" ? ["closed"] : ["opened"]));
+  const problem = positionRecordProblem(value);
   if (problem !== null) throw malformed(adapter, "position", key, problem);
   return value as unknown as ILivePositionRecord;
 }
@@ -205,56 +327,169 @@ function decodePosition(value: PersistValue, adapter: string, key: string): ILiv
 function decodeScheduled(value: PersistValue, adapter: string, key: string): ILiveScheduledRecord {
   const problem = !isObject(value)
     ? "not an object"
-    : value.v !== RECORD_VERSION
-      ? `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`
-      : value.phase !== "scheduled" && value.phase !== "cancelling"
+    : (versionProblem(value) ??
+      (value.phase !== "scheduled" && value.phase !== "cancelling"
         ? `unknown phase ${String(value.phase)}`
         : (checkSignal(value.signal, "scheduled") ??
-          checkResult(value.result, value.phase === "cancelling" ? ["cancelled"] : ["scheduled"]));
+          checkResult(value.result, value.phase === "cancelling" ? ["cancelled"] : ["scheduled"]))));
   if (problem !== null) throw malformed(adapter, "scheduled", key, problem);
   return value as unknown as ILiveScheduledRecord;
 }
 
+const OUTBOX_ACTIONS = ["opened", "closed", "scheduled", "cancelled"];
+
 /** @throws BtError PERSIST when the record is not a cursor record. */
 function decodeCursor(value: PersistValue, adapter: string, key: string): ILiveCursorRecord {
+  const outbox = isObject(value) ? value.outbox : undefined;
   const problem = !isObject(value)
     ? "not an object"
-    : value.v !== RECORD_VERSION
-      ? `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`
-      : typeof value.lastTickMs !== "number"
-        ? "lastTickMs is not a number"
-        : value.lastSignalBoundaryMs !== null && typeof value.lastSignalBoundaryMs !== "number"
-          ? "lastSignalBoundaryMs is not a number or null"
-          : null;
+    : (versionProblem(value) ??
+      (!isFiniteNumber(value.lastTickMs)
+        ? "lastTickMs is not a finite number"
+        : value.lastSignalBoundaryMs !== null && !isFiniteNumber(value.lastSignalBoundaryMs)
+          ? "lastSignalBoundaryMs is not a finite number or null"
+          : outbox === undefined || outbox === null
+            ? null
+            : !isObject(outbox) || typeof outbox.eventId !== "string"
+              ? "outbox is not { eventId, result }"
+              : checkResult(outbox.result, OUTBOX_ACTIONS)));
   if (problem !== null) throw malformed(adapter, "cursor", key, problem);
   return value as unknown as ILiveCursorRecord;
 }
 
-/** Reads and validates a run's records from a v2 view. @throws BtError PERSIST for a malformed record. */
-export async function readRunState(persist: IPersistAdapterV2, identity: IRunIdentity): Promise<ILiveState> {
+/** What is wrong with a closed-history record (a result, version 1 or legacy unversioned), or null. */
+function closedRecordProblem(value: PersistValue): string | null {
+  if (!isObject(value)) return "not an object";
+  if (value.v !== undefined && value.v !== RECORD_VERSION) {
+    return `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`;
+  }
+  return checkResult(value, ["closed"]);
+}
+
+/** What is wrong with a generation record, or null. */
+function generationProblem(value: PersistValue): string | null {
+  if (!isObject(value)) return "not an object";
+  return (
+    versionProblem(value) ??
+    (typeof value.generation !== "string" || value.generation.length === 0
+      ? "generation is not a non-empty string"
+      : null)
+  );
+}
+
+/** The closed-history record as a result (without the record version). */
+function closedResultOf(value: JsonObject): IStrategyTickResultClosed {
+  const { v: _version, ...result } = value;
+  return result as unknown as IStrategyTickResultClosed;
+}
+
+/** One record of a run as read: absent, valid, or unusable (malformed, or quarantined by the adapter). */
+export type RecordRead<T> =
+  | { readonly status: "absent" }
+  | { readonly status: "valid"; readonly record: T }
+  | { readonly status: "unusable"; readonly problem: string };
+
+/** A run's records as read, each decoded without throwing (see readRunState for the throwing view). */
+export interface IRunRecords {
+  position: RecordRead<ILivePositionRecord>;
+  scheduled: ILiveScheduledRecord | null;
+  cursor: ILiveCursorRecord | null;
+  generation: RecordRead<ILiveGenerationRecord>;
+  closed: IStrategyTickResultClosed[];
+  missing: ILiveMissingRecord[];
+}
+
+/** Whether the adapter quarantined (entity, key) on this or an earlier read. */
+function quarantined(persist: IPersistAdapterV2, entity: string, key: string): string | null {
+  const found = persist
+    .corruptions()
+    .find((corruption) => corruption.entity === entity && corruption.key === key);
+  return found === undefined ? null : `quarantined by the adapter (${found.reason})`;
+}
+
+/**
+ * Reads a run's records: the position and the generation as RecordRead (an unusable one is for the
+ * caller to reconcile), the history with its unusable records listed in `missing` (never dropped
+ * silently).
+ * @throws BtError PERSIST for a malformed scheduled or cursor record, or when the adapter fails.
+ */
+export async function readRunRecords(
+  persist: IPersistAdapterV2,
+  identity: IRunIdentity,
+): Promise<IRunRecords> {
   await persist.waitForInit();
   const keys = runKeys(identity);
-  const [positionValue, scheduledValue, cursorValue, closedKeys] = await Promise.all([
+  const [positionValue, scheduledValue, cursorValue, generationValue, closedKeys] = await Promise.all([
     persist.read("position", keys.run),
     persist.read("scheduled", keys.run),
     persist.read("cursor", keys.run),
+    persist.read("cursor", keys.generation),
     persist.list("closed", keys.closedPrefix),
   ]);
   // Sorted ascending, and the keys carry zero-padded close times: oldest first.
   const values = await Promise.all(closedKeys.map((key) => persist.read("closed", key)));
   const closed: IStrategyTickResultClosed[] = [];
+  const missing: ILiveMissingRecord[] = [];
   values.forEach((value, index) => {
+    const key = closedKeys[index] as string;
     if (value === null) return;
-    const problem =
-      checkResult(value, ["closed"]) ?? checkSignal(isObject(value) ? value.signal : null, "pending");
-    if (problem !== null) throw malformed(persist.name, "closed", closedKeys[index] as string, problem);
-    closed.push(value as unknown as IStrategyTickResultClosed);
+    const problem = closedRecordProblem(value);
+    if (problem !== null || !isObject(value)) missing.push({ entity: "closed", key, problem: problem ?? "" });
+    else closed.push(closedResultOf(value));
   });
+  for (const corruption of persist.corruptions()) {
+    if (
+      corruption.entity === "closed" &&
+      corruption.key.startsWith(keys.closedPrefix) &&
+      !missing.some((entry) => entry.key === corruption.key)
+    ) {
+      missing.push({
+        entity: "closed",
+        key: corruption.key,
+        problem: `quarantined by the adapter (${corruption.reason})`,
+      });
+    }
+  }
+  const read = <T>(
+    value: PersistValue | null,
+    entity: string,
+    key: string,
+    problemOf: (value: PersistValue) => string | null,
+  ): RecordRead<T> => {
+    if (value === null) {
+      const problem = quarantined(persist, entity, key);
+      return problem === null ? { status: "absent" } : { status: "unusable", problem };
+    }
+    const problem = problemOf(value);
+    return problem === null
+      ? { status: "valid", record: value as unknown as T }
+      : { status: "unusable", problem };
+  };
   return {
-    position: positionValue === null ? null : decodePosition(positionValue, persist.name, keys.run),
+    position: read<ILivePositionRecord>(positionValue, "position", keys.run, positionRecordProblem),
     scheduled: scheduledValue === null ? null : decodeScheduled(scheduledValue, persist.name, keys.run),
     cursor: cursorValue === null ? null : decodeCursor(cursorValue, persist.name, keys.run),
+    generation: read<ILiveGenerationRecord>(generationValue, "cursor", keys.generation, generationProblem),
     closed,
+    missing,
+  };
+}
+
+/** Reads and validates a run's records from a v2 view. @throws BtError PERSIST for a malformed record. */
+export async function readRunState(persist: IPersistAdapterV2, identity: IRunIdentity): Promise<ILiveState> {
+  const read = await readRunRecords(persist, identity);
+  const keys = runKeys(identity);
+  if (read.position.status === "unusable")
+    throw malformed(persist.name, "position", keys.run, read.position.problem);
+  return {
+    position:
+      read.position.status === "valid"
+        ? decodePosition(read.position.record as unknown as PersistValue, persist.name, keys.run)
+        : null,
+    scheduled: read.scheduled,
+    cursor: read.cursor,
+    closed: read.closed,
+    missing: read.missing,
   };
 }
 

@@ -1,8 +1,9 @@
 // The options of a live run: their types, defaults and validation (every bad value named with its field).
 
-import type { IBroker } from "@bt/core";
+import { DEFAULT_MAX_FILL_DEVIATION_PERCENT, type IBroker } from "@bt/core";
 import {
   accountBalanceOption,
+  checkOptionNames,
   epochMsOption,
   integerOption,
   nonNegativeNumberOption,
@@ -38,12 +39,45 @@ export interface ILiveOptions {
   handleProcessSignals?: boolean;
   /** How long a tick waits for the previous minute's 1m candle when the exchange lags, ms (default 10,000). */
   candleWaitMs?: number;
+  /**
+   * How long a decided open or close may wait for the broker before it is decided again on current
+   * prices, ms (default 300,000 = 5 minutes): a stale open whose take profit, stop loss or lifetime was
+   * crossed meanwhile is cancelled (reason "stale"), never filled at an old price.
+   */
+  orderStalenessMs?: number;
+  /** Ticks between two reconciliations of the persisted records with the broker (default 60; 0: at start only). */
+  reconcileEveryTicks?: number;
+  /** Lifetime of the run's one-writer lease in the store, ms (default 30,000; renewed every third of it). */
+  leaseTtlMs?: number;
+  /** Largest distance of a broker fill from the market price it was asked at, percent (default 10). */
+  maxFillDeviationPercent?: number;
 }
+
+const LIVE_OPTIONS = [
+  "persist",
+  "broker",
+  "clock",
+  "tickIntervalMs",
+  "stopAt",
+  "accountBalance",
+  "handleProcessSignals",
+  "candleWaitMs",
+  "orderStalenessMs",
+  "reconcileEveryTicks",
+  "leaseTtlMs",
+  "maxFillDeviationPercent",
+];
 
 /** Default live tick interval, ms. */
 export const DEFAULT_TICK_INTERVAL_MS = 60_000;
 /** Default wait for a lagging previous-minute candle, ms. */
 export const DEFAULT_CANDLE_WAIT_MS = 10_000;
+/** Default staleness after which an order not yet placed is decided again, ms. */
+export const DEFAULT_ORDER_STALENESS_MS = 300_000;
+/** Default ticks between reconciliations with the broker. */
+export const DEFAULT_RECONCILE_EVERY_TICKS = 60;
+/** Default lease lifetime, ms. */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
 
 /** ILiveOptions after validation, with defaults. */
 export interface IResolvedLiveOptions {
@@ -51,6 +85,10 @@ export interface IResolvedLiveOptions {
   candleWaitMs: number;
   accountBalance: number;
   stopAt: number | undefined;
+  orderStalenessMs: number;
+  reconcileEveryTicks: number;
+  leaseTtlMs: number;
+  maxFillDeviationPercent: number;
 }
 
 /**
@@ -58,7 +96,29 @@ export interface IResolvedLiveOptions {
  * @throws BtError VALIDATION naming the option and the value.
  */
 export function resolveLiveOptions(options: ILiveOptions): IResolvedLiveOptions {
+  checkOptionNames("Live", options, LIVE_OPTIONS);
+  const maxFillDeviationPercent = nonNegativeNumberOption(
+    "Live",
+    "maxFillDeviationPercent",
+    options.maxFillDeviationPercent,
+    DEFAULT_MAX_FILL_DEVIATION_PERCENT,
+  );
   return {
+    orderStalenessMs: nonNegativeNumberOption(
+      "Live",
+      "orderStalenessMs",
+      options.orderStalenessMs,
+      DEFAULT_ORDER_STALENESS_MS,
+    ),
+    reconcileEveryTicks: integerOption(
+      "Live",
+      "reconcileEveryTicks",
+      options.reconcileEveryTicks,
+      DEFAULT_RECONCILE_EVERY_TICKS,
+      0,
+    ),
+    leaseTtlMs: integerOption("Live", "leaseTtlMs", options.leaseTtlMs, DEFAULT_LEASE_TTL_MS, 1),
+    maxFillDeviationPercent,
     tickIntervalMs: integerOption(
       "Live",
       "tickIntervalMs",

@@ -6,15 +6,24 @@ import {
   alignDown,
   type CandleInterval,
   type IBrokerFill,
+  type ILeaseGrant,
   type ILogger,
   type IPersistAdapterV2,
+  type IStrategyTickResultOpened,
   type ITransition,
   NO_SIGNAL,
   type StrategyState,
 } from "@bt/core";
 import type { ClientStrategy } from "../strategy/clientStrategy";
+import { liveEventId } from "./liveCommit";
 import type { LiveEventLog } from "./liveEventLog";
-import { type IRunIdentity, readRunState, runKeys } from "./liveKeyspace";
+import {
+  type ILiveOutbox,
+  type ILivePositionRecord,
+  type IRunIdentity,
+  type IRunRecords,
+  runKeys,
+} from "./liveKeyspace";
 
 /** What the live loop continues from. */
 export interface ILiveRestored {
@@ -24,11 +33,15 @@ export interface ILiveRestored {
   retry: ITransition | null;
   /** The broker fill of the restored open position, for its closing record. */
   openFill: IBrokerFill | null;
+  /** The opened result of the restored open position. */
+  openedResult: IStrategyTickResultOpened | null;
+  /** The last committed event whose delivery is not known to be complete: delivered again. */
+  outbox: ILiveOutbox | null;
 }
 
 /**
- * Reads the run's records and restores them into `client` and `log`.
- * @throws BtError PERSIST when a record is malformed or of an unknown version (never silently used).
+ * Restores the run's records (read by readRunRecords; `position` already reconciled with the broker)
+ * into `client` and `log`.
  */
 export async function restoreLiveRun(
   persist: IPersistAdapterV2,
@@ -37,8 +50,11 @@ export async function restoreLiveRun(
   client: ClientStrategy,
   log: LiveEventLog,
   logger: ILogger,
+  read: IRunRecords,
+  reconciledPosition: ILivePositionRecord | null,
+  fence: ILeaseGrant | undefined,
 ): Promise<ILiveRestored> {
-  const saved = await readRunState(persist, identity);
+  const saved = { ...read, position: reconciledPosition };
   const windowStart = (timeMs: number) => alignDown(timeMs, interval);
   const what = `Live ${identity.strategyName} on ${identity.symbol}`;
   // A kill inside a non-atomic close batch can leave the history record of a position still marked
@@ -53,8 +69,22 @@ export async function restoreLiveRun(
     lastTickMs: saved.cursor?.lastTickMs ?? Number.NEGATIVE_INFINITY,
     retry: null,
     openFill: null,
+    openedResult: null,
+    outbox: saved.cursor?.outbox ?? null,
   };
   let boundary = saved.cursor?.lastSignalBoundaryMs ?? Number.NEGATIVE_INFINITY;
+  // A record newer than the cursor: its batch stopped before the cursor (a non-atomic batch), so its
+  // event was never delivered; it becomes the event to deliver (at least once).
+  const committedTickMs = saved.cursor?.lastTickMs ?? Number.NEGATIVE_INFINITY;
+  const undelivered =
+    saved.position?.phase === "open"
+      ? saved.position.result
+      : saved.position === null && saved.scheduled?.phase === "scheduled"
+        ? saved.scheduled.result
+        : null;
+  if (undelivered !== null && undelivered.timestamp > committedTickMs) {
+    restored.outbox = { eventId: liveEventId(undelivered), result: undelivered };
+  }
   const { position, scheduled } = saved;
   if (position !== null) {
     boundary = Math.max(boundary, windowStart(position.signal.scheduledAt));
@@ -71,6 +101,7 @@ export async function restoreLiveRun(
       case "open":
         client.restore(pending, boundary);
         restored.openFill = position.openFill;
+        restored.openedResult = position.result;
         restored.lastTickMs = Math.max(restored.lastTickMs, position.result.timestamp);
         log.add(position.result, true);
         break;
@@ -86,7 +117,7 @@ export async function restoreLiveRun(
     }
     // A scheduled record beside a committed open position is a leftover of its activation.
     if (scheduled !== null && position.phase !== "opening")
-      await persist.delete("scheduled", runKeys(identity).run);
+      await persist.delete("scheduled", runKeys(identity).run, fence);
     logger.info(`${what}: restored position ${position.signal.id} (${position.phase})`);
   } else if (scheduled !== null) {
     boundary = Math.max(boundary, windowStart(scheduled.signal.scheduledAt));

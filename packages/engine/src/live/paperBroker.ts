@@ -3,6 +3,7 @@
 // returns the first fill. With a persistence adapter its order book survives restarts.
 
 import {
+  type BrokerOrderState,
   BtError,
   type CloseReason,
   clientOrderId,
@@ -10,6 +11,7 @@ import {
   describeValue,
   type IBroker,
   type IBrokerFill,
+  type IBrokerOpenPosition,
   type IGlobalConfig,
   type ISignalRow,
   type PersistValue,
@@ -54,10 +56,16 @@ export interface IPaperOrder {
   reason: CloseReason | null;
   /** How many times this order was requested (retries after errors or restarts return the first fill). */
   requestCount: number;
+  /** The signal of an open leg as it was sent (so a lost position record can be rebuilt); absent on close legs and in older books. */
+  signal?: ISignalRow;
 }
 
 /** The paper broker: an IBroker plus its order book. */
 export interface IPaperBroker extends IBroker {
+  /** The order placed under `clientOrderId`: filled (paper orders fill at once) or unknown. */
+  orderState(clientOrderId: string, symbol: string): Promise<BrokerOrderState>;
+  /** Open legs on `symbol` without a close leg, oldest first, each with the signal it was sent with. */
+  openPositions(symbol: string): Promise<IBrokerOpenPosition[]>;
   /** Every order filled so far (persisted ones included), by fill time then open before close. */
   orders(): Promise<IPaperOrder[]>;
 }
@@ -79,11 +87,18 @@ function checkPercent(name: string, value: number | undefined, fallback: number)
 
 function isPaperOrder(value: PersistValue | null): boolean {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const finitePositive = (amount: PersistValue | undefined) =>
+    typeof amount === "number" && Number.isFinite(amount) && amount > 0;
   return (
     typeof value.clientOrderId === "string" &&
     typeof value.signalId === "string" &&
+    typeof value.symbol === "string" &&
     (value.leg === "open" || value.leg === "close") &&
-    typeof value.price === "number" &&
+    (value.side === "buy" || value.side === "sell") &&
+    finitePositive(value.price) &&
+    finitePositive(value.quantity) &&
+    typeof value.filledAt === "number" &&
+    Number.isFinite(value.filledAt) &&
     typeof value.requestCount === "number"
   );
 }
@@ -182,6 +197,7 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
           filledAt: now(),
           reason,
           requestCount: 1,
+          ...(leg === "open" ? { signal } : {}),
         };
         await save(order);
         return toFill(order);
@@ -208,17 +224,41 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
     return result;
   };
 
+  const loadAll = async () => {
+    await init();
+    if (persist !== undefined) {
+      const prefix = orderPrefix(name);
+      for (const key of await persist.list("order", prefix)) await load(key.slice(prefix.length));
+    }
+  };
+
   return {
     name,
     specVersion: 1,
     openPosition: (signal, price) => fill(signal, price, "open", null),
     closePosition: (signal, price, reason) => fill(signal, price, "close", reason),
-    async orders() {
+    async orderState(id: string): Promise<BrokerOrderState> {
       await init();
-      if (persist !== undefined) {
-        const prefix = orderPrefix(name);
-        for (const key of await persist.list("order", prefix)) await load(key.slice(prefix.length));
-      }
+      const order = await load(id);
+      return order === undefined ? { state: "unknown" } : { state: "filled", fill: toFill(order) };
+    },
+    async openPositions(symbol: string): Promise<IBrokerOpenPosition[]> {
+      await loadAll();
+      const orders = [...book.values()];
+      const closed = new Set(orders.filter((order) => order.leg === "close").map((order) => order.signalId));
+      return orders
+        .filter((order) => order.leg === "open" && order.symbol === symbol && !closed.has(order.signalId))
+        .sort((left, right) => left.filledAt - right.filledAt)
+        .map((order) => ({
+          clientOrderId: order.clientOrderId,
+          symbol: order.symbol,
+          side: order.side,
+          fill: toFill(order),
+          ...(order.signal === undefined ? {} : { signal: { ...order.signal } }),
+        }));
+    },
+    async orders() {
+      await loadAll();
       return [...book.values()]
         .map((order) => ({ ...order }))
         .sort(

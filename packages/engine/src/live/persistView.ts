@@ -2,19 +2,25 @@
 // wrapped: the v2 entities map onto v1's "signal" and "scheduled" entities in the layout bt 0.x wrote
 // before v2 existed (cursor `<run>#cursor`, history `<run>#closed/<time>`, orders `#broker/<name>/<id>`),
 // so a state folder written then is still read. Only the live keyspace (liveKeyspace.ts) uses this.
+// A v1 adapter has no lease: the wrapper gives it a best-effort one in the record `<run>#lease`
+// (read, then write: two processes starting in the same instant can both win; fenced writes re-read it).
 
 import {
   assertPersistSpec,
   assertPersistTargetV2,
+  BtError,
+  type ILeaseGrant,
   type IPersistAdapter,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
+  type LeaseAcquireResult,
   type PersistBatchOperation,
   type PersistBatchOperationV2,
   type PersistEntity,
   type PersistEntityV2,
   type PersistValue,
 } from "@bt/core";
+import { wallClock } from "./liveClock";
 
 /** An adapter of either contract version. */
 export type AnyPersistAdapter = IPersistAdapter | IPersistAdapterV2;
@@ -82,7 +88,48 @@ function v2EntityOf(corruption: { entity: PersistEntity; key: string }): Persist
   return candidates.find((entity) => v2Key(entity, corruption.key) !== null) ?? "position";
 }
 
+interface ILeaseRecord {
+  holder: string;
+  token: number;
+  expiresAt: number;
+}
+
+function leaseRecordOf(value: PersistValue | null): ILeaseRecord | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const { holder, token, expiresAt } = value;
+  if (typeof holder !== "string" || typeof token !== "number" || typeof expiresAt !== "number") return null;
+  return { holder, token, expiresAt };
+}
+
 function wrapV1(adapter: IPersistAdapter): IPersistAdapterV2 {
+  const leaseTarget = (key: string) => v1Target("lease", key);
+  const readLease = async (key: string) => {
+    const target = leaseTarget(key);
+    return leaseRecordOf(await adapter.read(target.entity, target.key));
+  };
+  const writeLease = (key: string, record: ILeaseRecord) => {
+    const target = leaseTarget(key);
+    return adapter.write(target.entity, target.key, { ...record });
+  };
+  const lost = (grant: ILeaseGrant, why: string) =>
+    new BtError(
+      "LEASE",
+      `${adapter.name}: lease ${grant.key} of ${grant.holder} (token ${grant.token}) ${why}`,
+      {
+        adapter: adapter.name,
+        field: "lease",
+        value: grant.key,
+      },
+    );
+  /** A fenced write goes ahead only while `fence` is still the lease on record. */
+  const checkFence = async (fence: ILeaseGrant | undefined) => {
+    if (fence === undefined) return;
+    const record = await readLease(fence.key);
+    if (record === null) throw lost(fence, "is gone (the store was emptied?)");
+    if (record.token !== fence.token || record.holder !== fence.holder) {
+      throw lost(fence, `was taken over by ${record.holder} (token ${record.token})`);
+    }
+  };
   const toV1 = (operation: PersistBatchOperationV2): PersistBatchOperation => {
     const target = v1Target(operation.entity, operation.key);
     return operation.op === "write"
@@ -99,13 +146,15 @@ function wrapV1(adapter: IPersistAdapter): IPersistAdapterV2 {
       const target = v1Target(entity, key);
       return adapter.read(target.entity, target.key);
     },
-    write(entity, key, value: PersistValue) {
+    async write(entity, key, value: PersistValue, fence) {
       assertPersistTargetV2(adapter.name, entity, key);
+      await checkFence(fence);
       const target = v1Target(entity, key);
       return adapter.write(target.entity, target.key, value);
     },
-    delete(entity, key) {
+    async delete(entity, key, fence) {
       assertPersistTargetV2(adapter.name, entity, key);
+      await checkFence(fence);
       const target = v1Target(entity, key);
       return adapter.delete(target.entity, target.key);
     },
@@ -119,7 +168,31 @@ function wrapV1(adapter: IPersistAdapter): IPersistAdapterV2 {
       }
       return keys.sort();
     },
-    batch: (operations) => adapter.batch(operations.map(toV1)),
+    async batch(operations, fence) {
+      await checkFence(fence);
+      return adapter.batch(operations.map(toV1));
+    },
+    async acquireLease(key, holder, ttlMs): Promise<LeaseAcquireResult> {
+      const now = wallClock.now();
+      const record = await readLease(key);
+      if (record !== null && record.holder !== holder && record.expiresAt > now) {
+        return { acquired: false, holder: record.holder, expiresAt: record.expiresAt };
+      }
+      const grant: ILeaseGrant = { key, holder, token: (record?.token ?? 0) + 1, expiresAt: now + ttlMs };
+      await writeLease(key, grant);
+      return { acquired: true, grant };
+    },
+    async renewLease(grant, ttlMs) {
+      await checkFence(grant);
+      const renewed: ILeaseGrant = { ...grant, expiresAt: wallClock.now() + ttlMs };
+      await writeLease(grant.key, renewed);
+      return renewed;
+    },
+    async releaseLease(grant) {
+      const record = await readLease(grant.key);
+      if (record === null || record.token !== grant.token || record.holder !== grant.holder) return;
+      await writeLease(grant.key, { ...record, expiresAt: 0 });
+    },
     corruptions: (): IPersistCorruptionV2[] =>
       adapter.corruptions().map((corruption) => {
         const entity = v2EntityOf(corruption);

@@ -4,6 +4,7 @@
 
 import { BtError, describeValue } from "@bt/core";
 import type { MissingCandlePolicy } from "../candles/candleLoader";
+import { unknownNameHint } from "../schema/schemaValidation";
 
 /** Options of a backtest (all optional); the walker takes the same. */
 export interface IBacktestOptions {
@@ -45,6 +46,24 @@ function invalid(kind: RunKind, name: string, expected: string, value: unknown):
     },
   );
 }
+
+/**
+ * Refuses an option name that is not in `allowed` (a typo would silently run with a default).
+ * @throws BtError VALIDATION `"<kind> option riskNmae is not an option (did you mean riskName?)"`.
+ */
+export function checkOptionNames(kind: RunKind, options: object, allowed: ReadonlyArray<string>): void {
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && !allowed.includes(name)) {
+      throw new BtError(
+        "VALIDATION",
+        `${kind} option ${name} is not an option (${unknownNameHint(name, allowed)})`,
+        { field: name, value },
+      );
+    }
+  }
+}
+
+const BACKTEST_OPTIONS = ["warmupMinutes", "batchSize", "gapPolicy", "accountBalance"];
 
 /**
  * `symbol` when it is a non-empty string.
@@ -139,6 +158,7 @@ export function resolveBacktestOptions(
     });
   }
   const given = options ?? {};
+  checkOptionNames(kind, given, BACKTEST_OPTIONS);
   const gapPolicy = given.gapPolicy ?? "error";
   if (!GAP_POLICIES.includes(gapPolicy)) {
     throw invalid(

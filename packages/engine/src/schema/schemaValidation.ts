@@ -21,6 +21,97 @@ const STRATEGY_CALLBACKS = ["onTick", "onOpen", "onActive", "onIdle", "onClose",
 
 type Bag = Record<string, unknown>;
 
+/** Edit distance of two short strings (insert, delete, substitute, swap of neighbours: 1 each). */
+function editDistance(left: string, right: string): number {
+  const rows = left.length + 1;
+  const columns = right.length + 1;
+  const table: number[][] = Array.from({ length: rows }, (_, row) =>
+    Array.from({ length: columns }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)),
+  );
+  for (let row = 1; row < rows; row++) {
+    for (let column = 1; column < columns; column++) {
+      const cost = left[row - 1] === right[column - 1] ? 0 : 1;
+      const here = table[row] as number[];
+      const above = table[row - 1] as number[];
+      let best = Math.min(
+        (above[column] as number) + 1,
+        (here[column - 1] as number) + 1,
+        (above[column - 1] as number) + cost,
+      );
+      if (
+        row > 1 &&
+        column > 1 &&
+        left[row - 1] === right[column - 2] &&
+        left[row - 2] === right[column - 1]
+      ) {
+        best = Math.min(best, ((table[row - 2] as number[])[column - 2] as number) + 1);
+      }
+      here[column] = best;
+    }
+  }
+  return (table[rows - 1] as number[])[columns - 1] as number;
+}
+
+/**
+ * The allowed name closest to `name` when it is a plausible typo (distance ≤ 1/3 of its length, at
+ * least 1, or the same letters in another case), else undefined.
+ */
+export function closestName(name: string, allowed: ReadonlyArray<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of allowed) {
+    const distance =
+      candidate.toLowerCase() === name.toLowerCase()
+        ? 0
+        : editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** " (did you mean x?)" for a typo of an allowed name, else the list of allowed names. */
+export function unknownNameHint(name: string, allowed: ReadonlyArray<string>): string {
+  const closest = closestName(name, allowed);
+  return closest === undefined ? `allowed: ${allowed.join(", ")}` : `did you mean ${closest}?`;
+}
+
+const EXCHANGE_KEYS = [
+  "exchangeName",
+  "note",
+  "timeoutMs",
+  "getCandles",
+  "getCandleColumns",
+  "formatPrice",
+  "formatQuantity",
+];
+const STRATEGY_KEYS = [
+  "strategyName",
+  "interval",
+  "getSignal",
+  "callbacks",
+  "riskName",
+  "sizingName",
+  "getSignalTimeoutMs",
+  "note",
+];
+const FRAME_KEYS = ["frameName", "interval", "startDate", "endDate", "note"];
+const RISK_KEYS = ["riskName", "validations", "note", "callbacks"];
+const SIZING_KEYS = [
+  "sizingName",
+  "note",
+  "method",
+  "riskPercentage",
+  "atrMultiplier",
+  "kellyMultiplier",
+  "maxPositionPercentage",
+  "minPositionSize",
+  "maxPositionSize",
+];
+const WALKER_KEYS = ["walkerName", "strategies", "exchangeName", "frameName", "metric", "note"];
+
 class SchemaChecker {
   constructor(
     private readonly fn: string,
@@ -33,6 +124,18 @@ class SchemaChecker {
       field,
       value,
     });
+  }
+
+  /**
+   * Refuses a key the schema does not have (a typo would silently drop a setting such as riskName).
+   * `typosOnly`: only keys close to a known field are refused (exchange adapters carry their own members).
+   */
+  knownKeys(schema: Bag, allowed: ReadonlyArray<string>, typosOnly = false): void {
+    for (const key of Object.keys(schema)) {
+      if (!allowed.includes(key) && (!typosOnly || closestName(key, allowed) !== undefined)) {
+        this.fail(key, schema[key], `is not a ${this.kind} schema field (${unknownNameHint(key, allowed)})`);
+      }
+    }
   }
 
   functionField(schema: Bag, field: string, required: boolean): void {
@@ -109,19 +212,23 @@ function schemaObject(fn: string, kind: string, schema: unknown, nameField: stri
 export function checkExchangeSchema(schema: IExchangeSchema): void {
   const bag = schemaObject("addExchange", "exchange", schema, "exchangeName");
   const check = new SchemaChecker("addExchange", "exchange", schema.exchangeName);
+  check.knownKeys(bag, EXCHANGE_KEYS, true);
   check.functionField(bag, "getCandles", true);
   check.functionField(bag, "formatPrice", false);
   check.functionField(bag, "formatQuantity", false);
+  check.numberField(bag, "timeoutMs", false, 1, Number.POSITIVE_INFINITY, false);
 }
 
 /** @throws BtError SCHEMA naming the strategy and the field. */
 export function checkStrategySchema(schema: IStrategySchema): void {
   const bag = schemaObject("addStrategy", "strategy", schema, "strategyName");
   const check = new SchemaChecker("addStrategy", "strategy", schema.strategyName);
+  check.knownKeys(bag, STRATEGY_KEYS);
   check.intervalField(bag, "interval");
   check.functionField(bag, "getSignal", true);
   check.stringField(bag, "riskName", false);
   check.stringField(bag, "sizingName", false);
+  check.numberField(bag, "getSignalTimeoutMs", false, 1, Number.POSITIVE_INFINITY, false);
   const callbacks = bag.callbacks;
   if (callbacks !== undefined) {
     if (typeof callbacks !== "object" || callbacks === null) {
@@ -146,6 +253,7 @@ export function checkStrategySchema(schema: IStrategySchema): void {
 export function checkFrameSchema(schema: IFrameSchema): void {
   const bag = schemaObject("addFrame", "frame", schema, "frameName");
   const check = new SchemaChecker("addFrame", "frame", schema.frameName);
+  check.knownKeys(bag, FRAME_KEYS);
   check.intervalField(bag, "interval");
   for (const field of ["startDate", "endDate"]) {
     const value = bag[field];
@@ -166,6 +274,7 @@ export function checkFrameSchema(schema: IFrameSchema): void {
 export function checkRiskSchema(schema: IRiskSchema): void {
   const bag = schemaObject("addRisk", "risk", schema, "riskName");
   const check = new SchemaChecker("addRisk", "risk", schema.riskName);
+  check.knownKeys(bag, RISK_KEYS);
   const validations = bag.validations;
   if (!Array.isArray(validations)) {
     check.fail("validations", validations, `must be an array, got ${typeName(validations)}`);
@@ -191,6 +300,7 @@ export function checkRiskSchema(schema: IRiskSchema): void {
 export function checkSizingSchema(schema: ISizingSchema): void {
   const bag = schemaObject("addSizing", "sizing", schema, "sizingName");
   const check = new SchemaChecker("addSizing", "sizing", schema.sizingName);
+  check.knownKeys(bag, SIZING_KEYS);
   const method = bag.method;
   if (method === "fixed-percentage" || method === "atr-based") {
     check.numberField(bag, "riskPercentage", true, 0, 100, true);
@@ -225,6 +335,7 @@ export function checkSizingSchema(schema: ISizingSchema): void {
 export function checkWalkerSchema(schema: IWalkerSchema): void {
   const bag = schemaObject("addWalker", "walker", schema, "walkerName");
   const check = new SchemaChecker("addWalker", "walker", schema.walkerName);
+  check.knownKeys(bag, WALKER_KEYS);
   const strategies = bag.strategies;
   if (!Array.isArray(strategies) || strategies.length === 0) {
     check.fail(

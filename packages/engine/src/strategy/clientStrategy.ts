@@ -22,6 +22,7 @@ import {
   type StrategyState,
   transition,
 } from "@bt/core";
+import { CallWatchdog } from "../run/callTimeout";
 import { type ISizingHistory, recordClosedTrade } from "./positionSizing";
 import { type IClientStrategyParams, messageOf, SignalPipeline } from "./signalPipeline";
 
@@ -43,6 +44,9 @@ export class ClientStrategy {
   /** What went wrong so far in this run: counted errors, rejections, cancelled signals. */
   readonly problems: IRunProblems;
   private readonly pipeline: SignalPipeline;
+  /** Times out an asynchronous getSignal (one timer per run, see CallWatchdog). */
+  private readonly watchdog = new CallWatchdog();
+  private readonly getSignalTimeoutMs: number;
 
   constructor(private readonly params: IClientStrategyParams) {
     this.problems = params.problems ?? emptyRunProblems();
@@ -52,6 +56,7 @@ export class ClientStrategy {
     const callbacks = params.schema.callbacks ?? {};
     this.hasPerMinuteCallbacks = Boolean(callbacks.onIdle || callbacks.onActive || callbacks.onTick);
     this.intervalMs = intervalToMs(params.schema.interval);
+    this.getSignalTimeoutMs = params.schema.getSignalTimeoutMs ?? params.config.CC_GET_SIGNAL_TIMEOUT_MS;
     this.origin = Object.freeze({
       symbol: params.symbol,
       strategyName: params.schema.strategyName,
@@ -162,10 +167,16 @@ export class ClientStrategy {
   private async decide(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
     const { schema, symbol, exchangeName } = this.params;
     // getSignal is awaited here, not in a helper: a backtest asking every minute pays one promise per call.
+    // Only a returned promise is raced against the watchdog: a synchronous getSignal costs nothing more.
     let proposed: ISignalDto | null | undefined;
     this.pipeline.countSignalCall();
     try {
-      proposed = await schema.getSignal(symbol, new Date(nowMs));
+      const returned: unknown = schema.getSignal(symbol, new Date(nowMs));
+      proposed = await (typeof (returned as PromiseLike<unknown> | null)?.then === "function"
+        ? this.watchdog.race(returned as PromiseLike<ISignalDto | null>, this.getSignalTimeoutMs, {
+            what: `getSignal of strategy ${schema.strategyName} on ${symbol} at ${new Date(nowMs).toISOString()}`,
+          })
+        : (returned as ISignalDto | null | undefined));
     } catch (error) {
       this.pipeline.getSignalFailed(error, nowMs);
       return null;
@@ -189,10 +200,13 @@ export class ClientStrategy {
   }
 
   /** Stores the new state and performs the result's side effects, in order. */
-  private async apply(next: ITransition): Promise<IStrategyTickResult> {
+  private async apply(decided: ITransition): Promise<IStrategyTickResult> {
     const previous = this.state;
     // transition() returns the same state object when nothing changes (idle, active, still scheduled).
-    if (this.params.commit !== undefined && next.state !== previous) await this.params.commit(previous, next);
+    const next =
+      this.params.commit !== undefined && decided.state !== previous
+        ? await this.params.commit(previous, decided)
+        : decided;
     this.state = next.state;
     const result = next.result;
     const { symbol, backtest, bus, risk } = this.params;

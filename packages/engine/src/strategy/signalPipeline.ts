@@ -36,9 +36,10 @@ export interface IClientStrategyParams {
   accountBalance: number;
   /**
    * Live only: makes a state change durable (persistence, broker) before it is applied. Called with
-   * every transition that changes the state; when it throws, the state stays as it was.
+   * every transition that changes the state; when it throws, the state stays as it was. Returns the
+   * transition as executed (live: the broker's fill prices and times), which is what is applied.
    */
-  commit?: (previous: StrategyState, next: ITransition) => Promise<void>;
+  commit?: (previous: StrategyState, next: ITransition) => Promise<ITransition>;
   /** Where the run counts its problems (default: a fresh record, see `problems`). */
   problems?: IRunProblems;
 }
