@@ -2,7 +2,7 @@
 // mode) and which PostgreSQL server holds the postgres run (BT_PG_URL, default the local `test` database).
 
 /** Kills per adapter when BT_CRASH_KILLS is unset: quick enough for every CI run. */
-export const DEFAULT_CRASH_KILLS = 8;
+export const DEFAULT_CRASH_KILLS = 20;
 
 /**
  * SIGKILLs wanted per adapter: BT_CRASH_KILLS (an integer ≥ 1, e.g. 200 for the long mode) or

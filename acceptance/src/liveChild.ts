@@ -87,6 +87,9 @@ function slowBroker(inner: IBroker, maxMs: number): IBroker {
       await pause();
       return fill;
     },
+    // Reconciliation reads the paper book as it is (no pause: it is not an order).
+    orderState: inner.orderState?.bind(inner),
+    openPositions: inner.openPositions?.bind(inner),
   };
 }
 
@@ -128,7 +131,8 @@ async function main(): Promise<void> {
   for await (const _ of engine.Live.run(
     SCENARIO.symbol,
     { strategyName: SCENARIO.strategyName, exchangeName: SCENARIO.exchangeName },
-    { persist, broker, clock, stopAt: SCENARIO_START_MS + minutes * 60_000 },
+    // A short lease: each restart after a kill waits for the dead holder's lease to run out.
+    { persist, broker, clock, stopAt: SCENARIO_START_MS + minutes * 60_000, leaseTtlMs: 1_000 },
   )) {
     // The harness reads the persisted state; results are not needed here.
   }

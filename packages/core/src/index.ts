@@ -69,6 +69,9 @@ export {
   persistKey,
 } from "./persistence";
 export {
+  assertLeaseGrant,
+  assertLeaseRequest,
+  assertLeaseTtl,
   assertPersistTargetV2,
   type ILeaseGrant,
   type IPersistAdapterV2,
@@ -126,6 +129,7 @@ export type {
   IStrategyPnL,
   SignalPosition,
 } from "./signal";
+export { CANCEL_REASONS } from "./signal";
 export {
   exitPrice,
   type ITransition,

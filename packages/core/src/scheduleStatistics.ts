@@ -1,7 +1,7 @@
 // Statistics of scheduled signals (limit-style entries waiting for priceOpen): how many activated,
 // how many were cancelled and why, and how long they waited. Signals are matched by id.
 
-import type { CancelReason } from "./signal";
+import { CANCEL_REASONS, type CancelReason } from "./signal";
 import type { IStrategyTickResult } from "./tickResult";
 
 /** Outcome counts, rates (percent) and waits (minutes) of scheduled signals. */
@@ -51,7 +51,10 @@ export function computeScheduleStatistics(events: ReadonlyArray<IStrategyTickRes
       });
     }
   }
-  const cancelledByReason: Record<CancelReason, number> = { timeout: 0, price_reject: 0, user: 0, stale: 0 };
+  const cancelledByReason = Object.fromEntries(CANCEL_REASONS.map((reason) => [reason, 0])) as Record<
+    CancelReason,
+    number
+  >;
   for (const { reason } of cancellations.values()) cancelledByReason[reason] += 1;
   const scheduledCount = scheduled.size;
   const activatedCount = activationWaits.size;

@@ -62,6 +62,9 @@ export type CloseReason = "take_profit" | "stop_loss" | "time_expired" | "closed
  */
 export type CancelReason = "timeout" | "price_reject" | "user" | "stale";
 
+/** Every CancelReason, in report order. */
+export const CANCEL_REASONS: ReadonlyArray<CancelReason> = ["timeout", "price_reject", "user", "stale"];
+
 /** Profit and loss of a closed position; prices are the raw levels, pnl includes fees and slippage. */
 export interface IStrategyPnL {
   /** Net result in percent of the (slippage-adjusted) entry. */

@@ -392,7 +392,7 @@ describe("one writer per store", () => {
     const first = engine.Live.run(
       SYMBOL,
       { strategyName: "once", exchangeName: "mem" },
-      { persist: holderStore, clock: createSimulatedClock(T0), leaseTtlMs: 60 },
+      { persist: holderStore, clock: createSimulatedClock(T0), leaseTtlMs: 300 },
     );
     await first.next();
     const other = onceEngine();
@@ -407,11 +407,11 @@ describe("one writer per store", () => {
     const holder = JSON.parse(records.get(memoryLeaseIdV2(RUN_KEY)) as string).holder as string;
     expect((refused as Error).message).toContain(`is held by ${holder}`);
     expect(holder).toMatch(/^.+:\d+:[0-9a-f]{8}$/);
-    // The holder dies: its store calls fail, so no heartbeat and no release. The lease expires (60 ms)
+    // The holder dies: its store calls fail, so no heartbeat and no release. The lease expires (300 ms)
     // and the next run takes it over with a higher fencing token.
     const killed = JSON.parse(records.get(memoryLeaseIdV2(RUN_KEY)) as string);
     holderStore.kill();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     const infos: string[] = [];
     const taker = onceEngine();
     taker.setLogger({
@@ -443,7 +443,8 @@ describe("losing the lease", () => {
     const records = new Map<string, string>();
     const engine = onceEngine();
     let timeMs = T0;
-    // Each tick also takes 5 ms of real time, so the heartbeat (every ttl/3 = 10 ms) runs meanwhile.
+    // Each tick also takes 5 ms of real time, so the heartbeat (every ttl/3 = 100 ms) runs meanwhile; a
+    // ttl well above timer delays on a loaded machine keeps the run's own lease from lapsing first.
     const clock = {
       now: () => timeMs,
       sleep: async (ms: number) => {
@@ -472,7 +473,7 @@ describe("losing the lease", () => {
       engine.Live.run(
         SYMBOL,
         { strategyName: "once", exchangeName: "mem" },
-        { persist, clock, leaseTtlMs: 30, stopAt: T0 + 600 * MINUTE },
+        { persist, clock, leaseTtlMs: 300, stopAt: T0 + 600 * MINUTE },
       ),
     ).catch((caught: unknown) => caught);
     await engine.waitForListeners();

@@ -7,6 +7,9 @@ import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
+  assertLeaseGrant,
+  assertLeaseRequest,
+  assertLeaseTtl,
   assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
@@ -22,7 +25,6 @@ import {
 } from "@bt/core";
 import { DirectorySync } from "./directorySync";
 import { fileNameMayHoldPrefix, fileNameToKey, keyToFileName, RECORD_EXTENSION } from "./keyFileName";
-import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
 import { createLeaseFiles } from "./leaseFiles";
 import { refuseLegacyV1Records } from "./legacyV1Records";
 import { isDeadTempFile, TEMP_PREFIX, tempFileName } from "./tempFileName";

@@ -7,6 +7,9 @@
 // document it is fenced by, so on MongoDB a concurrent takeover write-conflicts with it (see fencedRun).
 
 import {
+  assertLeaseGrant,
+  assertLeaseRequest,
+  assertLeaseTtl,
   assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
@@ -24,7 +27,6 @@ import {
   toStoredKey,
 } from "@bt/core";
 import type { AnyBulkWriteOperation, ClientSession, Collection, Filter, MongoClient } from "mongodb";
-import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
 import { LEGACY_V1_DEFAULT_COLLECTION, refuseLegacyV1Documents } from "./legacyV1Documents";
 
 /** Options of createMongoPersist. */

@@ -7,6 +7,9 @@
 // first locks the lease row (SELECT … FOR UPDATE), so a takeover waits until that write committed.
 
 import {
+  assertLeaseGrant,
+  assertLeaseRequest,
+  assertLeaseTtl,
   assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
@@ -24,7 +27,6 @@ import {
   toStoredKey,
 } from "@bt/core";
 import pg from "pg";
-import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
 import { LEGACY_V1_DEFAULT_TABLE, refuseLegacyV1Rows } from "./legacyV1Rows";
 
 /** Options of createPostgresPersist. */

@@ -7,6 +7,9 @@
 // clock; a fenced write/delete/batch is one script that checks the lease and applies the operations.
 
 import {
+  assertLeaseGrant,
+  assertLeaseRequest,
+  assertLeaseTtl,
   assertLegacyV1Policy,
   assertPersistable,
   assertPersistTargetV2,
@@ -23,7 +26,6 @@ import {
   toStoredKey,
 } from "@bt/core";
 import { type ChainableCommander, Redis } from "ioredis";
-import { assertLeaseGrant, assertLeaseRequest, assertLeaseTtl } from "./leaseArguments";
 import { ACQUIRE_SCRIPT, FENCED_APPLY_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from "./leaseScripts";
 import { refuseLegacyV1Hashes } from "./legacyV1Hashes";
 

@@ -2,7 +2,7 @@
 // and risk rejections, cancelled scheduled signals, getSignal failures), so a run that quietly failed
 // never reads like a clean one.
 
-import type { CancelReason, IRunProblem, IRunProblems } from "@bt/core";
+import { CANCEL_REASONS, type IRunProblem, type IRunProblems } from "@bt/core";
 import { formatCount, formatMinutes, formatPercent, formatTime } from "./formatValue";
 import { checkMaxRows, markdownTable } from "./markdownTable";
 
@@ -16,8 +16,6 @@ export interface IProblemsOptions {
   /** Heading level of the section, 2 ("## Problems", default) or 3. */
   headingLevel?: 2 | 3;
 }
-
-const CANCEL_REASONS: ReadonlyArray<CancelReason> = ["timeout", "price_reject", "user"];
 
 /** True when the record holds nothing to report: no problem, no cancellation, no getSignal failure. */
 export function hasNoProblems(problems: IRunProblems): boolean {

@@ -66,6 +66,21 @@ function leaseHolder(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
+/** True when `holder` (a leaseHolder()) names another process of this host that no longer exists. */
+function isDeadLocalHolder(holder: string): boolean {
+  const [host, pidText] = holder.split(":");
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Runs one strategy live on `symbol` until stopped (or `stopAt`); yields scheduled, opened, closed and
  * cancelled results (idle / active ticks reach listenSignalLive and callbacks only). Ends with
@@ -491,7 +506,20 @@ export async function* runLive(
   /** Takes the run's lease (one writer per store and run) and keeps it alive every third of its ttl. */
   const acquireLease = async (store: IPersistAdapterV2) => {
     const holder = leaseHolder();
-    const acquired = await store.acquireLease(keys.run, holder, leaseTtlMs);
+    let acquired = await store.acquireLease(keys.run, holder, leaseTtlMs);
+    if (!acquired.acquired && isDeadLocalHolder(acquired.holder)) {
+      // A restart after a crash on this host: the dead holder's lease runs out within one ttl (on the
+      // store's clock, so poll rather than compute), then it is taken over with a higher fencing token.
+      logger.info(
+        `${what}: lease ${keys.run} is still held by ${acquired.holder}, a process of this host that has exited; waiting up to ${leaseTtlMs} ms for it to expire`,
+        source,
+      );
+      const giveUpAt = Date.now() + leaseTtlMs + 1_000;
+      while (!acquired.acquired && Date.now() < giveUpAt && !handle.stopped) {
+        await realSleep(Math.min(1_000, Math.max(10, Math.floor(leaseTtlMs / 4))));
+        acquired = await store.acquireLease(keys.run, holder, leaseTtlMs);
+      }
+    }
     if (!acquired.acquired) {
       throw new BtError(
         "LEASE",
