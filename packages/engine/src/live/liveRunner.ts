@@ -4,13 +4,11 @@
 // and, before the first tick, the restore of what an earlier process persisted.
 
 import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import type { IMethodContext } from "@bt/context";
 import {
   BtError,
   countRunProblem,
   describeValue,
-  type ILeaseGrant,
   type IPersistAdapterV2,
   type IScheduledSignalRow,
   type ISignalRow,
@@ -30,6 +28,7 @@ import { wallClock } from "./liveClock";
 import { isBrokerRejection, LiveCommitter } from "./liveCommit";
 import { LiveEventLog } from "./liveEventLog";
 import { type IRunIdentity, readRunRecords, records, runKeys } from "./liveKeyspace";
+import { RunLease } from "./liveLease";
 import { type ILiveContext, type ILiveOptions, resolveLiveOptions } from "./liveOptions";
 import { livePriceLookup } from "./livePrice";
 import { type IReconcileParams, reconcilePositionAtStart, runPositionsAtBroker } from "./liveReconcile";
@@ -60,26 +59,6 @@ function crossed(signal: ISignalRow, low: number, high: number): boolean {
     ? high >= signal.priceTakeProfit || low <= signal.priceStopLoss
     : low <= signal.priceTakeProfit || high >= signal.priceStopLoss;
 }
-
-/** The identity a lease is held under: host, process and a random part (two runs of one process differ). */
-function leaseHolder(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-}
-
-/** True when `holder` (a leaseHolder()) names another process of this host that no longer exists. */
-function isDeadLocalHolder(holder: string): boolean {
-  const [host, pidText] = holder.split(":");
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs one strategy live on `symbol` until stopped (or `stopAt`); yields scheduled, opened, closed and
@@ -157,7 +136,7 @@ export async function* runLive(
   const identity: IRunIdentity = { mode: "live", symbol, strategyName, exchangeName };
   const keys = runKeys(identity);
   let strategy: ClientStrategy | undefined;
-  let grant: ILeaseGrant | undefined;
+  let lease: RunLease | undefined;
   /** The error that ends the run at the next step (lease lost, store wiped). */
   let fatal: unknown;
   let generation: string | undefined;
@@ -185,7 +164,7 @@ export async function* runLive(
     broker,
     keys,
     signalBoundary: () => strategy?.lastSignalBoundary ?? Number.NEGATIVE_INFINITY,
-    fence: () => grant,
+    fence: () => lease?.grant,
     beforeCommit: checkGeneration,
     feePercent: config.CC_PERCENT_FEE,
     maxFillDeviationPercent,
@@ -229,7 +208,7 @@ export async function* runLive(
   const reconcileParams = (): IReconcileParams | undefined =>
     persist === undefined
       ? undefined
-      : { persist, broker, keys, symbol, strategyName, exchangeName, fence: () => grant, report };
+      : { persist, broker, keys, symbol, strategyName, exchangeName, fence: () => lease?.grant, report };
 
   const currentPrice = livePriceLookup({
     exchange,
@@ -412,7 +391,7 @@ export async function* runLive(
             "position",
             keys.run,
             records.open(current.signal, opened, committer.openFill),
-            grant,
+            lease?.grant,
           );
         }
       }
@@ -503,56 +482,6 @@ export async function* runLive(
   const alignTick = (timeMs: number) =>
     timeMs - (((timeMs % tickIntervalMs) + tickIntervalMs) % tickIntervalMs);
 
-  /** Takes the run's lease (one writer per store and run) and keeps it alive every third of its ttl. */
-  const acquireLease = async (store: IPersistAdapterV2) => {
-    const holder = leaseHolder();
-    let acquired = await store.acquireLease(keys.run, holder, leaseTtlMs);
-    if (!acquired.acquired && isDeadLocalHolder(acquired.holder)) {
-      // A restart after a crash on this host: the dead holder's lease runs out within one ttl (on the
-      // store's clock, so poll rather than compute), then it is taken over with a higher fencing token.
-      logger.info(
-        `${what}: lease ${keys.run} is still held by ${acquired.holder}, a process of this host that has exited; waiting up to ${leaseTtlMs} ms for it to expire`,
-        source,
-      );
-      const giveUpAt = Date.now() + leaseTtlMs + 1_000;
-      while (!acquired.acquired && Date.now() < giveUpAt && !handle.stopped) {
-        await realSleep(Math.min(1_000, Math.max(10, Math.floor(leaseTtlMs / 4))));
-        acquired = await store.acquireLease(keys.run, holder, leaseTtlMs);
-      }
-    }
-    if (!acquired.acquired) {
-      throw new BtError(
-        "LEASE",
-        `${what}: the store ${store.name} is held by ${acquired.holder} (lease ${keys.run} until ${new Date(acquired.expiresAt).toISOString()}); another process runs this strategy, so this one does not start`,
-        { field: "lease", value: acquired.holder, adapter: store.name },
-      );
-    }
-    grant = acquired.grant;
-    logger.info(`lease ${keys.run} held by ${holder} (token ${acquired.grant.token})`, source);
-    const heartbeat = setInterval(
-      () => {
-        const held = grant;
-        if (held === undefined || fatal !== undefined) return;
-        store.renewLease(held, leaseTtlMs).then(
-          (renewed) => {
-            if (grant === held) grant = renewed;
-          },
-          (error: unknown) => {
-            if (BtError.isInstance(error) && error.code === "LEASE") {
-              fatal = error;
-              void handle.stop();
-            } else {
-              bus.emitError(error, { source: "Live.lease", ...source, willRetry: true });
-            }
-          },
-        );
-      },
-      Math.max(1, Math.floor(leaseTtlMs / 3)),
-    );
-    heartbeat.unref?.();
-    return heartbeat;
-  };
-
   /** Writes the generation marker of a store met for the first time (or of a store from before markers). */
   const establishGeneration = async (store: IPersistAdapterV2, found: string | undefined) => {
     if (found !== undefined) {
@@ -560,7 +489,7 @@ export async function* runLive(
       return;
     }
     const fresh = randomBytes(8).toString("hex");
-    await store.write("cursor", keys.generation, records.generation(fresh, clock.now()), grant);
+    await store.write("cursor", keys.generation, records.generation(fresh, clock.now()), lease?.grant);
     generation = fresh;
   };
 
@@ -569,7 +498,6 @@ export async function* runLive(
   const unregisterSignals = options.handleProcessSignals
     ? stopOnProcessSignals(() => handle.stop())
     : undefined;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let ticks = 0;
   try {
     if (persist === undefined) {
@@ -579,7 +507,20 @@ export async function* runLive(
       );
     } else {
       await persist.waitForInit();
-      heartbeat = await acquireLease(persist);
+      lease = await RunLease.take({
+        store: persist,
+        key: keys.run,
+        ttlMs: leaseTtlMs,
+        logger,
+        what,
+        source,
+        stopped: () => handle.stopped,
+        onLost: (error) => {
+          fatal ??= error;
+          void handle.stop();
+        },
+        onRenewError: (error) => bus.emitError(error, { source: "Live.lease", ...source, willRetry: true }),
+      });
       const read = await readRunRecords(persist, identity);
       if (read.generation.status === "unusable") {
         throw new BtError(
@@ -610,7 +551,7 @@ export async function* runLive(
         logger,
         read,
         position,
-        grant,
+        lease?.grant,
       );
       lastTickMs = restored.lastTickMs;
       if (restored.retry !== null) {
@@ -684,19 +625,13 @@ export async function* runLive(
     }
     throw error;
   } finally {
-    if (heartbeat !== undefined) clearInterval(heartbeat);
     unregisterSignals?.();
     client.releaseRisk();
-    const held = grant;
-    if (
-      persist !== undefined &&
-      held !== undefined &&
-      !(BtError.isInstance(fatal) && fatal.code === "LEASE")
-    ) {
-      await persist.releaseLease(held).catch((error: unknown) => {
-        bus.emitError(error, { source: "Live.lease", ...source });
-      });
-    }
+    // A lease lost to another process is left to it; otherwise it is given up for the next start.
+    const keepLost = BtError.isInstance(fatal) && fatal.code === "LEASE";
+    await lease?.end(!keepLost).catch((error: unknown) => {
+      bus.emitError(error, { source: "Live.lease", ...source });
+    });
     if (state.liveRuns.get(key) === handle) state.liveRuns.delete(key);
     handle.pause();
   }
