@@ -5,13 +5,6 @@
 import { BtError } from "@bt/core";
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE } from "./cliError";
 import { type ICliIo, processIo } from "./cliIo";
-import { runBacktestCommand } from "./commands/backtest";
-import { runDataCommand } from "./commands/dataImport";
-import { runInitCommand } from "./commands/init";
-import { runLiveCommand } from "./commands/live";
-import { runReportCommand } from "./commands/report";
-import { runWalkerCommand } from "./commands/walker";
-import { runWorkerCommand } from "./commands/worker";
 
 /** Top-level help of `bt`. */
 export const MAIN_HELP = `Usage: bt <command> [options]
@@ -38,14 +31,16 @@ Examples:
 
 type Command = (argv: string[], io: ICliIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  backtest: runBacktestCommand,
-  walker: runWalkerCommand,
-  live: runLiveCommand,
-  report: runReportCommand,
-  data: runDataCommand,
-  init: runInitCommand,
-  worker: runWorkerCommand,
+// Each command module is imported only when its command runs, so `bt backtest` does not parse (or
+// load the dependencies of) live, walker, report, init and worker before it reads its first candle.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  backtest: async () => (await import("./commands/backtest")).runBacktestCommand,
+  walker: async () => (await import("./commands/walker")).runWalkerCommand,
+  live: async () => (await import("./commands/live")).runLiveCommand,
+  report: async () => (await import("./commands/report")).runReportCommand,
+  data: async () => (await import("./commands/dataImport")).runDataCommand,
+  init: async () => (await import("./commands/init")).runInitCommand,
+  worker: async () => (await import("./commands/worker")).runWorkerCommand,
 };
 
 // Engine codes that mean the user's input (strategy schema, signal shape, config) is wrong.
@@ -92,12 +87,13 @@ export async function runCli(argv: string[], io: ICliIo = processIo()): Promise<
       io.stdout.write(`${await cliVersion()}\n`);
       return 0;
     }
-    const command = COMMANDS[name];
-    if (command === undefined) {
+    const loadCommand = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (loadCommand === undefined) {
       throw new CliError(`unknown command ${JSON.stringify(name)}`, {
         hint: `commands: ${Object.keys(COMMANDS).join(", ")}; see bt --help`,
       });
     }
+    const command = await loadCommand();
     return await command(rest, io);
   } catch (error) {
     const { message, hint, exitCode } = describeFailure(error);

@@ -6,7 +6,7 @@
 // always load as ES modules.
 
 import { existsSync } from "node:fs";
-import { register } from "node:module";
+import Module, { createRequire, register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { badInput } from "./cliError";
@@ -34,13 +34,47 @@ export async function load(url, context, next) {
 }
 `;
 
-let registered: Promise<void> | null = null;
+let registered = false;
 
-async function registerHooks(): Promise<void> {
-  const { register: registerTsx } = await import("tsx/esm/api");
+/** Module internals tsx patches on the main thread (see registerTsxHooks). */
+interface ICjsModuleInternals {
+  _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  _cache: Record<string, unknown>;
+}
+
+/**
+ * Registers tsx's ESM hooks (`tsx/esm`) exactly as tsx's `register()` from `tsx/esm/api` does on this
+ * Node (module.register of a fresh `tsx/esm` instance, source maps on, CommonJS resolution of tsx's
+ * `data:…?filePath=` modules mapped back to the file), without importing `tsx/esm/api` on the main
+ * thread: that import pulls in esbuild's JS API and tsx's resolver (~80 ms) which only the hooks thread
+ * uses.
+ */
+function registerTsxHooks(): void {
+  const tsxHooksPath = createRequire(import.meta.url).resolve("tsx/esm");
+  process.setSourceMapsEnabled(true);
+  const internals = Module as unknown as ICjsModuleInternals;
+  const resolveFilename = internals._resolveFilename;
+  // tsx hands CommonJS TypeScript it compiled to Node as `data:text/javascript,…?filePath=<file>`; a
+  // require() from such a module must resolve relative to <file> (tsx's interopCjsExports).
+  internals._resolveFilename = (request, ...rest) => {
+    let mapped = request;
+    const query = request.startsWith("data:text/javascript,") ? request.indexOf("?") : -1;
+    const filePath = query === -1 ? null : new URLSearchParams(request.slice(query + 1)).get("filePath");
+    if (filePath) {
+      internals._cache[filePath] = internals._cache[request];
+      delete internals._cache[request];
+      mapped = filePath;
+    }
+    return resolveFilename(mapped, ...rest);
+  };
   // tsconfig: false: a project's tsconfig `paths` (e.g. the editor mapping `bt init` writes to this CLI's
-  // .d.ts files) must never become runtime resolution.
-  registerTsx({ tsconfig: false });
+  // .d.ts files) must never become runtime resolution. The query makes a fresh hooks instance even when
+  // tsx is already loaded (`node --import tsx`), as tsx's register() does with a random one.
+  register(`${pathToFileURL(tsxHooksPath).href}?bt-cli`, { data: { tsconfig: false } });
+}
+
+function registerHooks(): void {
+  registerTsxHooks();
   register(`data:text/javascript,${encodeURIComponent(HOOKS_SOURCE)}`, {
     data: { cliUrl: import.meta.url },
   });
@@ -65,8 +99,10 @@ export async function importUserModule(
   if (!existsSync(path)) {
     throw badInput(`${kind} file not found: ${path}`, "paths are resolved from the current directory");
   }
-  registered ??= registerHooks();
-  await registered;
+  if (!registered) {
+    registered = true;
+    registerHooks();
+  }
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {

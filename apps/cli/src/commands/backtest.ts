@@ -8,18 +8,15 @@ import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import { type CliExchangeName, createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { createCliPersist, type PersistKind, parsePersistKind } from "../cliPersist";
-import { dumpRun } from "../dumpRun";
 import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy } from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
 import { resolveFrameRange } from "../frameRange";
 import { parseCommandArgs, RUN_OPTION_SPECS, stringOption } from "../parseCommandArgs";
 import { everySignalRejected, renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
-import { renderRunReport } from "../renderRunReport";
 import { resolveRunOptions } from "../runOptions";
 import type { IBacktestRunRecord } from "../runRecord";
 import { RUN_RECORD_VERSION } from "../runRecord";
-import { renderRunSummary } from "../runSummary";
 import { loadStrategyFile } from "../strategyFile";
 
 /** Help text of `bt backtest`. */
@@ -158,6 +155,12 @@ export async function runBacktestCommand(argv: string[], io: ICliIo): Promise<nu
     throw runError;
   }
   const record = backtestRecord(data, options.interval);
+  // The renderers (@bt/report-markdown) are loaded once the run is over, not before its first candle.
+  const [{ renderRunReport }, { renderRunSummary }, { dumpRun }] = await Promise.all([
+    import("../renderRunReport"),
+    import("../runSummary"),
+    import("../dumpRun"),
+  ]);
   const markdown = renderRunReport(record);
   if (!failed && options.dumpDir !== undefined) {
     const paths = await dumpRun(options.dumpDir, record, markdown);
