@@ -30,6 +30,8 @@ const { values } = parseArgs({
     clock: { type: "string" },
     minutes: { type: "string" },
     "latency-ms": { type: "string", default: "3" },
+    // Real milliseconds each simulated sleep also takes (0: none), so another process can meet this one running.
+    "pace-ms": { type: "string", default: "0" },
     standby: { type: "boolean", default: false },
   },
 });
@@ -49,7 +51,7 @@ function waitForGo(): Promise<void> {
 }
 
 /** A simulated clock whose time survives restarts: sleep() advances it and saves it (temp + rename). */
-function persistedClock(file: string, startMs: number): ILiveClock {
+function persistedClock(file: string, startMs: number, paceMs: number): ILiveClock {
   let nowMs = startMs;
   try {
     nowMs = (JSON.parse(readFileSync(file, "utf8")) as { nowMs: number }).nowMs;
@@ -64,7 +66,9 @@ function persistedClock(file: string, startMs: number): ILiveClock {
         writeFileSync(`${file}.tmp`, JSON.stringify({ nowMs }));
         renameSync(`${file}.tmp`, file);
       }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) =>
+        paceMs > 0 ? setTimeout(resolve, paceMs) : setImmediate(resolve),
+      );
     },
   };
 }
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
   const clockFile = values.clock;
   if (!Number.isInteger(minutes) || minutes <= 0 || clockFile === undefined) {
     throw new Error(
-      "usage: liveChild --adapter fs|redis|postgres (--data dir | --prefix p | --schema s) --clock file --minutes n",
+      "usage: liveChild --adapter fs|redis|postgres (--data dir | --prefix p | --schema s) --clock file --minutes n [--latency-ms n] [--pace-ms n] [--standby]",
     );
   }
   let persist: IPersistAdapterV2;
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
   } else {
     throw new Error(`unknown adapter ${String(values.adapter)} or missing --data / --prefix / --schema`);
   }
-  const clock = persistedClock(clockFile, SCENARIO_START_MS);
+  const clock = persistedClock(clockFile, SCENARIO_START_MS, Number(values["pace-ms"]));
   const engine = createEngine();
   engine.addExchange(scenarioExchange(scenarioCandles(minutes)));
   engine.addStrategy(scenarioStrategy);
