@@ -57,35 +57,6 @@ afterAll(async () => {
 const messages = (run: IFaultRun) => run.errors.map((error) => error.message);
 const VENUE_DOWN = "venue: 503 service unavailable";
 
-/**
- * Cases that fail today because of an engine or adapter gap (found by this file, reported, not fixed
- * here): they run as `it.fails`, so they stay visible and turn red once the gap is closed (then delete
- * the entry). Key: `<adapter>/<case>`.
- */
-const KNOWN_GAPS: Record<string, string> = {
-  // readRunRecords (engine src/live/liveKeyspace.ts) checks persist.corruptions() for the position and
-  // the generation only: a quarantined scheduled or cursor record reads as null and the run starts
-  // without it, with no error event and no run problem (only the adapter's onWarning). PostgreSQL
-  // cannot hold invalid JSON, so there the torn record is malformed and refused.
-  "fs/scheduled garbled": "a quarantined scheduled record is dropped silently",
-  "redis/scheduled garbled": "a quarantined scheduled record is dropped silently",
-  "fs/cursor garbled": "a quarantined cursor record is dropped silently",
-  "redis/cursor garbled": "a quarantined cursor record is dropped silently",
-  // corruptions() lists only what this adapter instance quarantined; the record is gone from the store
-  // (moved to v2/closed/.quarantine/ or <prefix>:v2:quarantine:closed), so from the second start on
-  // the trade is missing from the history without any report.
-  "fs/closed garbled again": "a quarantined trade is reported by the first restart only",
-  "redis/closed garbled again": "a quarantined trade is reported by the first restart only",
-  // Paper broker order records carry no version (records.order adds none, isPaperOrder checks none),
-  // so an order record of another version is used as is.
-  "fs/order unknown version": "order records have no version",
-  "redis/order unknown version": "order records have no version",
-  "postgres/order unknown version": "order records have no version",
-};
-/** `it`, or `it.fails` for a known gap of this adapter (plain `it` with BT_FAULTS_SHOW_GAPS=1, to see why). */
-const itUnlessGap = (adapter: string, name: string) =>
-  KNOWN_GAPS[`${adapter}/${name}`] !== undefined && process.env.BT_FAULTS_SHOW_GAPS !== "1" ? it.fails : it;
-
 describe.each(adapters)("live faults on $name", (adapter) => {
   let stores = 0;
   /** A store of its own for one case. */
@@ -433,48 +404,42 @@ describe.each(adapters)("live faults on $name", (adapter) => {
     );
 
     for (const fault of FAULTS)
-      itUnlessGap(adapter.name, `scheduled ${fault}`)(
-        `scheduled ${fault}: refuses the start loudly (or is reported), never dropped silently`,
-        async () => {
-          const { store, outcome: before } = await leftStore("sched", "limit", T0 + 5 * MINUTE_MS);
-          expect(before.scheduled?.phase).toBe("scheduled");
-          const key = runKeyOf("limit");
-          if (fault === "garbled") await store.garble("scheduled", key);
-          else
-            await edit(store, "scheduled", key, (record) => {
-              if (fault === "unknown version") record.v = 7;
-              else (record.signal as Record<string, unknown>).priceOpen = -100;
-            });
-          const run = await restart(store, "limit");
-          expectLoud(run, `scheduled/${key}`);
-        },
-      );
+      it(`scheduled ${fault}: refuses the start loudly (or is reported), never dropped silently`, async () => {
+        const { store, outcome: before } = await leftStore("sched", "limit", T0 + 5 * MINUTE_MS);
+        expect(before.scheduled?.phase).toBe("scheduled");
+        const key = runKeyOf("limit");
+        if (fault === "garbled") await store.garble("scheduled", key);
+        else
+          await edit(store, "scheduled", key, (record) => {
+            if (fault === "unknown version") record.v = 7;
+            else (record.signal as Record<string, unknown>).priceOpen = -100;
+          });
+        const run = await restart(store, "limit");
+        expectLoud(run, `scheduled/${key}`);
+      });
 
     for (const fault of FAULTS)
-      itUnlessGap(adapter.name, `cursor ${fault}`)(
-        `cursor ${fault}: refuses the start loudly (or is reported), never dropped silently`,
-        async () => {
-          const { store } = await leftStore("cursor", "market", T0 + 5 * MINUTE_MS);
-          const key = runKeyOf("market");
-          if (fault === "garbled") await store.garble("cursor", key);
-          else {
-            const persist = store.open();
-            const position = (await persist.read("position", key)) as { result: Record<string, unknown> };
-            await persist.dispose();
-            await edit(store, "cursor", key, (record) => {
-              if (fault === "unknown version") record.v = 7;
-              else {
-                // The cursor's prices are those of its outbox event: the opened result, at a negative price.
-                const result = structuredClone(position.result) as { signal: Record<string, unknown> };
-                result.signal.priceOpen = -100;
-                record.outbox = { eventId: `${String(result.signal.id)}:opened`, result };
-              }
-            });
-          }
-          const run = await restart(store);
-          expectLoud(run, `cursor/${key}`);
-        },
-      );
+      it(`cursor ${fault}: refuses the start loudly (or is reported), never dropped silently`, async () => {
+        const { store } = await leftStore("cursor", "market", T0 + 5 * MINUTE_MS);
+        const key = runKeyOf("market");
+        if (fault === "garbled") await store.garble("cursor", key);
+        else {
+          const persist = store.open();
+          const position = (await persist.read("position", key)) as { result: Record<string, unknown> };
+          await persist.dispose();
+          await edit(store, "cursor", key, (record) => {
+            if (fault === "unknown version") record.v = 7;
+            else {
+              // The cursor's prices are those of its outbox event: the opened result, at a negative price.
+              const result = structuredClone(position.result) as { signal: Record<string, unknown> };
+              result.signal.priceOpen = -100;
+              record.outbox = { eventId: `${String(result.signal.id)}:opened`, result };
+            }
+          });
+        }
+        const run = await restart(store);
+        expectLoud(run, `cursor/${key}`);
+      });
 
     it("the generation marker garbled: refuses the start (STATE naming it)", async () => {
       const { store } = await leftStore("gen", "market", T0 + 5 * MINUTE_MS);
@@ -514,48 +479,39 @@ describe.each(adapters)("live faults on $name", (adapter) => {
     };
 
     for (const fault of FAULTS) {
-      itUnlessGap(adapter.name, `closed ${fault}`)(
-        `closed trade ${fault}: a missing trade with its key (error event, run problem, report)`,
-        async () => {
-          const { store, key } = await damagedHistory(fault);
-          await expectMissingTrade(store, key, 1);
-          if (fault !== "garbled") {
-            const persist = store.open();
-            const state = await readLiveState(persist, SYMBOL, "market", EXCHANGE);
-            await persist.dispose();
-            expect(state.missing.map((missing) => missing.key)).toEqual([key]);
-          }
-        },
-      );
-      itUnlessGap(adapter.name, `closed ${fault} again`)(
-        `closed trade ${fault}: still reported as missing by the next restart`,
-        async () => {
-          const { store, key } = await damagedHistory(fault);
-          await expectMissingTrade(store, key, 1);
-          await expectMissingTrade(store, key, 2);
-        },
-      );
+      it(`closed trade ${fault}: a missing trade with its key (error event, run problem, report)`, async () => {
+        const { store, key } = await damagedHistory(fault);
+        await expectMissingTrade(store, key, 1);
+        if (fault !== "garbled") {
+          const persist = store.open();
+          const state = await readLiveState(persist, SYMBOL, "market", EXCHANGE);
+          await persist.dispose();
+          expect(state.missing.map((missing) => missing.key)).toEqual([key]);
+        }
+      });
+      it(`closed trade ${fault}: still reported as missing by the next restart`, async () => {
+        const { store, key } = await damagedHistory(fault);
+        await expectMissingTrade(store, key, 1);
+        await expectMissingTrade(store, key, 2);
+      });
     }
 
     for (const fault of FAULTS)
-      itUnlessGap(adapter.name, `order ${fault}`)(
-        `the open order ${fault}: the restart refuses or reports it, never silently trusted`,
-        async () => {
-          const { store, outcome: before } = await leftStore("order", "market", T0 + 5 * MINUTE_MS);
-          const open = before.orders.find((order) => order.leg === "open");
-          expect(open).toBeDefined();
-          const [key] = await listKeys(store, "order", "paper/");
-          expect(key).toBe(`paper/${open?.clientOrderId}`);
-          if (fault === "garbled") await store.garble("order", key as string);
-          else
-            await edit(store, "order", key as string, (record) => {
-              if (fault === "unknown version") record.v = 7;
-              else record.price = -100;
-            });
-          const run = await restart(store);
-          expectLoud(run, key as string, open?.clientOrderId);
-        },
-      );
+      it(`the open order ${fault}: the restart refuses or reports it, never silently trusted`, async () => {
+        const { store, outcome: before } = await leftStore("order", "market", T0 + 5 * MINUTE_MS);
+        const open = before.orders.find((order) => order.leg === "open");
+        expect(open).toBeDefined();
+        const [key] = await listKeys(store, "order", "paper/");
+        expect(key).toBe(`paper/${open?.clientOrderId}`);
+        if (fault === "garbled") await store.garble("order", key as string);
+        else
+          await edit(store, "order", key as string, (record) => {
+            if (fault === "unknown version") record.v = 7;
+            else record.price = -100;
+          });
+        const run = await restart(store);
+        expectLoud(run, key as string, open?.clientOrderId);
+      });
   });
 
   it("the store emptied while the run runs (Redis restarted without its data): the run stops loudly, never starts fresh", async () => {

@@ -192,7 +192,12 @@ export const records = {
     toPersistValue({ ...result, v: RECORD_VERSION }),
   generation: (generation: string, createdAt: number): PersistValue =>
     toPersistValue({ v: RECORD_VERSION, generation, createdAt } satisfies ILiveGenerationRecord),
-  order: (order: object): PersistValue => toPersistValue({ ...order }),
+  order: (order: object): PersistValue => toPersistValue({ v: RECORD_VERSION, ...order }),
+  /**
+   * Stands in for a history record the adapter quarantined (moved aside), so every later start still
+   * lists the trade as missing instead of forgetting it.
+   */
+  missingClosed: (problem: string): PersistValue => toPersistValue({ v: RECORD_VERSION, missing: problem }),
 };
 
 type JsonObject = { [key: string]: PersistValue };
@@ -363,7 +368,34 @@ function closedRecordProblem(value: PersistValue): string | null {
   if (value.v !== undefined && value.v !== RECORD_VERSION) {
     return `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`;
   }
+  if (typeof value.missing === "string") return value.missing;
   return checkResult(value, ["closed"]);
+}
+
+/**
+ * What is wrong with a paper broker's order record, or null. Records written before record versions
+ * carry no `v` and are still read; any other version is never used.
+ */
+export function orderRecordProblem(value: PersistValue | null): string | null {
+  if (!isObject(value)) return "not an object";
+  if (value.v !== undefined && value.v !== RECORD_VERSION) {
+    return `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`;
+  }
+  const finitePositive = (amount: PersistValue | undefined) =>
+    typeof amount === "number" && Number.isFinite(amount) && amount > 0;
+  if (typeof value.clientOrderId !== "string" || typeof value.signalId !== "string") {
+    return "clientOrderId or signalId is not a string";
+  }
+  if (typeof value.symbol !== "string") return "symbol is not a string";
+  if (value.leg !== "open" && value.leg !== "close") return `unknown leg ${String(value.leg)}`;
+  if (value.side !== "buy" && value.side !== "sell") return `unknown side ${String(value.side)}`;
+  if (!finitePositive(value.price)) return `price ${String(value.price)} is not a finite positive number`;
+  if (!finitePositive(value.quantity)) {
+    return `quantity ${String(value.quantity)} is not a finite positive number`;
+  }
+  if (!isFiniteNumber(value.filledAt)) return "filledAt is not a finite number";
+  if (typeof value.requestCount !== "number") return "requestCount is not a number";
+  return null;
 }
 
 /** What is wrong with a generation record, or null. */
@@ -397,6 +429,8 @@ export interface IRunRecords {
   generation: RecordRead<ILiveGenerationRecord>;
   closed: IStrategyTickResultClosed[];
   missing: ILiveMissingRecord[];
+  /** Keys of history records the adapter quarantined (gone from the store): see records.missingClosed. */
+  quarantinedClosed: string[];
 }
 
 /** Whether the adapter quarantined (entity, key) on this or an earlier read. */
@@ -437,12 +471,14 @@ export async function readRunRecords(
     if (problem !== null || !isObject(value)) missing.push({ entity: "closed", key, problem: problem ?? "" });
     else closed.push(closedResultOf(value));
   });
+  const quarantinedClosed: string[] = [];
   for (const corruption of persist.corruptions()) {
     if (
       corruption.entity === "closed" &&
       corruption.key.startsWith(keys.closedPrefix) &&
       !missing.some((entry) => entry.key === corruption.key)
     ) {
+      quarantinedClosed.push(corruption.key);
       missing.push({
         entity: "closed",
         key: corruption.key,
@@ -465,13 +501,24 @@ export async function readRunRecords(
       ? { status: "valid", record: value as unknown as T }
       : { status: "unusable", problem };
   };
+  /** A scheduled or cursor record the adapter quarantined is as unusable as a malformed one. */
+  const refuseQuarantined = (entity: "scheduled" | "cursor") => {
+    const problem = quarantined(persist, entity, keys.run);
+    if (problem !== null) throw malformed(persist.name, entity, keys.run, problem);
+    return null;
+  };
   return {
     position: read<ILivePositionRecord>(positionValue, "position", keys.run, positionRecordProblem),
-    scheduled: scheduledValue === null ? null : decodeScheduled(scheduledValue, persist.name, keys.run),
-    cursor: cursorValue === null ? null : decodeCursor(cursorValue, persist.name, keys.run),
+    scheduled:
+      scheduledValue === null
+        ? refuseQuarantined("scheduled")
+        : decodeScheduled(scheduledValue, persist.name, keys.run),
+    cursor:
+      cursorValue === null ? refuseQuarantined("cursor") : decodeCursor(cursorValue, persist.name, keys.run),
     generation: read<ILiveGenerationRecord>(generationValue, "cursor", keys.generation, generationProblem),
     closed,
     missing,
+    quarantinedClosed,
   };
 }
 

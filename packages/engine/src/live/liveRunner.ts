@@ -522,6 +522,12 @@ export async function* runLive(
         onRenewError: (error) => bus.emitError(error, { source: "Live.lease", ...source, willRetry: true }),
       });
       const read = await readRunRecords(persist, identity);
+      // A quarantined history record is gone from the store: leave a stand-in, so that every later
+      // start still shows the missing trade.
+      for (const closedKey of read.quarantinedClosed) {
+        const problem = read.missing.find((entry) => entry.key === closedKey)?.problem ?? "quarantined";
+        await persist.write("closed", closedKey, records.missingClosed(problem), lease.grant);
+      }
       if (read.generation.status === "unusable") {
         throw new BtError(
           "STATE",

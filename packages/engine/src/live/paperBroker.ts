@@ -14,10 +14,9 @@ import {
   type IBrokerOpenPosition,
   type IGlobalConfig,
   type ISignalRow,
-  type PersistValue,
 } from "@bt/core";
 import { wallClock } from "./liveClock";
-import { orderKey, orderPrefix, records } from "./liveKeyspace";
+import { orderKey, orderPrefix, orderRecordProblem, records } from "./liveKeyspace";
 import { type AnyPersistAdapter, persistV2 } from "./persistView";
 
 /** Options of createPaperBroker. */
@@ -85,24 +84,6 @@ function checkPercent(name: string, value: number | undefined, fallback: number)
   return value;
 }
 
-function isPaperOrder(value: PersistValue | null): boolean {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const finitePositive = (amount: PersistValue | undefined) =>
-    typeof amount === "number" && Number.isFinite(amount) && amount > 0;
-  return (
-    typeof value.clientOrderId === "string" &&
-    typeof value.signalId === "string" &&
-    typeof value.symbol === "string" &&
-    (value.leg === "open" || value.leg === "close") &&
-    (value.side === "buy" || value.side === "sell") &&
-    finitePositive(value.price) &&
-    finitePositive(value.quantity) &&
-    typeof value.filledAt === "number" &&
-    Number.isFinite(value.filledAt) &&
-    typeof value.requestCount === "number"
-  );
-}
-
 /**
  * Creates a paper broker: fills at once at the requested price ± slippage, charges the fee, and
  * answers a repeated client order id with the first fill (so a retry or a restart never doubles).
@@ -141,8 +122,11 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
     if (known !== undefined || persist === undefined) return known;
     const stored = await persist.read("order", orderKey(name, id));
     if (stored === null) return undefined;
-    if (!isPaperOrder(stored)) throw brokerError(`order record ${orderKey(name, id)} is malformed`, false);
-    const order = { ...(stored as unknown as IPaperOrder) };
+    const problem = orderRecordProblem(stored);
+    if (problem !== null) {
+      throw brokerError(`order record ${orderKey(name, id)} is malformed (${problem})`, false);
+    }
+    const { v: _version, ...order } = stored as unknown as IPaperOrder & { v?: number };
     book.set(id, order);
     return order;
   };
