@@ -234,7 +234,9 @@ export async function* runBacktest(
       const index = store.priceIndex(nowMs);
       const price = prices[index] as number;
       if (strategy.mayRequestSignal(nowMs)) {
-        const result = await strategy.requestSignal(nowMs, price);
+        const requested = strategy.requestSignal(nowMs, price);
+        // Await only a promise: a synchronous getSignal returning null costs no promise per call.
+        const result = requested instanceof Promise ? await requested : requested;
         if (result !== null) {
           yield result;
           const lastIndex = yield* follow(index);

@@ -5,9 +5,8 @@
 // Everything that goes wrong (getSignal and callback errors, validation and risk rejections, cancelled
 // scheduled signals) is counted in the run's IRunProblems as well as emitted.
 
-import { runInContext } from "@bt/context";
+import { createContextFrame, type IContextFrame, MovingExecutionContext, runInFrame } from "@bt/context";
 import {
-  alignDown,
   countRunProblem,
   emptyRunProblems,
   type IRunProblems,
@@ -43,6 +42,9 @@ export class ClientStrategy {
   /** What went wrong so far in this run: counted errors, rejections, cancelled signals. */
   readonly problems: IRunProblems;
   private readonly pipeline: SignalPipeline;
+  /** The one execution context of this run: its instant moves before each call into user code. */
+  private readonly execution: MovingExecutionContext;
+  private readonly frame: IContextFrame;
 
   constructor(private readonly params: IClientStrategyParams) {
     this.problems = params.problems ?? emptyRunProblems();
@@ -52,6 +54,8 @@ export class ClientStrategy {
     const callbacks = params.schema.callbacks ?? {};
     this.hasPerMinuteCallbacks = Boolean(callbacks.onIdle || callbacks.onActive || callbacks.onTick);
     this.intervalMs = intervalToMs(params.schema.interval);
+    this.execution = new MovingExecutionContext(params.symbol, params.backtest);
+    this.frame = createContextFrame(this.execution, params.method);
     this.origin = Object.freeze({
       symbol: params.symbol,
       strategyName: params.schema.strategyName,
@@ -102,33 +106,45 @@ export class ClientStrategy {
     return this.inContext(next.result.timestamp, () => this.apply(next));
   }
 
-  /** Runs `fn` in the ambient context of this strategy at `nowMs` (a fresh context object per call). */
+  /**
+   * Runs `fn` in the ambient context of this strategy at `nowMs`: the run's one context, moved to `nowMs`
+   * (calls into user code are sequential; no context object or Date per call).
+   */
   inContext<T>(nowMs: number, fn: () => T): T {
-    const { symbol, backtest, method } = this.params;
     this.nowMs = nowMs;
-    return runInContext({ symbol, when: new Date(nowMs), backtest }, method, fn);
+    this.execution.whenMs = nowMs;
+    return runInFrame(this.frame, fn);
+  }
+
+  /** Start of the interval window containing `nowMs` (the precomputed step: no lookup by name). */
+  private boundaryOf(nowMs: number): number {
+    const stepMs = this.intervalMs;
+    return nowMs - (((nowMs % stepMs) + stepMs) % stepMs);
   }
 
   /** True when getSignal may be called at `nowMs`: idle, not stopped, and a new interval boundary. */
   mayRequestSignal(nowMs: number): boolean {
     return (
-      !this.stopped &&
-      this.state.status === "none" &&
-      alignDown(nowMs, this.params.schema.interval) !== this.lastSignalBoundaryMs
+      !this.stopped && this.state.status === "none" && this.boundaryOf(nowMs) !== this.lastSignalBoundaryMs
     );
   }
 
   /** Start of the next interval window after the one containing `nowMs`, epoch ms. */
   nextBoundaryMs(nowMs: number): number {
-    return alignDown(nowMs, this.params.schema.interval) + this.intervalMs;
+    return this.boundaryOf(nowMs) + this.intervalMs;
   }
 
   /**
    * Asks getSignal (marks the boundary as used) and runs the signal pipeline. Returns the opened or
    * scheduled result, or null when there is no signal (none returned, rejected, or getSignal threw).
+   * A promise only when getSignal returned one (or a signal goes through the pipeline): a synchronous
+   * getSignal returning null costs no promise; `await` the result either way.
    */
-  requestSignal(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
-    this.lastSignalBoundaryMs = alignDown(nowMs, this.params.schema.interval);
+  requestSignal(
+    nowMs: number,
+    currentPrice: number,
+  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
+    this.lastSignalBoundaryMs = this.boundaryOf(nowMs);
     return this.inContext(nowMs, () => this.decide(nowMs, currentPrice));
   }
 
@@ -159,18 +175,50 @@ export class ClientStrategy {
     return { origin: this.origin, currentPrice, now: nowMs, config: this.params.config };
   }
 
-  private async decide(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
-    const { schema, symbol, exchangeName } = this.params;
-    // getSignal is awaited here, not in a helper: a backtest asking every minute pays one promise per call.
-    let proposed: ISignalDto | null | undefined;
+  /** Calls getSignal; awaits only when it returned a promise (runs inside inContext). */
+  private decide(
+    nowMs: number,
+    currentPrice: number,
+  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
+    const { schema, symbol } = this.params;
+    let proposed: ISignalDto | null | undefined | Promise<ISignalDto | null | undefined>;
     this.pipeline.countSignalCall();
     try {
-      proposed = await schema.getSignal(symbol, new Date(nowMs));
+      proposed = schema.getSignal(symbol, new Date(nowMs));
     } catch (error) {
       this.pipeline.getSignalFailed(error, nowMs);
       return null;
     }
+    if (isPromiseLike(proposed)) {
+      // `.then` inside inContext: the continuation keeps this run's context.
+      return Promise.resolve(proposed).then(
+        (settled) => this.proposal(settled, nowMs, currentPrice),
+        (error: unknown) => {
+          this.pipeline.getSignalFailed(error, nowMs);
+          return null;
+        },
+      );
+    }
+    return this.proposal(proposed, nowMs, currentPrice);
+  }
+
+  /** What getSignal returned, through the pipeline: null at once when there is no signal. */
+  private proposal(
+    proposed: ISignalDto | null | undefined,
+    nowMs: number,
+    currentPrice: number,
+  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
     if (proposed === null || proposed === undefined) return null;
+    return this.open(proposed, nowMs, currentPrice);
+  }
+
+  /** Vets a proposed signal and applies the transition it makes. */
+  private async open(
+    proposed: ISignalDto,
+    nowMs: number,
+    currentPrice: number,
+  ): Promise<IStrategyTickResult | null> {
+    const { schema, symbol, exchangeName } = this.params;
     const proposal = await this.pipeline.vet(proposed, nowMs, currentPrice);
     if (proposal === null) return null;
     // The run identity (symbol, strategy, exchange, unambiguous for any names) and the decision time:
@@ -291,4 +339,13 @@ export class ClientStrategy {
       });
     }
   }
+}
+
+/** True for a promise or any thenable (what `await` would wait for). */
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
