@@ -72,6 +72,7 @@ export {
   formatPrice,
   formatQuantity,
   getAveragePrice,
+  getCandleColumns,
   getCandles,
   getDate,
   getMode,
@@ -82,6 +83,7 @@ export {
   DEFAULT_WARMUP_MINUTES,
   type IBacktestOptions,
 } from "./run/runOptions";
+export type { ICandleColumnsView } from "./run/runRuntime";
 export {
   averageTrueRange,
   computePositionCost,

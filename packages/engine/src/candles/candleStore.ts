@@ -5,7 +5,6 @@
 
 import {
   aggregateCompleteBuckets,
-  alignDown,
   alignUp,
   averagePriceOfColumns,
   type CandleInterval,
@@ -15,6 +14,8 @@ import {
   MINUTE_MS,
   sliceCandleColumns,
 } from "@bt/core";
+import type { ICandleColumnsView } from "../run/runRuntime";
+import { FrozenCandleRing, StoreColumnsView } from "./candleWindow";
 
 /**
  * Core's ICandleColumns with the store's policy: contiguous (timestamp[i] = first + i·interval, no
@@ -24,11 +25,52 @@ export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
   readonly count: number;
 }
 
+/** One interval of a store, resolved once: its step, and its columns and object ring built on first use. */
+class IntervalWindows {
+  readonly stepMs: number;
+  private built: IContiguousCandleColumns | undefined;
+  private ring: FrozenCandleRing | undefined;
+
+  constructor(
+    private readonly store: CandleStore,
+    readonly interval: CandleInterval,
+  ) {
+    this.stepMs = intervalToMs(interval);
+  }
+
+  get columns(): IContiguousCandleColumns {
+    this.built ??= this.store.columns(this.interval);
+    return this.built;
+  }
+
+  /** alignDown(whenMs, interval) with the precomputed step. */
+  alignedWhen(whenMs: number): number {
+    const stepMs = this.stepMs;
+    return whenMs - (((whenMs % stepMs) + stepMs) % stepMs);
+  }
+
+  /** Exclusive end index into `columns` of the closed candles before `whenMs`. */
+  endIndex(whenMs: number): number {
+    const columns = this.columns;
+    const count = columns.count;
+    const firstMs = count > 0 ? (columns.timestamp[0] as number) : alignUp(this.store.startMs, this.interval);
+    return Math.min(count, Math.max(0, Math.floor((this.alignedWhen(whenMs) - firstMs) / this.stepMs)));
+  }
+
+  candles(start: number, end: number): ICandleData[] {
+    this.ring ??= new FrozenCandleRing(this.columns);
+    return this.ring.candles(start, end);
+  }
+}
+
 /** Contiguous 1m candles of one symbol plus the per-minute price column. */
 export class CandleStore {
   /** Current price at startMs + i·60s for i in [0, count]; NaN for the first N−1... N minutes. */
   readonly prices: Float64Array;
   private readonly aggregates = new Map<CandleInterval, IContiguousCandleColumns>();
+  private readonly windows = new Map<CandleInterval, IntervalWindows>();
+  /** The interval asked last and its windows: a strategy asks for the same one again and again. */
+  private lastWindows: IntervalWindows | undefined;
 
   constructor(
     readonly exchangeName: string,
@@ -84,40 +126,51 @@ export class CandleStore {
     return columns;
   }
 
+  /** The windows of `interval` (one Map lookup at most; none when it is the interval asked last). */
+  private windowsOf(interval: CandleInterval): IntervalWindows {
+    const last = this.lastWindows;
+    if (last !== undefined && last.interval === interval) return last;
+    let windows = this.windows.get(interval);
+    if (windows === undefined) {
+      windows = new IntervalWindows(this, interval);
+      this.windows.set(interval, windows);
+    }
+    this.lastWindows = windows;
+    return windows;
+  }
+
   /**
    * True when the store holds every closed `interval` candle of [sinceMs, alignDown(whenMs)), or when the
    * exchange has nothing older than what the store holds.
    */
   covers(interval: CandleInterval, whenMs: number, limit: number): boolean {
-    const alignedWhen = alignDown(whenMs, interval);
+    const windows = this.windowsOf(interval);
+    const alignedWhen = windows.alignedWhen(whenMs);
     if (alignedWhen > this.endMs) return false;
-    const sinceMs = alignedWhen - limit * intervalToMs(interval);
+    const sinceMs = alignedWhen - limit * windows.stepMs;
     return sinceMs >= this.startMs || this.startMs > this.requestedFromMs;
   }
 
   /**
    * The last `limit` closed candles of `interval` before `whenMs`: open times in
-   * [alignDown(when) − limit·interval, alignDown(when)). Fewer when the data starts later.
+   * [alignDown(when) − limit·interval, alignDown(when)). Fewer when the data starts later. Frozen objects,
+   * shared with the overlapping windows of other calls (only the array is new).
    */
   candlesBefore(interval: CandleInterval, whenMs: number, limit: number): ICandleData[] {
-    const columns = this.columns(interval);
-    const stepMs = intervalToMs(interval);
-    const alignedWhen = alignDown(whenMs, interval);
-    const firstMs = columns.count > 0 ? (columns.timestamp[0] as number) : alignUp(this.startMs, interval);
-    const endIndex = Math.min(columns.count, Math.max(0, Math.floor((alignedWhen - firstMs) / stepMs)));
+    const windows = this.windowsOf(interval);
+    const endIndex = windows.endIndex(whenMs);
+    return windows.candles(Math.max(0, endIndex - limit), endIndex);
+  }
+
+  /**
+   * The same candles as candlesBefore as zero-copy column views (one object per call; each column's view
+   * is made when first read).
+   */
+  columnsBefore(interval: CandleInterval, whenMs: number, limit: number): ICandleColumnsView {
+    const windows = this.windowsOf(interval);
+    const endIndex = windows.endIndex(whenMs);
     const startIndex = Math.max(0, endIndex - limit);
-    const candles: ICandleData[] = new Array(endIndex - startIndex);
-    for (let index = startIndex; index < endIndex; index++) {
-      candles[index - startIndex] = {
-        timestamp: columns.timestamp[index] as number,
-        open: columns.open[index] as number,
-        high: columns.high[index] as number,
-        low: columns.low[index] as number,
-        close: columns.close[index] as number,
-        volume: columns.volume[index] as number,
-      };
-    }
-    return candles;
+    return new StoreColumnsView(windows.columns, startIndex, endIndex - startIndex);
   }
 
   /**
