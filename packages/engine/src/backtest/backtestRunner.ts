@@ -8,6 +8,7 @@ import type { IMethodContext } from "@bt/context";
 import {
   alignUp,
   countRunProblem,
+  type ISignalDto,
   type IStrategyTickResult,
   intervalToMs,
   MarkedDrawdown,
@@ -23,7 +24,7 @@ import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
 import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
 import { attachRuntime } from "../run/runRuntime";
-import { ClientStrategy } from "../strategy/clientStrategy";
+import { ClientStrategy, isPromiseLike } from "../strategy/clientStrategy";
 
 export {
   DEFAULT_ACCOUNT_BALANCE,
@@ -234,9 +235,21 @@ export async function* runBacktest(
       const index = store.priceIndex(nowMs);
       const price = prices[index] as number;
       if (strategy.mayRequestSignal(nowMs)) {
-        const requested = strategy.requestSignal(nowMs, price);
-        // Await only a promise: a synchronous getSignal returning null costs no promise per call.
-        const result = requested instanceof Promise ? await requested : requested;
+        // Await only getSignal's own promise (no wrapper): a synchronous getSignal costs no promise, and
+        // a null answer goes no further.
+        const asked = strategy.askSignal(nowMs);
+        let proposed: ISignalDto | null | undefined;
+        if (!isPromiseLike(asked)) proposed = asked;
+        else {
+          try {
+            proposed = await asked;
+          } catch (error) {
+            proposed = strategy.signalFailed(error, nowMs);
+          }
+        }
+        const settled =
+          proposed === null || proposed === undefined ? null : strategy.settleSignal(nowMs, price, proposed);
+        const result = settled instanceof Promise ? await settled : settled;
         if (result !== null) {
           yield result;
           const lastIndex = yield* follow(index);

@@ -45,6 +45,8 @@ export class ClientStrategy {
   /** The one execution context of this run: its instant moves before each call into user code. */
   private readonly execution: MovingExecutionContext;
   private readonly frame: IContextFrame;
+  /** getSignal at the instant inContext set (one function per run, not a closure per call). */
+  private readonly callGetSignal: () => ISignalDto | null | Promise<ISignalDto | null>;
 
   constructor(private readonly params: IClientStrategyParams) {
     this.problems = params.problems ?? emptyRunProblems();
@@ -56,6 +58,9 @@ export class ClientStrategy {
     this.intervalMs = intervalToMs(params.schema.interval);
     this.execution = new MovingExecutionContext(params.symbol, params.backtest);
     this.frame = createContextFrame(this.execution, params.method);
+    const { schema, symbol } = params;
+    // A new Date per call: user code never shares a mutable Date.
+    this.callGetSignal = () => schema.getSignal(symbol, new Date(this.nowMs));
     this.origin = Object.freeze({
       symbol: params.symbol,
       strategyName: params.schema.strategyName,
@@ -144,8 +149,46 @@ export class ClientStrategy {
     nowMs: number,
     currentPrice: number,
   ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
+    const asked = this.askSignal(nowMs);
+    if (isPromiseLike(asked)) {
+      return Promise.resolve(asked).then(
+        (proposed) => this.settleSignal(nowMs, currentPrice, proposed),
+        (error: unknown) => this.signalFailed(error, nowMs),
+      );
+    }
+    return this.settleSignal(nowMs, currentPrice, asked);
+  }
+
+  /**
+   * The first half of requestSignal (the backtest's hot path): marks the boundary as used and calls
+   * getSignal in context. Returns what getSignal returned, its own promise included (the caller awaits
+   * it: no wrapper promise), then hands it to settleSignal, or a rejection to signalFailed. A
+   * synchronous throw is counted here and returns null.
+   */
+  askSignal(nowMs: number): ISignalDto | null | undefined | PromiseLike<ISignalDto | null | undefined> {
     this.lastSignalBoundaryMs = this.boundaryOf(nowMs);
-    return this.inContext(nowMs, () => this.decide(nowMs, currentPrice));
+    this.pipeline.countSignalCall();
+    try {
+      return this.inContext(nowMs, this.callGetSignal);
+    } catch (error) {
+      return this.signalFailed(error, nowMs);
+    }
+  }
+
+  /** The second half of requestSignal: null at once when there is no signal, else the pipeline in context. */
+  settleSignal(
+    nowMs: number,
+    currentPrice: number,
+    proposed: ISignalDto | null | undefined,
+  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
+    if (proposed === null || proposed === undefined) return null;
+    return this.inContext(nowMs, () => this.open(proposed, nowMs, currentPrice));
+  }
+
+  /** Counts a getSignal call that threw or rejected at `nowMs` (listenError); returns null (no signal). */
+  signalFailed(error: unknown, nowMs: number): null {
+    this.pipeline.getSignalFailed(error, nowMs);
+    return null;
   }
 
   /** Advances the state machine to `nowMs` at `currentPrice` and applies the result. */
@@ -173,43 +216,6 @@ export class ClientStrategy {
 
   private input(nowMs: number, currentPrice: number): ITransitionInput {
     return { origin: this.origin, currentPrice, now: nowMs, config: this.params.config };
-  }
-
-  /** Calls getSignal; awaits only when it returned a promise (runs inside inContext). */
-  private decide(
-    nowMs: number,
-    currentPrice: number,
-  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
-    const { schema, symbol } = this.params;
-    let proposed: ISignalDto | null | undefined | Promise<ISignalDto | null | undefined>;
-    this.pipeline.countSignalCall();
-    try {
-      proposed = schema.getSignal(symbol, new Date(nowMs));
-    } catch (error) {
-      this.pipeline.getSignalFailed(error, nowMs);
-      return null;
-    }
-    if (isPromiseLike(proposed)) {
-      // `.then` inside inContext: the continuation keeps this run's context.
-      return Promise.resolve(proposed).then(
-        (settled) => this.proposal(settled, nowMs, currentPrice),
-        (error: unknown) => {
-          this.pipeline.getSignalFailed(error, nowMs);
-          return null;
-        },
-      );
-    }
-    return this.proposal(proposed, nowMs, currentPrice);
-  }
-
-  /** What getSignal returned, through the pipeline: null at once when there is no signal. */
-  private proposal(
-    proposed: ISignalDto | null | undefined,
-    nowMs: number,
-    currentPrice: number,
-  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
-    if (proposed === null || proposed === undefined) return null;
-    return this.open(proposed, nowMs, currentPrice);
   }
 
   /** Vets a proposed signal and applies the transition it makes. */
@@ -342,7 +348,7 @@ export class ClientStrategy {
 }
 
 /** True for a promise or any thenable (what `await` would wait for). */
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (
     value !== null &&
     (typeof value === "object" || typeof value === "function") &&
