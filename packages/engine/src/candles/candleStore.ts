@@ -25,6 +25,54 @@ export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
   readonly count: number;
 }
 
+/**
+ * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before: bit-identical
+ * to it (and to core's averagePrice of the same candles), in one pass. Each candle's typical-price term
+ * is computed once into a ring of the last n; every window then sums its terms in the same order, from
+ * zero, as averagePriceOfColumns does.
+ */
+function priceColumn(minutes: IContiguousCandleColumns, n: number): Float64Array {
+  const { high, low, close, volume, count } = minutes;
+  const prices = new Float64Array(count + 1);
+  if (!(n >= 1)) {
+    // Degenerate config (no candle in the price): the definition's answer, NaN, everywhere.
+    for (let index = 0; index <= count; index++) {
+      prices[index] = averagePriceOfColumns(high, low, close, volume, index - n, index);
+    }
+    return prices;
+  }
+  const weightedTerms = new Float64Array(n);
+  const volumeTerms = new Float64Array(n);
+  const closeTerms = new Float64Array(n);
+  for (let index = 0; index <= count; index++) {
+    if (index < n) {
+      prices[index] = Number.NaN;
+    } else {
+      // The window [index − n, index) is the ring, oldest first from slot index % n.
+      let weighted = 0;
+      let totalVolume = 0;
+      let closes = 0;
+      for (let offset = 0, slot = index % n; offset < n; offset++) {
+        weighted += weightedTerms[slot] as number;
+        totalVolume += volumeTerms[slot] as number;
+        closes += closeTerms[slot] as number;
+        slot = slot + 1 === n ? 0 : slot + 1;
+      }
+      prices[index] = totalVolume > 0 ? weighted / totalVolume : closes / n;
+    }
+    if (index < count) {
+      const slot = index % n;
+      const candleVolume = volume[index] as number;
+      const closePrice = close[index] as number;
+      weightedTerms[slot] =
+        (((high[index] as number) + (low[index] as number) + closePrice) / 3) * candleVolume;
+      volumeTerms[slot] = candleVolume;
+      closeTerms[slot] = closePrice;
+    }
+  }
+  return prices;
+}
+
 /** One interval of a store, resolved once: its step, and its columns and object ring built on first use. */
 class IntervalWindows {
   readonly stepMs: number;
@@ -87,15 +135,7 @@ export class CandleStore {
     /** Number of candles in the VWAP price (CC_AVG_PRICE_CANDLES_COUNT). */
     readonly priceCandleCount: number,
   ) {
-    const { high, low, close, volume, count } = minutes;
-    const prices = new Float64Array(count + 1);
-    for (let index = 0; index <= count; index++) {
-      prices[index] =
-        index < priceCandleCount
-          ? Number.NaN
-          : averagePriceOfColumns(high, low, close, volume, index - priceCandleCount, index);
-    }
-    this.prices = prices;
+    this.prices = priceColumn(minutes, priceCandleCount);
   }
 
   /** Open time of the minute after the last candle, epoch ms. */
