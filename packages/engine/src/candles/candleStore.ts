@@ -214,14 +214,54 @@ export class CandleStore {
   }
 
   /**
-   * Core's complete-bucket aggregation of the 1m columns: buckets from alignUp(startMs) whose every minute
-   * is present (a partial first or last bucket is dropped; the loader leaves no inner gaps).
+   * Core's complete-bucket aggregation of the 1m columns (aggregateCompleteBuckets: buckets from
+   * alignUp(startMs) whose every minute is present; a partial first or last bucket is dropped), computed
+   * with the store's guarantee that the minutes are contiguous (the loader leaves no gaps): every bucket is
+   * a fixed run of minutes, so no per-minute timestamp test. The same values, bit for bit (same
+   * comparisons, volume summed in the same order from zero).
    */
   private aggregate(interval: CandleInterval): IContiguousCandleColumns {
-    const { timestamp, count } = this.minutes;
-    // The 1m arrays may be longer than count; views bound them without a copy.
-    const minutes = timestamp.length === count ? this.minutes : sliceCandleColumns(this.minutes, 0, count);
-    const columns = aggregateCompleteBuckets(minutes, MINUTE_MS, intervalToMs(interval));
-    return { ...columns, count: columns.timestamp.length };
+    const stepMs = intervalToMs(interval);
+    const perBucket = stepMs / MINUTE_MS;
+    const { timestamp, open, high, low, close, volume, count } = this.minutes;
+    if (count === 0 || !Number.isInteger(perBucket)) {
+      // Nothing to aggregate (or a step core rejects with its own error): core's general form.
+      const minutes = timestamp.length === count ? this.minutes : sliceCandleColumns(this.minutes, 0, count);
+      const columns = aggregateCompleteBuckets(minutes, MINUTE_MS, stepMs);
+      return { ...columns, count: columns.timestamp.length };
+    }
+    const firstMs = timestamp[0] as number;
+    const firstBucketMs = alignUp(firstMs, interval);
+    const skipped = (firstBucketMs - firstMs) / MINUTE_MS;
+    const buckets = Math.max(0, Math.floor((count - skipped) / perBucket));
+    const columns = {
+      timestamp: new Float64Array(buckets),
+      open: new Float64Array(buckets),
+      high: new Float64Array(buckets),
+      low: new Float64Array(buckets),
+      close: new Float64Array(buckets),
+      volume: new Float64Array(buckets),
+      count: buckets,
+    };
+    for (let bucket = 0, first = skipped; bucket < buckets; bucket++, first += perBucket) {
+      const end = first + perBucket;
+      let bucketHigh = high[first] as number;
+      let bucketLow = low[first] as number;
+      let bucketVolume = 0;
+      for (let index = first; index < end; index++) {
+        const minuteHigh = high[index] as number;
+        const minuteLow = low[index] as number;
+        if (minuteHigh > bucketHigh) bucketHigh = minuteHigh;
+        if (minuteLow < bucketLow) bucketLow = minuteLow;
+        bucketVolume += volume[index] as number;
+      }
+      columns.timestamp[bucket] = firstBucketMs + bucket * stepMs;
+      columns.open[bucket] = open[first] as number;
+      columns.high[bucket] = bucketHigh;
+      columns.low[bucket] = bucketLow;
+      columns.close[bucket] = close[end - 1] as number;
+      columns.volume[bucket] = bucketVolume;
+    }
+    return columns;
   }
 }
