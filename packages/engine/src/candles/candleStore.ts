@@ -26,49 +26,16 @@ export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
 }
 
 /**
- * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before: bit-identical
- * to it (and to core's averagePrice of the same candles), in one pass. Each candle's typical-price term
- * is computed once into a ring of the last n; every window then sums its terms in the same order, from
- * zero, as averagePriceOfColumns does.
+ * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before (so
+ * bit-identical to core's averagePrice of the same candles). The direct form: a ring of per-candle terms
+ * measured slower in a cold one-shot pass over a year (it is optimised later), so it was not kept.
  */
 function priceColumn(minutes: IContiguousCandleColumns, n: number): Float64Array {
   const { high, low, close, volume, count } = minutes;
   const prices = new Float64Array(count + 1);
-  if (!(n >= 1)) {
-    // Degenerate config (no candle in the price): the definition's answer, NaN, everywhere.
-    for (let index = 0; index <= count; index++) {
-      prices[index] = averagePriceOfColumns(high, low, close, volume, index - n, index);
-    }
-    return prices;
-  }
-  const weightedTerms = new Float64Array(n);
-  const volumeTerms = new Float64Array(n);
-  const closeTerms = new Float64Array(n);
   for (let index = 0; index <= count; index++) {
-    if (index < n) {
-      prices[index] = Number.NaN;
-    } else {
-      // The window [index − n, index) is the ring, oldest first from slot index % n.
-      let weighted = 0;
-      let totalVolume = 0;
-      let closes = 0;
-      for (let offset = 0, slot = index % n; offset < n; offset++) {
-        weighted += weightedTerms[slot] as number;
-        totalVolume += volumeTerms[slot] as number;
-        closes += closeTerms[slot] as number;
-        slot = slot + 1 === n ? 0 : slot + 1;
-      }
-      prices[index] = totalVolume > 0 ? weighted / totalVolume : closes / n;
-    }
-    if (index < count) {
-      const slot = index % n;
-      const candleVolume = volume[index] as number;
-      const closePrice = close[index] as number;
-      weightedTerms[slot] =
-        (((high[index] as number) + (low[index] as number) + closePrice) / 3) * candleVolume;
-      volumeTerms[slot] = candleVolume;
-      closeTerms[slot] = closePrice;
-    }
+    prices[index] =
+      index < n ? Number.NaN : averagePriceOfColumns(high, low, close, volume, index - n, index);
   }
   return prices;
 }
@@ -214,54 +181,15 @@ export class CandleStore {
   }
 
   /**
-   * Core's complete-bucket aggregation of the 1m columns (aggregateCompleteBuckets: buckets from
-   * alignUp(startMs) whose every minute is present; a partial first or last bucket is dropped), computed
-   * with the store's guarantee that the minutes are contiguous (the loader leaves no gaps): every bucket is
-   * a fixed run of minutes, so no per-minute timestamp test. The same values, bit for bit (same
-   * comparisons, volume summed in the same order from zero).
+   * Core's complete-bucket aggregation of the 1m columns: buckets from alignUp(startMs) whose every minute
+   * is present (a partial first or last bucket is dropped; the loader leaves no inner gaps). Built on first
+   * use of the interval only.
    */
   private aggregate(interval: CandleInterval): IContiguousCandleColumns {
-    const stepMs = intervalToMs(interval);
-    const perBucket = stepMs / MINUTE_MS;
-    const { timestamp, open, high, low, close, volume, count } = this.minutes;
-    if (count === 0 || !Number.isInteger(perBucket)) {
-      // Nothing to aggregate (or a step core rejects with its own error): core's general form.
-      const minutes = timestamp.length === count ? this.minutes : sliceCandleColumns(this.minutes, 0, count);
-      const columns = aggregateCompleteBuckets(minutes, MINUTE_MS, stepMs);
-      return { ...columns, count: columns.timestamp.length };
-    }
-    const firstMs = timestamp[0] as number;
-    const firstBucketMs = alignUp(firstMs, interval);
-    const skipped = (firstBucketMs - firstMs) / MINUTE_MS;
-    const buckets = Math.max(0, Math.floor((count - skipped) / perBucket));
-    const columns = {
-      timestamp: new Float64Array(buckets),
-      open: new Float64Array(buckets),
-      high: new Float64Array(buckets),
-      low: new Float64Array(buckets),
-      close: new Float64Array(buckets),
-      volume: new Float64Array(buckets),
-      count: buckets,
-    };
-    for (let bucket = 0, first = skipped; bucket < buckets; bucket++, first += perBucket) {
-      const end = first + perBucket;
-      let bucketHigh = high[first] as number;
-      let bucketLow = low[first] as number;
-      let bucketVolume = 0;
-      for (let index = first; index < end; index++) {
-        const minuteHigh = high[index] as number;
-        const minuteLow = low[index] as number;
-        if (minuteHigh > bucketHigh) bucketHigh = minuteHigh;
-        if (minuteLow < bucketLow) bucketLow = minuteLow;
-        bucketVolume += volume[index] as number;
-      }
-      columns.timestamp[bucket] = firstBucketMs + bucket * stepMs;
-      columns.open[bucket] = open[first] as number;
-      columns.high[bucket] = bucketHigh;
-      columns.low[bucket] = bucketLow;
-      columns.close[bucket] = close[end - 1] as number;
-      columns.volume[bucket] = bucketVolume;
-    }
-    return columns;
+    const { timestamp, count } = this.minutes;
+    // The 1m arrays may be longer than count; views bound them without a copy.
+    const minutes = timestamp.length === count ? this.minutes : sliceCandleColumns(this.minutes, 0, count);
+    const columns = aggregateCompleteBuckets(minutes, MINUTE_MS, intervalToMs(interval));
+    return { ...columns, count: columns.timestamp.length };
   }
 }
