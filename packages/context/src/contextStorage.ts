@@ -37,6 +37,30 @@ export function runInContext<T>(execution: IExecutionContext, method: IMethodCon
   return storage.run({ execution, method }, fn);
 }
 
+/**
+ * A frame to enter many times with runInFrame (frozen): build it once per run, not once per call.
+ * @example const frame = createContextFrame(new MovingExecutionContext("BTCUSDT", true), method);
+ */
+export function createContextFrame(
+  execution: IExecutionContext | undefined,
+  method: IMethodContext | undefined,
+): IContextFrame {
+  return Object.freeze({ execution, method });
+}
+
+/**
+ * Runs `fn` inside `frame` (from createContextFrame); returns what `fn` returns. Allocates nothing: the
+ * engine's per-call entry into user code, with the frame's execution context moved between calls.
+ */
+export function runInFrame<T>(frame: IContextFrame, fn: () => T): T {
+  return storage.run(frame, fn);
+}
+
+/** The current frame (both contexts in one read), or undefined outside one. */
+export function findContextFrame(): IContextFrame | undefined {
+  return storage.getStore();
+}
+
 /** Runs `fn` with `execution` set, keeping the current method context (if any). */
 export function runInExecutionContext<T>(execution: IExecutionContext, fn: () => T): T {
   return storage.run({ execution, method: storage.getStore()?.method }, fn);

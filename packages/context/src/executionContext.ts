@@ -9,6 +9,11 @@ export interface IExecutionContext {
   readonly when: Date;
   /** True in backtest and walker, false in live. */
   readonly backtest: boolean;
+  /**
+   * `when` as epoch ms, when the context can give it without building a Date (engine runs do: see
+   * MovingExecutionContext); equal to `when.getTime()`. Absent on plain `{ symbol, when, backtest }` objects.
+   */
+  readonly whenMs?: number;
 }
 
 /** Which registered schemas the running code belongs to. */

@@ -1,6 +1,8 @@
 export {
   CONTEXT_SLOT_KEY,
   CONTEXT_SLOT_VERSION,
+  createContextFrame,
+  findContextFrame,
   findExecutionContext,
   findMethodContext,
   getExecutionContext,
@@ -9,7 +11,9 @@ export {
   type IContextFrame,
   runInContext,
   runInExecutionContext,
+  runInFrame,
   runInMethodContext,
 } from "./contextStorage";
 export type { IExecutionContext, IMethodContext } from "./executionContext";
 export { type IGlobalSlot, sharedGlobalSlot } from "./globalSlot";
+export { MovingExecutionContext } from "./movingExecutionContext";

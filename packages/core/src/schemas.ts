@@ -61,7 +61,7 @@ export interface IStrategySchema {
   /** How often getSignal may be called while idle, aligned to UTC interval boundaries. */
   interval: CandleInterval;
   /** Returns a new signal, or null for none. `when` is the ambient (backtest or wall-clock) time. */
-  getSignal(symbol: string, when: Date): Promise<ISignalDto | null>;
+  getSignal(symbol: string, when: Date): MaybePromise<ISignalDto | null>;
   callbacks?: Partial<IStrategyCallbacks>;
   /** Risk profile whose validations every signal must pass. */
   riskName?: string;

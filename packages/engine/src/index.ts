@@ -78,6 +78,7 @@ export {
   formatPrice,
   formatQuantity,
   getAveragePrice,
+  getCandleColumns,
   getCandles,
   getDate,
   getMode,
@@ -88,6 +89,7 @@ export {
   DEFAULT_WARMUP_MINUTES,
   type IBacktestOptions,
 } from "./run/runOptions";
+export type { ICandleColumnsView } from "./run/runRuntime";
 export {
   averageTrueRange,
   computePositionCost,

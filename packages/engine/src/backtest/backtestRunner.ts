@@ -8,6 +8,7 @@ import type { IMethodContext } from "@bt/context";
 import {
   alignUp,
   countRunProblem,
+  type ISignalDto,
   type IStrategyTickResult,
   intervalToMs,
   MarkedDrawdown,
@@ -23,7 +24,7 @@ import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
 import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
 import { attachRuntime } from "../run/runRuntime";
-import { ClientStrategy } from "../strategy/clientStrategy";
+import { ClientStrategy, isPromiseLike } from "../strategy/clientStrategy";
 
 export {
   DEFAULT_ACCOUNT_BALANCE,
@@ -211,37 +212,61 @@ export async function* runBacktest(
   }
 
   let stopped = false;
-  try {
-    let frameIndex = 0;
+  /** The result untilResult stopped at (null: the frame ended or the run was stopped) and its price index. */
+  let found: IStrategyTickResult | null = null;
+  let foundIndex = 0;
+
+  /**
+   * Visits the frame ticks from `fromFrameIndex` while the strategy is idle, asking getSignal at each new
+   * interval boundary, until a result (`found`), a stop or the frame end; returns the frame index reached.
+   * A plain async function with few live values, so each await on getSignal's own promise suspends a
+   * small frame instead of the whole generator's.
+   */
+  async function untilResult(fromFrameIndex: number): Promise<number> {
+    let frameIndex = fromFrameIndex;
     while (frameIndex < totalFrames) {
       if (strategy.stopped) {
         stopped = true;
-        break;
+        return frameIndex;
       }
-      if (frameIndex >= nextProgressAt && bus.progress.observed) {
-        bus.progress.next({
-          symbol,
-          strategyName: strategySchema.strategyName,
-          exchangeName: exchange.exchangeName,
-          frameName: frame.frameName,
-          processedFrames: frameIndex,
-          totalFrames,
-          progress: frameIndex / totalFrames,
-        });
+      if (frameIndex >= nextProgressAt) {
+        if (bus.progress.observed) {
+          bus.progress.next({
+            symbol,
+            strategyName: strategySchema.strategyName,
+            exchangeName: exchange.exchangeName,
+            frameName: frame.frameName,
+            processedFrames: frameIndex,
+            totalFrames,
+            progress: frameIndex / totalFrames,
+          });
+        }
         nextProgressAt = frameIndex + progressStep;
       }
       const nowMs = firstTickMs + frameIndex * stepMs;
       const index = store.priceIndex(nowMs);
       const price = prices[index] as number;
       if (strategy.mayRequestSignal(nowMs)) {
-        const result = await strategy.requestSignal(nowMs, price);
-        if (result !== null) {
-          yield result;
-          const lastIndex = yield* follow(index);
-          // Resume at the first frame tick after the last result (one result per tick, as in live).
-          const lastMs = timeOf(lastIndex);
-          frameIndex = Math.max(frameIndex + 1, Math.floor((lastMs - firstTickMs) / stepMs) + 1);
-          continue;
+        // Await only getSignal's own promise (no wrapper): a synchronous getSignal costs no promise, and
+        // a null answer goes no further.
+        const asked = strategy.askSignal(nowMs);
+        let proposed: ISignalDto | null | undefined;
+        if (!isPromiseLike(asked)) proposed = asked;
+        else {
+          try {
+            proposed = await asked;
+          } catch (error) {
+            proposed = strategy.signalFailed(error, nowMs);
+          }
+        }
+        if (proposed !== null && proposed !== undefined) {
+          const settled = strategy.settleSignal(nowMs, price, proposed);
+          const result = settled instanceof Promise ? await settled : settled;
+          if (result !== null) {
+            found = result;
+            foundIndex = index;
+            return frameIndex;
+          }
         }
       }
       if (perMinute) {
@@ -252,6 +277,22 @@ export async function* runBacktest(
         const nextBoundaryMs = strategy.nextBoundaryMs(nowMs);
         frameIndex = Math.max(frameIndex + 1, Math.ceil((nextBoundaryMs - firstTickMs) / stepMs));
       }
+    }
+    return frameIndex;
+  }
+
+  try {
+    let frameIndex = 0;
+    for (;;) {
+      frameIndex = await untilResult(frameIndex);
+      const result = found as IStrategyTickResult | null;
+      if (result === null) break;
+      found = null;
+      yield result;
+      const lastIndex = yield* follow(foundIndex);
+      // Resume at the first frame tick after the last result (one result per tick, as in live).
+      const lastMs = timeOf(lastIndex);
+      frameIndex = Math.max(frameIndex + 1, Math.floor((lastMs - firstTickMs) / stepMs) + 1);
     }
     if (bus.progress.observed) {
       bus.progress.next({

@@ -97,9 +97,14 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
         done = true;
         break;
       }
+      // candleProblem also rejects non-number fields (an object adapter may send strings); it builds a
+      // message only for a bad candle.
       const problem = candleProblem(candle);
       if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
-      const missing = missingMinutesBefore(options, candleMs, previousMs, count === 0);
+      const missing =
+        count > 0 && candleMs === previousMs + MINUTE_MS
+          ? 0
+          : missingMinutesBefore(options, candleMs, previousMs, count === 0);
       if (count === 0) {
         firstMs = candleMs;
       } else if (missing > 0) {

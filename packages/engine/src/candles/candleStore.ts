@@ -5,7 +5,6 @@
 
 import {
   aggregateCompleteBuckets,
-  alignDown,
   alignUp,
   averagePriceOfColumns,
   type CandleInterval,
@@ -15,6 +14,8 @@ import {
   MINUTE_MS,
   sliceCandleColumns,
 } from "@bt/core";
+import type { ICandleColumnsView } from "../run/runRuntime";
+import { FrozenCandleRing, StoreColumnsView } from "./candleWindow";
 
 /**
  * Core's ICandleColumns with the store's policy: contiguous (timestamp[i] = first + i·interval, no
@@ -24,11 +25,67 @@ export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
   readonly count: number;
 }
 
+/**
+ * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before (so
+ * bit-identical to core's averagePrice of the same candles). The direct form: a ring of per-candle terms
+ * measured slower in a cold one-shot pass over a year (it is optimised later), so it was not kept.
+ */
+function priceColumn(minutes: IContiguousCandleColumns, n: number): Float64Array {
+  const { high, low, close, volume, count } = minutes;
+  const prices = new Float64Array(count + 1);
+  for (let index = 0; index <= count; index++) {
+    prices[index] =
+      index < n ? Number.NaN : averagePriceOfColumns(high, low, close, volume, index - n, index);
+  }
+  return prices;
+}
+
+/** One interval of a store, resolved once: its step, and its columns and object ring built on first use. */
+class IntervalWindows {
+  readonly stepMs: number;
+  private built: IContiguousCandleColumns | undefined;
+  private ring: FrozenCandleRing | undefined;
+
+  constructor(
+    private readonly store: CandleStore,
+    readonly interval: CandleInterval,
+  ) {
+    this.stepMs = intervalToMs(interval);
+  }
+
+  get columns(): IContiguousCandleColumns {
+    this.built ??= this.store.columns(this.interval);
+    return this.built;
+  }
+
+  /** alignDown(whenMs, interval) with the precomputed step. */
+  alignedWhen(whenMs: number): number {
+    const stepMs = this.stepMs;
+    return whenMs - (((whenMs % stepMs) + stepMs) % stepMs);
+  }
+
+  /** Exclusive end index into `columns` of the closed candles before `whenMs`. */
+  endIndex(whenMs: number): number {
+    const columns = this.columns;
+    const count = columns.count;
+    const firstMs = count > 0 ? (columns.timestamp[0] as number) : alignUp(this.store.startMs, this.interval);
+    return Math.min(count, Math.max(0, Math.floor((this.alignedWhen(whenMs) - firstMs) / this.stepMs)));
+  }
+
+  candles(start: number, end: number): ICandleData[] {
+    this.ring ??= new FrozenCandleRing(this.columns);
+    return this.ring.candles(start, end);
+  }
+}
+
 /** Contiguous 1m candles of one symbol plus the per-minute price column. */
 export class CandleStore {
   /** Current price at startMs + i·60s for i in [0, count]; NaN for the first N−1... N minutes. */
   readonly prices: Float64Array;
   private readonly aggregates = new Map<CandleInterval, IContiguousCandleColumns>();
+  private readonly windows = new Map<CandleInterval, IntervalWindows>();
+  /** The interval asked last and its windows: a strategy asks for the same one again and again. */
+  private lastWindows: IntervalWindows | undefined;
 
   constructor(
     readonly exchangeName: string,
@@ -45,15 +102,7 @@ export class CandleStore {
     /** Number of candles in the VWAP price (CC_AVG_PRICE_CANDLES_COUNT). */
     readonly priceCandleCount: number,
   ) {
-    const { high, low, close, volume, count } = minutes;
-    const prices = new Float64Array(count + 1);
-    for (let index = 0; index <= count; index++) {
-      prices[index] =
-        index < priceCandleCount
-          ? Number.NaN
-          : averagePriceOfColumns(high, low, close, volume, index - priceCandleCount, index);
-    }
-    this.prices = prices;
+    this.prices = priceColumn(minutes, priceCandleCount);
   }
 
   /** Open time of the minute after the last candle, epoch ms. */
@@ -84,45 +133,57 @@ export class CandleStore {
     return columns;
   }
 
+  /** The windows of `interval` (one Map lookup at most; none when it is the interval asked last). */
+  private windowsOf(interval: CandleInterval): IntervalWindows {
+    const last = this.lastWindows;
+    if (last !== undefined && last.interval === interval) return last;
+    let windows = this.windows.get(interval);
+    if (windows === undefined) {
+      windows = new IntervalWindows(this, interval);
+      this.windows.set(interval, windows);
+    }
+    this.lastWindows = windows;
+    return windows;
+  }
+
   /**
    * True when the store holds every closed `interval` candle of [sinceMs, alignDown(whenMs)), or when the
    * exchange has nothing older than what the store holds.
    */
   covers(interval: CandleInterval, whenMs: number, limit: number): boolean {
-    const alignedWhen = alignDown(whenMs, interval);
+    const windows = this.windowsOf(interval);
+    const alignedWhen = windows.alignedWhen(whenMs);
     if (alignedWhen > this.endMs) return false;
-    const sinceMs = alignedWhen - limit * intervalToMs(interval);
+    const sinceMs = alignedWhen - limit * windows.stepMs;
     return sinceMs >= this.startMs || this.startMs > this.requestedFromMs;
   }
 
   /**
    * The last `limit` closed candles of `interval` before `whenMs`: open times in
-   * [alignDown(when) − limit·interval, alignDown(when)). Fewer when the data starts later.
+   * [alignDown(when) − limit·interval, alignDown(when)). Fewer when the data starts later. Frozen objects,
+   * shared with the overlapping windows of other calls (only the array is new).
    */
   candlesBefore(interval: CandleInterval, whenMs: number, limit: number): ICandleData[] {
-    const columns = this.columns(interval);
-    const stepMs = intervalToMs(interval);
-    const alignedWhen = alignDown(whenMs, interval);
-    const firstMs = columns.count > 0 ? (columns.timestamp[0] as number) : alignUp(this.startMs, interval);
-    const endIndex = Math.min(columns.count, Math.max(0, Math.floor((alignedWhen - firstMs) / stepMs)));
+    const windows = this.windowsOf(interval);
+    const endIndex = windows.endIndex(whenMs);
+    return windows.candles(Math.max(0, endIndex - limit), endIndex);
+  }
+
+  /**
+   * The same candles as candlesBefore as zero-copy column views (one object per call; each column's view
+   * is made when first read).
+   */
+  columnsBefore(interval: CandleInterval, whenMs: number, limit: number): ICandleColumnsView {
+    const windows = this.windowsOf(interval);
+    const endIndex = windows.endIndex(whenMs);
     const startIndex = Math.max(0, endIndex - limit);
-    const candles: ICandleData[] = new Array(endIndex - startIndex);
-    for (let index = startIndex; index < endIndex; index++) {
-      candles[index - startIndex] = {
-        timestamp: columns.timestamp[index] as number,
-        open: columns.open[index] as number,
-        high: columns.high[index] as number,
-        low: columns.low[index] as number,
-        close: columns.close[index] as number,
-        volume: columns.volume[index] as number,
-      };
-    }
-    return candles;
+    return new StoreColumnsView(windows.columns, startIndex, endIndex - startIndex);
   }
 
   /**
    * Core's complete-bucket aggregation of the 1m columns: buckets from alignUp(startMs) whose every minute
-   * is present (a partial first or last bucket is dropped; the loader leaves no inner gaps).
+   * is present (a partial first or last bucket is dropped; the loader leaves no inner gaps). Built on first
+   * use of the interval only.
    */
   private aggregate(interval: CandleInterval): IContiguousCandleColumns {
     const { timestamp, count } = this.minutes;

@@ -3,6 +3,7 @@
 // as they are (views, no copy), so shared columns stay shared.
 
 import {
+  areCandleColumnsChecked,
   BtError,
   candleProblem,
   describeValue,
@@ -54,7 +55,11 @@ export async function fetchCandleColumns(options: ICandleLoadOptions): Promise<I
   return columns;
 }
 
-/** Validates the exchange's columns row by row exactly like loadFromBatches, then builds the store. */
+/**
+ * Validates the exchange's columns row by row exactly like loadFromBatches, then builds the store. Columns
+ * the exchange marked with core's markCandleColumnsChecked (it ran isWellFormedCandle on every row) skip
+ * the value check; lengths, alignment, order, duplicates and gaps are still checked.
+ */
 export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColumns): CandleStore {
   const { exchange, symbol, fromMs, toMs } = options;
   const exchangeName = exchange.exchangeName;
@@ -68,6 +73,7 @@ export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColu
   let filledMinutes = 0;
   // Views are possible while the accepted rows are one run of source indexes with no filled minute.
   let contiguous = true;
+  const valuesChecked = areCandleColumnsChecked(source);
   for (let index = 0; index < length; index++) {
     const candleMs = timestamp[index] as number;
     if (!Number.isFinite(candleMs)) {
@@ -83,17 +89,23 @@ export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColu
       continue;
     }
     if (candleMs >= toMs) break;
-    const o = open[index] as number;
-    const h = high[index] as number;
-    const l = low[index] as number;
-    const c = close[index] as number;
-    const v = volume[index] as number;
-    // Core's fast check (no allocation); candleProblem's message when a row fails.
-    if (!isWellFormedCandle(candleMs, o, h, l, c, v)) {
-      const problem = candleProblem({ timestamp: candleMs, open: o, high: h, low: l, close: c, volume: v });
-      if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
+    if (!valuesChecked) {
+      const o = open[index] as number;
+      const h = high[index] as number;
+      const l = low[index] as number;
+      const c = close[index] as number;
+      const v = volume[index] as number;
+      // Core's fast check (no allocation); candleProblem's message only when a row fails.
+      if (!isWellFormedCandle(candleMs, o, h, l, c, v)) {
+        const problem = candleProblem({ timestamp: candleMs, open: o, high: h, low: l, close: c, volume: v });
+        if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
+      }
     }
-    const missing = missingMinutesBefore(options, candleMs, previousMs, count === 0);
+    // The next minute (the usual case) needs no further sequence check.
+    const missing =
+      count > 0 && candleMs === previousMs + MINUTE_MS
+        ? 0
+        : missingMinutesBefore(options, candleMs, previousMs, count === 0);
     if (count === 0) {
       firstMs = candleMs;
       firstIndex = index;

@@ -1,11 +1,10 @@
 // The event system: one typed stream of EngineEvent (a discriminated union on `type`) per engine, and
-// listeners that are typed filters over it. Each listener gets its own queue, so its calls run in
+// listeners that are typed filters over it (a small typed emitter: no rxjs, nothing loaded at import). Each listener gets its own queue, so its calls run in
 // emission order, one at a time, even when async; a listener that throws (or rejects) is reported as
 // an "error" event and never stops a run. The bus counts queued listener calls, so callers can wait
 // until every listener has run (waitForListeners) instead of sleeping.
 
 import type { ILogger, IStrategyTickResult } from "@bt/core";
-import { type Observable, Subject } from "rxjs";
 import type {
   IDoneEvent,
   IProgressEvent,
@@ -69,8 +68,8 @@ export class EventChannel<K extends EngineEventType> {
 
 /** The event stream of one engine instance. */
 export class EventBus {
-  private readonly subject = new Subject<EngineEvent>();
-  private readonly counts = new Map<EngineEventType, number>();
+  /** The subscribed handlers of each event type, in subscription order. */
+  private readonly handlers = new Map<EngineEventType, Array<(payload: never) => void>>();
   /** Listener calls queued and not yet settled, across every listener. */
   private pendingCalls = 0;
   private drainWaiters: Array<() => void> = [];
@@ -85,20 +84,20 @@ export class EventBus {
 
   constructor(private readonly getLogger: () => ILogger) {}
 
-  /** The stream itself (read-only): every event of this engine, in emission order. */
-  get stream(): Observable<EngineEvent> {
-    return this.subject.asObservable();
-  }
-
   /** Number of listeners subscribed to `type`. */
   listenerCount(type: EngineEventType): number {
-    return this.counts.get(type) ?? 0;
+    return this.handlers.get(type)?.length ?? 0;
   }
 
-  /** Emits one event (synchronously queued on every matching listener). */
+  /**
+   * Emits one event (synchronously queued on every matching listener). Listeners subscribed while it is
+   * emitted do not receive it; one unsubscribed meanwhile does not either.
+   */
   emit<K extends EngineEventType>(type: K, payload: IEngineEventMap[K]): void {
-    if (this.listenerCount(type) === 0) return;
-    this.subject.next({ type, payload } as EngineEvent);
+    const handlers = this.handlers.get(type);
+    if (handlers === undefined) return;
+    // Never mutated in place (subscribe and unsubscribe replace the array): this loop sees a snapshot.
+    for (const handler of handlers) (handler as (payload: IEngineEventMap[K]) => void)(payload);
   }
 
   /** Sends a tick result to listenSignal and to listenSignalBacktest / listenSignalLive. */
@@ -145,12 +144,15 @@ export class EventBus {
     const unsubscribe = () => {
       if (!subscribed) return;
       subscribed = false;
-      subscription.unsubscribe();
-      this.counts.set(type, this.listenerCount(type) - 1);
+      const handlers = this.handlers.get(type);
+      const index = handlers?.indexOf(handler as (payload: never) => void) ?? -1;
+      // A new array: an emission in progress keeps iterating its own snapshot.
+      if (handlers !== undefined && index !== -1) {
+        this.handlers.set(type, [...handlers.slice(0, index), ...handlers.slice(index + 1)]);
+      }
     };
-    const subscription = this.subject.subscribe((event) => {
-      if (event.type !== type) return;
-      const payload = event.payload as IEngineEventMap[K];
+    const handler = (payload: IEngineEventMap[K]) => {
+      if (!subscribed) return;
       if (filter) {
         let matches = false;
         try {
@@ -166,8 +168,8 @@ export class EventBus {
         .then(() => fn(payload))
         .then(undefined, onListenerError)
         .finally(() => this.settleCall());
-    });
-    this.counts.set(type, this.listenerCount(type) + 1);
+    };
+    this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler as (payload: never) => void]);
     return unsubscribe;
   }
 

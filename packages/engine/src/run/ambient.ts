@@ -2,7 +2,7 @@
 // formatPrice, formatQuantity. Data never reaches at or past the ambient `when` (DESIGN.md
 // "Look-ahead bias"): candles are the closed ones before alignDown(when, interval).
 
-import { getExecutionContext, getMethodContext } from "@bt/context";
+import { findContextFrame, getExecutionContext, getMethodContext, type IExecutionContext } from "@bt/context";
 import {
   alignDown,
   averagePrice,
@@ -16,23 +16,61 @@ import {
   intervalToMs,
   isCandleInterval,
 } from "@bt/core";
-import { findRuntime, type IRunRuntime } from "./runRuntime";
+import {
+  columnsViewOf,
+  findRuntime,
+  type ICandleColumnsView,
+  type IRunCandleStore,
+  type IRunRuntime,
+} from "./runRuntime";
 
-function currentRun(caller: string): { whenMs: number; backtest: boolean; runtime: IRunRuntime } {
-  const execution = getExecutionContext();
-  const method = getMethodContext();
+/** The current execution context (one storage read); throws CONTEXT outside one. */
+function currentExecution(): IExecutionContext {
+  return findContextFrame()?.execution ?? getExecutionContext();
+}
+
+/** Epoch ms of the context's instant, without a Date when the context has it as a number. */
+function whenMsOf(execution: IExecutionContext): number {
+  const whenMs = execution.whenMs;
+  return typeof whenMs === "number" ? whenMs : execution.when.getTime();
+}
+
+/**
+ * The run owning the ambient context (one storage read, one WeakMap lookup, no allocation).
+ * @throws BtError CONTEXT outside a context or in a context no engine run created.
+ */
+function currentRuntime(caller: string): IRunRuntime {
+  const method = findContextFrame()?.method ?? getMethodContext();
   const runtime = findRuntime(method);
   if (runtime === undefined) {
+    // getExecutionContext throws the usual "No execution context" first when there is none.
+    getExecutionContext();
     throw new BtError(
       "CONTEXT",
       `${caller}: the ambient context was not created by a bt engine run (call it from getSignal, a callback or a risk validation)`,
     );
   }
-  return { whenMs: execution.when.getTime(), backtest: execution.backtest, runtime };
+  return runtime;
+}
+
+/** The interval checked last: a strategy asks for the same one on every call. */
+let lastCheckedInterval: unknown;
+
+function checkedInterval(caller: string, interval: CandleInterval): void {
+  if (interval === lastCheckedInterval) return;
+  if (!isCandleInterval(interval)) {
+    throw new BtError(
+      "VALIDATION",
+      `${caller}: interval must be one of ${CANDLE_INTERVALS.join(", ")}, got ${describeValue(interval)}`,
+      { field: "interval", value: interval },
+    );
+  }
+  lastCheckedInterval = interval;
 }
 
 function checkedLimit(caller: string, limit: number): void {
-  if (!Number.isInteger(limit) || limit <= 0) {
+  // Number.isInteger rejects NaN, ±Infinity and non-numbers.
+  if (!(Number.isInteger(limit) && limit > 0)) {
     throw new BtError(
       "VALIDATION",
       `${caller}: limit must be a positive integer, got ${describeValue(limit)}`,
@@ -84,9 +122,33 @@ export async function fetchCandlesBefore(
 }
 
 /**
+ * The store of the run when it can answer (`symbol`, `interval`, `limit`) at `whenMs`; undefined when the
+ * exchange must be asked (logged as a warning when the store is the symbol's but its warm-up is short).
+ */
+function storeFor(
+  runtime: IRunRuntime,
+  caller: string,
+  symbol: string,
+  interval: CandleInterval,
+  whenMs: number,
+  limit: number,
+): IRunCandleStore | undefined {
+  const store = runtime.store;
+  if (store === undefined || store.symbol !== symbol) return undefined;
+  if (store.covers(interval, whenMs, limit)) return store;
+  runtime.logger.warn(
+    `${caller}(${symbol}, ${interval}, ${limit}) reaches before the preloaded warm-up; asking the exchange (raise warmupMinutes to avoid this)`,
+    { symbol, interval, limit },
+  );
+  return undefined;
+}
+
+/**
  * The last `limit` closed candles of `interval` before the ambient `when`: open times in
  * [alignDown(when) − limit·interval, alignDown(when)), ascending; the still-forming candle is never
  * included. In backtest they come from the run's preloaded store (higher intervals aggregated from 1m).
+ * The candle objects are frozen and shared between calls (only the array is new): copy one to change it.
+ * For speed read getCandleColumns instead (no objects at all).
  * @throws BtError CONTEXT outside an engine run, VALIDATION for a bad interval or limit.
  * @example const candles = await getCandles("BTCUSDT", "15m", 50);
  */
@@ -95,24 +157,42 @@ export async function getCandles(
   interval: CandleInterval,
   limit: number,
 ): Promise<ICandleData[]> {
-  const { whenMs, runtime } = currentRun("getCandles");
-  if (!isCandleInterval(interval)) {
-    throw new BtError(
-      "VALIDATION",
-      `getCandles: interval must be one of ${CANDLE_INTERVALS.join(", ")}, got ${describeValue(interval)}`,
-      { field: "interval", value: interval },
-    );
-  }
+  const execution = currentExecution();
+  const runtime = currentRuntime("getCandles");
+  checkedInterval("getCandles", interval);
   checkedLimit("getCandles", limit);
-  const store = runtime.store;
-  if (store !== undefined && store.symbol === symbol) {
-    if (store.covers(interval, whenMs, limit)) return store.candlesBefore(interval, whenMs, limit);
-    runtime.logger.warn(
-      `getCandles(${symbol}, ${interval}, ${limit}) reaches before the preloaded warm-up; asking the exchange (raise warmupMinutes to avoid this)`,
-      { symbol, interval, limit },
-    );
-  }
+  const whenMs = whenMsOf(execution);
+  const store = storeFor(runtime, "getCandles", symbol, interval, whenMs, limit);
+  if (store !== undefined) return store.candlesBefore(interval, whenMs, limit);
   return fetchCandlesBefore(runtime.exchange, symbol, interval, whenMs, limit);
+}
+
+/**
+ * The fast path of getCandles: the same candles (the `limit` closed candles of `interval` before the
+ * ambient `when`, never the forming one) as typed-array columns plus a length. In backtest the arrays
+ * are views of the run's store (no copy, one small object per call); beyond the store (or in live)
+ * they are filled from the exchange. Read-only: the views are the run's data. A view stays valid (and
+ * unchanged) for as long as you keep it.
+ * @throws BtError CONTEXT outside an engine run, VALIDATION for a bad interval or limit.
+ * @example const { close, length } = await getCandleColumns("BTCUSDT", "1m", 22);
+ */
+export async function getCandleColumns(
+  symbol: string,
+  interval: CandleInterval,
+  limit: number,
+): Promise<ICandleColumnsView> {
+  const execution = currentExecution();
+  const runtime = currentRuntime("getCandleColumns");
+  checkedInterval("getCandleColumns", interval);
+  checkedLimit("getCandleColumns", limit);
+  const whenMs = whenMsOf(execution);
+  const store = storeFor(runtime, "getCandleColumns", symbol, interval, whenMs, limit);
+  if (store !== undefined) {
+    // A store of another engine copy may predate columnsBefore: its candles, as columns.
+    if (store.columnsBefore !== undefined) return store.columnsBefore(interval, whenMs, limit);
+    return columnsViewOf(store.candlesBefore(interval, whenMs, limit));
+  }
+  return columnsViewOf(await fetchCandlesBefore(runtime.exchange, symbol, interval, whenMs, limit));
 }
 
 /**
@@ -121,7 +201,9 @@ export async function getCandles(
  * @throws BtError CONTEXT outside an engine run, CANDLES when no candle is available.
  */
 export async function getAveragePrice(symbol: string): Promise<number> {
-  const { whenMs, runtime } = currentRun("getAveragePrice");
+  const execution = currentExecution();
+  const runtime = currentRuntime("getAveragePrice");
+  const whenMs = whenMsOf(execution);
   const store = runtime.store;
   if (store !== undefined && store.symbol === symbol) {
     const price = store.priceAt(whenMs);
@@ -144,7 +226,7 @@ export async function getAveragePrice(symbol: string): Promise<number> {
  * @throws BtError CONTEXT outside a context.
  */
 export function getDate(): Date {
-  return new Date(getExecutionContext().when.getTime());
+  return new Date(whenMsOf(currentExecution()));
 }
 
 /**
@@ -152,7 +234,7 @@ export function getDate(): Date {
  * @throws BtError CONTEXT outside a context.
  */
 export function getMode(): "backtest" | "live" {
-  return getExecutionContext().backtest ? "backtest" : "live";
+  return currentExecution().backtest ? "backtest" : "live";
 }
 
 /**
@@ -160,7 +242,7 @@ export function getMode(): "backtest" | "live" {
  * @throws BtError CONTEXT outside an engine run.
  */
 export async function formatPrice(symbol: string, price: number): Promise<string> {
-  const { runtime } = currentRun("formatPrice");
+  const runtime = currentRuntime("formatPrice");
   return runtime.exchange.formatPrice ? runtime.exchange.formatPrice(symbol, price) : String(price);
 }
 
@@ -169,7 +251,7 @@ export async function formatPrice(symbol: string, price: number): Promise<string
  * @throws BtError CONTEXT outside an engine run.
  */
 export async function formatQuantity(symbol: string, quantity: number): Promise<string> {
-  const { runtime } = currentRun("formatQuantity");
+  const runtime = currentRuntime("formatQuantity");
   return runtime.exchange.formatQuantity
     ? runtime.exchange.formatQuantity(symbol, quantity)
     : String(quantity);

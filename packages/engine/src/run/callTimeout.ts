@@ -57,12 +57,15 @@ export class CallWatchdog {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: IWatchedCall | null = null;
 
-  /** The promise's outcome, or BtError TIMEOUT after `timeoutMs` (ms of the monotonic clock). */
-  race<T>(promise: PromiseLike<T>, timeoutMs: number, subject: ITimeoutSubject): Promise<T> {
+  /**
+   * The promise's outcome, or BtError TIMEOUT after `timeoutMs` (ms of the monotonic clock); `describe`
+   * is called only when the call times out.
+   */
+  race<T>(promise: PromiseLike<T>, timeoutMs: number, describe: () => ITimeoutSubject): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const call: IWatchedCall = {
         deadline: performance.now() + timeoutMs,
-        fail: () => reject(timeoutError(subject, timeoutMs)),
+        fail: () => reject(timeoutError(describe(), timeoutMs)),
       };
       this.current = call;
       this.arm(timeoutMs);

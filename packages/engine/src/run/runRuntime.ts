@@ -7,6 +7,47 @@ import { type IMethodContext, sharedGlobalSlot } from "@bt/context";
 import type { CandleInterval, ICandleData, IExchangeSchema, IGlobalConfig, ILogger } from "@bt/core";
 
 /**
+ * The last `length` closed candles of one interval as columns, oldest first: typed-array views of the
+ * store's columns (no copy). Read-only by contract: the arrays are the run's data, writing into them
+ * corrupts the run. Valid for as long as you keep it (a later call never changes it).
+ */
+export interface ICandleColumnsView {
+  /** Number of candles (every column has this length). */
+  readonly length: number;
+  /** Open times, epoch ms, ascending. */
+  readonly timestamp: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** Copies of `candles` as columns (the exchange fallback of getCandleColumns: fresh arrays). */
+export function columnsViewOf(candles: ReadonlyArray<ICandleData>): ICandleColumnsView {
+  const length = candles.length;
+  const view = {
+    length,
+    timestamp: new Float64Array(length),
+    open: new Float64Array(length),
+    high: new Float64Array(length),
+    low: new Float64Array(length),
+    close: new Float64Array(length),
+    volume: new Float64Array(length),
+  };
+  for (let index = 0; index < length; index++) {
+    const candle = candles[index] as ICandleData;
+    view.timestamp[index] = candle.timestamp;
+    view.open[index] = candle.open;
+    view.high[index] = candle.high;
+    view.low[index] = candle.low;
+    view.close[index] = candle.close;
+    view.volume[index] = candle.volume;
+  }
+  return view;
+}
+
+/**
  * The part of a run's candle store the ambient functions use. Structural, because the store may belong
  * to another copy of the engine.
  */
@@ -14,6 +55,8 @@ export interface IRunCandleStore {
   readonly symbol: string;
   covers(interval: CandleInterval, whenMs: number, limit: number): boolean;
   candlesBefore(interval: CandleInterval, whenMs: number, limit: number): ICandleData[];
+  /** The same candles as column views (optional: a store of an older engine copy lacks it). */
+  columnsBefore?(interval: CandleInterval, whenMs: number, limit: number): ICandleColumnsView;
   priceAt(whenMs: number): number;
 }
 

@@ -5,9 +5,8 @@
 // Everything that goes wrong (getSignal and callback errors, validation and risk rejections, cancelled
 // scheduled signals) is counted in the run's IRunProblems as well as emitted.
 
-import { runInContext } from "@bt/context";
+import { createContextFrame, type IContextFrame, MovingExecutionContext, runInFrame } from "@bt/context";
 import {
-  alignDown,
   countRunProblem,
   emptyRunProblems,
   type IRunProblems,
@@ -22,7 +21,7 @@ import {
   type StrategyState,
   transition,
 } from "@bt/core";
-import { CallWatchdog } from "../run/callTimeout";
+import { CallWatchdog, type ITimeoutSubject } from "../run/callTimeout";
 import { type ISizingHistory, recordClosedTrade } from "./positionSizing";
 import { type IClientStrategyParams, messageOf, SignalPipeline } from "./signalPipeline";
 
@@ -47,6 +46,13 @@ export class ClientStrategy {
   /** Times out an asynchronous getSignal (one timer per run, see CallWatchdog). */
   private readonly watchdog = new CallWatchdog();
   private readonly getSignalTimeoutMs: number;
+  /** The one execution context of this run: its instant moves before each call into user code. */
+  private readonly execution: MovingExecutionContext;
+  private readonly frame: IContextFrame;
+  /** getSignal at the instant inContext set (one function per run, not a closure per call). */
+  private readonly callGetSignal: () => ISignalDto | null | Promise<ISignalDto | null>;
+  /** What a timed-out getSignal was (built only when one times out; calls are sequential). */
+  private readonly describeGetSignal: () => ITimeoutSubject;
 
   constructor(private readonly params: IClientStrategyParams) {
     this.problems = params.problems ?? emptyRunProblems();
@@ -57,6 +63,14 @@ export class ClientStrategy {
     this.hasPerMinuteCallbacks = Boolean(callbacks.onIdle || callbacks.onActive || callbacks.onTick);
     this.intervalMs = intervalToMs(params.schema.interval);
     this.getSignalTimeoutMs = params.schema.getSignalTimeoutMs ?? params.config.CC_GET_SIGNAL_TIMEOUT_MS;
+    this.execution = new MovingExecutionContext(params.symbol, params.backtest);
+    this.frame = createContextFrame(this.execution, params.method);
+    const { schema, symbol } = params;
+    // A new Date per call: user code never shares a mutable Date.
+    this.callGetSignal = () => schema.getSignal(symbol, new Date(this.nowMs));
+    this.describeGetSignal = () => ({
+      what: `getSignal of strategy ${schema.strategyName} on ${symbol} at ${new Date(this.nowMs).toISOString()}`,
+    });
     this.origin = Object.freeze({
       symbol: params.symbol,
       strategyName: params.schema.strategyName,
@@ -107,34 +121,88 @@ export class ClientStrategy {
     return this.inContext(next.result.timestamp, () => this.apply(next));
   }
 
-  /** Runs `fn` in the ambient context of this strategy at `nowMs` (a fresh context object per call). */
+  /**
+   * Runs `fn` in the ambient context of this strategy at `nowMs`: the run's one context, moved to `nowMs`
+   * (calls into user code are sequential; no context object or Date per call).
+   */
   inContext<T>(nowMs: number, fn: () => T): T {
-    const { symbol, backtest, method } = this.params;
     this.nowMs = nowMs;
-    return runInContext({ symbol, when: new Date(nowMs), backtest }, method, fn);
+    this.execution.whenMs = nowMs;
+    return runInFrame(this.frame, fn);
+  }
+
+  /** Start of the interval window containing `nowMs` (the precomputed step: no lookup by name). */
+  private boundaryOf(nowMs: number): number {
+    const stepMs = this.intervalMs;
+    return nowMs - (((nowMs % stepMs) + stepMs) % stepMs);
   }
 
   /** True when getSignal may be called at `nowMs`: idle, not stopped, and a new interval boundary. */
   mayRequestSignal(nowMs: number): boolean {
     return (
-      !this.stopped &&
-      this.state.status === "none" &&
-      alignDown(nowMs, this.params.schema.interval) !== this.lastSignalBoundaryMs
+      !this.stopped && this.state.status === "none" && this.boundaryOf(nowMs) !== this.lastSignalBoundaryMs
     );
   }
 
   /** Start of the next interval window after the one containing `nowMs`, epoch ms. */
   nextBoundaryMs(nowMs: number): number {
-    return alignDown(nowMs, this.params.schema.interval) + this.intervalMs;
+    return this.boundaryOf(nowMs) + this.intervalMs;
   }
 
   /**
    * Asks getSignal (marks the boundary as used) and runs the signal pipeline. Returns the opened or
    * scheduled result, or null when there is no signal (none returned, rejected, or getSignal threw).
+   * A promise only when getSignal returned one (or a signal goes through the pipeline): a synchronous
+   * getSignal returning null costs no promise; `await` the result either way.
    */
-  requestSignal(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
-    this.lastSignalBoundaryMs = alignDown(nowMs, this.params.schema.interval);
-    return this.inContext(nowMs, () => this.decide(nowMs, currentPrice));
+  requestSignal(
+    nowMs: number,
+    currentPrice: number,
+  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
+    const asked = this.askSignal(nowMs);
+    if (isPromiseLike(asked)) {
+      return Promise.resolve(asked).then(
+        (proposed) => this.settleSignal(nowMs, currentPrice, proposed),
+        (error: unknown) => this.signalFailed(error, nowMs),
+      );
+    }
+    return this.settleSignal(nowMs, currentPrice, asked);
+  }
+
+  /**
+   * The first half of requestSignal (the backtest's hot path): marks the boundary as used and calls
+   * getSignal in context. Returns what getSignal returned, its own promise included (the caller awaits
+   * it: no wrapper promise), then hands it to settleSignal, or a rejection to signalFailed. A
+   * synchronous throw is counted here and returns null.
+   */
+  askSignal(nowMs: number): ISignalDto | null | undefined | PromiseLike<ISignalDto | null | undefined> {
+    this.lastSignalBoundaryMs = this.boundaryOf(nowMs);
+    this.pipeline.countSignalCall();
+    try {
+      const returned = this.inContext(nowMs, this.callGetSignal);
+      // Only a returned promise is raced against the watchdog: a synchronous getSignal costs nothing more.
+      return isPromiseLike(returned)
+        ? this.watchdog.race(returned, this.getSignalTimeoutMs, this.describeGetSignal)
+        : returned;
+    } catch (error) {
+      return this.signalFailed(error, nowMs);
+    }
+  }
+
+  /** The second half of requestSignal: null at once when there is no signal, else the pipeline in context. */
+  settleSignal(
+    nowMs: number,
+    currentPrice: number,
+    proposed: ISignalDto | null | undefined,
+  ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
+    if (proposed === null || proposed === undefined) return null;
+    return this.inContext(nowMs, () => this.open(proposed, nowMs, currentPrice));
+  }
+
+  /** Counts a getSignal call that threw or rejected at `nowMs` (listenError); returns null (no signal). */
+  signalFailed(error: unknown, nowMs: number): null {
+    this.pipeline.getSignalFailed(error, nowMs);
+    return null;
   }
 
   /** Advances the state machine to `nowMs` at `currentPrice` and applies the result. */
@@ -164,24 +232,13 @@ export class ClientStrategy {
     return { origin: this.origin, currentPrice, now: nowMs, config: this.params.config };
   }
 
-  private async decide(nowMs: number, currentPrice: number): Promise<IStrategyTickResult | null> {
+  /** Vets a proposed signal and applies the transition it makes. */
+  private async open(
+    proposed: ISignalDto,
+    nowMs: number,
+    currentPrice: number,
+  ): Promise<IStrategyTickResult | null> {
     const { schema, symbol, exchangeName } = this.params;
-    // getSignal is awaited here, not in a helper: a backtest asking every minute pays one promise per call.
-    // Only a returned promise is raced against the watchdog: a synchronous getSignal costs nothing more.
-    let proposed: ISignalDto | null | undefined;
-    this.pipeline.countSignalCall();
-    try {
-      const returned: unknown = schema.getSignal(symbol, new Date(nowMs));
-      proposed = await (typeof (returned as PromiseLike<unknown> | null)?.then === "function"
-        ? this.watchdog.race(returned as PromiseLike<ISignalDto | null>, this.getSignalTimeoutMs, {
-            what: `getSignal of strategy ${schema.strategyName} on ${symbol} at ${new Date(nowMs).toISOString()}`,
-          })
-        : (returned as ISignalDto | null | undefined));
-    } catch (error) {
-      this.pipeline.getSignalFailed(error, nowMs);
-      return null;
-    }
-    if (proposed === null || proposed === undefined) return null;
     const proposal = await this.pipeline.vet(proposed, nowMs, currentPrice);
     if (proposal === null) return null;
     // The run identity (symbol, strategy, exchange, unambiguous for any names) and the decision time:
@@ -305,4 +362,13 @@ export class ClientStrategy {
       });
     }
   }
+}
+
+/** True for a promise or any thenable (what `await` would wait for). */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
