@@ -1,15 +1,14 @@
 // A temporary project with its OWN copy of @bt/engine, @bt/context, @bt/core and @bt/report-markdown
-// in node_modules (the built dist + package.json of each, copied, as an install would leave them; their
-// third-party dependencies symlinked from the workspace), so a strategy file in it imports a second
-// physical copy of the engine, not the one running it.
+// in node_modules (the built dist + package.json of each, copied, as an install would leave them; they have
+// no third-party dependencies), so a strategy file in it imports a second physical copy of the engine, not
+// the one running it.
 
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "./builtCli";
 
 const COPIED = ["core", "context", "engine", "report-markdown"] as const;
-const THIRD_PARTY = ["rxjs", "functools-kit"] as const;
 
 /** Creates the project and copies `files` (absolute path → name in the project root) into it. */
 export function createOwnCopyProject(files: Record<string, string>): string {
@@ -25,12 +24,6 @@ export function createOwnCopyProject(files: Record<string, string>): string {
     mkdirSync(target, { recursive: true });
     cpSync(join(source, "package.json"), join(target, "package.json"));
     cpSync(join(source, "dist"), join(target, "dist"), { recursive: true });
-  }
-  for (const name of THIRD_PARTY) {
-    symlinkSync(
-      realpathSync(join(REPO_ROOT, "packages", "engine", "node_modules", name)),
-      join(root, "node_modules", name),
-    );
   }
   for (const [source, name] of Object.entries(files)) cpSync(source, join(root, name));
   return root;

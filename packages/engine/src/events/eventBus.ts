@@ -1,6 +1,6 @@
 // The event system: one typed stream of EngineEvent (a discriminated union on `type`) per engine, and
-// listeners that are typed filters over it (a small typed emitter: no rxjs, nothing loaded at import). Each listener gets its own queue, so its calls run in
-// emission order, one at a time, even when async; a listener that throws (or rejects) is reported as
+// listeners that are typed filters over it (a small typed emitter, ADR 0005: nothing loaded at import).
+// Each listener gets its own queue, so its calls run in emission order, one at a time, even when async; a listener that throws (or rejects) is reported as
 // an "error" event and never stops a run. The bus counts queued listener calls, so callers can wait
 // until every listener has run (waitForListeners) instead of sleeping.
 
