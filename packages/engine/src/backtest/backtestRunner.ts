@@ -322,7 +322,7 @@ export async function* runBacktest(
     countRunProblem(record.problems, "error", "run", record.error.message, strategy.lastTimeMs);
     throw error;
   } finally {
-    strategy.releaseRisk();
+    strategy.end();
     running.delete(strategy);
     if (running.size === 0 && state.running.get(key) === running) state.running.delete(key);
     if (internals.lease === undefined) lease.release();

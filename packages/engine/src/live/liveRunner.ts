@@ -632,7 +632,7 @@ export async function* runLive(
     throw error;
   } finally {
     unregisterSignals?.();
-    client.releaseRisk();
+    client.end();
     // A lease lost to another process is left to it; otherwise it is given up for the next start.
     const keepLost = BtError.isInstance(fatal) && fatal.code === "LEASE";
     await lease?.end(!keepLost).catch((error: unknown) => {

@@ -43,70 +43,77 @@ export async function withTimeout<T>(
   }
 }
 
-interface IWatchedCall {
-  deadline: number;
-  fail: () => void;
-}
+/** Checks per timeout period: a call is failed after between `timeoutMs` and 1.25 × `timeoutMs`. */
+const CHECKS_PER_TIMEOUT = 4;
 
 /**
- * One timer for a sequence of calls (one strategy's getSignal calls): `race` arms it only when no
- * timer is pending, and a timer that fires before the current call's deadline re-arms itself, so a
- * backtest with an async getSignal every minute creates a timer per timeout period, not per call.
+ * One interval timer for a sequence of calls (one strategy's getSignal calls), checking CHECKS_PER_TIMEOUT
+ * times per timeout whether the same call is still pending: a call seen pending at CHECKS_PER_TIMEOUT + 1
+ * consecutive checks has waited at least `timeoutMs` and is failed. A call costs a counter and the promise
+ * that can be rejected: no clock read and no timer per call. The timer runs (keeping the process alive,
+ * so a hung call cannot let it exit silently) from the first call until stop().
  */
 export class CallWatchdog {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private current: IWatchedCall | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private timeoutMs = 0;
+  /** Number of calls so far; the pending one is call `calls`. */
+  private calls = 0;
+  private fail: ((error: BtError) => void) | null = null;
+  private describe: (() => ITimeoutSubject) | null = null;
+  /** The call seen pending at the last check, and at how many consecutive checks. */
+  private watched = 0;
+  private sightings = 0;
 
   /**
-   * The promise's outcome, or BtError TIMEOUT after `timeoutMs` (ms of the monotonic clock); `describe`
-   * is called only when the call times out.
+   * The promise's outcome, or BtError TIMEOUT once it has been pending for `timeoutMs`; `describe` is
+   * called only when the call times out. Calls are sequential: one pending at a time.
    */
   race<T>(promise: PromiseLike<T>, timeoutMs: number, describe: () => ITimeoutSubject): Promise<T> {
+    if (this.timer === undefined || this.timeoutMs !== timeoutMs) this.start(timeoutMs);
+    const call = ++this.calls;
+    this.describe = describe;
     return new Promise<T>((resolve, reject) => {
-      const call: IWatchedCall = {
-        deadline: performance.now() + timeoutMs,
-        fail: () => reject(timeoutError(describe(), timeoutMs)),
-      };
-      this.current = call;
-      this.arm(timeoutMs);
+      this.fail = reject;
       promise.then(
         (value) => {
-          this.settle(call);
+          if (this.calls === call) this.fail = null;
           resolve(value);
         },
         (error: unknown) => {
-          this.settle(call);
+          if (this.calls === call) this.fail = null;
           reject(error);
         },
       );
     });
   }
 
-  private settle(call: IWatchedCall): void {
-    if (this.current !== call) return;
-    this.current = null;
-    // Nothing to watch: the pending timer must not keep the process alive.
-    this.timer?.unref?.();
-  }
-
-  private arm(delayMs: number): void {
-    if (this.timer !== undefined) {
-      this.timer.ref?.();
-      return;
-    }
-    this.timer = setTimeout(() => this.fire(), Math.max(0, delayMs));
-  }
-
-  private fire(): void {
+  /** Ends the watch (the run is over); a later race starts it again. */
+  stop(): void {
+    clearInterval(this.timer);
     this.timer = undefined;
-    const call = this.current;
-    if (call === null) return;
-    const remainingMs = call.deadline - performance.now();
-    if (remainingMs <= 0) {
-      this.current = null;
-      call.fail();
+  }
+
+  private start(timeoutMs: number): void {
+    this.stop();
+    this.timeoutMs = timeoutMs;
+    this.timer = setInterval(() => this.check(), Math.max(1, Math.floor(timeoutMs / CHECKS_PER_TIMEOUT)));
+  }
+
+  private check(): void {
+    const fail = this.fail;
+    if (fail === null) {
+      this.sightings = 0;
       return;
     }
-    this.arm(remainingMs);
+    if (this.watched !== this.calls) {
+      this.watched = this.calls;
+      this.sightings = 1;
+      return;
+    }
+    this.sightings++;
+    if (this.sightings <= CHECKS_PER_TIMEOUT) return;
+    this.fail = null;
+    this.sightings = 0;
+    fail(timeoutError(this.describe?.() ?? { what: "a call" }, this.timeoutMs));
   }
 }

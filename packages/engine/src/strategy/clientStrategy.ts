@@ -51,6 +51,8 @@ export class ClientStrategy {
   private readonly frame: IContextFrame;
   /** getSignal at the instant inContext set (one function per run, not a closure per call). */
   private readonly callGetSignal: () => ISignalDto | null | Promise<ISignalDto | null>;
+  /** The run identity part of signal ids: persistKey(symbol, strategy, exchange), encoded once. */
+  private readonly signalIdPrefix: string;
   /** What a timed-out getSignal was (built only when one times out; calls are sequential). */
   private readonly describeGetSignal: () => ITimeoutSubject;
 
@@ -68,6 +70,7 @@ export class ClientStrategy {
     const { schema, symbol } = params;
     // A new Date per call: user code never shares a mutable Date.
     this.callGetSignal = () => schema.getSignal(symbol, new Date(this.nowMs));
+    this.signalIdPrefix = persistKey(symbol, schema.strategyName, params.exchangeName);
     this.describeGetSignal = () => ({
       what: `getSignal of strategy ${schema.strategyName} on ${symbol} at ${new Date(this.nowMs).toISOString()}`,
     });
@@ -223,8 +226,9 @@ export class ClientStrategy {
     );
   }
 
-  /** Drops any risk position this strategy holds (run aborted). */
-  releaseRisk(): void {
+  /** The run is over: drops any risk position this strategy holds and stops its getSignal watchdog. */
+  end(): void {
+    this.watchdog.stop();
     this.params.risk?.removePosition(this.strategyName, this.params.exchangeName, this.params.symbol);
   }
 
@@ -238,12 +242,11 @@ export class ClientStrategy {
     nowMs: number,
     currentPrice: number,
   ): Promise<IStrategyTickResult | null> {
-    const { schema, symbol, exchangeName } = this.params;
     const proposal = await this.pipeline.vet(proposed, nowMs, currentPrice);
     if (proposal === null) return null;
     // The run identity (symbol, strategy, exchange, unambiguous for any names) and the decision time:
     // the same strategy on two exchanges never shares a signal id, nor so a client order id.
-    const id = `${persistKey(symbol, schema.strategyName, exchangeName)}:${nowMs}`;
+    const id = `${this.signalIdPrefix}:${nowMs}`;
     const next = transition(
       this.state,
       { type: "signal", signal: proposal.signal, id },
