@@ -180,3 +180,42 @@ export function assertLeaseGrant(adapter: string, grant: ILeaseGrant, field: str
     });
   }
 }
+
+/** A lease as an adapter stores it: `holder` is "" once released (the token stays, so the next is higher). */
+export interface ILeaseState {
+  readonly holder: string;
+  readonly token: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Why `fence` is not the current grant of `lease` at `atMs` (the adapter's clock), or undefined when it is:
+ * the refusal reason every adapter reports for a fenced write (`lease` null or undefined: none is held).
+ */
+export function leaseFenceRefusal(
+  lease: ILeaseState | null | undefined,
+  fence: ILeaseGrant,
+  atMs: number,
+): string | undefined {
+  if (lease === null || lease === undefined) return "no lease is held";
+  if (lease.holder === "") return `the lease was released (token ${lease.token})`;
+  if (lease.token !== fence.token || lease.holder !== fence.holder) {
+    return `held by ${JSON.stringify(lease.holder)} with token ${lease.token}, the fence has token ${fence.token}`;
+  }
+  if (atMs >= lease.expiresAt) return `the lease expired at ${lease.expiresAt}`;
+  return undefined;
+}
+
+/**
+ * Why `grant` no longer holds `lease` (gone, released, or taken over), or undefined while it does (an
+ * expired lease nobody took over still counts as held: its holder may renew it).
+ */
+export function leaseLostReason(
+  lease: ILeaseState | null | undefined,
+  grant: ILeaseGrant,
+): string | undefined {
+  if (lease === null || lease === undefined) return "it is gone";
+  if (lease.token === grant.token && lease.holder === grant.holder) return undefined;
+  if (lease.token === grant.token && lease.holder === "") return "it was released";
+  return `it was taken over by ${JSON.stringify(lease.holder)} (token ${lease.token}, this grant has ${grant.token})`;
+}

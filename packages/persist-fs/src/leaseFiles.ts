@@ -7,7 +7,13 @@
 
 import { link, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { BtError, type ILeaseGrant, type LeaseAcquireResult } from "@bt/core";
+import {
+  BtError,
+  type ILeaseGrant,
+  type LeaseAcquireResult,
+  leaseFenceRefusal,
+  leaseLostReason,
+} from "@bt/core";
 import { keyToFileName } from "./keyFileName";
 import { tempFileName } from "./tempFileName";
 
@@ -198,7 +204,7 @@ export function createLeaseFiles(
       const fileName = keyToFileName(grant.key);
       return serialised(fileName, async () => {
         const lease = await current(grant.key, fileName);
-        const lost = lostReason(lease, grant);
+        const lost = leaseLostReason(lease, grant);
         if (lost !== undefined)
           refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${lost}`, "grant", grant);
         const renewed: IStoredLease = {
@@ -210,7 +216,7 @@ export function createLeaseFiles(
         await replace(fileName, renewed);
         // A takeover that raced this renewal (it read the lease as expired) wins: its token is higher.
         const after = await current(grant.key, fileName);
-        const lostMeanwhile = lostReason(after, grant);
+        const lostMeanwhile = leaseLostReason(after, grant);
         if (lostMeanwhile !== undefined) {
           refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${lostMeanwhile}`, "grant", grant);
         }
@@ -222,7 +228,7 @@ export function createLeaseFiles(
       const fileName = keyToFileName(grant.key);
       return serialised(fileName, async () => {
         const lease = await current(grant.key, fileName);
-        if (lostReason(lease, grant) !== undefined) return;
+        if (leaseLostReason(lease, grant) !== undefined) return;
         // The file (and its token) stays, so the next holder gets a higher token.
         await replace(fileName, { key: grant.key, holder: "", token: grant.token, expiresAt: 0 });
       });
@@ -230,7 +236,7 @@ export function createLeaseFiles(
 
     async checkFence(fence) {
       const lease = await current(fence.key, keyToFileName(fence.key));
-      const refusal = fenceRefusal(lease, fence, now());
+      const refusal = leaseFenceRefusal(lease, fence, now());
       if (refusal !== undefined) {
         refuse(`fenced write refused on lease ${JSON.stringify(fence.key)}: ${refusal}`, "fence", fence);
       }
@@ -258,26 +264,5 @@ function parseLease(text: string): IStoredLease | undefined {
   } catch {
     // Falls through: an unreadable lease file.
   }
-  return undefined;
-}
-
-/** Why `grant` no longer holds `lease`, or undefined when it does (expired but not taken over counts as held). */
-function lostReason(lease: IStoredLease | undefined, grant: ILeaseGrant): string | undefined {
-  if (lease === undefined) return "it is gone";
-  if (lease.token !== grant.token || lease.holder !== grant.holder) {
-    if (lease.token === grant.token && lease.holder === "") return "it was released";
-    return `it was taken over by ${JSON.stringify(lease.holder)} (token ${lease.token}, this grant has ${grant.token})`;
-  }
-  return undefined;
-}
-
-/** Why `fence` is not the current grant of `lease` at `at`, or undefined when it is. */
-function fenceRefusal(lease: IStoredLease | undefined, fence: ILeaseGrant, at: number): string | undefined {
-  if (lease === undefined) return "no lease is held";
-  if (lease.holder === "") return `the lease was released (token ${lease.token})`;
-  if (lease.token !== fence.token || lease.holder !== fence.holder) {
-    return `held by ${JSON.stringify(lease.holder)} with token ${lease.token}, the fence has token ${fence.token}`;
-  }
-  if (at >= lease.expiresAt) return `the lease expired at ${lease.expiresAt}`;
   return undefined;
 }

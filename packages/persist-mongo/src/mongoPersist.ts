@@ -19,6 +19,8 @@ import {
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LegacyV1Policy,
+  leaseFenceRefusal,
+  leaseLostReason,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -220,16 +222,6 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
     }
   }
 
-  /** Why `fence` is not current, given the lease document as it is now. */
-  function fenceRefusal(lease: ILeaseDocument | null, fence: ILeaseGrant, at: number): string {
-    if (lease === null) return "no lease is held";
-    if (lease.holder === "") return `the lease was released (token ${lease.token})`;
-    if (lease.holder !== fence.holder || lease.token !== fence.token) {
-      return `held by ${JSON.stringify(lease.holder)} with token ${lease.token}, the fence has token ${fence.token}`;
-    }
-    return `the lease expired at ${lease.expiresAt} (now ${at})`;
-  }
-
   /**
    * Runs `work` only while `fence` is the current grant. In a transaction, the lease document is updated
    * first (conditionally on holder, token and expiry): MongoDB then aborts either this write or a
@@ -260,7 +252,7 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
       if (touched === null) {
         const lease = await leaseCollection.findOne({ key: toStoredKey(fence.key) }, { session });
         refuse(
-          `fenced write refused on lease ${JSON.stringify(fence.key)}: ${fenceRefusal(lease, fence, at)}`,
+          `fenced write refused on lease ${JSON.stringify(fence.key)}: ${leaseFenceRefusal(lease, fence, at) ?? `the lease expired at ${lease?.expiresAt} (now ${at})`}`,
           "fence",
           fence,
         );
@@ -452,12 +444,7 @@ export function createMongoPersist(options: IMongoPersistOptions = {}): IPersist
         );
         if (renewed !== null) return { ...grant, expiresAt };
         const lease = await collection.findOne({ key: stored });
-        const reason =
-          lease === null
-            ? "it is gone"
-            : lease.holder === "" && lease.token === grant.token
-              ? "it was released"
-              : `it was taken over by ${JSON.stringify(lease.holder)} (token ${lease.token}, this grant has ${grant.token})`;
+        const reason = leaseLostReason(lease, grant) ?? "it is gone";
         return refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${reason}`, "grant", grant);
       });
     },

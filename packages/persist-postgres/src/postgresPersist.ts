@@ -16,9 +16,12 @@ import {
   BtError,
   fromStoredKey,
   type ILeaseGrant,
+  type ILeaseState,
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LegacyV1Policy,
+  leaseFenceRefusal,
+  leaseLostReason,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -63,6 +66,11 @@ interface ILeaseRow {
   holder: string;
   token: string;
   expires_at: string;
+}
+
+/** A lease row as core's ILeaseState (bigint columns arrive as strings). */
+function leaseState(row: ILeaseRow): ILeaseState {
+  return { holder: row.holder, token: Number(row.token), expiresAt: Number(row.expires_at) };
 }
 
 /**
@@ -225,12 +233,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
   async function checkFence(client: pg.PoolClient, fence: ILeaseGrant): Promise<void> {
     const { rows } = await client.query<ILeaseRow & { now: string }>(sql.fence, [toStoredKey(fence.key)]);
     const row = rows[0];
-    let reason: string | undefined;
-    if (row === undefined) reason = "no lease is held";
-    else if (row.holder === "") reason = `the lease was released (token ${row.token})`;
-    else if (row.holder !== fence.holder || row.token !== String(fence.token)) {
-      reason = `held by ${JSON.stringify(row.holder)} with token ${row.token}, the fence has token ${fence.token}`;
-    } else if (Number(row.now) >= Number(row.expires_at)) reason = `the lease expired at ${row.expires_at}`;
+    const reason = leaseFenceRefusal(row && leaseState(row), fence, Number(row?.now));
     if (reason !== undefined) {
       refuse(`fenced write refused on lease ${JSON.stringify(fence.key)}: ${reason}`, "fence", fence);
     }
@@ -381,12 +384,7 @@ export function createPostgresPersist(options: IPostgresPersistOptions = {}): IP
       ]);
       if (renewed[0] !== undefined) return { ...grant, expiresAt: Number(renewed[0].expires_at) };
       const row = (await query<ILeaseRow>(what, sql.leaseRow, [stored]))[0];
-      const reason =
-        row === undefined
-          ? "it is gone"
-          : row.holder === "" && row.token === String(grant.token)
-            ? "it was released"
-            : `it was taken over by ${JSON.stringify(row.holder)} (token ${row.token}, this grant has ${grant.token})`;
+      const reason = leaseLostReason(row && leaseState(row), grant) ?? "it is gone";
       return refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${reason}`, "grant", grant);
     },
 

@@ -19,6 +19,8 @@ import {
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LegacyV1Policy,
+  leaseFenceRefusal,
+  leaseLostReason,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -226,14 +228,8 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
     )) as [number, string?, string?, string?];
     if (reply[0] === 1) return;
     const [, holder = "", token = "", expiresAt = ""] = reply;
-    const reason =
-      holder === "" && token === ""
-        ? "no lease is held"
-        : holder === ""
-          ? `the lease was released (token ${token})`
-          : holder !== fence.holder || token !== String(fence.token)
-            ? `held by ${JSON.stringify(holder)} with token ${token}, the fence has token ${fence.token}`
-            : `the lease expired at ${expiresAt}`;
+    const lease = token === "" ? null : { holder, token: Number(token), expiresAt: Number(expiresAt) };
+    const reason = leaseFenceRefusal(lease, fence, Number.POSITIVE_INFINITY);
     refuse(`fenced write refused on lease ${JSON.stringify(fence.key)}: ${reason}`, "fence", fence);
   }
 
@@ -370,12 +366,8 @@ export function createRedisPersist(options: IRedisPersistOptions): IPersistAdapt
       )) as [number, string, string?];
       if (reply[0] === 1) return { ...grant, expiresAt: Number(reply[1]) };
       const [, holder, token = ""] = reply;
-      const reason =
-        holder === "" && token === ""
-          ? "it is gone"
-          : holder === ""
-            ? "it was released"
-            : `it was taken over by ${JSON.stringify(holder)} (token ${token}, this grant has ${grant.token})`;
+      const lease = token === "" ? null : { holder, token: Number(token), expiresAt: Number.NaN };
+      const reason = leaseLostReason(lease, grant) ?? "it is gone";
       return refuse(`lease ${JSON.stringify(grant.key)} cannot be renewed: ${reason}`, "grant", grant);
     },
 

@@ -5,6 +5,9 @@
 // so two adapters sharing a Map see each other's leases and no record write can clobber one.
 
 import {
+  assertLeaseGrant,
+  assertLeaseRequest,
+  assertLeaseTtl,
   assertPersistable,
   assertPersistTargetV2,
   BtError,
@@ -12,6 +15,8 @@ import {
   type IPersistAdapterV2,
   type IPersistCorruptionV2,
   type LeaseAcquireResult,
+  leaseFenceRefusal,
+  leaseLostReason,
   type PersistBatchOperationV2,
   type PersistEntityV2,
   type PersistValue,
@@ -120,7 +125,7 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
     if (fence === undefined) return;
     assertLeaseGrant(name, fence, "fence");
     const lease = readLease(fence.key);
-    const refusal = fenceRefusal(lease, fence, now());
+    const refusal = leaseFenceRefusal(lease, fence, now());
     if (refusal !== undefined) {
       throw new BtError(
         "LEASE",
@@ -207,7 +212,7 @@ export function createMemoryPersistV2(options: IMemoryPersistV2Options = {}): IP
       if (current === undefined || current.holder !== grant.holder || current.token !== grant.token) {
         throw new BtError(
           "LEASE",
-          `${name}: lease ${JSON.stringify(grant.key)} cannot be renewed: ${lostReason(current, grant)}`,
+          `${name}: lease ${JSON.stringify(grant.key)} cannot be renewed: ${leaseLostReason(current, grant)}`,
           { adapter: name, field: "grant", value: grant },
         );
       }
@@ -243,70 +248,4 @@ function isStoredLease(
     Number.isSafeInteger(value.token) &&
     typeof value.expiresAt === "number"
   );
-}
-
-/** Why `fence` is not the current grant of `lease` at `at`, or undefined when it is. */
-function fenceRefusal(lease: IStoredLease | undefined, fence: ILeaseGrant, at: number): string | undefined {
-  if (lease === undefined) return "no lease is held";
-  if (lease.holder === "") return `the lease was released (token ${lease.token})`;
-  if (lease.token !== fence.token || lease.holder !== fence.holder) {
-    return `held by ${JSON.stringify(lease.holder)} with token ${lease.token}, the fence has token ${fence.token}`;
-  }
-  if (at >= lease.expiresAt) return `the lease expired at ${lease.expiresAt}`;
-  return undefined;
-}
-
-function lostReason(lease: IStoredLease | undefined, grant: ILeaseGrant): string {
-  if (lease === undefined) return "it is gone";
-  if (lease.holder === "") return "it was released";
-  return `it was taken over by ${JSON.stringify(lease.holder)} (token ${lease.token}, this grant has ${grant.token})`;
-}
-
-function assertLeaseRequest(adapter: string, key: string, holder: string, ttlMs: number): void {
-  if (typeof key !== "string" || key.length === 0) {
-    throw new BtError("PERSIST", `${adapter}: lease key must be a non-empty string`, {
-      adapter,
-      field: "key",
-      value: key,
-    });
-  }
-  if (typeof holder !== "string" || holder.length === 0) {
-    throw new BtError("PERSIST", `${adapter}: lease holder must be a non-empty string`, {
-      adapter,
-      field: "holder",
-      value: holder,
-    });
-  }
-  assertLeaseTtl(adapter, ttlMs);
-}
-
-function assertLeaseTtl(adapter: string, ttlMs: number): void {
-  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new BtError(
-      "PERSIST",
-      `${adapter}: lease ttlMs must be a finite number > 0, got ${String(ttlMs)}`,
-      {
-        adapter,
-        field: "ttlMs",
-        value: ttlMs,
-      },
-    );
-  }
-}
-
-function assertLeaseGrant(adapter: string, grant: ILeaseGrant, field: string): void {
-  if (
-    typeof grant !== "object" ||
-    grant === null ||
-    typeof grant.key !== "string" ||
-    grant.key.length === 0 ||
-    typeof grant.holder !== "string" ||
-    typeof grant.token !== "number"
-  ) {
-    throw new BtError("PERSIST", `${adapter}: ${field} must be a lease grant from acquireLease`, {
-      adapter,
-      field,
-      value: grant,
-    });
-  }
 }
