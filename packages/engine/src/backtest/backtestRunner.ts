@@ -211,6 +211,20 @@ export async function* runBacktest(
     return index;
   }
 
+  /** Emits the progress event of `processedFrames` (nothing is built when nobody listens). */
+  const reportProgress = (processedFrames: number) => {
+    if (!bus.progress.observed) return;
+    bus.progress.next({
+      symbol,
+      strategyName: strategySchema.strategyName,
+      exchangeName: exchange.exchangeName,
+      frameName: frame.frameName,
+      processedFrames,
+      totalFrames,
+      progress: totalFrames === 0 ? 1 : processedFrames / totalFrames,
+    });
+  };
+
   let stopped = false;
   /** The result untilResult stopped at (null: the frame ended or the run was stopped) and its price index. */
   let found: IStrategyTickResult | null = null;
@@ -230,17 +244,7 @@ export async function* runBacktest(
         return frameIndex;
       }
       if (frameIndex >= nextProgressAt) {
-        if (bus.progress.observed) {
-          bus.progress.next({
-            symbol,
-            strategyName: strategySchema.strategyName,
-            exchangeName: exchange.exchangeName,
-            frameName: frame.frameName,
-            processedFrames: frameIndex,
-            totalFrames,
-            progress: frameIndex / totalFrames,
-          });
-        }
+        reportProgress(frameIndex);
         nextProgressAt = frameIndex + progressStep;
       }
       const nowMs = firstTickMs + frameIndex * stepMs;
@@ -294,17 +298,7 @@ export async function* runBacktest(
       const lastMs = timeOf(lastIndex);
       frameIndex = Math.max(frameIndex + 1, Math.floor((lastMs - firstTickMs) / stepMs) + 1);
     }
-    if (bus.progress.observed) {
-      bus.progress.next({
-        symbol,
-        strategyName: strategySchema.strategyName,
-        exchangeName: exchange.exchangeName,
-        frameName: frame.frameName,
-        processedFrames: totalFrames,
-        totalFrames,
-        progress: 1,
-      });
-    }
+    reportProgress(totalFrames);
     progressStep = 0;
     record.markedMaxDrawdownPercent = marked.percent();
     if (bus.doneBacktest.observed) {
