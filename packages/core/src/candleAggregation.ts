@@ -3,7 +3,7 @@
 // distinct names: complete buckets only (the engine's store) or buckets kept across inner gaps (an exchange).
 
 import { BtError, describeValue } from "./btError";
-import type { ICandleColumns } from "./candleColumns";
+import { allocateCandleColumns, type ICandleColumns } from "./candleColumns";
 
 /**
  * Aggregates `columns` (ascending open times, multiples of `sourceMs`, no duplicates) into `targetMs`
@@ -58,7 +58,7 @@ function aggregateBuckets(
     completeOnly ? Math.floor(count / perBucket) : count,
     spannedBuckets(columns.timestamp, targetMs),
   );
-  const output = allocateColumns(capacity);
+  const output = allocateCandleColumns(capacity);
   let length = 0;
   let index = 0;
   while (index < count) {
@@ -114,17 +114,6 @@ function spannedBuckets(timestamp: Float64Array, targetMs: number): number {
   const count = timestamp.length;
   if (count === 0) return 0;
   return Math.floor(timestamp[count - 1]! / targetMs) - Math.floor(timestamp[0]! / targetMs) + 1;
-}
-
-function allocateColumns(capacity: number): ICandleColumns {
-  return {
-    timestamp: new Float64Array(capacity),
-    open: new Float64Array(capacity),
-    high: new Float64Array(capacity),
-    low: new Float64Array(capacity),
-    close: new Float64Array(capacity),
-    volume: new Float64Array(capacity),
-  };
 }
 
 /** `columns` cut to `length` (copied, so the spare capacity is released; as-is when already that long). */

@@ -1,6 +1,8 @@
 // Candles held column-wise (one Float64Array per field): the shape adapters can hand the engine instead of
 // ICandleData records, so large series (and SharedArrayBuffer-backed ones) are loaded without objects.
 
+import type { ICandleData } from "./candle";
+
 /** Candles held column-wise: equal-length Float64Arrays, `timestamp` = open time in epoch ms, ascending. */
 export interface ICandleColumns {
   timestamp: Float64Array;
@@ -9,6 +11,33 @@ export interface ICandleColumns {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
+}
+
+/** Six zero-filled columns of `length` candles. */
+export function allocateCandleColumns(length: number): ICandleColumns {
+  return {
+    timestamp: new Float64Array(length),
+    open: new Float64Array(length),
+    high: new Float64Array(length),
+    low: new Float64Array(length),
+    close: new Float64Array(length),
+    volume: new Float64Array(length),
+  };
+}
+
+/** Columns holding `candles` (copied). */
+export function candlesToColumns(candles: ReadonlyArray<ICandleData>): ICandleColumns {
+  const columns = allocateCandleColumns(candles.length);
+  for (let index = 0; index < candles.length; index++) {
+    const candle = candles[index] as ICandleData;
+    columns.timestamp[index] = candle.timestamp;
+    columns.open[index] = candle.open;
+    columns.high[index] = candle.high;
+    columns.low[index] = candle.low;
+    columns.close[index] = candle.close;
+    columns.volume[index] = candle.volume;
+  }
+  return columns;
 }
 
 /** Views (no copy) of the candles at indices [from, to) of every column. */

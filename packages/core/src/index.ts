@@ -29,7 +29,9 @@ export {
 } from "./candle";
 export { aggregateBucketsKeepingGaps, aggregateCompleteBuckets } from "./candleAggregation";
 export {
+  allocateCandleColumns,
   areCandleColumnsChecked,
+  candlesToColumns,
   type ICandleColumns,
   markCandleColumnsChecked,
   sliceCandleColumns,

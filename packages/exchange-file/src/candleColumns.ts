@@ -32,25 +32,3 @@ export function columnsToCandles(columns: ICandleColumns, from: number, to: numb
   }
   return candles;
 }
-
-/** Columns holding `candles` (copied). */
-export function candlesToColumns(candles: ReadonlyArray<ICandleData>): ICandleColumns {
-  const count = candles.length;
-  const columns: ICandleColumns = {
-    timestamp: new Float64Array(count),
-    open: new Float64Array(count),
-    high: new Float64Array(count),
-    low: new Float64Array(count),
-    close: new Float64Array(count),
-    volume: new Float64Array(count),
-  };
-  candles.forEach((candle, index) => {
-    columns.timestamp[index] = candle.timestamp;
-    columns.open[index] = candle.open;
-    columns.high[index] = candle.high;
-    columns.low[index] = candle.low;
-    columns.close[index] = candle.close;
-    columns.volume[index] = candle.volume;
-  });
-  return columns;
-}

@@ -4,6 +4,7 @@
 // row count reserves it once, so a large file usually ends in one segment handed out as views, no copy.
 
 import {
+  allocateCandleColumns,
   BtError,
   candleValuesProblem,
   isWellFormedCandle,
@@ -17,28 +18,7 @@ const INITIAL_CAPACITY = 16_384;
 /** Rows of each segment added once the reserved capacity is full (512 KiB per column). */
 const SEGMENT_ROWS = 65_536;
 
-/** One segment: six columns of equal capacity. */
-interface ISegment {
-  timestamp: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
-
-function newSegment(capacity: number): ISegment {
-  return {
-    timestamp: new Float64Array(capacity),
-    open: new Float64Array(capacity),
-    high: new Float64Array(capacity),
-    low: new Float64Array(capacity),
-    close: new Float64Array(capacity),
-    volume: new Float64Array(capacity),
-  };
-}
-
-const EMPTY = new Float64Array(0);
+const EMPTY: Float64Array = new Float64Array(0);
 
 const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
 
@@ -48,16 +28,17 @@ export class CandleColumnsBuilder {
   length = 0;
   readonly gaps: ICandleGap[] = [];
   /** Full segments before the current one, in order. */
-  private readonly filled: ISegment[] = [];
+  private readonly filled: ICandleColumns[] = [];
   /** Rows held by `filled`: the current segment's row `index` is overall row `offset + index`. */
   private offset = 0;
   private capacity: number;
-  private timestamp: Float64Array;
-  private open: Float64Array;
-  private high: Float64Array;
-  private low: Float64Array;
-  private close: Float64Array;
-  private volume: Float64Array;
+  // The current segment's columns, held in fields of their own for the hot path of push().
+  private timestamp = EMPTY;
+  private open = EMPTY;
+  private high = EMPTY;
+  private low = EMPTY;
+  private close = EMPTY;
+  private volume = EMPTY;
   private previousTimestamp = Number.NEGATIVE_INFINITY;
 
   /**
@@ -74,13 +55,7 @@ export class CandleColumnsBuilder {
     capacity = INITIAL_CAPACITY,
   ) {
     this.capacity = Math.max(16, Math.ceil(capacity));
-    const segment = newSegment(this.capacity);
-    this.timestamp = segment.timestamp;
-    this.open = segment.open;
-    this.high = segment.high;
-    this.low = segment.low;
-    this.close = segment.close;
-    this.volume = segment.volume;
+    this.use(allocateCandleColumns(this.capacity));
   }
 
   /**
@@ -91,9 +66,20 @@ export class CandleColumnsBuilder {
   reserve(rows: number): void {
     const capacity = Math.ceil(rows);
     if (this.filled.length > 0 || !(capacity > this.capacity)) return;
-    const segment = newSegment(capacity);
+    const segment = allocateCandleColumns(capacity);
     for (const field of FIELDS) segment[field].set(this[field].subarray(0, this.length));
     this.capacity = capacity;
+    this.use(segment);
+  }
+
+  /** The current segment's columns. */
+  private segment(): ICandleColumns {
+    const { timestamp, open, high, low, close, volume } = this;
+    return { timestamp, open, high, low, close, volume };
+  }
+
+  /** Makes `segment` the current segment (the one push() writes). */
+  private use(segment: ICandleColumns): void {
     this.timestamp = segment.timestamp;
     this.open = segment.open;
     this.high = segment.high;
@@ -150,14 +136,7 @@ export class CandleColumnsBuilder {
    */
   finish(): ICandleColumns {
     const length = this.length;
-    const current: ISegment = {
-      timestamp: this.timestamp,
-      open: this.open,
-      high: this.high,
-      low: this.low,
-      close: this.close,
-      volume: this.volume,
-    };
+    const current = this.segment();
     this.timestamp = this.open = this.high = this.low = this.close = this.volume = EMPTY;
     if (this.filled.length === 0 && length * 4 >= this.capacity * 3) {
       const views = {} as ICandleColumns;
@@ -260,22 +239,9 @@ export class CandleColumnsBuilder {
 
   /** The current segment is full: keep it and continue in a new fixed-size one (no copy). */
   private nextSegment(): void {
-    this.filled.push({
-      timestamp: this.timestamp,
-      open: this.open,
-      high: this.high,
-      low: this.low,
-      close: this.close,
-      volume: this.volume,
-    });
+    this.filled.push(this.segment());
     this.offset += this.capacity;
     this.capacity = SEGMENT_ROWS;
-    const segment = newSegment(SEGMENT_ROWS);
-    this.timestamp = segment.timestamp;
-    this.open = segment.open;
-    this.high = segment.high;
-    this.low = segment.low;
-    this.close = segment.close;
-    this.volume = segment.volume;
+    this.use(allocateCandleColumns(SEGMENT_ROWS));
   }
 }

@@ -3,6 +3,7 @@
 // as they are (views, no copy), so shared columns stay shared.
 
 import {
+  allocateCandleColumns,
   areCandleColumnsChecked,
   BtError,
   candleProblem,
@@ -127,15 +128,7 @@ export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColu
     return finishStore(options, minutes, firstMs, filledMinutes);
   }
   // Gaps filled or rows skipped: copy the accepted rows (already validated) into contiguous arrays.
-  const minutes = {
-    timestamp: new Float64Array(count),
-    open: new Float64Array(count),
-    high: new Float64Array(count),
-    low: new Float64Array(count),
-    close: new Float64Array(count),
-    volume: new Float64Array(count),
-    count,
-  };
+  const minutes = { ...allocateCandleColumns(count), count };
   let target = 0;
   previousMs = Number.NEGATIVE_INFINITY;
   for (let index = firstIndex; index <= lastIndex; index++) {

@@ -4,7 +4,14 @@
 // finds the runs of the copy that runs it (before, getCandles there failed with "No execution context").
 
 import { type IMethodContext, sharedGlobalSlot } from "@bt/context";
-import type { CandleInterval, ICandleData, IExchangeSchema, IGlobalConfig, ILogger } from "@bt/core";
+import {
+  type CandleInterval,
+  candlesToColumns,
+  type ICandleData,
+  type IExchangeSchema,
+  type IGlobalConfig,
+  type ILogger,
+} from "@bt/core";
 
 /**
  * The last `length` closed candles of one interval as columns, oldest first: typed-array views of the
@@ -25,26 +32,7 @@ export interface ICandleColumnsView {
 
 /** Copies of `candles` as columns (the exchange fallback of getCandleColumns: fresh arrays). */
 export function columnsViewOf(candles: ReadonlyArray<ICandleData>): ICandleColumnsView {
-  const length = candles.length;
-  const view = {
-    length,
-    timestamp: new Float64Array(length),
-    open: new Float64Array(length),
-    high: new Float64Array(length),
-    low: new Float64Array(length),
-    close: new Float64Array(length),
-    volume: new Float64Array(length),
-  };
-  for (let index = 0; index < length; index++) {
-    const candle = candles[index] as ICandleData;
-    view.timestamp[index] = candle.timestamp;
-    view.open[index] = candle.open;
-    view.high[index] = candle.high;
-    view.low[index] = candle.low;
-    view.close[index] = candle.close;
-    view.volume[index] = candle.volume;
-  }
-  return view;
+  return { length: candles.length, ...candlesToColumns(candles) };
 }
 
 /**
