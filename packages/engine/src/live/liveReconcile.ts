@@ -89,16 +89,10 @@ export async function reconcilePositionAtStart(
     await persist.delete("position", keys.run, params.fence());
     return null;
   }
-  const atBroker = await runPositionsAtBroker(params);
-  const unconfirmed = atBroker?.filter((position) => !closedSignalIds.has(position.signal?.id ?? "")) ?? [];
-  if (read.status === "absent") {
-    // No record, yet the broker holds a position of this run: a lost record (a wiped key).
-    const latest = unconfirmed.at(-1);
-    if (latest?.signal === undefined) return null;
-    const record = rebuiltRecord(params, latest, latest.signal);
-    params.report(
-      `${what}: the position record is missing but broker ${broker.name} holds position ${latest.signal.id} (order ${latest.clientOrderId}); rebuilt from the broker's fill`,
-    );
+  /** Writes the open record rebuilt from the broker's `position` and reports `message`. */
+  const rebuild = async (position: IBrokerOpenPosition, signal: ISignalRow, message: string) => {
+    const record = rebuiltRecord(params, position, signal);
+    params.report(message);
     await persist.write(
       "position",
       keys.run,
@@ -106,6 +100,18 @@ export async function reconcilePositionAtStart(
       params.fence(),
     );
     return record;
+  };
+  const atBroker = await runPositionsAtBroker(params);
+  const unconfirmed = atBroker?.filter((position) => !closedSignalIds.has(position.signal?.id ?? "")) ?? [];
+  if (read.status === "absent") {
+    // No record, yet the broker holds a position of this run: a lost record (a wiped key).
+    const latest = unconfirmed.at(-1);
+    if (latest?.signal === undefined) return null;
+    return rebuild(
+      latest,
+      latest.signal,
+      `${what}: the position record is missing but broker ${broker.name} holds position ${latest.signal.id} (order ${latest.clientOrderId}); rebuilt from the broker's fill`,
+    );
   }
   // Unusable (malformed or quarantined): what it held is rebuilt from the broker, never started flat silently.
   if (atBroker === null || broker.openPositions === undefined) {
@@ -117,17 +123,11 @@ export async function reconcilePositionAtStart(
   }
   const latest = unconfirmed.at(-1);
   if (latest?.signal !== undefined) {
-    const record = rebuiltRecord(params, latest, latest.signal);
-    params.report(
+    return rebuild(
+      latest,
+      latest.signal,
       `${what}: the position record ${keys.run} is unusable (${read.problem}); rebuilt position ${latest.signal.id} from broker ${broker.name} (order ${latest.clientOrderId})`,
     );
-    await persist.write(
-      "position",
-      keys.run,
-      records.open(record.signal, record.result, record.openFill),
-      params.fence(),
-    );
-    return record;
   }
   const foreign = (await broker.openPositions(symbol)).filter((position) => position.signal === undefined);
   if (foreign.length > 0) {
