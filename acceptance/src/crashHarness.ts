@@ -47,14 +47,16 @@ export interface IKillReport {
   durationMs: number;
 }
 
-interface IExit {
+/** How a live child process ended. */
+export interface IExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-interface ILife {
+/** A running live child (acceptance/src/liveChild.ts). */
+export interface ILife {
   child: ChildProcess;
   /** Standby only: modules loaded, waiting for go(). */
   loaded: Promise<void>;
@@ -66,14 +68,8 @@ interface ILife {
 
 function startLife(scenario: ICrashScenario, standby = false): ILife {
   const args = scenario.adapterArgs;
-  const child = spawn(
-    process.execPath,
+  return spawnLiveChild(
     [
-      "--conditions",
-      "@bt/source",
-      "--import",
-      "tsx",
-      CHILD,
       "--adapter",
       args.adapter,
       ...adapterArgv(args),
@@ -81,8 +77,19 @@ function startLife(scenario: ICrashScenario, standby = false): ILife {
       scenario.clockFile,
       "--minutes",
       String(scenario.minutes),
-      ...(standby ? ["--standby"] : []),
     ],
+    standby,
+  );
+}
+
+/**
+ * Starts the live child with `args`; with `standby` it loads its modules, prints "loaded" and waits for
+ * go() before it starts (so a kill or a second process can be timed against a loaded one).
+ */
+export function spawnLiveChild(args: ReadonlyArray<string>, standby = false): ILife {
+  const child = spawn(
+    process.execPath,
+    ["--conditions", "@bt/source", "--import", "tsx", CHILD, ...args, ...(standby ? ["--standby"] : [])],
     { cwd: ACCEPTANCE_DIR, stdio: ["pipe", "pipe", "pipe"] },
   );
   let stdout = "";
