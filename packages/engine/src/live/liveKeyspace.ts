@@ -441,6 +441,33 @@ function quarantined(persist: IPersistAdapterV2, entity: string, key: string): s
   return found === undefined ? null : `quarantined by the adapter (${found.reason})`;
 }
 
+/** A record as read: absent (or quarantined: then unusable), valid, or unusable by `problemOf`. */
+function decodeRead<T>(
+  persist: IPersistAdapterV2,
+  value: PersistValue | null,
+  entity: string,
+  key: string,
+  problemOf: (value: PersistValue) => string | null,
+): RecordRead<T> {
+  if (value === null) {
+    const problem = quarantined(persist, entity, key);
+    return problem === null ? { status: "absent" } : { status: "unusable", problem };
+  }
+  const problem = problemOf(value);
+  return problem === null
+    ? { status: "valid", record: value as unknown as T }
+    : { status: "unusable", problem };
+}
+
+/** The run's position record alone (what a running reconcile checks: no history read). */
+export async function readPositionRecord(
+  persist: IPersistAdapterV2,
+  identity: IRunIdentity,
+): Promise<RecordRead<ILivePositionRecord>> {
+  const key = runKeys(identity).run;
+  return decodeRead(persist, await persist.read("position", key), "position", key, positionRecordProblem);
+}
+
 /**
  * Reads a run's records: the position and the generation as RecordRead (an unusable one is for the
  * caller to reconcile), the history with its unusable records listed in `missing` (never dropped
@@ -486,21 +513,6 @@ export async function readRunRecords(
       });
     }
   }
-  const read = <T>(
-    value: PersistValue | null,
-    entity: string,
-    key: string,
-    problemOf: (value: PersistValue) => string | null,
-  ): RecordRead<T> => {
-    if (value === null) {
-      const problem = quarantined(persist, entity, key);
-      return problem === null ? { status: "absent" } : { status: "unusable", problem };
-    }
-    const problem = problemOf(value);
-    return problem === null
-      ? { status: "valid", record: value as unknown as T }
-      : { status: "unusable", problem };
-  };
   /** A scheduled or cursor record the adapter quarantined is as unusable as a malformed one. */
   const refuseQuarantined = (entity: "scheduled" | "cursor") => {
     const problem = quarantined(persist, entity, keys.run);
@@ -508,14 +520,26 @@ export async function readRunRecords(
     return null;
   };
   return {
-    position: read<ILivePositionRecord>(positionValue, "position", keys.run, positionRecordProblem),
+    position: decodeRead<ILivePositionRecord>(
+      persist,
+      positionValue,
+      "position",
+      keys.run,
+      positionRecordProblem,
+    ),
     scheduled:
       scheduledValue === null
         ? refuseQuarantined("scheduled")
         : decodeScheduled(scheduledValue, persist.name, keys.run),
     cursor:
       cursorValue === null ? refuseQuarantined("cursor") : decodeCursor(cursorValue, persist.name, keys.run),
-    generation: read<ILiveGenerationRecord>(generationValue, "cursor", keys.generation, generationProblem),
+    generation: decodeRead<ILiveGenerationRecord>(
+      persist,
+      generationValue,
+      "cursor",
+      keys.generation,
+      generationProblem,
+    ),
     closed,
     missing,
     quarantinedClosed,

@@ -27,7 +27,7 @@ import { messageOf } from "../strategy/signalPipeline";
 import { wallClock } from "./liveClock";
 import { isBrokerRejection, LiveCommitter } from "./liveCommit";
 import { LiveEventLog } from "./liveEventLog";
-import { type IRunIdentity, readRunRecords, records, runKeys } from "./liveKeyspace";
+import { type IRunIdentity, readPositionRecord, readRunRecords, records, runKeys } from "./liveKeyspace";
 import { RunLease } from "./liveLease";
 import { type ILiveContext, type ILiveOptions, resolveLiveOptions } from "./liveOptions";
 import { livePriceLookup } from "./livePrice";
@@ -378,12 +378,12 @@ export async function* runLive(
     await checkGeneration();
     const current = client.state;
     if (current.status === "pending" && retry === null && inFlight === null) {
-      const read = await readRunRecords(persist, identity);
-      if (read.position.status !== "valid" || read.position.record.signal.id !== current.signal.id) {
+      const position = await readPositionRecord(persist, identity);
+      if (position.status !== "valid" || position.record.signal.id !== current.signal.id) {
         const opened = committer.openedResult;
         if (opened !== null) {
           report(
-            `${what}: the record of open position ${current.signal.id} is ${read.position.status === "unusable" ? `unusable (${read.position.problem})` : "missing"}; rewritten from the running state`,
+            `${what}: the record of open position ${current.signal.id} is ${position.status === "unusable" ? `unusable (${position.problem})` : "missing"}; rewritten from the running state`,
             "Live.reconcile",
             tickMs,
           );
