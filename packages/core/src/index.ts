@@ -93,6 +93,17 @@ export {
   legacyV1Error,
 } from "./persistLegacyV1";
 export { computePnlPercent, type IPnlCosts } from "./pnl";
+export {
+  breakevenPrice,
+  excursionPercents,
+  foldMinute,
+  type MinuteChange,
+  maxEntries,
+  minuteChange,
+  PositionCursor,
+  positionBook,
+  positionPnl,
+} from "./position";
 export { type IRankEntry, rankByMetric } from "./ranking";
 export {
   countRunProblem,
@@ -127,20 +138,33 @@ export type {
 export type {
   CancelReason,
   CloseReason,
+  EntrySource,
+  EntryType,
+  IBreakevenRule,
+  IDcaLevel,
+  IDcaRule,
+  IPositionRules,
   IScheduledSignalRow,
   ISignalBase,
   ISignalDto,
   ISignalRow,
   IStrategyPnL,
+  ITakeProfitLevel,
+  ITrailingDistance,
+  ITrailingStopRule,
+  ITrailingTakeRule,
+  PartialReason,
+  PositionFill,
   SignalPosition,
 } from "./signal";
-export { CANCEL_REASONS } from "./signal";
+export { CANCEL_REASONS, ENTRY_TYPES, NO_RULES } from "./signal";
 export {
-  exitPrice,
+  activationPrice,
+  type IPendingScan,
   type ITransition,
   type ITransitionInput,
   NO_SIGNAL,
-  pendingExitReason,
+  type PositionCommand,
   type ScheduledOutcome,
   type StrategyEvent,
   type StrategyState,
@@ -176,7 +200,9 @@ export type {
   IStrategyTickResultIdle,
   IStrategyTickResultOpened,
   IStrategyTickResultScheduled,
+  IStrategyTickResultUpdated,
   ITickOrigin,
+  PositionUpdate,
   StrategyAction,
 } from "./tickResult";
 export { type ISignalProblem, validateSignal } from "./validation";

@@ -3,7 +3,7 @@
 
 import { describeValue } from "./btError";
 import type { IGlobalConfig } from "./config";
-import type { ISignalDto } from "./signal";
+import { ENTRY_TYPES, type EntryType, type ISignalDto } from "./signal";
 
 /** One reason a signal was rejected. */
 export interface ISignalProblem {
@@ -102,11 +102,13 @@ export function validateSignal(
     }
   }
   const lifetime = dto.minuteEstimatedTime;
-  if (typeof lifetime !== "number" || !Number.isInteger(lifetime) || lifetime <= 0) {
+  if (lifetime === undefined) {
+    // No holding limit of its own: CC_MAX_SIGNAL_LIFETIME_MINUTES caps it.
+  } else if (typeof lifetime !== "number" || !Number.isInteger(lifetime) || lifetime <= 0) {
     add(
       "minuteEstimatedTime",
       lifetime,
-      `minuteEstimatedTime must be a positive integer of minutes, got ${describeValue(lifetime)}`,
+      `minuteEstimatedTime must be a positive integer of minutes when given, got ${describeValue(lifetime)}`,
       "minuteEstimatedTime must be a positive integer of minutes",
     );
   } else if (lifetime > config.CC_MAX_SIGNAL_LIFETIME_MINUTES) {
@@ -117,6 +119,30 @@ export function validateSignal(
       `minuteEstimatedTime exceeds CC_MAX_SIGNAL_LIFETIME_MINUTES (${config.CC_MAX_SIGNAL_LIFETIME_MINUTES})`,
     );
   }
+  const entry = dto.entry;
+  if (entry !== undefined && !ENTRY_TYPES.includes(entry as EntryType)) {
+    add(
+      "entry",
+      entry,
+      `entry must be "market", "limit" or "stop", got ${describeValue(entry)}`,
+      'entry must be "market", "limit" or "stop"',
+    );
+  } else if (entry === "market" && scheduled) {
+    add(
+      "entry",
+      entry,
+      `entry "market" fills at the current price and takes no priceOpen (got priceOpen ${describeValue(dto.priceOpen)}); use entry "limit" or "stop" to wait for a price`,
+      'entry "market" takes no priceOpen',
+    );
+  } else if ((entry === "limit" || entry === "stop") && !scheduled) {
+    add(
+      "entry",
+      entry,
+      `entry "${entry}" needs priceOpen, the price to wait for`,
+      `entry "${entry}" needs priceOpen`,
+    );
+  }
+  validateRules(dto, add);
   if (dto.cost !== undefined && !isFinitePositive(dto.cost)) {
     add(
       "cost",
@@ -147,11 +173,37 @@ export function validateSignal(
   ) {
     return problems;
   }
-  const openLabel = scheduled ? `priceOpen ${open}` : `the current price ${open}`;
-  const openName = scheduled ? "priceOpen" : "the current price";
   const isLong = position === "long";
+  if (scheduled && dto.entry === "stop" && isFinitePositive(currentPrice)) {
+    // A stop (breakout) waits for the price to cross priceOpen; one already crossed would fill at once at
+    // a worse price than asked.
+    if (isLong ? currentPrice >= open : currentPrice <= open) {
+      add(
+        "priceOpen",
+        open,
+        `a stop entry of a ${position} waits for the price to rise ${isLong ? "above" : "below"} priceOpen: priceOpen ${open} must be ${isLong ? "above" : "below"} the current price ${currentPrice}; to enter at or ${isLong ? "below" : "above"} the market use entry "limit" (fills now at the market) or no priceOpen`,
+        `a stop entry's priceOpen must be ${isLong ? "above" : "below"} the current price`,
+      );
+      return problems;
+    }
+  }
+  // A limit the market has already crossed fills now at the current price: its levels are checked
+  // against that fill.
+  const marketable =
+    scheduled &&
+    dto.entry !== "stop" &&
+    isFinitePositive(currentPrice) &&
+    (isLong ? currentPrice <= open : currentPrice >= open);
+  const fillsAtPriceOpen = scheduled && !marketable;
+  const reference = fillsAtPriceOpen ? open : currentPrice;
+  const openLabel = fillsAtPriceOpen
+    ? `priceOpen ${open}`
+    : scheduled
+      ? `the current price ${reference} (a limit at ${open} the market has crossed fills there)`
+      : `the current price ${reference}`;
+  const openName = fillsAtPriceOpen ? "priceOpen" : "the current price";
 
-  if (isLong ? !(takeProfit > open) : !(takeProfit < open)) {
+  if (isLong ? !(takeProfit > reference) : !(takeProfit < reference)) {
     add(
       "priceTakeProfit",
       takeProfit,
@@ -159,7 +211,7 @@ export function validateSignal(
       `priceTakeProfit must be ${isLong ? "above" : "below"} ${openName} for a ${position} position`,
     );
   } else {
-    const distance = percentDistance(open, takeProfit);
+    const distance = percentDistance(reference, takeProfit);
     if (isBelow(distance, config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT)) {
       add(
         "priceTakeProfit",
@@ -169,7 +221,7 @@ export function validateSignal(
       );
     }
   }
-  const stopLossSideOk = isLong ? stopLoss < open : stopLoss > open;
+  const stopLossSideOk = isLong ? stopLoss < reference : stopLoss > reference;
   if (!stopLossSideOk) {
     add(
       "priceStopLoss",
@@ -178,7 +230,7 @@ export function validateSignal(
       `priceStopLoss must be ${isLong ? "below" : "above"} ${openName} for a ${position} position`,
     );
   } else {
-    const distance = percentDistance(open, stopLoss);
+    const distance = percentDistance(reference, stopLoss);
     if (isBelow(distance, config.CC_MIN_STOPLOSS_DISTANCE_PERCENT)) {
       add(
         "priceStopLoss",
@@ -196,7 +248,7 @@ export function validateSignal(
     }
   }
   if (
-    scheduled &&
+    fillsAtPriceOpen &&
     stopLossSideOk &&
     isFinitePositive(currentPrice) &&
     (isLong ? currentPrice <= stopLoss : currentPrice >= stopLoss)
@@ -209,4 +261,233 @@ export function validateSignal(
     );
   }
   return problems;
+}
+
+type AddProblem = (field: string, value: unknown, message: string, reason: string) => void;
+
+function isPercentBelow100(value: unknown): value is number {
+  return isFinitePositive(value) && value < 100;
+}
+
+/** Rejects keys a rule object does not have (a typo must not silently drop a rule). */
+function unknownKeys(
+  field: string,
+  value: Record<string, unknown>,
+  known: ReadonlyArray<string>,
+  add: AddProblem,
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      add(
+        `${field}.${key}`,
+        value[key],
+        `${field} has no option ${JSON.stringify(key)} (known: ${known.join(", ")})`,
+        `${field} has an unknown option`,
+      );
+    }
+  }
+}
+
+function asObject(field: string, value: unknown, add: AddProblem): Record<string, unknown> | null {
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  add(
+    field,
+    value,
+    `${field} must be an object when given, got ${describeValue(value)}`,
+    `${field} must be an object`,
+  );
+  return null;
+}
+
+/** A trailing distance: exactly one of distancePercent (0 < p < 100) or distance (> 0). */
+function checkDistance(field: string, rule: Record<string, unknown>, add: AddProblem): void {
+  const percent = rule.distancePercent;
+  const distance = rule.distance;
+  if ((percent === undefined) === (distance === undefined)) {
+    add(
+      field,
+      rule,
+      `${field} needs exactly one of distancePercent or distance, got ${percent === undefined ? "neither" : "both"}`,
+      `${field} needs exactly one of distancePercent or distance`,
+    );
+    return;
+  }
+  if (percent !== undefined && !isPercentBelow100(percent)) {
+    add(
+      `${field}.distancePercent`,
+      percent,
+      `${field}.distancePercent must be a percent in (0, 100), got ${describeValue(percent)}`,
+      `${field}.distancePercent must be in (0, 100)`,
+    );
+  }
+  if (distance !== undefined && !isFinitePositive(distance)) {
+    add(
+      `${field}.distance`,
+      distance,
+      `${field}.distance must be a finite positive price distance, got ${describeValue(distance)}`,
+      `${field}.distance must be a finite positive number`,
+    );
+  }
+}
+
+/** The declarative rules: trailing stop / take, breakeven, take-profit ladder, DCA ladder. */
+function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: AddProblem): void {
+  if (dto.trailingStop !== undefined) {
+    const rule = asObject("trailingStop", dto.trailingStop, add);
+    if (rule !== null) {
+      unknownKeys("trailingStop", rule, ["distancePercent", "distance", "activationPercent"], add);
+      checkDistance("trailingStop", rule, add);
+      const activation = rule.activationPercent;
+      if (
+        activation !== undefined &&
+        !(typeof activation === "number" && Number.isFinite(activation) && activation >= 0)
+      ) {
+        add(
+          "trailingStop.activationPercent",
+          activation,
+          `trailingStop.activationPercent must be a finite percent ≥ 0, got ${describeValue(activation)}`,
+          "trailingStop.activationPercent must be a finite percent ≥ 0",
+        );
+      }
+    }
+  }
+  if (dto.trailingTake !== undefined) {
+    const rule = asObject("trailingTake", dto.trailingTake, add);
+    if (rule !== null) {
+      unknownKeys("trailingTake", rule, ["distancePercent", "distance"], add);
+      checkDistance("trailingTake", rule, add);
+    }
+  }
+  if (dto.breakeven !== undefined) {
+    const rule = asObject("breakeven", dto.breakeven, add);
+    if (rule !== null) {
+      unknownKeys("breakeven", rule, ["triggerPercent"], add);
+      if (!isFinitePositive(rule.triggerPercent)) {
+        add(
+          "breakeven.triggerPercent",
+          rule.triggerPercent,
+          `breakeven.triggerPercent must be a finite positive percent, got ${describeValue(rule.triggerPercent)}`,
+          "breakeven.triggerPercent must be a finite positive percent",
+        );
+      }
+    }
+  }
+  if (dto.takeProfitLadder !== undefined) {
+    const ladder = dto.takeProfitLadder;
+    if (!Array.isArray(ladder) || ladder.length === 0) {
+      add(
+        "takeProfitLadder",
+        ladder,
+        `takeProfitLadder must be a non-empty array of { profitPercent, closePercent }, got ${describeValue(ladder)}`,
+        "takeProfitLadder must be a non-empty array",
+      );
+    } else {
+      let previous = 0;
+      let sum = 0;
+      ladder.forEach((item: unknown, index: number) => {
+        const field = `takeProfitLadder[${index}]`;
+        const level = asObject(field, item, add);
+        if (level === null) return;
+        unknownKeys(field, level, ["profitPercent", "closePercent"], add);
+        const profit = level.profitPercent;
+        const share = level.closePercent;
+        if (!isFinitePositive(profit)) {
+          add(
+            `${field}.profitPercent`,
+            profit,
+            `${field}.profitPercent must be a finite positive percent, got ${describeValue(profit)}`,
+            "takeProfitLadder profitPercent must be a finite positive percent",
+          );
+        } else if (!(profit > previous)) {
+          add(
+            `${field}.profitPercent`,
+            profit,
+            `${field}.profitPercent ${profit} must be above the level before it (${previous})`,
+            "takeProfitLadder levels must ascend",
+          );
+        } else previous = profit;
+        if (!isFinitePositive(share) || share > 100) {
+          add(
+            `${field}.closePercent`,
+            share,
+            `${field}.closePercent must be a percent in (0, 100], got ${describeValue(share)}`,
+            "takeProfitLadder closePercent must be in (0, 100]",
+          );
+        } else sum += share;
+      });
+      if (sum > 100 + 1e-9) {
+        add(
+          "takeProfitLadder",
+          sum,
+          `takeProfitLadder closes ${sum} % of the position in all; at most 100 %`,
+          "takeProfitLadder closes more than 100 %",
+        );
+      }
+    }
+  }
+  if (dto.dca !== undefined) {
+    const rule = asObject("dca", dto.dca, add);
+    if (rule !== null) {
+      unknownKeys("dca", rule, ["levels", "maxEntries", "allowAveragingUp"], add);
+      const levels = rule.levels;
+      if (!Array.isArray(levels) || levels.length === 0) {
+        add(
+          "dca.levels",
+          levels,
+          `dca.levels must be a non-empty array of { lossPercent, costPercent? }, got ${describeValue(levels)}`,
+          "dca.levels must be a non-empty array",
+        );
+      } else {
+        let previous = 0;
+        levels.forEach((item: unknown, index: number) => {
+          const field = `dca.levels[${index}]`;
+          const level = asObject(field, item, add);
+          if (level === null) return;
+          unknownKeys(field, level, ["lossPercent", "costPercent"], add);
+          const loss = level.lossPercent;
+          if (!isPercentBelow100(loss)) {
+            add(
+              `${field}.lossPercent`,
+              loss,
+              `${field}.lossPercent must be a percent in (0, 100), got ${describeValue(loss)}`,
+              "dca lossPercent must be in (0, 100)",
+            );
+          } else if (!(loss > previous)) {
+            add(
+              `${field}.lossPercent`,
+              loss,
+              `${field}.lossPercent ${loss} must be above the level before it (${previous})`,
+              "dca levels must descend in price (ascend in lossPercent)",
+            );
+          } else previous = loss;
+          if (level.costPercent !== undefined && !isFinitePositive(level.costPercent)) {
+            add(
+              `${field}.costPercent`,
+              level.costPercent,
+              `${field}.costPercent must be a finite positive percent of the first entry's cost, got ${describeValue(level.costPercent)}`,
+              "dca costPercent must be a finite positive percent",
+            );
+          }
+        });
+      }
+      const most = rule.maxEntries;
+      if (most !== undefined && !(typeof most === "number" && Number.isInteger(most) && most >= 1)) {
+        add(
+          "dca.maxEntries",
+          most,
+          `dca.maxEntries must be an integer ≥ 1 (the first entry included), got ${describeValue(most)}`,
+          "dca.maxEntries must be an integer ≥ 1",
+        );
+      }
+      if (rule.allowAveragingUp !== undefined && typeof rule.allowAveragingUp !== "boolean") {
+        add(
+          "dca.allowAveragingUp",
+          rule.allowAveragingUp,
+          `dca.allowAveragingUp must be a boolean, got ${describeValue(rule.allowAveragingUp)}`,
+          "dca.allowAveragingUp must be a boolean",
+        );
+      }
+    }
+  }
 }

@@ -1,0 +1,352 @@
+// The open position's model, pure: what happens to it in one minute (the declarative rules), its
+// cost-weighted PnL across entries and partial exits, and its per-position figures. The state machine
+// (`transition`) and the backtest fast path (`scanPendingExit`) both step a PositionCursor through the
+// same two functions, `minuteChange` then `foldMinute`, so they apply the same rules by construction.
+
+import type { IGlobalConfig } from "./config";
+import { MINUTE_MS } from "./interval";
+import { computePnlPercent, type IPnlCosts } from "./pnl";
+import type { CloseReason, IPositionRules, ISignalRow, PositionFill, SignalPosition } from "./signal";
+
+/** The discrete change one minute makes to an open position (trailing-stop moves are folded, not changes). */
+export type MinuteChange =
+  | { readonly kind: "close"; readonly reason: Exclude<CloseReason, "closed">; readonly price: number }
+  /** A take-profit ladder level filled: close `fraction` of the open size at `price` (< 1: partial). */
+  | { readonly kind: "ladder"; readonly level: number; readonly price: number; readonly fraction: number }
+  /** A DCA ladder level filled: add an entry of `cost` at `price`. */
+  | { readonly kind: "dca"; readonly level: number; readonly price: number; readonly cost: number }
+  /** The breakeven rule fired: the stop loss moves to `stopLoss` (never looser than before). */
+  | { readonly kind: "breakeven"; readonly stopLoss: number }
+  /** priceTakeProfit was reached with a trailing take: the position now trails from `price`. */
+  | { readonly kind: "trailing_take"; readonly price: number };
+
+/** Percent tolerance for share sums: 33.3 + 33.3 + 33.4 is 100. */
+const SHARE_TOLERANCE = 1e-9;
+
+/**
+ * The mutable numeric view of an open position that one scan steps through minutes: no allocation per
+ * minute. `reset` loads a row; `toRow` writes the folded fields back into a new row.
+ */
+export class PositionCursor {
+  long = true;
+  stopLoss = 0;
+  takeProfit = 0;
+  best = 0;
+  worst = 0;
+  trailingTakePeak = Number.NaN;
+  breakevenDone = false;
+  ladderNext = 0;
+  dcaNext = 0;
+  entryCount = 0;
+  /** Cost-weighted average entry price of the open size; the first entry's price and cost. */
+  averageEntry = 0;
+  firstEntry = 0;
+  firstCost = 0;
+  /** Share of the entered size still open, in (0, 1]. */
+  openShare = 1;
+  expiresAt = 0;
+  /** The loaded row's rules (null: none at all, the plain fast case) and the row itself. */
+  rules: IPositionRules | null = null;
+  row: ISignalRow | null = null;
+
+  reset(row: ISignalRow): this {
+    this.row = row;
+    const rules = row.rules;
+    this.rules =
+      rules.trailingStop === null &&
+      rules.trailingTake === null &&
+      rules.breakeven === null &&
+      rules.takeProfitLadder === null &&
+      rules.dca === null
+        ? null
+        : rules;
+    this.long = row.position === "long";
+    this.stopLoss = row.priceStopLoss;
+    this.takeProfit = row.priceTakeProfit;
+    this.best = row.bestPrice;
+    this.worst = row.worstPrice;
+    this.trailingTakePeak = row.trailingTakePeak ?? Number.NaN;
+    this.breakevenDone = row.breakevenDone;
+    this.ladderNext = row.ladderNext;
+    this.dcaNext = row.dcaNext;
+    this.expiresAt = row.pendingAt + row.minuteEstimatedTime * MINUTE_MS;
+    const book = positionBook(row.fills);
+    this.entryCount = book.entryCount;
+    this.averageEntry = book.averageEntry;
+    this.firstEntry = book.firstEntry;
+    this.firstCost = book.firstCost;
+    this.openShare = book.openShare;
+    return this;
+  }
+
+  /** The loaded row with the folded fields (best / worst price, stop loss, trailing peak) written back. */
+  toRow(): ISignalRow {
+    const row = this.row as ISignalRow;
+    const peak = Number.isNaN(this.trailingTakePeak) ? null : this.trailingTakePeak;
+    if (
+      row.priceStopLoss === this.stopLoss &&
+      row.bestPrice === this.best &&
+      row.worstPrice === this.worst &&
+      row.trailingTakePeak === peak
+    ) {
+      return row;
+    }
+    return {
+      ...row,
+      priceStopLoss: this.stopLoss,
+      bestPrice: this.best,
+      worstPrice: this.worst,
+      trailingTakePeak: peak,
+    };
+  }
+
+  get position(): SignalPosition {
+    return this.long ? "long" : "short";
+  }
+}
+
+/** Entry count, cost-weighted average entry price, first entry and the open share of a fill list. */
+export function positionBook(fills: ReadonlyArray<PositionFill>): {
+  entryCount: number;
+  averageEntry: number;
+  firstEntry: number;
+  firstCost: number;
+  openShare: number;
+  enteredCost: number;
+} {
+  let quantity = 0;
+  let basis = 0;
+  let entryCount = 0;
+  let firstEntry = 0;
+  let firstCost = 0;
+  let enteredQuantity = 0;
+  let enteredCost = 0;
+  for (const fill of fills) {
+    if (fill.kind === "entry") {
+      if (entryCount === 0) {
+        firstEntry = fill.price;
+        firstCost = fill.cost;
+      }
+      entryCount++;
+      const added = fill.cost / fill.price;
+      quantity += added;
+      enteredQuantity += added;
+      basis += fill.cost;
+      enteredCost += fill.cost;
+    } else {
+      quantity *= 1 - fill.fraction;
+      basis *= 1 - fill.fraction;
+    }
+  }
+  return {
+    entryCount,
+    averageEntry: quantity > 0 ? basis / quantity : firstEntry,
+    firstEntry,
+    firstCost,
+    openShare: enteredQuantity > 0 ? quantity / enteredQuantity : 0,
+    enteredCost,
+  };
+}
+
+/** The distance of a trailing rule at `best`: percent of it, or price units. */
+function trailingDistance(rule: { distancePercent?: number; distance?: number }, best: number): number {
+  return rule.distancePercent !== undefined ? (best * rule.distancePercent) / 100 : (rule.distance as number);
+}
+
+/** The price `percent` in the position's favour (profit > 0) or against it (< 0) from `from`. */
+function priceAt(long: boolean, from: number, percent: number): number {
+  return long ? from * (1 + percent / 100) : from * (1 - percent / 100);
+}
+
+/**
+ * The price at which the whole position (its fills so far and the open rest closed there) nets zero
+ * after fees and slippage on every fill.
+ */
+export function breakevenPrice(row: ISignalRow, costs: IPnlCosts): number {
+  const tally = tallyFills(row.position, row.fills, costs);
+  const long = row.position === "long";
+  const s = costs.slippagePercent / 100;
+  const f = costs.feePercent / 100;
+  const adjusted = tally.quantity * (long ? 1 - s : 1 + s);
+  return long
+    ? (tally.fees - tally.exitNotional + tally.invested) / (adjusted * (1 - f))
+    : (tally.invested - tally.exitNotional - tally.fees) / (adjusted * (1 + f));
+}
+
+/**
+ * What minute (`price`, `now`) changes discretely, or null. In order, the first that applies:
+ * time expiry, stop loss (at its level), a trailing take's retrace (at its level), take profit (at its
+ * level, or the start of a trailing take), the next take-profit ladder level, the next DCA level,
+ * breakeven. At most one change per minute; the next minute sees the next.
+ */
+export function minuteChange(
+  cursor: PositionCursor,
+  price: number,
+  now: number,
+  config: Readonly<IGlobalConfig>,
+): MinuteChange | null {
+  const long = cursor.long;
+  if (now >= cursor.expiresAt) return { kind: "close", reason: "time_expired", price };
+  if (long ? price <= cursor.stopLoss : price >= cursor.stopLoss) {
+    return { kind: "close", reason: "stop_loss", price: cursor.stopLoss };
+  }
+  const rules = cursor.rules;
+  if (rules === null) return null;
+  const peak = cursor.trailingTakePeak;
+  if (!Number.isNaN(peak)) {
+    const trailing = rules.trailingTake as NonNullable<IPositionRules["trailingTake"]>;
+    const distance = trailingDistance(trailing, peak);
+    const level = long ? peak - distance : peak + distance;
+    if (long ? price <= level : price >= level) return { kind: "close", reason: "take_profit", price: level };
+  } else if (long ? price >= cursor.takeProfit : price <= cursor.takeProfit) {
+    return rules.trailingTake === null
+      ? { kind: "close", reason: "take_profit", price: cursor.takeProfit }
+      : { kind: "trailing_take", price };
+  }
+  const ladder = rules.takeProfitLadder;
+  if (ladder !== null && cursor.ladderNext < ladder.length) {
+    const level = ladder[cursor.ladderNext] as (typeof ladder)[number];
+    const levelPrice = priceAt(long, cursor.averageEntry, level.profitPercent);
+    if (long ? price >= levelPrice : price <= levelPrice) {
+      const share = level.closePercent / 100;
+      const fraction = share >= cursor.openShare - SHARE_TOLERANCE ? 1 : share / cursor.openShare;
+      return fraction === 1
+        ? { kind: "close", reason: "take_profit", price: levelPrice }
+        : { kind: "ladder", level: cursor.ladderNext, price: levelPrice, fraction };
+    }
+  }
+  const dca = rules.dca;
+  if (dca !== null && cursor.dcaNext < dca.levels.length && cursor.entryCount < maxEntries(dca)) {
+    const level = dca.levels[cursor.dcaNext] as (typeof dca.levels)[number];
+    const levelPrice = priceAt(long, cursor.firstEntry, -level.lossPercent);
+    if (long ? price <= levelPrice : price >= levelPrice) {
+      return {
+        kind: "dca",
+        level: cursor.dcaNext,
+        price: levelPrice,
+        cost: (cursor.firstCost * (level.costPercent ?? 100)) / 100,
+      };
+    }
+  }
+  const breakeven = rules.breakeven;
+  if (breakeven !== null && !cursor.breakevenDone) {
+    const trigger = priceAt(long, cursor.averageEntry, breakeven.triggerPercent);
+    if (long ? price >= trigger : price <= trigger) {
+      const level = breakevenPrice(cursor.row as ISignalRow, {
+        feePercent: config.CC_PERCENT_FEE,
+        slippagePercent: config.CC_PERCENT_SLIPPAGE,
+      });
+      // Only a level on the loss side of the price, and only ever tighter.
+      if (long ? level < price : level > price) {
+        return {
+          kind: "breakeven",
+          stopLoss: long ? Math.max(level, cursor.stopLoss) : Math.min(level, cursor.stopLoss),
+        };
+      }
+    }
+  }
+  return null;
+}
+
+/** The most entries a DCA rule allows, the first included. */
+export function maxEntries(dca: NonNullable<IPositionRules["dca"]>): number {
+  return dca.maxEntries ?? dca.levels.length + 1;
+}
+
+/**
+ * The continuous part of a minute in which the position stays open: best / worst price, a trailing
+ * take's peak, and a trailing stop that follows the best price (only ever tighter, and only to a level
+ * on the loss side of the current price).
+ */
+export function foldMinute(cursor: PositionCursor, price: number): void {
+  const long = cursor.long;
+  if (long) {
+    if (price > cursor.best) cursor.best = price;
+    else if (price < cursor.worst) cursor.worst = price;
+  } else if (price < cursor.best) cursor.best = price;
+  else if (price > cursor.worst) cursor.worst = price;
+  const rules = cursor.rules;
+  if (rules === null) return;
+  if (!Number.isNaN(cursor.trailingTakePeak) && price > cursor.trailingTakePeak === long) {
+    cursor.trailingTakePeak = price;
+  }
+  const trailing = rules.trailingStop;
+  if (trailing === null) return;
+  const best = cursor.best;
+  const activation = priceAt(long, cursor.averageEntry, trailing.activationPercent ?? 0);
+  if (long ? best < activation : best > activation) return;
+  const distance = trailingDistance(trailing, best);
+  const level = long ? best - distance : best + distance;
+  if (long ? level > cursor.stopLoss && level < price : level < cursor.stopLoss && level > price) {
+    cursor.stopLoss = level;
+  }
+}
+
+/** Running totals of a position's fills: open quantity (slippage-adjusted), money in and out, fees. */
+interface IFillTally {
+  quantity: number;
+  invested: number;
+  exitNotional: number;
+  fees: number;
+}
+
+function tallyFills(
+  position: SignalPosition,
+  fills: ReadonlyArray<PositionFill>,
+  costs: IPnlCosts,
+): IFillTally {
+  const long = position === "long";
+  const s = costs.slippagePercent / 100;
+  const f = costs.feePercent / 100;
+  const tally: IFillTally = { quantity: 0, invested: 0, exitNotional: 0, fees: 0 };
+  for (const fill of fills) {
+    if (fill.kind === "entry") {
+      const filled = fill.price * (long ? 1 + s : 1 - s);
+      tally.quantity += fill.cost / filled;
+      tally.invested += fill.cost;
+      tally.fees += fill.cost * f;
+    } else {
+      const filled = fill.price * (long ? 1 - s : 1 + s);
+      const closed = tally.quantity * fill.fraction;
+      tally.quantity -= closed;
+      const notional = closed * filled;
+      tally.exitNotional += notional;
+      tally.fees += notional * f;
+    }
+  }
+  return tally;
+}
+
+/** Net result of a position whose open rest closes at `priceClose`: percent of all entry costs, and money. */
+export function positionPnl(
+  row: Pick<ISignalRow, "position" | "fills">,
+  priceClose: number,
+  costs: IPnlCosts,
+): { percent: number; money: number; invested: number } {
+  const fills = row.fills;
+  const first = fills[0];
+  if (fills.length === 1 && first !== undefined && first.kind === "entry") {
+    // One entry, no partial exit: the round-trip formula itself (bit-identical to a plain trade).
+    const percent = computePnlPercent(row.position, first.price, priceClose, costs);
+    return { percent, money: (percent / 100) * first.cost, invested: first.cost };
+  }
+  const long = row.position === "long";
+  const tally = tallyFills(row.position, fills, costs);
+  const s = costs.slippagePercent / 100;
+  const notional = tally.quantity * priceClose * (long ? 1 - s : 1 + s);
+  const exitNotional = tally.exitNotional + notional;
+  const fees = tally.fees + (notional * costs.feePercent) / 100;
+  const money = (long ? exitNotional - tally.invested : tally.invested - exitNotional) - fees;
+  return { percent: (money / tally.invested) * 100, money, invested: tally.invested };
+}
+
+/** Peak favourable (≥ 0) and worst adverse (≤ 0) excursion of the price, in percent from `entry`. */
+export function excursionPercents(
+  row: Pick<ISignalRow, "position" | "bestPrice" | "worstPrice">,
+  entry: number,
+): { mfePercent: number; maePercent: number } {
+  const sign = row.position === "long" ? 1 : -1;
+  const mfe = (sign * (row.bestPrice - entry) * 100) / entry;
+  const mae = (sign * (row.worstPrice - entry) * 100) / entry;
+  return { mfePercent: Math.max(0, mfe), maePercent: Math.min(0, mae) };
+}
