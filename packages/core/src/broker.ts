@@ -1,7 +1,7 @@
 // The broker (order execution) contract, spec version 1. Live mode commits a state change only after
 // the broker confirms it; a BtError with retryable=true (or an unknown outcome) leaves the state as is.
 
-import type { CloseReason, ISignalRow } from "./signal";
+import type { CloseReason, ISignalRow, PartialReason } from "./signal";
 
 /** A confirmed execution. Prices in quote currency, quantity in base units, time epoch ms. */
 export interface IBrokerFill {
@@ -36,6 +36,19 @@ export interface IBrokerOpenPosition {
   readonly signal?: ISignalRow;
 }
 
+/**
+ * A change of an open position's size: an added entry (DCA) or a partial close. `index` is the fill's
+ * index in the signal's fills (1 for the first change after the open): it makes the client order id.
+ */
+export type BrokerPositionChange =
+  /** Buy (long) / sell (short) more for `cost` in quote currency (units of the first entry when unsized). */
+  | { readonly kind: "add"; readonly index: number; readonly cost: number }
+  /** Close `fraction` (0 < f < 1) of the open size. */
+  | { readonly kind: "reduce"; readonly index: number; readonly fraction: number; readonly reason: PartialReason };
+
+/** The leg of a signal an order belongs to: its open, its close, or one size change (see BrokerPositionChange). */
+export type OrderLeg = "open" | "close" | { readonly kind: "add" | "reduce"; readonly index: number };
+
 /** Executes opens and closes. Requests carry idempotent client order ids, so a retry never doubles. */
 export interface IBroker {
   readonly name: string;
@@ -44,6 +57,12 @@ export interface IBroker {
   openPosition(signal: ISignalRow, price: number): Promise<IBrokerFill>;
   /** Closes the position of `signal` around `price`; resolves once filled. */
   closePosition(signal: ISignalRow, price: number, reason: CloseReason): Promise<IBrokerFill>;
+  /**
+   * Adds to or reduces the open position of `signal` around `price`, under the client order id of
+   * `change` (clientOrderId(signal.id, change)); resolves once filled. Needed by signals with a DCA or a
+   * take-profit ladder and by the partial and averaging commands; a live run refuses them without it.
+   */
+  changePosition?(signal: ISignalRow, change: BrokerPositionChange, price: number): Promise<IBrokerFill>;
   /**
    * The state of the order placed under `clientOrderId` on `symbol`: how a timed-out call (an unknown
    * outcome) is resolved, and what reconciliation checks persisted records against.
@@ -66,12 +85,19 @@ function fingerprint(text: string, seed: number): string {
   return hash.toString(16).padStart(8, "0");
 }
 
+function legPrefix(leg: OrderLeg): string {
+  if (leg === "open") return "bto-";
+  if (leg === "close") return "btc-";
+  return `bt${leg.kind === "add" ? "a" : "r"}${leg.index}-`;
+}
+
 /**
  * The client order id of one leg of a signal: deterministic (a retry after a crash reuses it), at most
- * 36 characters of [A-Za-z0-9_-] (what most venues accept), distinct for the open and close legs.
+ * 36 characters of [A-Za-z0-9_-] (what most venues accept), distinct for the open, the close and each
+ * size change.
  */
-export function clientOrderId(signalId: string, leg: "open" | "close"): string {
-  const prefix = leg === "open" ? "bto-" : "btc-";
+export function clientOrderId(signalId: string, leg: OrderLeg): string {
+  const prefix = legPrefix(leg);
   const safe = signalId.replace(/[^A-Za-z0-9_-]/g, "_");
   if (safe === signalId && prefix.length + safe.length <= MAX_CLIENT_ORDER_ID_LENGTH) return prefix + safe;
   // Long or unsafe ids: two independent 32-bit fingerprints keep collisions negligible.

@@ -8,7 +8,9 @@ export {
 export { averagePrice, averagePriceOfColumns } from "./averagePrice";
 export {
   type BrokerOrderState,
+  type BrokerPositionChange,
   clientOrderId,
+  type OrderLeg,
   type IBroker,
   type IBrokerFill,
   type IBrokerOpenPosition,

@@ -4,15 +4,15 @@
 
 import type { CancelReason } from "./signal";
 
-/** The kinds of problem a run counts. */
-export type RunProblemKind = "error" | "validation" | "risk";
+/** The kinds of problem a run counts; "command": a position command (commit*) was refused. */
+export type RunProblemKind = "error" | "validation" | "risk" | "command";
 
 /** One distinct problem of a run: the same (kind, source, message) is counted, not repeated. */
 export interface IRunProblem {
   kind: RunProblemKind;
   /**
    * Where it happened: for errors the throwing call ("getSignal", "onOpen", "sizing", "listener", …),
-   * for validation "validation", for risk the risk profile's riskName.
+   * for validation "validation", for risk the risk profile's riskName, for a command its name.
    */
   source: string;
   /** The error message or rejection reason (first line). */

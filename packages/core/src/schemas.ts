@@ -6,7 +6,7 @@ import type { ICandleColumns } from "./candleColumns";
 import type { CandleInterval } from "./interval";
 import type { IScheduledSignalRow, ISignalDto, ISignalRow } from "./signal";
 import type { WalkerMetric } from "./statisticMetrics";
-import type { IStrategyTickResult } from "./tickResult";
+import type { IStrategyTickResult, PositionUpdate } from "./tickResult";
 
 /** A value or a promise of it: user hooks may be sync or async. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -38,7 +38,22 @@ export interface IExchangeSchema {
 export interface IStrategyCallbacks {
   onTick(symbol: string, result: IStrategyTickResult, backtest: boolean): MaybePromise<void>;
   onOpen(symbol: string, signal: ISignalRow, currentPrice: number, backtest: boolean): MaybePromise<void>;
+  /**
+   * Every minute the position is open after the tick (active and updated minutes): the place for
+   * position commands (commitPartialProfit, commitTrailingStop, …). Makes a backtest step per minute.
+   */
   onActive(symbol: string, signal: ISignalRow, currentPrice: number, backtest: boolean): MaybePromise<void>;
+  /**
+   * A position changed without closing (partial exit, entry added, breakeven, a moved level, a trailing
+   * take started). In live, also every move of a trailing stop; a backtest folds those into the row.
+   */
+  onUpdate(
+    symbol: string,
+    signal: ISignalRow,
+    update: PositionUpdate,
+    currentPrice: number,
+    backtest: boolean,
+  ): MaybePromise<void>;
   onIdle(symbol: string, currentPrice: number, backtest: boolean): MaybePromise<void>;
   onClose(symbol: string, signal: ISignalRow, priceClose: number, backtest: boolean): MaybePromise<void>;
   onSchedule(

@@ -161,6 +161,8 @@ export type EntrySource = "open" | "dca_ladder" | "command";
  * One fill of a position, in time order: an entry (the first is the open) or a partial exit.
  * `cost` of an entry is in quote currency, or for an unsized signal in units of the first entry (1).
  * `fraction` of an exit is the share of the then-open size it closed, in (0, 1).
+ * `price` is the model's price (the rules measure from it, so live decides as a backtest does);
+ * `executedPrice` is the broker's fill price in live, which the live PnL is computed from.
  */
 export type PositionFill =
   | {
@@ -169,6 +171,7 @@ export type PositionFill =
       readonly cost: number;
       readonly at: number;
       readonly source: EntrySource;
+      readonly executedPrice?: number;
     }
   | {
       readonly kind: "exit";
@@ -176,6 +179,7 @@ export type PositionFill =
       readonly fraction: number;
       readonly at: number;
       readonly reason: PartialReason;
+      readonly executedPrice?: number;
     };
 
 /** An open position. */
@@ -225,9 +229,12 @@ export interface IStrategyPnL {
   pnlCost: number | null;
   /** Cost of all entries in quote currency, or null when unsized. */
   costTotal: number | null;
-  /** Peak profit (MFE) and worst adverse excursion (MAE) of the price, in percent from the entry. */
-  mfePercent: number;
-  maePercent: number;
+  /**
+   * Peak profit (MFE, ≥ 0) and worst adverse excursion (MAE, ≤ 0) of the price, in percent from the
+   * entry; null for a trade recorded before bt tracked them (an upgraded record).
+   */
+  mfePercent: number | null;
+  maePercent: number | null;
   /** Minutes from the open to the close. */
   minutesInPosition: number;
 }

@@ -78,6 +78,7 @@ export function renderProblems(problems: IRunProblems, options: IProblemsOptions
   const errors = problems.problems.filter((problem) => problem.kind === "error");
   const validation = problems.problems.filter((problem) => problem.kind === "validation");
   const risk = problems.problems.filter((problem) => problem.kind === "risk");
+  const commands = problems.problems.filter((problem) => problem.kind === "command");
   if (errors.length > 0) {
     lines.push(`${sub} Errors`, "", problemTable(errors, "Source", "Message", maxRows), "");
   }
@@ -86,6 +87,9 @@ export function renderProblems(problems: IRunProblems, options: IProblemsOptions
   }
   if (risk.length > 0) {
     lines.push(`${sub} Risk rejections`, "", problemTable(risk, "Risk", "Reason", maxRows), "");
+  }
+  if (commands.length > 0) {
+    lines.push(`${sub} Refused position commands`, "", problemTable(commands, "Command", "Reason", maxRows), "");
   }
   if (problems.cancelled.length > 0) {
     const byReason = CANCEL_REASONS.map(

@@ -156,35 +156,47 @@ export async function* runBacktest(
     } else if (result.action === "cancelled") record.cancelled.push(result);
   };
 
-  /** Drives a just-scheduled or just-opened signal to its end; returns the index of the last result. */
+  /** True for the results a backtest yields: every change of state, not the plain active / idle ticks. */
+  const isNotable = (result: IStrategyTickResult) => {
+    switch (result.action) {
+      case "active":
+      case "idle":
+        return false;
+      case "scheduled":
+        // A scheduled signal still waiting is no news; its scheduling tick is.
+        return result.timestamp === result.signal.scheduledAt;
+      case "updated":
+        return !(result.update.kind === "stop_moved" && result.update.source === "trailing");
+      default:
+        return true;
+    }
+  };
+
+  /**
+   * Drives a just-scheduled or just-opened signal to its end; returns the index of the last result.
+   * Without per-minute callbacks the price column is scanned (core scanners: the same minute rules as a
+   * tick) and the strategy ticks only at each hit; with them it ticks every minute. Results of commands
+   * issued from callbacks follow the tick that ran them.
+   */
   async function* follow(fromIndex: number): AsyncGenerator<IStrategyTickResult, number, undefined> {
     let index = fromIndex;
     while (strategy.state.status !== "none") {
       const current = strategy.state;
       let hit = -1;
       if (perMinute) {
-        // Per-minute callbacks: step one minute at a time through tick(), the same predicates.
-        for (let minute = index + 1; minute < endIndex; minute++) {
-          const found =
-            current.status === "pending"
-              ? scanPendingExit(current.signal, prices, minute, minute + 1, timeOf(minute), MINUTE_MS)
-              : scanScheduledOutcome(
-                  current.signal,
-                  prices,
-                  minute,
-                  minute + 1,
-                  timeOf(minute),
-                  MINUTE_MS,
-                  config,
-                );
-          if (found !== -1) {
-            hit = found;
-            break;
-          }
-          await strategy.tick(timeOf(minute), prices[minute] as number);
-        }
+        hit = index + 1 < endIndex ? index + 1 : -1;
       } else if (current.status === "pending") {
-        hit = scanPendingExit(current.signal, prices, index + 1, endIndex, timeOf(index + 1), MINUTE_MS);
+        const scan = scanPendingExit(
+          current.signal,
+          prices,
+          index + 1,
+          endIndex,
+          timeOf(index + 1),
+          MINUTE_MS,
+          config,
+        );
+        strategy.fold(scan.signal);
+        hit = scan.index;
       } else {
         hit = scanScheduledOutcome(
           current.signal,
@@ -205,8 +217,14 @@ export async function* runBacktest(
         index = hit;
         result = await strategy.tick(timeOf(index), prices[index] as number);
       }
-      keep(result);
-      yield result;
+      if (!perMinute || isNotable(result)) {
+        keep(result);
+        yield result;
+      }
+      for (const commanded of strategy.takeCommandResults()) {
+        keep(commanded);
+        yield commanded;
+      }
     }
     return index;
   }
@@ -293,6 +311,10 @@ export async function* runBacktest(
       if (result === null) break;
       found = null;
       yield result;
+      for (const commanded of strategy.takeCommandResults()) {
+        keep(commanded);
+        yield commanded;
+      }
       const lastIndex = yield* follow(foundIndex);
       // Resume at the first frame tick after the last result (one result per tick, as in live).
       const lastMs = timeOf(lastIndex);

@@ -2,13 +2,13 @@
 // backtest namespace: the same shapes Live writes (so readLiveState reads them back with mode
 // "backtest"), never the keys a live run of the same strategy uses.
 
-import type { IStrategyTickResult } from "@bt/core";
+import type { IStrategyTickResult, IStrategyTickResultOpened } from "@bt/core";
 import { closedKey, type IRunIdentity, records, runKeys } from "./liveKeyspace";
 import { type AnyPersistAdapter, persistV2 } from "./persistView";
 
 /** Records the results of one backtest run. */
 export interface IBacktestRecorder {
-  /** Makes the result's record change durable (idle and active results change nothing). */
+  /** Makes the result's record change durable (idle and active results change nothing; updated ones rewrite the position). */
   record(result: IStrategyTickResult): Promise<void>;
 }
 
@@ -26,6 +26,8 @@ export function createBacktestRecorder(
   const store = persistV2(persist);
   const keys = runKeys({ ...run, mode: "backtest" });
   const key = keys.run;
+  /** The opened result of the open position (its record is rewritten on each change). */
+  let opened: IStrategyTickResultOpened | null = null;
   return {
     async record(result) {
       switch (result.action) {
@@ -33,6 +35,7 @@ export function createBacktestRecorder(
           await store.write("scheduled", key, records.scheduled(result.signal, result));
           return;
         case "opened":
+          opened = result;
           await store.batch([
             { op: "write", entity: "position", key, value: records.open(result.signal, result, null) },
             { op: "delete", entity: "scheduled", key },
@@ -48,6 +51,13 @@ export function createBacktestRecorder(
             },
             { op: "delete", entity: "position", key },
           ]);
+          return;
+        case "updated":
+          await store.write(
+            "position",
+            key,
+            records.open(result.signal, opened ?? { ...result, action: "opened" }, null),
+          );
           return;
         case "cancelled":
           await store.delete("scheduled", key);

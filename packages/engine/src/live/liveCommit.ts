@@ -9,6 +9,7 @@
 
 import {
   type BrokerOrderState,
+  type BrokerPositionChange,
   BtError,
   brokerFillProblem,
   clientOrderId,
@@ -18,10 +19,14 @@ import {
   type ILeaseGrant,
   type IPersistAdapterV2,
   type ISignalRow,
+  type IStrategyPnL,
   type IStrategyTickResult,
   type IStrategyTickResultOpened,
   type ITransition,
+  type OrderLeg,
   type PersistBatchOperationV2,
+  type PositionFill,
+  positionPnl,
   type StrategyState,
 } from "@bt/core";
 import { closedKey, type ILiveOutbox, type IRunKeys, records } from "./liveKeyspace";
@@ -62,7 +67,7 @@ export function liveEventId(result: IStrategyTickResult): string {
 
 /** A problem with a fill the broker reported (the position is managed at the requested price meanwhile). */
 export interface IFillProblem {
-  leg: "open" | "close";
+  leg: "open" | "close" | "change";
   signalId: string;
   problem: string;
 }
@@ -77,18 +82,20 @@ export class LiveCommitter {
   openFillProblem: IFillProblem | null = null;
   /** A close whose fill was invalid and was recorded at the requested price (reported once by the runner). */
   closeFillProblem: IFillProblem | null = null;
+  /** A size change whose fill was invalid and was recorded at the model's price (reported once). */
+  changeFillProblem: IFillProblem | null = null;
   /** Client order ids whose outcome is unknown (a timeout or error after sending, a crash after the intent). */
   private readonly uncertain = new Set<string>();
 
   constructor(private readonly params: ILiveCommitParams) {}
 
-  /** Marks the order of `signalId`'s `leg` as possibly placed (restore of an opening/closing intent). */
-  markUncertain(signalId: string, leg: "open" | "close"): void {
+  /** Marks the order of `signalId`'s `leg` as possibly placed (restore of an opening/changing/closing intent). */
+  markUncertain(signalId: string, leg: OrderLeg): void {
     this.uncertain.add(clientOrderId(signalId, leg));
   }
 
   /** True when the order of this leg may have reached the broker without a known outcome. */
-  isUncertain(signalId: string, leg: "open" | "close"): boolean {
+  isUncertain(signalId: string, leg: OrderLeg): boolean {
     return this.uncertain.has(clientOrderId(signalId, leg));
   }
 
@@ -96,7 +103,7 @@ export class LiveCommitter {
    * What the broker knows of this leg's order: its state when the broker can tell (orderState), else
    * null. Only asked for an uncertain order.
    */
-  async orderState(signal: ISignalRow, leg: "open" | "close"): Promise<BrokerOrderState | null> {
+  async orderState(signal: ISignalRow, leg: OrderLeg): Promise<BrokerOrderState | null> {
     const { broker } = this.params;
     if (broker.orderState === undefined) return null;
     return broker.orderState(clientOrderId(signal.id, leg), signal.symbol);
@@ -119,6 +126,22 @@ export class LiveCommitter {
     }
   }
 
+  /** The opened result of the open position, or one rebuilt from the signal (a reconciled position). */
+  private opened(signal: ISignalRow): IStrategyTickResultOpened {
+    return (
+      this.openedResult ?? {
+        action: "opened",
+        signal,
+        currentPrice: signal.priceOpen,
+        timestamp: signal.pendingAt,
+        symbol: signal.symbol,
+        strategyName: signal.strategyName,
+        exchangeName: signal.exchangeName,
+        backtest: false,
+      }
+    );
+  }
+
   private write(entity: "position" | "scheduled", value: ReturnType<typeof records.open>): Promise<void> {
     return (
       this.params.persist?.write(entity, this.params.keys.run, value, this.params.fence()) ??
@@ -135,7 +158,7 @@ export class LiveCommitter {
    * filled order is never sent twice, a pending one is waited for).
    * @throws BtError BROKER (rejection when not retryable), TIMEOUT, or the broker's error.
    */
-  private async place(signal: ISignalRow, leg: "open" | "close", send: () => Promise<IBrokerFill>) {
+  private async place(signal: ISignalRow, leg: OrderLeg, send: () => Promise<IBrokerFill>) {
     const id = clientOrderId(signal.id, leg);
     if (this.uncertain.has(id)) {
       const known = await this.orderState(signal, leg);
@@ -147,7 +170,7 @@ export class LiveCommitter {
           case "pending":
             throw new BtError(
               "BROKER",
-              `${this.params.broker.name}: ${leg} order ${id} of ${signal.id} is still working`,
+              `${this.params.broker.name}: order ${id} of ${signal.id} is still working`,
               {
                 adapter: this.params.broker.name,
                 field: "clientOrderId",
@@ -159,7 +182,7 @@ export class LiveCommitter {
             this.uncertain.delete(id);
             throw new BtError(
               "BROKER",
-              `${this.params.broker.name}: ${leg} order ${id} of ${signal.id} was refused: ${known.reason}`,
+              `${this.params.broker.name}: order ${id} of ${signal.id} was refused: ${known.reason}`,
               {
                 adapter: this.params.broker.name,
                 field: "clientOrderId",
@@ -189,7 +212,7 @@ export class LiveCommitter {
   }
 
   /** The fill when plausible, else null with the problem kept for the runner to report. */
-  private checkFill(fill: IBrokerFill, requestedPrice: number, leg: "open" | "close", signalId: string) {
+  private checkFill(fill: IBrokerFill, requestedPrice: number, leg: IFillProblem["leg"], signalId: string) {
     const problem = brokerFillProblem(fill, requestedPrice, this.params.maxFillDeviationPercent);
     return problem === null ? { fill, problem: null } : { fill: null, problem: { leg, signalId, problem } };
   }
@@ -241,7 +264,14 @@ export class LiveCommitter {
         const fill = checked.fill;
         // The broker's fill is the position: its price and time (the decision's when the fill is unusable).
         const signal: ISignalRow =
-          fill === null ? decided : { ...decided, priceOpen: fill.price, pendingAt: fill.filledAt };
+          fill === null
+            ? decided
+            : {
+                ...decided,
+                priceOpen: fill.price,
+                pendingAt: fill.filledAt,
+                fills: withExecutedOpen(decided.fills, fill.price),
+              };
         // The result keeps the tick that committed it (its time in the event stream); the position's
         // open time is the fill's (signal.pendingAt).
         const opened = fill === null ? result : { ...result, signal };
@@ -274,20 +304,10 @@ export class LiveCommitter {
         // An unusable close fill: the position is gone at the broker, so it is recorded at the price asked.
         const closePrice = checked.fill?.price ?? requested;
         const closedAt = checked.fill?.filledAt ?? Math.max(result.timestamp, this.params.now());
-        const open = this.openFill ?? { price: signal.priceOpen, quantity: signal.quantity ?? 1 };
         const closed = {
           ...result,
           timestamp: closedAt,
-          pnl: {
-            pnlPercentage: fillPnlPercent(
-              signal.position,
-              open,
-              checked.fill ?? { price: closePrice },
-              this.params.feePercent,
-            ),
-            priceOpen: open.price,
-            priceClose: closePrice,
-          },
+          pnl: this.closedPnl(signal, result.pnl, checked.fill ?? { price: closePrice }, closePrice),
         };
         await this.batch([
           {
@@ -304,6 +324,15 @@ export class LiveCommitter {
         this.openedResult = null;
         return { state: next.state, result: closed, rejection: next.rejection };
       }
+      case "active": {
+        // A folded minute (best / worst price, a trailing take's peak): the open record, no event.
+        if (persist === undefined) return next;
+        await this.params.beforeCommit();
+        await this.write("position", records.open(result.signal, this.opened(result.signal), this.openFill));
+        return next;
+      }
+      case "updated":
+        return this.commitUpdate(previous, next, result);
       case "cancelled": {
         if (persist === undefined) return next;
         await this.params.beforeCommit();
@@ -327,6 +356,98 @@ export class LiveCommitter {
   }
 
   /**
+   * An open position changed. A size change (partial exit, added entry) writes its intent, places its
+   * own order (client order id of the fill's index) and records the broker's price in the fill; a
+   * moved level is only written. Then the open record and the cursor with the event, in one batch.
+   */
+  private async commitUpdate(
+    previous: StrategyState,
+    next: ITransition,
+    result: Extract<IStrategyTickResult, { action: "updated" }>,
+  ): Promise<ITransition> {
+    const { persist, broker, keys } = this.params;
+    const update = result.update;
+    let signal = result.signal;
+    await this.params.beforeCommit();
+    if ((update.kind === "partial" || update.kind === "entry") && previous.status === "pending") {
+      const changePosition = broker.changePosition;
+      if (changePosition === undefined) {
+        throw new BtError(
+          "BROKER",
+          `${broker.name} cannot change the size of position ${signal.id} (it has no changePosition): a ${update.kind === "partial" ? "partial close" : "DCA entry"} needs a broker that can`,
+          { adapter: broker.name, field: "changePosition", retryable: false },
+        );
+      }
+      const index = signal.fills.length - 1;
+      const change: BrokerPositionChange =
+        update.kind === "entry"
+          ? { kind: "add", index, cost: update.cost }
+          : { kind: "reduce", index, fraction: update.fraction, reason: update.reason };
+      await this.write(
+        "position",
+        records.changing(signal, previous.signal, result, this.openFill, this.opened(previous.signal)),
+      );
+      const decided = signal;
+      const brokerFill = await this.place(decided, { kind: change.kind, index }, () =>
+        changePosition.call(broker, decided, change, update.price),
+      );
+      const checked = this.checkFill(brokerFill, update.price, "change", decided.id);
+      if (checked.problem !== null) this.changeFillProblem = checked.problem;
+      const last = decided.fills[index] as PositionFill;
+      const executedPrice = checked.fill?.price ?? update.price;
+      signal = { ...decided, fills: [...decided.fills.slice(0, index), { ...last, executedPrice }] };
+    }
+    const committed = signal === result.signal ? result : { ...result, signal };
+    if (persist !== undefined) {
+      await this.batch([
+        {
+          op: "write",
+          entity: "position",
+          key: keys.run,
+          value: records.open(signal, this.opened(signal), this.openFill),
+        },
+        this.cursor(result.timestamp, { eventId: liveEventId(committed), result: committed }),
+      ]);
+    }
+    return { state: { status: "pending", signal }, result: committed, rejection: next.rejection };
+  }
+
+  /**
+   * The closed pnl from the broker's fills: one entry and no partial exit from the open and close fills
+   * (their reported fees when both have one); otherwise every fill at its executed price (the model's
+   * price when the broker's was unusable), with the fee per side and no added slippage.
+   */
+  private closedPnl(
+    signal: ISignalRow,
+    decided: IStrategyPnL,
+    closeFill: Pick<IBrokerFill, "price" | "feeQuote">,
+    closePrice: number,
+  ): IStrategyPnL {
+    const executed = {
+      ...signal,
+      fills: signal.fills.map((fill) => ({ ...fill, price: fill.executedPrice ?? fill.price })),
+    };
+    if (signal.fills.length === 1) {
+      const open = this.openFill ?? { price: signal.priceOpen, quantity: signal.quantity ?? 1 };
+      const pnlPercentage = fillPnlPercent(signal.position, open, closeFill, this.params.feePercent);
+      return {
+        ...decided,
+        pnlPercentage,
+        priceOpen: open.price,
+        priceClose: closePrice,
+        pnlCost: decided.costTotal === null ? null : (pnlPercentage / 100) * decided.costTotal,
+      };
+    }
+    const pnl = positionPnl(executed, closePrice, { feePercent: this.params.feePercent, slippagePercent: 0 });
+    return {
+      ...decided,
+      pnlPercentage: pnl.percent,
+      priceClose: closePrice,
+      pnlCost: decided.costTotal === null ? null : pnl.money,
+    };
+  }
+
+  /**
    * Looks the open position's fill up again (after an unusable one): when the broker now reports a
    * plausible fill, the open record is rewritten with it and the corrected signal is returned.
    */
@@ -339,7 +460,12 @@ export class LiveCommitter {
       return null;
     }
     const fill = checked.fill;
-    const corrected: ISignalRow = { ...signal, priceOpen: fill.price, pendingAt: fill.filledAt };
+    const corrected: ISignalRow = {
+      ...signal,
+      priceOpen: fill.price,
+      pendingAt: fill.filledAt,
+      fills: withExecutedOpen(signal.fills, fill.price),
+    };
     const opened = this.openedResult;
     if (opened !== null) {
       this.openedResult = { ...opened, signal: corrected };
@@ -349,4 +475,10 @@ export class LiveCommitter {
     this.openFillProblem = null;
     return corrected;
   }
+}
+
+/** The fills with the broker's price recorded on the open entry. */
+function withExecutedOpen(fills: ReadonlyArray<PositionFill>, executedPrice: number): PositionFill[] {
+  const [first, ...rest] = fills;
+  return first === undefined ? [] : [{ ...first, executedPrice }, ...rest];
 }

@@ -7,6 +7,7 @@
 import {
   BtError,
   brokerFillProblem,
+  ENTRY_TYPES,
   type IBrokerFill,
   type IPersistAdapterV2,
   type IScheduledSignalRow,
@@ -16,13 +17,22 @@ import {
   type IStrategyTickResultClosed,
   type IStrategyTickResultOpened,
   type IStrategyTickResultScheduled,
+  type IStrategyTickResultUpdated,
+  MINUTE_MS,
+  NO_RULES,
   type PersistValue,
   persistKey,
 } from "@bt/core";
 import { type AnyPersistAdapter, persistV2 } from "./persistView";
 
-/** The version every record shape of this keyspace carries; any other version is refused on read. */
-export const RECORD_VERSION = 1 as const;
+/**
+ * The version every record this keyspace writes carries. Version 1 records (before position management)
+ * are read and upgraded (upgradeRecord); any other version is refused on read.
+ */
+export const RECORD_VERSION = 2 as const;
+
+/** Record versions this bt reads. */
+const READABLE_VERSIONS: ReadonlyArray<unknown> = [1, RECORD_VERSION];
 
 /** Which run a record belongs to. Backtest records live in their own namespace and never meet live ones. */
 export interface IRunIdentity {
@@ -82,6 +92,20 @@ export type ILivePositionRecord =
       signal: ISignalRow;
       result: IStrategyTickResultOpened;
       openFill: IBrokerFill | null;
+    }
+  | {
+      v: typeof RECORD_VERSION;
+      /**
+       * A size change (a partial exit or an added entry) decided: `signal` is the position after it,
+       * `previous` the committed one before; the broker may or may not have filled the change's order.
+       */
+      phase: "changing";
+      signal: ISignalRow;
+      previous: ISignalRow;
+      result: IStrategyTickResultUpdated;
+      openFill: IBrokerFill | null;
+      /** The opened result of the position (its open record is rewritten with it after the change). */
+      opened: IStrategyTickResultOpened;
     }
   | {
       v: typeof RECORD_VERSION;
@@ -168,6 +192,14 @@ export const records = {
     toPersistValue({ v: RECORD_VERSION, phase: "opening", signal, result }),
   open: (signal: ISignalRow, result: IStrategyTickResultOpened, openFill: IBrokerFill | null): PersistValue =>
     toPersistValue({ v: RECORD_VERSION, phase: "open", signal, result, openFill }),
+  changing: (
+    signal: ISignalRow,
+    previous: ISignalRow,
+    result: IStrategyTickResultUpdated,
+    openFill: IBrokerFill | null,
+    opened: IStrategyTickResultOpened,
+  ): PersistValue =>
+    toPersistValue({ v: RECORD_VERSION, phase: "changing", signal, previous, result, openFill, opened }),
   closing: (
     signal: ISignalRow,
     result: IStrategyTickResultClosed,
@@ -262,7 +294,104 @@ function checkSignal(value: PersistValue | undefined, kind: "pending" | "schedul
   if (!sidesOk) {
     return `signal take profit ${takeProfit} and stop loss ${stopLoss} are not on the sides of a ${String(value.position)} entry at ${open}`;
   }
+  if (typeof value.entry !== "string" || !ENTRY_TYPES.includes(value.entry as never)) {
+    return `signal.entry is not one of ${ENTRY_TYPES.join(", ")} (got ${String(value.entry)})`;
+  }
+  const rules = value.rules;
+  if (!isObject(rules)) return "signal.rules is not an object";
+  for (const rule of Object.keys(NO_RULES)) {
+    const found = rules[rule];
+    if (found !== null && typeof found !== "object") return `signal.rules.${rule} is not null or an object`;
+  }
+  return kind === "pending" ? positionProblem(value) : null;
+}
+
+/** What is wrong with the position fields of an open signal row (fills, levels, rule cursors), or null. */
+function positionProblem(value: JsonObject): string | null {
+  const fills = value.fills;
+  if (!Array.isArray(fills) || fills.length === 0) return "signal.fills is not a non-empty array";
+  for (const [index, fill] of fills.entries()) {
+    if (!isObject(fill)) return `signal.fills[${index}] is not an object`;
+    if (index === 0 && fill.kind !== "entry") return "signal.fills[0] is not the open entry";
+    if (!isFinitePositive(fill.price)) return `signal.fills[${index}].price is not a finite positive number`;
+    if (!isFiniteNumber(fill.at)) return `signal.fills[${index}].at is not a finite number`;
+    if (fill.executedPrice !== undefined && !isFinitePositive(fill.executedPrice)) {
+      return `signal.fills[${index}].executedPrice is not a finite positive number`;
+    }
+    if (fill.kind === "entry") {
+      if (!isFinitePositive(fill.cost)) return `signal.fills[${index}].cost is not a finite positive number`;
+    } else if (fill.kind === "exit") {
+      const fraction = fill.fraction;
+      if (!(typeof fraction === "number" && fraction > 0 && fraction < 1)) {
+        return `signal.fills[${index}].fraction is not in (0, 1) (got ${String(fraction)})`;
+      }
+    } else return `signal.fills[${index}].kind is not "entry" or "exit"`;
+  }
+  for (const field of ["originalTakeProfit", "originalStopLoss", "bestPrice", "worstPrice"]) {
+    if (!isFinitePositive(value[field])) return `signal.${field} is not a finite positive number`;
+  }
+  if (value.trailingTakePeak !== null && !isFinitePositive(value.trailingTakePeak)) {
+    return "signal.trailingTakePeak is not null or a finite positive number";
+  }
+  if (typeof value.breakevenDone !== "boolean") return "signal.breakevenDone is not a boolean";
+  for (const field of ["ladderNext", "dcaNext"]) {
+    const next = value[field];
+    if (!(typeof next === "number" && Number.isInteger(next) && next >= 0)) {
+      return `signal.${field} is not an integer ≥ 0`;
+    }
+  }
   return null;
+}
+
+/**
+ * A version 1 record's signal rows and closed pnl in the version 2 shape (in place; a v1 row has no
+ * rules, one entry and no tracked excursion). Returns the record.
+ */
+function upgradeRecord(value: PersistValue): PersistValue {
+  const upgrade = (node: PersistValue | undefined, depth: number): void => {
+    if (!isObject(node) || depth > 4) return;
+    if ((node.kind === "pending" || node.kind === "scheduled") && node.rules === undefined) {
+      const pending = node.kind === "pending";
+      node.entry = pending && node.pendingAt === node.scheduledAt ? "market" : "limit";
+      node.rules = NO_RULES as unknown as PersistValue;
+      if (pending && isFinitePositive(node.priceOpen)) {
+        const price = node.priceOpen as number;
+        node.fills = [
+          {
+            kind: "entry",
+            price,
+            cost: isFinitePositive(node.cost) ? (node.cost as number) : 1,
+            at: isFiniteNumber(node.pendingAt) ? (node.pendingAt as number) : 0,
+            source: "open",
+          },
+        ];
+        node.originalTakeProfit = node.priceTakeProfit ?? null;
+        node.originalStopLoss = node.priceStopLoss ?? null;
+        node.bestPrice = price;
+        node.worstPrice = price;
+        node.trailingTakePeak = null;
+        node.breakevenDone = false;
+        node.ladderNext = 0;
+        node.dcaNext = 0;
+      }
+    }
+    if (node.action === "closed" && isObject(node.pnl) && node.pnl.mfePercent === undefined) {
+      const signal = isObject(node.signal) ? node.signal : {};
+      const cost = isFinitePositive(signal.cost) ? (signal.cost as number) : null;
+      const percent = node.pnl.pnlPercentage;
+      node.pnl.pnlCost = cost === null || typeof percent !== "number" ? null : (percent / 100) * cost;
+      node.pnl.costTotal = cost;
+      node.pnl.mfePercent = null;
+      node.pnl.maePercent = null;
+      node.pnl.minutesInPosition =
+        isFiniteNumber(node.timestamp) && isFiniteNumber(signal.pendingAt)
+          ? ((node.timestamp as number) - (signal.pendingAt as number)) / MINUTE_MS
+          : 0;
+    }
+    for (const child of Object.values(node)) upgrade(child, depth + 1);
+  };
+  upgrade(value, 0);
+  return value;
 }
 
 function checkResult(value: PersistValue | undefined, actions: ReadonlyArray<string>): string | null {
@@ -281,6 +410,9 @@ function checkResult(value: PersistValue | undefined, actions: ReadonlyArray<str
     if (!isFinitePositive(pnl.priceOpen) || !isFinitePositive(pnl.priceClose)) {
       return "result.pnl prices are not finite positive numbers";
     }
+  }
+  if (value.action === "updated" && (!isObject(value.update) || typeof value.update.kind !== "string")) {
+    return "result.update is not { kind, … }";
   }
   if (value.action === "cancelled") {
     if (typeof value.cancelReason !== "string" || !CANCEL_REASONS.includes(value.cancelReason)) {
@@ -303,9 +435,11 @@ function checkFill(value: PersistValue | undefined): string | null {
 }
 
 function versionProblem(value: JsonObject): string | null {
-  return value.v !== RECORD_VERSION
-    ? `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`
-    : null;
+  if (!READABLE_VERSIONS.includes(value.v)) {
+    return `unknown version ${String(value.v)} (this bt reads versions ${READABLE_VERSIONS.join(" and ")})`;
+  }
+  if (value.v !== RECORD_VERSION) upgradeRecord(value);
+  return null;
 }
 
 /** What is wrong with a position record, or null. */
@@ -313,10 +447,19 @@ export function positionRecordProblem(value: PersistValue): string | null {
   if (!isObject(value)) return "not an object";
   return (
     versionProblem(value) ??
-    (value.phase !== "opening" && value.phase !== "open" && value.phase !== "closing"
+    (value.phase !== "opening" &&
+    value.phase !== "open" &&
+    value.phase !== "closing" &&
+    value.phase !== "changing"
       ? `unknown phase ${String(value.phase)}`
       : (checkSignal(value.signal, "pending") ??
-        checkResult(value.result, value.phase === "closing" ? ["closed"] : ["opened"]) ??
+        checkResult(
+          value.result,
+          value.phase === "closing" ? ["closed"] : value.phase === "changing" ? ["updated"] : ["opened"],
+        ) ??
+        (value.phase === "changing"
+          ? (checkSignal(value.previous, "pending") ?? checkResult(value.opened, ["opened"]))
+          : null) ??
         (value.phase === "opening" ? null : checkFill(value.openFill))))
   );
 }
@@ -341,7 +484,7 @@ function decodeScheduled(value: PersistValue, adapter: string, key: string): ILi
   return value as unknown as ILiveScheduledRecord;
 }
 
-const OUTBOX_ACTIONS = ["opened", "closed", "scheduled", "cancelled"];
+const OUTBOX_ACTIONS = ["opened", "closed", "scheduled", "cancelled", "updated"];
 
 /** @throws BtError PERSIST when the record is not a cursor record. */
 function decodeCursor(value: PersistValue, adapter: string, key: string): ILiveCursorRecord {
@@ -365,10 +508,11 @@ function decodeCursor(value: PersistValue, adapter: string, key: string): ILiveC
 /** What is wrong with a closed-history record (a result, version 1 or legacy unversioned), or null. */
 function closedRecordProblem(value: PersistValue): string | null {
   if (!isObject(value)) return "not an object";
-  if (value.v !== undefined && value.v !== RECORD_VERSION) {
-    return `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`;
+  if (value.v !== undefined && !READABLE_VERSIONS.includes(value.v)) {
+    return `unknown version ${String(value.v)} (this bt reads versions ${READABLE_VERSIONS.join(" and ")})`;
   }
   if (typeof value.missing === "string") return value.missing;
+  if (value.v !== RECORD_VERSION) upgradeRecord(value);
   return checkResult(value, ["closed"]);
 }
 
@@ -378,8 +522,8 @@ function closedRecordProblem(value: PersistValue): string | null {
  */
 export function orderRecordProblem(value: PersistValue | null): string | null {
   if (!isObject(value)) return "not an object";
-  if (value.v !== undefined && value.v !== RECORD_VERSION) {
-    return `unknown version ${String(value.v)} (this bt reads version ${RECORD_VERSION})`;
+  if (value.v !== undefined && !READABLE_VERSIONS.includes(value.v)) {
+    return `unknown version ${String(value.v)} (this bt reads versions ${READABLE_VERSIONS.join(" and ")})`;
   }
   const finitePositive = (amount: PersistValue | undefined) =>
     typeof amount === "number" && Number.isFinite(amount) && amount > 0;
@@ -387,7 +531,9 @@ export function orderRecordProblem(value: PersistValue | null): string | null {
     return "clientOrderId or signalId is not a string";
   }
   if (typeof value.symbol !== "string") return "symbol is not a string";
-  if (value.leg !== "open" && value.leg !== "close") return `unknown leg ${String(value.leg)}`;
+  if (value.leg !== "open" && value.leg !== "close" && value.leg !== "add" && value.leg !== "reduce") {
+    return `unknown leg ${String(value.leg)}`;
+  }
   if (value.side !== "buy" && value.side !== "sell") return `unknown side ${String(value.side)}`;
   if (!finitePositive(value.price)) return `price ${String(value.price)} is not a finite positive number`;
   if (!finitePositive(value.quantity)) {

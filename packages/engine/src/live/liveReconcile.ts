@@ -50,7 +50,16 @@ function rebuiltRecord(
   signal: ISignalRow,
 ): Extract<ILivePositionRecord, { phase: "open" }> {
   const fill = position.fill;
-  const rebuilt: ISignalRow = { ...signal, priceOpen: fill.price, pendingAt: fill.filledAt };
+  // The broker keeps the signal as last sent (its open or last size change): fills and levels as then,
+  // the open entry at the broker's price. Minutes folded since (best / worst price, a trailing stop's
+  // moves) are not at the broker and restart from the fill.
+  const [first, ...rest] = signal.fills;
+  const rebuilt: ISignalRow = {
+    ...signal,
+    priceOpen: fill.price,
+    pendingAt: fill.filledAt,
+    fills: first === undefined ? signal.fills : [{ ...first, executedPrice: fill.price }, ...rest],
+  };
   const result: IStrategyTickResultOpened = {
     action: "opened",
     signal: rebuilt,

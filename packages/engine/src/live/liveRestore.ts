@@ -105,6 +105,14 @@ export async function restoreLiveRun(
         restored.lastTickMs = Math.max(restored.lastTickMs, position.result.timestamp);
         log.add(position.result, true);
         break;
+      case "changing":
+        // The size change's order may have filled before the crash: re-ask the broker (its own client
+        // order id) at the next tick, from the position as committed before the change.
+        client.restore({ status: "pending", signal: position.previous }, boundary);
+        restored.openFill = position.openFill;
+        restored.openedResult = position.opened;
+        restored.retry = { state: pending, result: position.result, rejection: null };
+        break;
       case "closing":
         client.restore(pending, boundary);
         restored.openFill = position.openFill;

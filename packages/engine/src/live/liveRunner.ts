@@ -288,7 +288,15 @@ export async function* runLive(
         };
         return { state: { status: "none" }, result: cancelled, rejection: null };
       }
-      const repriced: ISignalRow = { ...signal, priceOpen: price, pendingAt: tickMs };
+      const [first, ...rest] = signal.fills;
+      const repriced: ISignalRow = {
+        ...signal,
+        priceOpen: price,
+        pendingAt: tickMs,
+        fills: first === undefined ? signal.fills : [{ ...first, price, at: tickMs }, ...rest],
+        bestPrice: price,
+        worstPrice: price,
+      };
       return {
         ...pending,
         state: { status: "pending", signal: repriced },
@@ -313,6 +321,7 @@ export async function* runLive(
     result.action === "opened" ||
     result.action === "closed" ||
     result.action === "cancelled" ||
+    result.action === "updated" ||
     (result.action === "scheduled" && previous.status === "none");
 
   /** Yields to the consumer; a stop() meanwhile resolves at once (the result is already committed). */
@@ -463,6 +472,12 @@ export async function* runLive(
       onCommitError(error, tickMs);
       return;
     }
+    if (inFlight !== null) {
+      // A command from a callback whose commit failed (its error reached the callback): retried as any.
+      setRetry(inFlight, tickMs);
+      inFlight = null;
+    }
+    const commanded = client.takeCommandResults();
     lastTickMs = tickMs;
     if (client.state === previous && client.lastSignalBoundary !== boundaryBefore) {
       // getSignal was asked and nothing changed: remember it, so a restart does not ask again this window.
@@ -477,6 +492,10 @@ export async function* runLive(
     reportFills(tickMs);
     log.add(result, isNotable(result, previous));
     if (isNotable(result, previous)) yield* emit(result);
+    for (const extra of commanded) {
+      log.add(extra, true);
+      yield* emit(extra);
+    }
   }
 
   const alignTick = (timeMs: number) =>
@@ -565,6 +584,16 @@ export async function* runLive(
         const result = restored.retry.result;
         if (result.action === "opened") committer.markUncertain(result.signal.id, "open");
         if (result.action === "closed") committer.markUncertain(result.signal.id, "close");
+        if (
+          result.action === "updated" &&
+          (result.update.kind === "partial" || result.update.kind === "entry")
+        ) {
+          const index = result.signal.fills.length - 1;
+          committer.markUncertain(result.signal.id, {
+            kind: result.update.kind === "entry" ? "add" : "reduce",
+            index,
+          });
+        }
       }
       committer.openFill = restored.openFill;
       committer.openedResult = restored.openedResult;

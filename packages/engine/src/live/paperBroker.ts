@@ -4,6 +4,7 @@
 
 import {
   type BrokerOrderState,
+  type BrokerPositionChange,
   BtError,
   type CloseReason,
   clientOrderId,
@@ -14,6 +15,7 @@ import {
   type IBrokerOpenPosition,
   type IGlobalConfig,
   type ISignalRow,
+  type OrderLeg,
 } from "@bt/core";
 import { wallClock } from "./liveClock";
 import { orderKey, orderPrefix, orderRecordProblem, records } from "./liveKeyspace";
@@ -41,7 +43,8 @@ export interface IPaperOrder {
   clientOrderId: string;
   signalId: string;
   symbol: string;
-  leg: "open" | "close";
+  /** open / close, or a size change: add (DCA) / reduce (partial close). */
+  leg: "open" | "close" | "add" | "reduce";
   side: "buy" | "sell";
   /** The price the engine asked for. */
   requestedPrice: number;
@@ -51,11 +54,14 @@ export interface IPaperOrder {
   feeQuote: number;
   /** Fill time, epoch ms. */
   filledAt: number;
-  /** Close reason of a close leg; null for an open leg. */
-  reason: CloseReason | null;
+  /** Close reason of a close leg (a reduce leg's partial reason); null otherwise. */
+  reason: string | null;
   /** How many times this order was requested (retries after errors or restarts return the first fill). */
   requestCount: number;
-  /** The signal of an open leg as it was sent (so a lost position record can be rebuilt); absent on close legs and in older books. */
+  /**
+   * The signal as it was sent with an open or a size-change leg (so a lost position record can be
+   * rebuilt with its fills); absent on close legs and in older books.
+   */
   signal?: ISignalRow;
 }
 
@@ -138,21 +144,63 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
     book.set(order.clientOrderId, order);
   };
 
-  const fill = (
-    signal: ISignalRow,
-    requestedPrice: number,
-    leg: "open" | "close",
-    reason: CloseReason | null,
-  ): Promise<IBrokerFill> => {
+  /** Base units the broker holds for `signalId`: its open and add legs less its reduce legs. */
+  const heldQuantity = (signalId: string): number | null => {
+    let held: number | null = null;
+    for (const order of [...book.values()].sort((left, right) => left.filledAt - right.filledAt)) {
+      if (order.signalId !== signalId) continue;
+      if (order.leg === "open" || order.leg === "add") held = (held ?? 0) + order.quantity;
+      else if (order.leg === "reduce") held = (held ?? 0) - order.quantity;
+    }
+    return held;
+  };
+
+  /** The order's quantity: an open or add from its cost, a reduce as its share of what is held, a close all of it. */
+  const quantityOf = (signal: ISignalRow, leg: PaperLeg, price: number): number => {
+    const first = signal.quantity ?? (signal.cost === null ? 1 : signal.cost / price);
+    switch (leg.kind) {
+      case "open":
+        return first;
+      case "add": {
+        // Cost units (unsized signals) scale with the first entry's size.
+        const firstCost = signal.fills[0]?.kind === "entry" ? signal.fills[0].cost : 1;
+        const firstQuantity = heldFirst(signal.id) ?? first;
+        return signal.cost === null ? (firstQuantity * leg.change.cost) / firstCost : leg.change.cost / price;
+      }
+      case "reduce":
+        return (heldQuantity(signal.id) ?? first) * leg.change.fraction;
+      case "close":
+        return (
+          heldQuantity(signal.id) ??
+          signal.quantity ??
+          (signal.cost === null ? 1 : signal.cost / signal.priceOpen)
+        );
+      default: {
+        const unreachable: never = leg;
+        return unreachable;
+      }
+    }
+  };
+
+  const heldFirst = (signalId: string): number | null => {
+    for (const order of book.values())
+      if (order.signalId === signalId && order.leg === "open") return order.quantity;
+    return null;
+  };
+
+  const fill = (signal: ISignalRow, requestedPrice: number, leg: PaperLeg): Promise<IBrokerFill> => {
+    const what = `${leg.kind} of ${signal.id}`;
     if (typeof requestedPrice !== "number" || !Number.isFinite(requestedPrice) || requestedPrice <= 0) {
       return Promise.reject(
         brokerError(
-          `${leg} of ${signal.id}: price must be a finite positive number, got ${describeValue(requestedPrice)}`,
+          `${what}: price must be a finite positive number, got ${describeValue(requestedPrice)}`,
           false,
         ),
       );
     }
-    const id = clientOrderId(signal.id, leg);
+    const orderLeg: OrderLeg =
+      leg.kind === "open" || leg.kind === "close" ? leg.kind : { kind: leg.kind, index: leg.change.index };
+    const id = clientOrderId(signal.id, orderLeg);
     const run = async (): Promise<IBrokerFill> => {
       try {
         await init();
@@ -162,37 +210,34 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
           await save(repeated);
           return toFill(repeated);
         }
-        const buying = (signal.position === "long") === (leg === "open");
+        // A change or close is sized from what the broker holds: a restarted broker reads its book first.
+        if (leg.kind !== "open") await loadAll();
+        const increases = leg.kind === "open" || leg.kind === "add";
+        const buying = (signal.position === "long") === increases;
         const price = requestedPrice * (1 + ((buying ? 1 : -1) * slippagePercent) / 100);
-        const quantity =
-          signal.quantity ??
-          (signal.cost === null ? 1 : signal.cost / (leg === "open" ? price : signal.priceOpen));
+        const quantity = quantityOf(signal, leg, price);
         const order: IPaperOrder = {
           orderId: `${name}-${id}`,
           clientOrderId: id,
           signalId: signal.id,
           symbol: signal.symbol,
-          leg,
+          leg: leg.kind,
           side: buying ? "buy" : "sell",
           requestedPrice,
           price,
           quantity,
           feeQuote: (price * quantity * feePercent) / 100,
           filledAt: now(),
-          reason,
+          reason: leg.kind === "close" ? leg.reason : leg.kind === "reduce" ? leg.change.reason : null,
           requestCount: 1,
-          ...(leg === "open" ? { signal } : {}),
+          ...(leg.kind === "close" ? {} : { signal }),
         };
         await save(order);
         return toFill(order);
       } catch (error) {
         if (BtError.isInstance(error) && error.code === "BROKER") throw error;
         // The order book could not be read or written: the outcome is unknown, so retry.
-        throw brokerError(
-          `${leg} of ${signal.id} failed: ${(error as Error)?.message ?? String(error)}`,
-          true,
-          error,
-        );
+        throw brokerError(`${what} failed: ${(error as Error)?.message ?? String(error)}`, true, error);
       }
     };
     const previous = queues.get(id) ?? Promise.resolve();
@@ -219,8 +264,9 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
   return {
     name,
     specVersion: 1,
-    openPosition: (signal, price) => fill(signal, price, "open", null),
-    closePosition: (signal, price, reason) => fill(signal, price, "close", reason),
+    openPosition: (signal, price) => fill(signal, price, { kind: "open" }),
+    closePosition: (signal, price, reason) => fill(signal, price, { kind: "close", reason }),
+    changePosition: (signal, change, price) => fill(signal, price, { kind: change.kind, change } as PaperLeg),
     async orderState(id: string): Promise<BrokerOrderState> {
       await init();
       const order = await load(id);
@@ -230,16 +276,24 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
       await loadAll();
       const orders = [...book.values()];
       const closed = new Set(orders.filter((order) => order.leg === "close").map((order) => order.signalId));
+      // The signal as last sent (a size change carries the position after it).
+      const latest = new Map<string, ISignalRow>();
+      for (const order of [...orders].sort((left, right) => left.filledAt - right.filledAt)) {
+        if (order.signal !== undefined) latest.set(order.signalId, order.signal);
+      }
       return orders
         .filter((order) => order.leg === "open" && order.symbol === symbol && !closed.has(order.signalId))
         .sort((left, right) => left.filledAt - right.filledAt)
-        .map((order) => ({
-          clientOrderId: order.clientOrderId,
-          symbol: order.symbol,
-          side: order.side,
-          fill: toFill(order),
-          ...(order.signal === undefined ? {} : { signal: { ...order.signal } }),
-        }));
+        .map((order) => {
+          const signal = latest.get(order.signalId);
+          return {
+            clientOrderId: order.clientOrderId,
+            symbol: order.symbol,
+            side: order.side,
+            fill: toFill(order),
+            ...(signal === undefined ? {} : { signal: { ...signal } }),
+          };
+        });
     },
     async orders() {
       await loadAll();
@@ -254,6 +308,13 @@ export function createPaperBroker(options: IPaperBrokerOptions = {}): IPaperBrok
     },
   };
 }
+
+/** What a paper order is: an open, a close with its reason, or a size change. */
+type PaperLeg =
+  | { readonly kind: "open" }
+  | { readonly kind: "close"; readonly reason: CloseReason }
+  | { readonly kind: "add"; readonly change: Extract<BrokerPositionChange, { kind: "add" }> }
+  | { readonly kind: "reduce"; readonly change: Extract<BrokerPositionChange, { kind: "reduce" }> };
 
 function toFill(order: IPaperOrder): IBrokerFill {
   return {

@@ -5,12 +5,19 @@
 // Everything that goes wrong (getSignal and callback errors, validation and risk rejections, cancelled
 // scheduled signals) is counted in the run's IRunProblems as well as emitted.
 
-import { createContextFrame, type IContextFrame, MovingExecutionContext, runInFrame } from "@bt/context";
+import {
+  createContextFrame,
+  type IContextFrame,
+  type IExecutionContext,
+  MovingExecutionContext,
+  runInFrame,
+} from "@bt/context";
 import {
   countRunProblem,
   emptyRunProblems,
   type IRunProblems,
   type ISignalDto,
+  type ISignalRow,
   type IStrategyTickResult,
   type ITickOrigin,
   type ITransition,
@@ -18,6 +25,7 @@ import {
   intervalToMs,
   NO_SIGNAL,
   persistKey,
+  type StrategyEvent,
   type StrategyState,
   transition,
 } from "@bt/core";
@@ -26,6 +34,21 @@ import { type ISizingHistory, recordClosedTrade } from "./positionSizing";
 import { type IClientStrategyParams, messageOf, SignalPipeline } from "./signalPipeline";
 
 export type { IClientStrategyParams } from "./signalPipeline";
+
+/** The strategy client of each run's execution context: what the commit* commands act on. */
+const strategyOfExecution = new WeakMap<IExecutionContext, ClientStrategy>();
+
+/** The strategy client whose run owns `execution`, if any. */
+export function strategyOf(execution: IExecutionContext): ClientStrategy | undefined {
+  return strategyOfExecution.get(execution);
+}
+
+/** A trailing-stop move: folded into the row in a backtest (no result there), a change in live. */
+function isTrailingMove(result: IStrategyTickResult): boolean {
+  return (
+    result.action === "updated" && result.update.kind === "stop_moved" && result.update.source === "trailing"
+  );
+}
 
 /** Run-time client of one (strategy, symbol). */
 export class ClientStrategy {
@@ -40,6 +63,13 @@ export class ClientStrategy {
   private lastSignalBoundaryMs = Number.NEGATIVE_INFINITY;
   /** Epoch ms of the call in progress (the time problems are counted at). */
   private nowMs = 0;
+  /** The price of the tick in progress (what a command acts at). */
+  private priceNow = 0;
+  /**
+   * Results of commands applied during the current tick (from its callbacks), in order: the runner
+   * takes them after the tick (takeCommandResults) to yield and record them.
+   */
+  private commandResults: IStrategyTickResult[] = [];
   /** What went wrong so far in this run: counted errors, rejections, cancelled signals. */
   readonly problems: IRunProblems;
   private readonly pipeline: SignalPipeline;
@@ -67,6 +97,7 @@ export class ClientStrategy {
     this.getSignalTimeoutMs = params.schema.getSignalTimeoutMs ?? params.config.CC_GET_SIGNAL_TIMEOUT_MS;
     this.execution = new MovingExecutionContext(params.symbol, params.backtest);
     this.frame = createContextFrame(this.execution, params.method);
+    strategyOfExecution.set(this.execution, this);
     const { schema, symbol } = params;
     // A new Date per call: user code never shares a mutable Date.
     this.callGetSignal = () => schema.getSignal(symbol, new Date(this.nowMs));
@@ -84,6 +115,54 @@ export class ClientStrategy {
 
   get strategyName(): string {
     return this.params.schema.strategyName;
+  }
+
+  get symbol(): string {
+    return this.params.symbol;
+  }
+
+  get backtest(): boolean {
+    return this.params.backtest;
+  }
+
+  get config() {
+    return this.params.config;
+  }
+
+  /**
+   * Applies a command from strategy code (commit* functions) at the tick in progress: a refused one
+   * changes nothing, is counted as a run problem with its reason and returns false.
+   */
+  async command(event: StrategyEvent, caller: string): Promise<boolean> {
+    const next = transition(this.state, event, this.input(this.nowMs, this.priceNow));
+    if (next.rejection !== null) {
+      return this.refuseCommand(caller, next.rejection.map((problem) => problem.message).join("; "));
+    }
+    if (next.state === this.state) return false;
+    const result = await this.apply(next);
+    this.commandResults.push(result);
+    return true;
+  }
+
+  /** Counts a refused command of `caller` with its reason (a run problem of kind "command"); false. */
+  refuseCommand(caller: string, reason: string): false {
+    countRunProblem(this.problems, "command", caller, `${caller} refused: ${reason}`, this.nowMs);
+    return false;
+  }
+
+  /** The results of commands applied since the last call (see command), oldest first. */
+  takeCommandResults(): IStrategyTickResult[] {
+    if (this.commandResults.length === 0) return EMPTY_RESULTS;
+    const taken = this.commandResults;
+    this.commandResults = [];
+    return taken;
+  }
+
+  /** The open position with minutes folded in by a scan (best / worst price, a trailing stop): no event. */
+  fold(signal: ISignalRow): void {
+    if (this.state.status === "pending" && this.state.signal !== signal) {
+      this.state = { status: "pending", signal };
+    }
   }
 
   /** Epoch ms of the latest call into user code (0 before the first). */
@@ -199,6 +278,7 @@ export class ClientStrategy {
     proposed: ISignalDto | null | undefined,
   ): IStrategyTickResult | null | Promise<IStrategyTickResult | null> {
     if (proposed === null || proposed === undefined) return null;
+    this.priceNow = currentPrice;
     return this.inContext(nowMs, () => this.open(proposed, nowMs, currentPrice));
   }
 
@@ -210,6 +290,7 @@ export class ClientStrategy {
 
   /** Advances the state machine to `nowMs` at `currentPrice` and applies the result. */
   tick(nowMs: number, currentPrice: number): Promise<IStrategyTickResult> {
+    this.priceNow = currentPrice;
     return this.inContext(nowMs, () =>
       this.apply(transition(this.state, { type: "tick" }, this.input(nowMs, currentPrice))),
     );
@@ -221,6 +302,7 @@ export class ClientStrategy {
     currentPrice: number,
     reason: "closed" | "time_expired",
   ): Promise<IStrategyTickResult> {
+    this.priceNow = currentPrice;
     return this.inContext(nowMs, () =>
       this.apply(transition(this.state, { type: "close", reason }, this.input(nowMs, currentPrice))),
     );
@@ -327,6 +409,22 @@ export class ClientStrategy {
           );
         }
         break;
+      case "updated": {
+        // In a backtest a trailing stop's move is part of the row, as the fast path folds it.
+        const folded = backtest && isTrailingMove(result);
+        notable = !folded;
+        if (!folded && callbacks?.onUpdate) {
+          await this.callSafely("onUpdate", () =>
+            callbacks.onUpdate?.(symbol, result.signal, result.update, result.currentPrice, backtest),
+          );
+        }
+        if (callbacks?.onActive) {
+          await this.callSafely("onActive", () =>
+            callbacks.onActive?.(symbol, result.signal, result.currentPrice, backtest),
+          );
+        }
+        break;
+      }
       case "active":
         notable = false;
         if (callbacks?.onActive) {
@@ -366,6 +464,8 @@ export class ClientStrategy {
     }
   }
 }
+
+const EMPTY_RESULTS: IStrategyTickResult[] = [];
 
 /** True for a promise or any thenable (what `await` would wait for). */
 export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
