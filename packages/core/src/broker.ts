@@ -44,7 +44,12 @@ export type BrokerPositionChange =
   /** Buy (long) / sell (short) more for `cost` in quote currency (units of the first entry when unsized). */
   | { readonly kind: "add"; readonly index: number; readonly cost: number }
   /** Close `fraction` (0 < f < 1) of the open size. */
-  | { readonly kind: "reduce"; readonly index: number; readonly fraction: number; readonly reason: PartialReason };
+  | {
+      readonly kind: "reduce";
+      readonly index: number;
+      readonly fraction: number;
+      readonly reason: PartialReason;
+    };
 
 /** The leg of a signal an order belongs to: its open, its close, or one size change (see BrokerPositionChange). */
 export type OrderLeg = "open" | "close" | { readonly kind: "add" | "reduce"; readonly index: number };

@@ -10,10 +10,10 @@ export {
   type BrokerOrderState,
   type BrokerPositionChange,
   clientOrderId,
-  type OrderLeg,
   type IBroker,
   type IBrokerFill,
   type IBrokerOpenPosition,
+  type OrderLeg,
 } from "./broker";
 export {
   brokerFillProblem,

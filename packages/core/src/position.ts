@@ -140,7 +140,9 @@ export function positionBook(fills: ReadonlyArray<PositionFill>): {
   }
   return {
     entryCount,
-    averageEntry: quantity > 0 ? basis / quantity : firstEntry,
+    // One entry: its price exactly (cost / (cost / price) can be off by an ulp, and the single-entry PnL,
+    // the ladder levels and IStrategyPnL.priceOpen must measure from the open price itself).
+    averageEntry: entryCount === 1 || !(quantity > 0) ? firstEntry : basis / quantity,
     firstEntry,
     firstCost,
     openShare: enteredQuantity > 0 ? quantity / enteredQuantity : 0,
@@ -191,18 +193,19 @@ export function minuteChange(
     return { kind: "close", reason: "stop_loss", price: cursor.stopLoss };
   }
   const rules = cursor.rules;
-  if (rules === null) return null;
   const peak = cursor.trailingTakePeak;
   if (!Number.isNaN(peak)) {
-    const trailing = rules.trailingTake as NonNullable<IPositionRules["trailingTake"]>;
+    // A trailing take has started (so rules has one): it closes on a retrace from its peak.
+    const trailing = (rules as IPositionRules).trailingTake as NonNullable<IPositionRules["trailingTake"]>;
     const distance = trailingDistance(trailing, peak);
     const level = long ? peak - distance : peak + distance;
     if (long ? price <= level : price >= level) return { kind: "close", reason: "take_profit", price: level };
   } else if (long ? price >= cursor.takeProfit : price <= cursor.takeProfit) {
-    return rules.trailingTake === null
+    return rules === null || rules.trailingTake === null
       ? { kind: "close", reason: "take_profit", price: cursor.takeProfit }
       : { kind: "trailing_take", price };
   }
+  if (rules === null) return null;
   const ladder = rules.takeProfitLadder;
   if (ladder !== null && cursor.ladderNext < ladder.length) {
     const level = ladder[cursor.ladderNext] as (typeof ladder)[number];
@@ -348,5 +351,6 @@ export function excursionPercents(
   const sign = row.position === "long" ? 1 : -1;
   const mfe = (sign * (row.bestPrice - entry) * 100) / entry;
   const mae = (sign * (row.worstPrice - entry) * 100) / entry;
-  return { mfePercent: Math.max(0, mfe), maePercent: Math.min(0, mae) };
+  // + 0 turns −0 into 0 (a record read back from JSON has no −0).
+  return { mfePercent: Math.max(0, mfe) + 0, maePercent: Math.min(0, mae) + 0 };
 }

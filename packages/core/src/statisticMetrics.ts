@@ -8,8 +8,8 @@ import type { StatisticKey } from "./statistics";
 
 const GATES = `needs ≥ ${MIN_ANNUALIZATION_TRADES} trades and ≥ ${MIN_ANNUALIZATION_DAYS} days`;
 
-/** How a statistic's value reads: a count, percent, a unitless ratio or minutes. */
-export type StatisticUnit = "count" | "percent" | "ratio" | "minutes";
+/** How a statistic's value reads: a count, percent, a unitless ratio, minutes or money in quote currency. */
+export type StatisticUnit = "count" | "percent" | "ratio" | "minutes" | "quote";
 
 /** Which way a statistic is better: "higher", "lower", or null when it does not rank strategies. */
 export type StatisticDirection = "higher" | "lower" | null;
@@ -156,6 +156,31 @@ export const STATISTIC_METRICS = [
     unit: "minutes",
     direction: null,
     convention: "Mean of close time − open (pendingAt) time.",
+  },
+  {
+    key: "totalPnlCost",
+    label: "Total net PnL (quote currency)",
+    unit: "quote",
+    // Money mixes the edge with the sizing, and is N/A for unsized runs: it does not rank strategies.
+    direction: null,
+    convention:
+      "Sum of every trade's net result in quote currency (fees and slippage of every fill included); N/A when any trade is unsized.",
+  },
+  {
+    key: "avgMfePercent",
+    label: "Average MFE (max favourable excursion)",
+    unit: "percent",
+    direction: null,
+    convention:
+      "Mean over trades of the best price's move in the trade's favour, percent from the (cost-weighted) entry price, the exit price included; ≥ 0.",
+  },
+  {
+    key: "avgMaePercent",
+    label: "Average MAE (max adverse excursion)",
+    unit: "percent",
+    direction: null,
+    convention:
+      "Mean over trades of the worst price's move against the trade, percent from the (cost-weighted) entry price, the exit price included; ≤ 0.",
   },
   {
     key: "exposurePercent",

@@ -67,8 +67,17 @@ export interface IStatistics {
    * annualisation minimums.
    */
   expectedYearlyReturns: number | null;
-  /** Mean of (close timestamp − signal.pendingAt), minutes; null when N = 0. */
+  /** Mean of (close timestamp − signal.pendingAt), minutes (= mean pnl.minutesInPosition); null when N = 0. */
   avgHoldingMinutes: number | null;
+  /**
+   * Σ pnl.pnlCost, the net result in quote currency (fees and slippage included); 0 when N = 0; null when
+   * any trade is unsized (it has no cost to measure money in).
+   */
+  totalPnlCost: number | null;
+  /** Mean of pnl.mfePercent, the peak favourable excursion (≥ 0), percent from the entry; null when N = 0. */
+  avgMfePercent: number | null;
+  /** Mean of pnl.maePercent, the worst adverse excursion (≤ 0), percent from the entry; null when N = 0. */
+  avgMaePercent: number | null;
   /** Length of the union of holding intervals within the period / period length · 100, percent; null when the period is empty. */
   exposurePercent: number | null;
   /** For every metric above that is null, why (e.g. "needs ≥ 10 trades, has 1"); no entry for a computed one. */
@@ -191,6 +200,17 @@ function checkInput(
         value: result.pnl.pnlPercentage,
       });
     }
+    // pnlCost, mfePercent and maePercent may be absent (a trade recorded before they existed: the metric
+    // is then N/A with a reason), but a present one must be a finite number.
+    for (const field of ["pnlCost", "mfePercent", "maePercent"] as const) {
+      const value: unknown = result.pnl[field];
+      if (value !== null && value !== undefined && !(typeof value === "number" && Number.isFinite(value))) {
+        throw new BtError("VALIDATION", `computeStatistics: trade ${index} has a non-finite ${field}`, {
+          field: `closed[${index}].pnl.${field}`,
+          value,
+        });
+      }
+    }
     if (!Number.isFinite(result.timestamp) || !Number.isFinite(result.signal.pendingAt)) {
       throw new BtError("VALIDATION", `computeStatistics: trade ${index} has a non-finite timestamp`, {
         field: `closed[${index}].timestamp`,
@@ -304,6 +324,9 @@ export function computeStatistics(
       calmarRatio: missing("calmarRatio", reasonAnnualized),
       expectedYearlyReturns: missing("expectedYearlyReturns", reasonAnnualized),
       avgHoldingMinutes: missing("avgHoldingMinutes", NO_TRADES),
+      totalPnlCost: 0,
+      avgMfePercent: missing("avgMfePercent", NO_TRADES),
+      avgMaePercent: missing("avgMaePercent", NO_TRADES),
       exposurePercent,
       unavailable,
     };
@@ -400,7 +423,52 @@ export function computeStatistics(
     calmarRatio,
     expectedYearlyReturns,
     avgHoldingMinutes,
+    totalPnlCost: totalMoney(ordered, missing),
+    avgMfePercent: meanExcursion(ordered, "mfePercent", missing),
+    avgMaePercent: meanExcursion(ordered, "maePercent", missing),
     exposurePercent,
     unavailable,
   };
+}
+
+/** Σ pnlCost of ≥ 1 trades, or null with the count of unsized trades. */
+function totalMoney(
+  ordered: ReadonlyArray<IStrategyTickResultClosed>,
+  missing: (key: StatisticKey, reason: string) => null,
+): number | null {
+  let total = 0;
+  let unsized = 0;
+  for (const result of ordered) {
+    const money = result.pnl.pnlCost as number | null | undefined;
+    if (money === null || money === undefined) unsized++;
+    else total += money;
+  }
+  return unsized > 0
+    ? missing(
+        "totalPnlCost",
+        `${unsized} of ${ordered.length} trades are unsized (no cost to measure money in)`,
+      )
+    : total;
+}
+
+/** Mean MFE or MAE of ≥ 1 trades, or null when some trade has none (recorded before they existed). */
+function meanExcursion(
+  ordered: ReadonlyArray<IStrategyTickResultClosed>,
+  field: "mfePercent" | "maePercent",
+  missing: (key: StatisticKey, reason: string) => null,
+): number | null {
+  const key = field === "mfePercent" ? "avgMfePercent" : "avgMaePercent";
+  let sum = 0;
+  let absent = 0;
+  for (const result of ordered) {
+    const value = result.pnl[field] as number | undefined;
+    if (value === undefined) absent++;
+    else sum += value;
+  }
+  return absent > 0
+    ? missing(
+        key,
+        `${absent} of ${ordered.length} trades have no excursion figures (recorded before MFE/MAE)`,
+      )
+    : sum / ordered.length;
 }

@@ -281,7 +281,7 @@ function unknownKeys(
       add(
         `${field}.${key}`,
         value[key],
-        `${field} has no option ${JSON.stringify(key)} (known: ${known.join(", ")})`,
+        `${field}.${key} is not an option of ${field} (known: ${known.join(", ")}), got ${describeValue(value[key])}`,
         `${field} has an unknown option`,
       );
     }

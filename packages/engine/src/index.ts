@@ -91,6 +91,21 @@ export {
 } from "./run/runOptions";
 export type { ICandleColumnsView } from "./run/runRuntime";
 export {
+  commitActivateScheduled,
+  commitAverageBuy,
+  commitBreakeven,
+  commitCancelScheduled,
+  commitClosePending,
+  commitPartialLoss,
+  commitPartialLossCost,
+  commitPartialProfit,
+  commitPartialProfitCost,
+  commitTrailingStop,
+  commitTrailingStopCost,
+  commitTrailingTake,
+  commitTrailingTakeCost,
+} from "./strategy/positionCommands";
+export {
   averageTrueRange,
   computePositionCost,
   type ISizingHistory,

@@ -11,6 +11,7 @@ import {
   type IStrategyTickResult,
   type IStrategyTickResultClosed,
   type IStrategyTickResultOpened,
+  NO_RULES,
 } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { createPaperBroker, createSimulatedClock, readLiveState } from "../src/index";
@@ -496,6 +497,17 @@ describe("paper broker", () => {
     quantity: 10,
     scheduledAt: 1,
     pendingAt: 1,
+    entry: "market" as const,
+    rules: NO_RULES,
+    fills: [{ kind: "entry" as const, price: 100, cost: 1000, at: 1, source: "open" as const }],
+    originalTakeProfit: 110,
+    originalStopLoss: 95,
+    bestPrice: 100,
+    worstPrice: 100,
+    trailingTakePeak: null,
+    breakevenDone: false,
+    ladderNext: 0,
+    dcaNext: 0,
   };
 
   it("fills at the requested price moved by slippage, charges the fee, and answers a repeated id with the first fill", async () => {

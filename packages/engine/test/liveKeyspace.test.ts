@@ -103,9 +103,21 @@ describe.each(["v2", "v1"] as const)("live record versions (%s store)", (kind) =
     });
     const upgraded = await readLiveState(open(records), SYMBOL, "wiggle", "mem");
     const row = upgraded.position?.signal;
-    expect(row?.rules).toEqual({ trailingStop: null, trailingTake: null, breakeven: null, takeProfitLadder: null, dca: null });
+    expect(row?.rules).toEqual({
+      trailingStop: null,
+      trailingTake: null,
+      breakeven: null,
+      takeProfitLadder: null,
+      dca: null,
+    });
     expect(row?.fills).toEqual([
-      { kind: "entry", price: signal?.priceOpen, cost: signal?.cost ?? 1, at: signal?.pendingAt, source: "open" },
+      {
+        kind: "entry",
+        price: signal?.priceOpen,
+        cost: signal?.cost ?? 1,
+        at: signal?.pendingAt,
+        source: "open",
+      },
     ]);
     expect(row?.bestPrice).toBe(signal?.priceOpen);
     expect(await restoreError(kind, records)).toBe("none");

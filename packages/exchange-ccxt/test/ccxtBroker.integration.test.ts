@@ -1,4 +1,4 @@
-import { BtError, clientOrderId, type ISignalRow } from "@bt/core";
+import { BtError, clientOrderId, type ISignalRow, NO_RULES } from "@bt/core";
 import { type CcxtBrokerSettings, createCcxtBroker } from "@bt/exchange-ccxt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type BinanceServer, localBinanceOptions, startBinanceServer } from "./binanceServer";
@@ -48,6 +48,17 @@ function signal(overrides: Partial<ISignalRow> = {}): ISignalRow {
     quantity: 0.01,
     scheduledAt: Date.UTC(2024, 0, 2),
     pendingAt: Date.UTC(2024, 0, 2),
+    entry: "market",
+    rules: NO_RULES,
+    fills: [{ kind: "entry", price: 42_000, cost: 1, at: Date.UTC(2024, 0, 2), source: "open" }],
+    originalTakeProfit: 43_000,
+    originalStopLoss: 41_000,
+    bestPrice: 42_000,
+    worstPrice: 42_000,
+    trailingTakePeak: null,
+    breakevenDone: false,
+    ladderNext: 0,
+    dcaNext: 0,
     ...overrides,
   };
 }

@@ -58,11 +58,23 @@ export function isBrokerRejection(error: unknown): boolean {
 
 /**
  * The stable id of a notable live event: the same on every delivery (a restart delivers the last
- * committed one again), so a consumer deduplicates by it. `<signal id>:<action>`.
+ * committed one again), so a consumer deduplicates by it. `<signal id>:<action>`; a position change
+ * (`updated`) adds its tick, kind, fill count and level.
  * @example liveEventId(openedResult) // "BTCUSDT:sma:binance:1735689600000:opened"
  */
 export function liveEventId(result: IStrategyTickResult): string {
-  return result.action === "idle" ? `idle:${result.timestamp}` : `${result.signal.id}:${result.action}`;
+  switch (result.action) {
+    case "idle":
+      return `idle:${result.timestamp}`;
+    case "updated": {
+      // A position changes many times: the tick, the change and the fill count tell them apart.
+      const update = result.update;
+      const level = "to" in update ? update.to : update.price;
+      return `${result.signal.id}:updated:${result.timestamp}:${update.kind}:${result.signal.fills.length}:${level}`;
+    }
+    default:
+      return `${result.signal.id}:${result.action}`;
+  }
 }
 
 /** A problem with a fill the broker reported (the position is managed at the requested price meanwhile). */
@@ -404,7 +416,7 @@ export class LiveCommitter {
           op: "write",
           entity: "position",
           key: keys.run,
-          value: records.open(signal, this.opened(signal), this.openFill),
+          value: records.open(signal, this.opened(signal), this.openFill, committed),
         },
         this.cursor(result.timestamp, { eventId: liveEventId(committed), result: committed }),
       ]);

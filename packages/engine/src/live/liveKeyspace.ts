@@ -92,6 +92,11 @@ export type ILivePositionRecord =
       signal: ISignalRow;
       result: IStrategyTickResultOpened;
       openFill: IBrokerFill | null;
+      /**
+       * The position change this record was written with (its event is delivered again by a restart when
+       * the cursor did not record its tick: a batch stopped between the two).
+       */
+      update?: IStrategyTickResultUpdated | null;
     }
   | {
       v: typeof RECORD_VERSION;
@@ -190,8 +195,12 @@ function toPersistValue(record: object): PersistValue {
 export const records = {
   opening: (signal: ISignalRow, result: IStrategyTickResultOpened): PersistValue =>
     toPersistValue({ v: RECORD_VERSION, phase: "opening", signal, result }),
-  open: (signal: ISignalRow, result: IStrategyTickResultOpened, openFill: IBrokerFill | null): PersistValue =>
-    toPersistValue({ v: RECORD_VERSION, phase: "open", signal, result, openFill }),
+  open: (
+    signal: ISignalRow,
+    result: IStrategyTickResultOpened,
+    openFill: IBrokerFill | null,
+    update: IStrategyTickResultUpdated | null = null,
+  ): PersistValue => toPersistValue({ v: RECORD_VERSION, phase: "open", signal, result, openFill, update }),
   changing: (
     signal: ISignalRow,
     previous: ISignalRow,
@@ -459,6 +468,9 @@ export function positionRecordProblem(value: PersistValue): string | null {
         ) ??
         (value.phase === "changing"
           ? (checkSignal(value.previous, "pending") ?? checkResult(value.opened, ["opened"]))
+          : null) ??
+        (value.phase === "open" && value.update !== undefined && value.update !== null
+          ? checkResult(value.update, ["updated"])
           : null) ??
         (value.phase === "opening" ? null : checkFill(value.openFill))))
   );

@@ -78,7 +78,7 @@ export async function restoreLiveRun(
   const committedTickMs = saved.cursor?.lastTickMs ?? Number.NEGATIVE_INFINITY;
   const undelivered =
     saved.position?.phase === "open"
-      ? saved.position.result
+      ? (saved.position.update ?? saved.position.result)
       : saved.position === null && saved.scheduled?.phase === "scheduled"
         ? saved.scheduled.result
         : null;
@@ -102,7 +102,12 @@ export async function restoreLiveRun(
         client.restore(pending, boundary);
         restored.openFill = position.openFill;
         restored.openedResult = position.result;
-        restored.lastTickMs = Math.max(restored.lastTickMs, position.result.timestamp);
+        // The tick of the change the record was written with is done, even when the cursor missed it.
+        restored.lastTickMs = Math.max(
+          restored.lastTickMs,
+          position.result.timestamp,
+          position.update?.timestamp ?? Number.NEGATIVE_INFINITY,
+        );
         log.add(position.result, true);
         break;
       case "changing":

@@ -24,7 +24,15 @@ export function timedBroker(broker: IBroker, timeoutMs: number): IBroker {
         subject(`closePosition of ${signal.id}`),
       ),
   };
-  const { orderState, openPositions, dispose } = broker;
+  const { changePosition, orderState, openPositions, dispose } = broker;
+  if (changePosition !== undefined) {
+    timed.changePosition = (signal, change, price) =>
+      withTimeout(
+        () => changePosition.call(broker, signal, change, price),
+        timeoutMs,
+        subject(`changePosition (${change.kind} ${change.index}) of ${signal.id}`),
+      );
+  }
   if (orderState !== undefined) {
     timed.orderState = (id, symbol) =>
       withTimeout(() => orderState.call(broker, id, symbol), timeoutMs, subject(`orderState of ${id}`));
