@@ -1,6 +1,6 @@
 // A small typed factory of IStrategyTickResultClosed fixtures for the tests.
 
-import type { CloseReason, IStrategyTickResultClosed, SignalPosition } from "@bt/core";
+import { type CloseReason, type IStrategyTickResultClosed, NO_RULES, type SignalPosition } from "@bt/core";
 
 export const MINUTE = 60_000;
 export const T0 = Date.UTC(2025, 0, 1);
@@ -18,6 +18,11 @@ export interface IClosedFixture {
   note?: string;
   priceOpen?: number;
   priceClose?: number;
+  /** Cost of the trade in quote currency; default null (unsized: pnlCost and costTotal null). */
+  cost?: number | null;
+  /** Default max(0, pnlPercent) and min(0, pnlPercent). */
+  mfePercent?: number;
+  maePercent?: number;
 }
 
 let sequence = 0;
@@ -31,6 +36,7 @@ export function closedResult(fixture: IClosedFixture): IStrategyTickResultClosed
   const priceClose = fixture.priceClose ?? priceOpen * (1 + fixture.pnlPercent / 100);
   const symbol = fixture.symbol ?? "BTCUSDT";
   const strategyName = fixture.strategyName ?? "alpha";
+  const cost = fixture.cost ?? null;
   return {
     action: "closed",
     symbol,
@@ -40,7 +46,16 @@ export function closedResult(fixture: IClosedFixture): IStrategyTickResultClosed
     currentPrice: priceClose,
     timestamp: closeAt,
     closeReason: fixture.closeReason ?? (fixture.pnlPercent >= 0 ? "take_profit" : "stop_loss"),
-    pnl: { pnlPercentage: fixture.pnlPercent, priceOpen, priceClose },
+    pnl: {
+      pnlPercentage: fixture.pnlPercent,
+      priceOpen,
+      priceClose,
+      pnlCost: cost === null ? null : (fixture.pnlPercent / 100) * cost,
+      costTotal: cost,
+      mfePercent: fixture.mfePercent ?? Math.max(0, fixture.pnlPercent),
+      maePercent: fixture.maePercent ?? Math.min(0, fixture.pnlPercent),
+      minutesInPosition: (closeAt - openAt) / MINUTE,
+    },
     signal: {
       kind: "pending",
       id: `sig-${id}`,
@@ -49,14 +64,31 @@ export function closedResult(fixture: IClosedFixture): IStrategyTickResultClosed
       exchangeName: "test",
       position: fixture.position ?? "long",
       priceOpen,
+      entry: "market",
       priceTakeProfit: priceOpen * 1.02,
       priceStopLoss: priceOpen * 0.98,
       minuteEstimatedTime: 120,
       note: fixture.note ?? "",
-      cost: null,
-      quantity: null,
+      cost,
+      quantity: cost === null ? null : cost / priceOpen,
       scheduledAt: openAt,
+      rules: NO_RULES,
       pendingAt: openAt,
+      fills: [{ kind: "entry", price: priceOpen, cost: cost ?? 1, at: openAt, source: "open" }],
+      originalTakeProfit: priceOpen * 1.02,
+      originalStopLoss: priceOpen * 0.98,
+      bestPrice:
+        (fixture.position ?? "long") === "long"
+          ? Math.max(priceOpen, priceClose)
+          : Math.min(priceOpen, priceClose),
+      worstPrice:
+        (fixture.position ?? "long") === "long"
+          ? Math.min(priceOpen, priceClose)
+          : Math.max(priceOpen, priceClose),
+      trailingTakePeak: null,
+      breakevenDone: false,
+      ladderNext: 0,
+      dcaNext: 0,
     },
   };
 }

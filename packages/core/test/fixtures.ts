@@ -3,12 +3,15 @@
 
 import {
   DEFAULT_CONFIG,
+  type EntryType,
   type IGlobalConfig,
+  type IPositionRules,
   type IScheduledSignalRow,
   type ISignalRow,
   type ITickOrigin,
   type ITransitionInput,
   MINUTE_MS,
+  NO_RULES,
   type SignalPosition,
 } from "@bt/core";
 
@@ -52,6 +55,12 @@ interface RowFields {
   minuteEstimatedTime: number;
   id?: string;
   scheduledAt?: number;
+  /** Default "limit" (a resting limit at priceOpen). */
+  entry?: EntryType;
+  /** Default none. */
+  rules?: Partial<IPositionRules>;
+  /** Default null (unsized). */
+  cost?: number | null;
 }
 
 /** A scheduled row built by hand, bypassing validation (so malformed rows are possible). */
@@ -64,22 +73,36 @@ export function scheduledRow(fields: RowFields): IScheduledSignalRow {
     exchangeName: ORIGIN.exchangeName,
     position: fields.position,
     priceOpen: fields.priceOpen,
+    entry: fields.entry ?? "limit",
     priceTakeProfit: fields.priceTakeProfit,
     priceStopLoss: fields.priceStopLoss,
     minuteEstimatedTime: fields.minuteEstimatedTime,
     note: "",
-    cost: null,
-    quantity: null,
+    cost: fields.cost ?? null,
+    quantity: fields.cost == null ? null : fields.cost / fields.priceOpen,
     scheduledAt: fields.scheduledAt ?? T0,
+    rules: fields.rules === undefined ? NO_RULES : { ...NO_RULES, ...fields.rules },
   };
 }
 
 /** An open row built by hand, opened at `pendingAt` (default T0), bypassing validation. */
 export function pendingRow(fields: RowFields & { pendingAt?: number }): ISignalRow {
+  const pendingAt = fields.pendingAt ?? fields.scheduledAt ?? T0;
   return {
     ...scheduledRow(fields),
     kind: "pending",
-    pendingAt: fields.pendingAt ?? fields.scheduledAt ?? T0,
+    pendingAt,
+    fills: [
+      { kind: "entry", price: fields.priceOpen, cost: fields.cost ?? 1, at: pendingAt, source: "open" },
+    ],
+    originalTakeProfit: fields.priceTakeProfit,
+    originalStopLoss: fields.priceStopLoss,
+    bestPrice: fields.priceOpen,
+    worstPrice: fields.priceOpen,
+    trailingTakePeak: null,
+    breakevenDone: false,
+    ladderNext: 0,
+    dcaNext: 0,
   };
 }
 

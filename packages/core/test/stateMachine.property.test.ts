@@ -179,6 +179,9 @@ describe("transition on random price paths and random signals", () => {
               expect(opened.has(result.signal.id)).toBe(true);
               expect(finished.has(result.signal.id)).toBe(false);
               break;
+            case "updated":
+              // The generated signals carry no rules and the steps no commands: nothing updates.
+              throw new Error(`unexpected update ${JSON.stringify(result.update)}`);
             case "closed": {
               expect(next.state).toBe(NO_SIGNAL);
               expect(opened.has(result.signal.id)).toBe(true);
@@ -244,12 +247,13 @@ describe("transition on random price paths and random signals", () => {
 
 /** Index of the first minute at which stepping `transition` leaves the state, or −1. */
 function stepIndex(
-  state: StrategyState,
+  start: StrategyState,
   prices: ReadonlyArray<number>,
   from: number,
   firstMinute: number,
   config: Readonly<IGlobalConfig>,
 ): number {
+  let state = start;
   for (let index = from; index < prices.length; index++) {
     const next = transition(
       state,
@@ -257,6 +261,7 @@ function stepIndex(
       input(prices[index] as number, firstMinute + index - from, config),
     );
     if (next.result.action !== "active" && next.result.action !== "scheduled") return index;
+    state = next.state;
   }
   return -1;
 }
@@ -282,9 +287,10 @@ describe("scan helpers == stepping transition", () => {
         (shape, prices, from, firstMinute) => {
           const signal: ISignalRow = pendingRow(shape);
           const start = Math.min(from, prices.length);
-          expect(scanPendingExit(signal, prices, start, prices.length, at(firstMinute), MINUTE_MS)).toBe(
-            stepIndex({ status: "pending", signal }, prices, start, firstMinute, DEFAULT_CONFIG),
-          );
+          expect(
+            scanPendingExit(signal, prices, start, prices.length, at(firstMinute), MINUTE_MS, DEFAULT_CONFIG)
+              .index,
+          ).toBe(stepIndex({ status: "pending", signal }, prices, start, firstMinute, DEFAULT_CONFIG));
         },
       ),
       { numRuns: 400 },

@@ -5,8 +5,10 @@ import {
   type ISignalDto,
   type IStrategyTickResult,
   MINUTE_MS,
+  minuteChange,
+  NO_RULES,
   NO_SIGNAL,
-  pendingExitReason,
+  PositionCursor,
   type SignalPosition,
   type StrategyAction,
   type StrategyEvent,
@@ -97,6 +99,7 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
       ...{ symbol: ORIGIN.symbol, strategyName: ORIGIN.strategyName, exchangeName: ORIGIN.exchangeName },
       position,
       priceOpen: 100,
+      entry: "market",
       priceTakeProfit: p(102),
       priceStopLoss: p(98),
       minuteEstimatedTime: 60,
@@ -104,7 +107,17 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
       cost: 250,
       quantity: 2.5, // 250 / 100
       scheduledAt: at(3),
+      rules: NO_RULES,
       pendingAt: at(3),
+      fills: [{ kind: "entry", price: 100, cost: 250, at: at(3), source: "open" }],
+      originalTakeProfit: p(102),
+      originalStopLoss: p(98),
+      bestPrice: 100,
+      worstPrice: 100,
+      trailingTakePeak: null,
+      breakevenDone: false,
+      ladderNext: 0,
+      dcaNext: 0,
     });
     expect(opened.currentPrice).toBe(100);
     expect(opened.timestamp).toBe(at(3));
@@ -127,11 +140,17 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
     expect("pendingAt" in result.signal).toBe(false);
   });
 
-  it("a signal whose priceOpen is already reached opens at priceOpen, not at the current price", () => {
-    // long: priceOpen 99, price 98 ≤ 99 (and above SL 97) → opened at 99.
+  it("a limit whose priceOpen the market has already crossed fills at once at the current price", () => {
+    // Behaviour changed in b183a68 (issue 17): a marketable limit used to fill at priceOpen, a price the
+    // market did not offer; it now fills at the current price. long: priceOpen 99, price 98 ≤ 99 (above
+    // SL 97) → opened at 98 (short: 102 ≥ 101 → 102).
     const next = propose(scheduled, p(98), 4);
     const opened = expectAction(next.result, "opened");
-    expect(opened.signal.priceOpen).toBe(p(99));
+    expect(opened.signal.priceOpen).toBe(p(98));
+    expect(opened.signal.entry).toBe("limit");
+    expect(opened.signal.fills).toEqual([
+      { kind: "entry", price: p(98), cost: 1, at: at(4), source: "open" },
+    ]);
     expect(opened.currentPrice).toBe(p(98));
     expect(opened.signal.scheduledAt).toBe(at(4));
     expect(opened.signal.pendingAt).toBe(at(4));
@@ -199,11 +218,18 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
     ).toBe("timeout");
   });
 
-  it("open + tick inside TP and SL → active (same state)", () => {
+  it("open + tick inside TP and SL → active; the row folds the new best price (b183a68), else stays the same", () => {
     const state = openImmediate();
     const next = transition(state, TICK, input(p(101.9), 1));
-    expect(expectAction(next.result, "active").signal.id).toBe("sig-1");
-    expect(next.state).toBe(state);
+    const active = expectAction(next.result, "active");
+    expect(active.signal.id).toBe("sig-1");
+    if (state.status !== "pending") throw new Error("not pending");
+    expect(next.state).toEqual({ status: "pending", signal: { ...state.signal, bestPrice: p(101.9) } });
+    expect(active.signal).toBe(next.state.status === "pending" ? next.state.signal : undefined);
+    // A minute between the best and worst price so far changes nothing: the very same state.
+    const again = transition(next.state, TICK, input(100, 2));
+    expectAction(again.result, "active");
+    expect(again.state).toBe(next.state);
   });
 
   it("open → closed time_expired at exactly minuteEstimatedTime, exiting at the current price", () => {
@@ -256,7 +282,9 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
     expect(closed.pnl.priceClose).toBe(p(97));
   });
 
-  it("take profit is checked before stop loss (pinned with a malformed hand-made signal where both hold)", () => {
+  it("stop loss is checked before take profit (pinned with a malformed hand-made signal where both hold)", () => {
+    // Behaviour changed in b183a68 (issue 17): the order is now expiry → stop loss → take profit (the
+    // pessimistic order, as in minuteChange's doc), it used to be take profit first.
     // long: TP 95 below SL 105 (validation would reject it); at 100, price ≥ TP and price ≤ SL both hold.
     const signal = pendingRow({
       position,
@@ -265,13 +293,17 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
       priceStopLoss: p(105),
       minuteEstimatedTime: 60,
     });
-    expect(pendingExitReason(signal, 100, at(1))).toBe("take_profit");
+    expect(minuteChange(new PositionCursor().reset(signal), 100, at(1), DEFAULT_CONFIG)).toEqual({
+      kind: "close",
+      reason: "stop_loss",
+      price: p(105),
+    });
     const closed = expectAction(
       transition({ status: "pending", signal }, TICK, input(100, 1)).result,
       "closed",
     );
-    expect(closed.closeReason).toBe("take_profit");
-    expect(closed.pnl.priceClose).toBe(p(95));
+    expect(closed.closeReason).toBe("stop_loss");
+    expect(closed.pnl.priceClose).toBe(p(105));
   });
 
   it("user close → closed with reason closed at the current price", () => {
@@ -431,15 +463,18 @@ describe.each(SIDES)(
 
     /** Index of the first minute at which stepping `transition` leaves the state, or −1. */
     function stepIndex(
-      state: StrategyState,
+      start: StrategyState,
       prices: number[],
       from: number,
       config: Readonly<IGlobalConfig>,
     ): number {
+      let state = start;
       for (let index = from; index < prices.length; index++) {
         const minutes = 1 + index - from;
         const next = transition(state, TICK, input(prices[index] as number, minutes, config));
         if (next.result.action !== "active" && next.result.action !== "scheduled") return index;
+        // Active minutes fold best / worst prices into the row: carry it, as the engine does.
+        state = next.state;
       }
       return -1;
     }
@@ -473,14 +508,22 @@ describe.each(SIDES)(
 
     it.each(pendingTable)("open position: $name", ({ prices, from, expected, reason }) => {
       const mirrored = prices.map(p);
-      const scanned = scanPendingExit(pending, mirrored, from, mirrored.length, at(1), MINUTE_MS);
-      expect(scanned).toBe(expected);
+      const scanned = scanPendingExit(
+        pending,
+        mirrored,
+        from,
+        mirrored.length,
+        at(1),
+        MINUTE_MS,
+        DEFAULT_CONFIG,
+      );
+      expect(scanned.index).toBe(expected);
       expect(stepIndex({ status: "pending", signal: pending }, mirrored, from, DEFAULT_CONFIG)).toBe(
         expected,
       );
       if (expected >= 0) {
         const closed = transition(
-          { status: "pending", signal: pending },
+          { status: "pending", signal: scanned.signal },
           TICK,
           input(mirrored[expected] as number, 1 + expected - from),
         );
@@ -525,7 +568,10 @@ describe.each(SIDES)(
     });
 
     it("an empty range scans to −1", () => {
-      expect(scanPendingExit(pending, [p(110)], 1, 1, T0, MINUTE_MS)).toBe(-1);
+      expect(scanPendingExit(pending, [p(110)], 1, 1, T0, MINUTE_MS, DEFAULT_CONFIG)).toEqual({
+        index: -1,
+        signal: pending,
+      });
       expect(scanScheduledOutcome(waiting, [p(90)], 0, 0, T0, MINUTE_MS, DEFAULT_CONFIG)).toBe(-1);
     });
   },

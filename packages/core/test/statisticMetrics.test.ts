@@ -17,7 +17,7 @@ describe("STATISTIC_METRICS", () => {
     expectTypeOf<Exclude<keyof IStatistics, StatisticKey>>().toEqualTypeOf<"unavailable">();
     const keys = STATISTIC_METRICS.map((metric) => metric.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toHaveLength(19);
+    expect(keys).toHaveLength(22);
   });
 
   it("names a convention for every metric and the daily-equity convention in the annualised labels", () => {
@@ -60,6 +60,9 @@ describe("WALKER_METRICS / WalkerMetric", () => {
       "stdDev",
       "exposurePercent",
       "avgHoldingMinutes",
+      "totalPnlCost",
+      "avgMfePercent",
+      "avgMaePercent",
       "expectancy",
       1,
       null,
@@ -71,6 +74,14 @@ describe("WALKER_METRICS / WalkerMetric", () => {
     );
     expectTypeOf<"tradeCount">().not.toMatchTypeOf<WalkerMetric>();
     expectTypeOf<"annualizedSortinoRatio">().toMatchTypeOf<WalkerMetric>();
+  });
+
+  it("money and excursion figures describe, they do not rank; money has the quote unit", () => {
+    expect(statisticMetric("totalPnlCost").unit).toBe("quote");
+    expect(statisticMetric("avgMfePercent").unit).toBe("percent");
+    for (const key of ["totalPnlCost", "avgMfePercent", "avgMaePercent"] as const) {
+      expect(statisticMetric(key).direction).toBeNull();
+    }
   });
 
   it("isLowerBetter is true for the two drawdowns only", () => {

@@ -59,6 +59,9 @@ describe("computeStatistics: hand-computed golden values", () => {
       calmarRatio: null,
       expectedYearlyReturns: null,
       avgHoldingMinutes: null,
+      totalPnlCost: 0,
+      avgMfePercent: null,
+      avgMaePercent: null,
       exposurePercent: null,
       unavailable: {
         winRate: "no trades",
@@ -75,6 +78,8 @@ describe("computeStatistics: hand-computed golden values", () => {
         calmarRatio: "needs ≥ 10 trades, has 0; needs ≥ 14 days, has 0.0",
         expectedYearlyReturns: "needs ≥ 10 trades, has 0; needs ≥ 14 days, has 0.0",
         avgHoldingMinutes: "no trades",
+        avgMfePercent: "no trades",
+        avgMaePercent: "no trades",
         exposurePercent: "empty period",
       },
     });
@@ -441,7 +446,13 @@ describe("computeStatistics: against an independent reference formula", () => {
       // Trades every 37 hours from 05:00 UTC, so days hold zero, one or two closes; the period is 0.1 year.
       const closeTimes = returns.map((_, index) => T0 + 5 * 60 * MINUTE + index * 37 * 60 * MINUTE);
       const closed = returns.map((pnlPercent, index) =>
-        closedResult({ pnlPercent, openAt: closeTimes[index]! - 90 * MINUTE, closeAt: closeTimes[index]! }),
+        closedResult({
+          pnlPercent,
+          openAt: closeTimes[index]! - 90 * MINUTE,
+          closeAt: closeTimes[index]!,
+          // Sized, so the money total is available too: Σ r_i / 100 · 1000.
+          cost: 1000,
+        }),
       );
       const periodStartMs = T0 + 3 * 60 * MINUTE;
       const periodEndMs = periodStartMs + 0.1 * YEAR_MS;
@@ -452,6 +463,10 @@ describe("computeStatistics: against an independent reference formula", () => {
         expect(stats[key as StatisticKey], key).toBeCloseTo(value, 8);
       }
       expect(stats.tradeCount).toBe(returns.length);
+      expect(stats.totalPnlCost).toBeCloseTo(
+        returns.reduce((sum, r) => sum + r * 10, 0),
+        8,
+      );
       expect(stats.unavailable).toEqual({});
     });
   }
@@ -467,5 +482,65 @@ describe("computeStatistics: ratios over losses that round to zero", () => {
     expect(stats.profitFactor).toBeNull();
     expect(stats.certaintyRatio).toBeNull();
     expect(stats.unavailable.profitFactor).toBe("the losses are too small to divide by (they round to 0)");
+  });
+});
+
+describe("computeStatistics: money and excursions (issue 17)", () => {
+  it("totalPnlCost sums the trades' money; avg MFE / MAE are the means of the trades' figures", () => {
+    // Cost 1000 at +2 % → +20; cost 500 at −1 % → −5; cost 2000 at +0.5 % → +10: total 25 (quote currency).
+    // MFE 3, 0.5, 1 → mean 1.5; MAE −0.5, −2, −1 → mean −3.5 / 3 = −1.1666….
+    const trades = [
+      closedResult({ pnlPercent: 2, cost: 1000, mfePercent: 3, maePercent: -0.5 }),
+      closedResult({ pnlPercent: -1, cost: 500, mfePercent: 0.5, maePercent: -2, openAt: T0 + 120 * MINUTE }),
+      closedResult({ pnlPercent: 0.5, cost: 2000, mfePercent: 1, maePercent: -1, openAt: T0 + 240 * MINUTE }),
+    ];
+    const stats = computeStatistics(trades);
+    expect(stats.totalPnlCost).toBeCloseTo(25, 10);
+    expect(stats.avgMfePercent).toBeCloseTo(1.5, 12);
+    expect(stats.avgMaePercent).toBeCloseTo(-3.5 / 3, 12);
+    expect(stats.unavailable.totalPnlCost).toBeUndefined();
+  });
+
+  it("totalPnlCost is N/A with the count when any trade is unsized", () => {
+    const stats = computeStatistics([
+      closedResult({ pnlPercent: 2, cost: 1000 }),
+      closedResult({ pnlPercent: 1, openAt: T0 + 120 * MINUTE }),
+    ]);
+    expect(stats.totalPnlCost).toBeNull();
+    expect(stats.unavailable.totalPnlCost).toBe("1 of 2 trades are unsized (no cost to measure money in)");
+    // The percent figures do not need a cost.
+    expect(stats.totalPnl).toBe(3);
+  });
+
+  it("a trade recorded without excursion figures makes the averages N/A, not wrong", () => {
+    const old = closedResult({ pnlPercent: 1 });
+    const { mfePercent: _mfe, maePercent: _mae, ...pnl } = old.pnl;
+    const legacy = { ...old, pnl } as unknown as typeof old;
+    const stats = computeStatistics([legacy, closedResult({ pnlPercent: 2, openAt: T0 + 120 * MINUTE })]);
+    expect(stats.avgMfePercent).toBeNull();
+    expect(stats.unavailable.avgMfePercent).toBe(
+      "1 of 2 trades have no excursion figures (recorded before MFE/MAE)",
+    );
+    expect(stats.avgMaePercent).toBeNull();
+  });
+
+  it("a non-finite money or excursion figure throws VALIDATION naming the field", () => {
+    const bad = closedResult({ pnlPercent: 1, cost: 100 });
+    for (const field of ["pnlCost", "mfePercent", "maePercent"] as const) {
+      const trade = { ...bad, pnl: { ...bad.pnl, [field]: Number.NaN } };
+      expect(() => computeStatistics([trade])).toThrow(
+        `computeStatistics: trade 0 has a non-finite ${field}`,
+      );
+    }
+  });
+
+  it("avgHoldingMinutes is the mean minutesInPosition of the closed results", () => {
+    const trades = [
+      closedResult({ pnlPercent: 1, openAt: T0, closeAt: T0 + 30 * MINUTE }),
+      closedResult({ pnlPercent: 1, openAt: T0 + 60 * MINUTE, closeAt: T0 + 150 * MINUTE }),
+    ];
+    const minutes = trades.map((trade) => trade.pnl.minutesInPosition);
+    expect(minutes).toEqual([30, 90]);
+    expect(computeStatistics(trades).avgHoldingMinutes).toBe(60);
   });
 });

@@ -1,14 +1,15 @@
 // Typed factories of non-closed tick results (scheduled, opened, active, cancelled, idle) for the
 // live and schedule report tests.
 
-import type {
-  CancelReason,
-  IScheduledSignalRow,
-  ISignalRow,
-  IStrategyTickResult,
-  IStrategyTickResultCancelled,
-  IStrategyTickResultOpened,
-  IStrategyTickResultScheduled,
+import {
+  type CancelReason,
+  type IScheduledSignalRow,
+  type ISignalRow,
+  type IStrategyTickResult,
+  type IStrategyTickResultCancelled,
+  type IStrategyTickResultOpened,
+  type IStrategyTickResultScheduled,
+  NO_RULES,
 } from "@bt/core";
 import { MINUTE, T0 } from "./closedFactory";
 
@@ -29,6 +30,7 @@ function scheduledRow(fixture: ISignalFixture): IScheduledSignalRow {
     exchangeName: "test",
     position: "long",
     priceOpen: 100,
+    entry: "limit",
     priceTakeProfit: 102,
     priceStopLoss: 98,
     minuteEstimatedTime: 120,
@@ -36,12 +38,27 @@ function scheduledRow(fixture: ISignalFixture): IScheduledSignalRow {
     cost: null,
     quantity: null,
     scheduledAt: fixture.scheduledAt ?? T0,
+    rules: NO_RULES,
   };
 }
 
 function pendingRow(fixture: ISignalFixture): ISignalRow {
   const scheduledAt = fixture.scheduledAt ?? T0;
-  return { ...scheduledRow(fixture), kind: "pending", pendingAt: fixture.pendingAt ?? scheduledAt };
+  const pendingAt = fixture.pendingAt ?? scheduledAt;
+  return {
+    ...scheduledRow(fixture),
+    kind: "pending",
+    pendingAt,
+    fills: [{ kind: "entry", price: 100, cost: 1, at: pendingAt, source: "open" }],
+    originalTakeProfit: 102,
+    originalStopLoss: 98,
+    bestPrice: 100,
+    worstPrice: 100,
+    trailingTakePeak: null,
+    breakevenDone: false,
+    ladderNext: 0,
+    dcaNext: 0,
+  };
 }
 
 const origin = (fixture: ISignalFixture, timestamp: number) => ({

@@ -33,18 +33,24 @@ describe("validateSignal properties", () => {
         config,
         (position, currentPrice, openOffset, takeProfitOffset, stopLossOffset, limits) => {
           const priceOpen = openOffset === undefined ? undefined : currentPrice * (1 + openOffset);
-          const open = priceOpen ?? currentPrice;
+          const requested = priceOpen ?? currentPrice;
           const signal = {
             position,
             priceOpen,
-            priceTakeProfit: open * (1 + takeProfitOffset),
-            priceStopLoss: open * (1 + stopLossOffset),
+            priceTakeProfit: requested * (1 + takeProfitOffset),
+            priceStopLoss: requested * (1 + stopLossOffset),
             minuteEstimatedTime: 60,
           };
           if (priceOpen === undefined) delete signal.priceOpen;
           const problems = validateSignal(signal, currentPrice, limits);
           if (problems.length > 0) return;
           accepted++;
+          // A limit the market has already crossed fills at the current price: its levels are measured
+          // from there (b183a68); a resting one from priceOpen.
+          const marketable =
+            priceOpen !== undefined &&
+            (position === "long" ? currentPrice <= priceOpen : currentPrice >= priceOpen);
+          const open = marketable ? currentPrice : requested;
           if (position === "long") {
             expect(signal.priceTakeProfit).toBeGreaterThan(open);
             expect(signal.priceStopLoss).toBeLessThan(open);

@@ -211,28 +211,28 @@ describe("validateSignal rejects with a precise message naming the field and the
       { ...LONG, minuteEstimatedTime: 1.5 },
       "minuteEstimatedTime",
       1.5,
-      "minuteEstimatedTime must be a positive integer of minutes, got 1.5",
+      "minuteEstimatedTime must be a positive integer of minutes when given, got 1.5",
     ],
     [
       "zero lifetime",
       { ...LONG, minuteEstimatedTime: 0 },
       "minuteEstimatedTime",
       0,
-      "minuteEstimatedTime must be a positive integer of minutes, got 0",
+      "minuteEstimatedTime must be a positive integer of minutes when given, got 0",
     ],
     [
       "negative lifetime",
       { ...LONG, minuteEstimatedTime: -60 },
       "minuteEstimatedTime",
       -60,
-      "minuteEstimatedTime must be a positive integer of minutes, got -60",
+      "minuteEstimatedTime must be a positive integer of minutes when given, got -60",
     ],
     [
-      "missing lifetime",
-      { ...LONG, minuteEstimatedTime: undefined },
+      "null lifetime",
+      { ...LONG, minuteEstimatedTime: null },
       "minuteEstimatedTime",
-      undefined,
-      "minuteEstimatedTime must be a positive integer of minutes, got undefined",
+      null,
+      "minuteEstimatedTime must be a positive integer of minutes when given, got null",
     ],
     [
       "unknown position",
@@ -288,20 +288,44 @@ describe("validateSignal rejects with a precise message naming the field and the
     ]);
   });
 
-  it("a scheduled long whose stop loss the current price has already crossed", () => {
+  // Changed in b183a68: a limit whose stop loss the price has crossed has crossed its priceOpen too, so it
+  // would fill now at the current price, and its stop loss is on the wrong side of that fill.
+  it("a limit long whose stop loss the current price has already crossed", () => {
     expect(problemsOf(SCHEDULED_LONG, 96)).toEqual([
       {
         field: "priceStopLoss",
         value: 97,
-        message: "the current price 96 has already crossed priceStopLoss 97 of this scheduled long signal",
+        message:
+          "priceStopLoss 97 must be below the current price 96 (a limit at 99 the market has crossed fills there) for a long position",
       },
     ]);
     // Exactly at the stop loss counts as crossed.
     expect(problemsOf(SCHEDULED_LONG, 97)).toHaveLength(1);
   });
 
-  it("a scheduled short whose stop loss the current price has already crossed", () => {
+  it("a limit short whose stop loss the current price has already crossed", () => {
     expect(problemsOf(SCHEDULED_SHORT, 104)).toEqual([
+      {
+        field: "priceStopLoss",
+        value: 103,
+        message:
+          "priceStopLoss 103 must be above the current price 104 (a limit at 101 the market has crossed fills there) for a short position",
+      },
+    ]);
+  });
+
+  it("a stop entry whose stop loss the current price has already crossed", () => {
+    // long stop: waits for 101 (above 100); SL 97; the price 96 is already below the SL.
+    const stopLong = { ...LONG, entry: "stop", priceOpen: 101, priceTakeProfit: 103, priceStopLoss: 97 };
+    expect(problemsOf(stopLong, 96)).toEqual([
+      {
+        field: "priceStopLoss",
+        value: 97,
+        message: "the current price 96 has already crossed priceStopLoss 97 of this scheduled long signal",
+      },
+    ]);
+    const stopShort = { ...SHORT, entry: "stop", priceOpen: 99, priceTakeProfit: 97, priceStopLoss: 103 };
+    expect(problemsOf(stopShort, 104)).toEqual([
       {
         field: "priceStopLoss",
         value: 103,
@@ -371,9 +395,13 @@ describe("validateSignal returns every reason at once", () => {
 
   // Fixed bug: the crossed-stop-loss check of a scheduled signal ran only when nothing else was wrong.
   it("a crossed stop loss is reported together with a too-close TP", () => {
-    const problems = problemsOf({ ...SCHEDULED_LONG, priceTakeProfit: 99.2 }, 96);
+    // A stop entry (a limit that crossed its SL fills at once, see above): long stop at 101, TP 101.2.
+    const problems = problemsOf(
+      { ...SCHEDULED_LONG, entry: "stop", priceOpen: 101, priceTakeProfit: 101.2 },
+      96,
+    );
     expect(problems.map((problem) => problem.message)).toEqual([
-      "priceTakeProfit 99.2 is 0.202020202% from priceOpen 99; CC_MIN_TAKEPROFIT_DISTANCE_PERCENT requires at least 0.5%",
+      "priceTakeProfit 101.2 is 0.198019802% from priceOpen 101; CC_MIN_TAKEPROFIT_DISTANCE_PERCENT requires at least 0.5%",
       "the current price 96 has already crossed priceStopLoss 97 of this scheduled long signal",
     ]);
   });
@@ -382,5 +410,307 @@ describe("validateSignal returns every reason at once", () => {
     expect(
       problemsOf({ ...SHORT, priceTakeProfit: 105, priceStopLoss: 95 }).map((problem) => problem.field),
     ).toEqual(["priceTakeProfit", "priceStopLoss"]);
+  });
+});
+
+describe("validateSignal: the entry type and the position rules (issue 17)", () => {
+  const ok: ISignalDto = { position: "long", priceTakeProfit: 105, priceStopLoss: 95 };
+
+  it.each<[string, Record<string, unknown>, string, unknown, string]>([
+    [
+      "unknown entry",
+      { entry: "iceberg" },
+      "entry",
+      "iceberg",
+      'entry must be "market", "limit" or "stop", got "iceberg"',
+    ],
+    [
+      "market with priceOpen",
+      { entry: "market", priceOpen: 99 },
+      "entry",
+      "market",
+      'entry "market" fills at the current price and takes no priceOpen (got priceOpen 99); use entry "limit" or "stop" to wait for a price',
+    ],
+    [
+      "limit without priceOpen",
+      { entry: "limit" },
+      "entry",
+      "limit",
+      'entry "limit" needs priceOpen, the price to wait for',
+    ],
+    [
+      "stop without priceOpen",
+      { entry: "stop" },
+      "entry",
+      "stop",
+      'entry "stop" needs priceOpen, the price to wait for',
+    ],
+    [
+      "a long stop already crossed",
+      { entry: "stop", priceOpen: 99.5, priceTakeProfit: 103, priceStopLoss: 97 },
+      "priceOpen",
+      99.5,
+      'a stop entry of a long waits for the price to rise above priceOpen: priceOpen 99.5 must be above the current price 100; to enter at or below the market use entry "limit" (fills now at the market) or no priceOpen',
+    ],
+    [
+      "trailingStop not an object",
+      { trailingStop: 2 },
+      "trailingStop",
+      2,
+      "trailingStop must be an object when given, got 2",
+    ],
+    [
+      "trailingStop with neither distance",
+      { trailingStop: { activationPercent: 1 } },
+      "trailingStop",
+      { activationPercent: 1 },
+      "trailingStop needs exactly one of distancePercent or distance, got neither",
+    ],
+    [
+      "trailingStop with both distances",
+      { trailingStop: { distancePercent: 1, distance: 1 } },
+      "trailingStop",
+      { distancePercent: 1, distance: 1 },
+      "trailingStop needs exactly one of distancePercent or distance, got both",
+    ],
+    [
+      "trailingStop distancePercent 100",
+      { trailingStop: { distancePercent: 100 } },
+      "trailingStop.distancePercent",
+      100,
+      "trailingStop.distancePercent must be a percent in (0, 100), got 100",
+    ],
+    [
+      "trailingStop distancePercent as a string",
+      { trailingStop: { distancePercent: "1" } },
+      "trailingStop.distancePercent",
+      "1",
+      'trailingStop.distancePercent must be a percent in (0, 100), got "1"',
+    ],
+    [
+      "trailingStop negative distance",
+      { trailingStop: { distance: -1 } },
+      "trailingStop.distance",
+      -1,
+      "trailingStop.distance must be a finite positive price distance, got -1",
+    ],
+    [
+      "trailingStop NaN activation",
+      { trailingStop: { distance: 1, activationPercent: Number.NaN } },
+      "trailingStop.activationPercent",
+      Number.NaN,
+      "trailingStop.activationPercent must be a finite percent ≥ 0, got NaN",
+    ],
+    [
+      "trailingStop unknown option",
+      { trailingStop: { distance: 1, activation: 2 } },
+      "trailingStop.activation",
+      2,
+      "trailingStop.activation is not an option of trailingStop (known: distancePercent, distance, activationPercent), got 2",
+    ],
+    [
+      "trailingTake zero distancePercent",
+      { trailingTake: { distancePercent: 0 } },
+      "trailingTake.distancePercent",
+      0,
+      "trailingTake.distancePercent must be a percent in (0, 100), got 0",
+    ],
+    [
+      "trailingTake unknown option (activationPercent is the stop's)",
+      { trailingTake: { distance: 1, activationPercent: 1 } },
+      "trailingTake.activationPercent",
+      1,
+      "trailingTake.activationPercent is not an option of trailingTake (known: distancePercent, distance), got 1",
+    ],
+    [
+      "breakeven without triggerPercent",
+      { breakeven: {} },
+      "breakeven.triggerPercent",
+      undefined,
+      "breakeven.triggerPercent must be a finite positive percent, got undefined",
+    ],
+    [
+      "breakeven zero trigger",
+      { breakeven: { triggerPercent: 0 } },
+      "breakeven.triggerPercent",
+      0,
+      "breakeven.triggerPercent must be a finite positive percent, got 0",
+    ],
+    [
+      "breakeven unknown option",
+      { breakeven: { triggerPercent: 1, lockPercent: 0.1 } },
+      "breakeven.lockPercent",
+      0.1,
+      "breakeven.lockPercent is not an option of breakeven (known: triggerPercent), got 0.1",
+    ],
+    [
+      "takeProfitLadder not an array",
+      { takeProfitLadder: { profitPercent: 1, closePercent: 50 } },
+      "takeProfitLadder",
+      { profitPercent: 1, closePercent: 50 },
+      'takeProfitLadder must be a non-empty array of { profitPercent, closePercent }, got {"profitPercent":1,"closePercent":50}',
+    ],
+    [
+      "takeProfitLadder empty",
+      { takeProfitLadder: [] },
+      "takeProfitLadder",
+      [],
+      "takeProfitLadder must be a non-empty array of { profitPercent, closePercent }, got []",
+    ],
+    [
+      "takeProfitLadder level not an object",
+      { takeProfitLadder: [null] },
+      "takeProfitLadder[0]",
+      null,
+      "takeProfitLadder[0] must be an object when given, got null",
+    ],
+    [
+      "takeProfitLadder negative profit",
+      { takeProfitLadder: [{ profitPercent: -1, closePercent: 50 }] },
+      "takeProfitLadder[0].profitPercent",
+      -1,
+      "takeProfitLadder[0].profitPercent must be a finite positive percent, got -1",
+    ],
+    [
+      "takeProfitLadder levels not ascending",
+      {
+        takeProfitLadder: [
+          { profitPercent: 2, closePercent: 20 },
+          { profitPercent: 2, closePercent: 20 },
+        ],
+      },
+      "takeProfitLadder[1].profitPercent",
+      2,
+      "takeProfitLadder[1].profitPercent 2 must be above the level before it (2)",
+    ],
+    [
+      "takeProfitLadder closePercent over 100",
+      { takeProfitLadder: [{ profitPercent: 2, closePercent: 101 }] },
+      "takeProfitLadder[0].closePercent",
+      101,
+      "takeProfitLadder[0].closePercent must be a percent in (0, 100], got 101",
+    ],
+    [
+      "takeProfitLadder closing more than 100 % in all",
+      {
+        takeProfitLadder: [
+          { profitPercent: 1, closePercent: 70 },
+          { profitPercent: 2, closePercent: 40 },
+        ],
+      },
+      "takeProfitLadder",
+      110,
+      "takeProfitLadder closes 110 % of the position in all; at most 100 %",
+    ],
+    [
+      "takeProfitLadder unknown option",
+      { takeProfitLadder: [{ profitPercent: 1, closePercent: 50, price: 101 }] },
+      "takeProfitLadder[0].price",
+      101,
+      "takeProfitLadder[0].price is not an option of takeProfitLadder[0] (known: profitPercent, closePercent), got 101",
+    ],
+    ["dca not an object", { dca: "yes" }, "dca", "yes", 'dca must be an object when given, got "yes"'],
+    [
+      "dca without levels",
+      { dca: { maxEntries: 2 } },
+      "dca.levels",
+      undefined,
+      "dca.levels must be a non-empty array of { lossPercent, costPercent? }, got undefined",
+    ],
+    [
+      "dca lossPercent 100",
+      { dca: { levels: [{ lossPercent: 100 }] } },
+      "dca.levels[0].lossPercent",
+      100,
+      "dca.levels[0].lossPercent must be a percent in (0, 100), got 100",
+    ],
+    [
+      "dca levels not ascending in loss",
+      { dca: { levels: [{ lossPercent: 3 }, { lossPercent: 2 }] } },
+      "dca.levels[1].lossPercent",
+      2,
+      "dca.levels[1].lossPercent 2 must be above the level before it (3)",
+    ],
+    [
+      "dca zero costPercent",
+      { dca: { levels: [{ lossPercent: 2, costPercent: 0 }] } },
+      "dca.levels[0].costPercent",
+      0,
+      "dca.levels[0].costPercent must be a finite positive percent of the first entry's cost, got 0",
+    ],
+    [
+      "dca level unknown option",
+      { dca: { levels: [{ lossPercent: 2, cost: 100 }] } },
+      "dca.levels[0].cost",
+      100,
+      "dca.levels[0].cost is not an option of dca.levels[0] (known: lossPercent, costPercent), got 100",
+    ],
+    [
+      "dca fractional maxEntries",
+      { dca: { levels: [{ lossPercent: 2 }], maxEntries: 1.5 } },
+      "dca.maxEntries",
+      1.5,
+      "dca.maxEntries must be an integer ≥ 1 (the first entry included), got 1.5",
+    ],
+    [
+      "dca maxEntries 0",
+      { dca: { levels: [{ lossPercent: 2 }], maxEntries: 0 } },
+      "dca.maxEntries",
+      0,
+      "dca.maxEntries must be an integer ≥ 1 (the first entry included), got 0",
+    ],
+    [
+      "dca allowAveragingUp not a boolean",
+      { dca: { levels: [{ lossPercent: 2 }], allowAveragingUp: "true" } },
+      "dca.allowAveragingUp",
+      "true",
+      'dca.allowAveragingUp must be a boolean, got "true"',
+    ],
+    [
+      "dca unknown option",
+      { dca: { levels: [{ lossPercent: 2 }], maxEntry: 2 } },
+      "dca.maxEntry",
+      2,
+      "dca.maxEntry is not an option of dca (known: levels, maxEntries, allowAveragingUp), got 2",
+    ],
+  ])("%s", (_name, patch, field, value, message) => {
+    const problems = problemsOf({ ...ok, ...patch });
+    expect(problems).toEqual([{ field, value, message }]);
+    expect(message).toContain(field.replace(/\[\d+\]/g, "").split(".")[0] as string);
+  });
+
+  it("accepts a signal without minuteEstimatedTime and with every rule at once", () => {
+    expect(
+      problemsOf({
+        ...ok,
+        cost: 100,
+        trailingStop: { distancePercent: 1, activationPercent: 0.5 },
+        trailingTake: { distance: 0.5 },
+        breakeven: { triggerPercent: 0.8 },
+        takeProfitLadder: [
+          { profitPercent: 1, closePercent: 50 },
+          { profitPercent: 2, closePercent: 50 },
+        ],
+        dca: {
+          levels: [{ lossPercent: 1 }, { lossPercent: 2, costPercent: 50 }],
+          maxEntries: 3,
+          allowAveragingUp: false,
+        },
+      }),
+    ).toEqual([]);
+    expect(problemsOf({ ...ok, entry: "market" })).toEqual([]);
+    expect(
+      problemsOf({ ...ok, entry: "stop", priceOpen: 101, priceTakeProfit: 104, priceStopLoss: 98 }),
+    ).toEqual([]);
+  });
+
+  it("reports several bad rules at once", () => {
+    const fields = problemsOf({
+      ...ok,
+      trailingStop: { distance: 0 },
+      breakeven: { triggerPercent: -1 },
+      dca: { levels: [] },
+    }).map((problem) => problem.field);
+    expect(fields).toEqual(["trailingStop.distance", "breakeven.triggerPercent", "dca.levels"]);
   });
 });
