@@ -11,7 +11,8 @@ export type SignalPosition = "long" | "short";
  *   crossed when proposed fills at once at the current price, never at a price the market did not offer;
  *   a resting one fills at priceOpen in the minute the price reaches it.
  * - "stop": a breakout; waits until the price crosses priceOpen in the trade's direction (long: ≥,
- *   short: ≤) and fills at that minute's price. A stop the market has already crossed is rejected.
+ *   short: ≤) and fills at that minute's price. A stop the market has already crossed is rejected; one
+ *   whose minute gapped to or past its take profit is cancelled (price_reject), never opened beyond it.
  */
 export type EntryType = "market" | "limit" | "stop";
 
@@ -42,7 +43,8 @@ export type ITrailingTakeRule = ITrailingDistance;
 
 /**
  * Breakeven: once the profit from the entry reaches `triggerPercent`, the stop loss moves to the
- * price at which the whole trade nets zero after fees and slippage on both sides (never loosens).
+ * price at which the whole trade nets zero after fees and slippage on both sides (never loosens). It
+ * waits, past the trigger, until that price is on the loss side of the market.
  */
 export interface IBreakevenRule {
   triggerPercent: number;

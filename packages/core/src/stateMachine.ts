@@ -98,7 +98,8 @@ export type ScheduledOutcome = "timeout" | "price_reject" | "activate" | null;
 /**
  * Order: timeout first (waited ≥ CC_SCHEDULE_AWAIT_MINUTES), then stop loss reached before activation
  * (price_reject), then activation: a limit when the price reaches priceOpen (long: ≤, short: ≥), a stop
- * when it crosses priceOpen in the trade's direction (long: ≥, short: ≤).
+ * when it crosses priceOpen in the trade's direction (long: ≥, short: ≤), unless it gapped to or past its
+ * take profit (price_reject: it would open beyond its own exit).
  */
 export function scheduledOutcome(
   signal: IScheduledSignalRow,
@@ -110,7 +111,12 @@ export function scheduledOutcome(
   const long = signal.position === "long";
   if (long ? price <= signal.priceStopLoss : price >= signal.priceStopLoss) return "price_reject";
   if (signal.entry === "stop") {
-    if (long ? price >= signal.priceOpen : price <= signal.priceOpen) return "activate";
+    if (long ? price >= signal.priceOpen : price <= signal.priceOpen) {
+      // A breakout that gapped past its own take profit would open beyond its exit: cancelled instead.
+      return (long ? price >= signal.priceTakeProfit : price <= signal.priceTakeProfit)
+        ? "price_reject"
+        : "activate";
+    }
   } else if (long ? price <= signal.priceOpen : price >= signal.priceOpen) return "activate";
   return null;
 }

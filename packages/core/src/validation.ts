@@ -181,7 +181,7 @@ export function validateSignal(
       add(
         "priceOpen",
         open,
-        `a stop entry of a ${position} waits for the price to rise ${isLong ? "above" : "below"} priceOpen: priceOpen ${open} must be ${isLong ? "above" : "below"} the current price ${currentPrice}; to enter at or ${isLong ? "below" : "above"} the market use entry "limit" (fills now at the market) or no priceOpen`,
+        `a stop entry of a ${position} waits for the price to ${isLong ? "rise above" : "fall below"} priceOpen: priceOpen ${open} must be ${isLong ? "above" : "below"} the current price ${currentPrice}; to enter at or ${isLong ? "below" : "above"} the market use entry "limit" (fills now at the market) or no priceOpen`,
         `a stop entry's priceOpen must be ${isLong ? "above" : "below"} the current price`,
       );
       return problems;
@@ -246,6 +246,38 @@ export function validateSignal(
         `priceStopLoss farther from ${openName} than CC_MAX_STOPLOSS_DISTANCE_PERCENT (${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT}%)`,
       );
     }
+  }
+  // Ladder and DCA levels (from the entry) that the take profit or the stop loss always beats never fill.
+  if (Array.isArray(dto.takeProfitLadder)) {
+    dto.takeProfitLadder.forEach((level: unknown, index: number) => {
+      const percent = (level as { profitPercent?: unknown } | null)?.profitPercent;
+      if (!isFinitePositive(percent)) return;
+      const levelPrice = reference * (isLong ? 1 + percent / 100 : 1 - percent / 100);
+      if (isLong ? levelPrice >= takeProfit : levelPrice <= takeProfit) {
+        add(
+          `takeProfitLadder[${index}].profitPercent`,
+          percent,
+          `takeProfitLadder[${index}].profitPercent ${percent} puts the level at ${round(levelPrice)}, at or past priceTakeProfit ${takeProfit}: the take profit closes the position first, so it never fills`,
+          "a takeProfitLadder level at or past priceTakeProfit never fills",
+        );
+      }
+    });
+  }
+  const dcaLevels = (dto.dca as { levels?: unknown } | undefined)?.levels;
+  if (Array.isArray(dcaLevels)) {
+    dcaLevels.forEach((level: unknown, index: number) => {
+      const percent = (level as { lossPercent?: unknown } | null)?.lossPercent;
+      if (!isPercentBelow100(percent)) return;
+      const levelPrice = reference * (isLong ? 1 - percent / 100 : 1 + percent / 100);
+      if (isLong ? levelPrice <= stopLoss : levelPrice >= stopLoss) {
+        add(
+          `dca.levels[${index}].lossPercent`,
+          percent,
+          `dca.levels[${index}].lossPercent ${percent} puts the entry at ${round(levelPrice)}, at or past priceStopLoss ${stopLoss}: the stop loss closes the position first, so it never fills`,
+          "a dca level at or past priceStopLoss never fills",
+        );
+      }
+    });
   }
   if (
     fillsAtPriceOpen &&

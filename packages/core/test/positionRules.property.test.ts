@@ -101,7 +101,18 @@ const ruledSignal: fc.Arbitrary<ISignalDto> = fc
       priceTakeProfit: 100 * (1 + (direction * takeProfitPercent) / 100),
       priceStopLoss: 100 * (1 - (direction * stopLossPercent) / 100),
     };
-    for (const [key, value] of Object.entries(rest)) {
+    // Levels the take profit or the stop loss always beats never fill: validation rejects them.
+    const ladderLevels = rest.takeProfitLadder?.filter((level) => level.profitPercent < takeProfitPercent);
+    const dcaLevels = rest.dca?.levels.filter((level) => level.lossPercent < stopLossPercent);
+    const reachable = {
+      ...rest,
+      takeProfitLadder: ladderLevels === undefined || ladderLevels.length === 0 ? undefined : ladderLevels,
+      dca:
+        rest.dca === undefined || dcaLevels === undefined || dcaLevels.length === 0
+          ? undefined
+          : { ...rest.dca, levels: dcaLevels },
+    };
+    for (const [key, value] of Object.entries(reachable)) {
       if (value !== undefined) (signal as unknown as Record<string, unknown>)[key] = value;
     }
     return signal;
@@ -306,34 +317,34 @@ const corruption = fc.constantFrom<{ field: string; patch: (signal: Record<strin
     field: "takeProfitLadder[1].profitPercent",
     patch: (s) =>
       (s.takeProfitLadder = [
-        { profitPercent: 2, closePercent: 10 },
-        { profitPercent: 1, closePercent: 10 },
+        { profitPercent: 0.2, closePercent: 10 },
+        { profitPercent: 0.1, closePercent: 10 },
       ]),
   },
   {
     field: "takeProfitLadder[0].closePercent",
-    patch: (s) => (s.takeProfitLadder = [{ profitPercent: 2, closePercent: 120 }]),
+    patch: (s) => (s.takeProfitLadder = [{ profitPercent: 0.2, closePercent: 120 }]),
   },
   {
     field: "takeProfitLadder",
     patch: (s) =>
       (s.takeProfitLadder = [
-        { profitPercent: 2, closePercent: 60 },
-        { profitPercent: 3, closePercent: 60 },
+        { profitPercent: 0.2, closePercent: 60 },
+        { profitPercent: 0.3, closePercent: 60 },
       ]),
   },
   { field: "dca.levels", patch: (s) => (s.dca = { levels: [] }) },
   { field: "dca.levels[0].lossPercent", patch: (s) => (s.dca = { levels: [{ lossPercent: 100 }] }) },
   {
     field: "dca.levels[0].costPercent",
-    patch: (s) => (s.dca = { levels: [{ lossPercent: 2, costPercent: -5 }] }),
+    patch: (s) => (s.dca = { levels: [{ lossPercent: 0.2, costPercent: -5 }] }),
   },
-  { field: "dca.maxEntries", patch: (s) => (s.dca = { levels: [{ lossPercent: 2 }], maxEntries: 0 }) },
+  { field: "dca.maxEntries", patch: (s) => (s.dca = { levels: [{ lossPercent: 0.2 }], maxEntries: 0 }) },
   {
     field: "dca.allowAveragingUp",
-    patch: (s) => (s.dca = { levels: [{ lossPercent: 2 }], allowAveragingUp: "yes" }),
+    patch: (s) => (s.dca = { levels: [{ lossPercent: 0.2 }], allowAveragingUp: "yes" }),
   },
-  { field: "dca.level", patch: (s) => (s.dca = { levels: [{ lossPercent: 2 }], level: 1 }) },
+  { field: "dca.level", patch: (s) => (s.dca = { levels: [{ lossPercent: 0.2 }], level: 1 }) },
   { field: "entry", patch: (s) => (s.entry = "iceberg") },
   { field: "minuteEstimatedTime", patch: (s) => (s.minuteEstimatedTime = 2.5) },
 );

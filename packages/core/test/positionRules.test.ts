@@ -674,7 +674,7 @@ describe("position commands", () => {
   });
 
   it("entry: refused beyond the dca rule's maxEntries", () => {
-    const state = run({ ...sized, dca: { levels: [{ lossPercent: 10 }], maxEntries: 2 } }, []).state;
+    const state = run({ ...sized, dca: { levels: [{ lossPercent: 4 }], maxEntries: 2 } }, []).state;
     const second = command(state, { kind: "entry", cost: null, allowAveragingUp: false }, 99, 1);
     expectAction(second.result, "updated");
     const third = command(second.state, { kind: "entry", cost: null, allowAveragingUp: false }, 98, 2);

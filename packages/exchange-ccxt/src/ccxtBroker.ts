@@ -1,12 +1,15 @@
-// createCcxtBroker: an IBroker placing market (or limit) orders through ccxt. Every order carries the
-// deterministic clientOrderId of its signal leg; before placing, the broker looks the order up by that id,
-// and a duplicate-id rejection is answered by fetching the existing order, so a retry never trades twice.
+// createCcxtBroker: an IBroker placing market (or limit) orders through ccxt. Every order (open, close,
+// and each size change: added entry or partial close) carries the deterministic clientOrderId of its
+// signal leg; before placing, the broker looks the order up by that id, and a duplicate-id rejection is
+// answered by fetching the existing order, so a retry never trades twice. A partial or final close is
+// sized from what the signal's orders hold at the venue, each found by its client order id.
 // The fill it reports is the venue's (average price, last trade time, filled amount, fees), checked
 // before it is returned; every venue call is bounded in time, and a call that times out is an unknown
 // outcome resolved by the client order id, never a rejection.
 
 import {
   type BrokerOrderState,
+  type BrokerPositionChange,
   BtError,
   type CloseReason,
   clientOrderId,
@@ -16,6 +19,7 @@ import {
   type IBrokerFill,
   type IBrokerOpenPosition,
   type ISignalRow,
+  type OrderLeg,
 } from "@bt/core";
 import type {
   CcxtClient,
@@ -69,7 +73,23 @@ export interface CcxtBrokerSettings {
   now?: () => number;
 }
 
-type Leg = "open" | "close";
+/** One order of a signal: its open, its close, or one size change (an added entry or a partial close). */
+type Leg = "open" | "close" | BrokerPositionChange;
+
+/** The client-order-id leg of `leg`. */
+function orderLegOf(leg: Leg): OrderLeg {
+  return typeof leg === "string" ? leg : { kind: leg.kind, index: leg.index };
+}
+
+/** "open", "close", "add 2", "reduce 3": how messages name a leg. */
+function legLabel(leg: Leg): string {
+  return typeof leg === "string" ? leg : `${leg.kind} ${leg.index}`;
+}
+
+/** True for the legs that grow the position (open, add), false for those that shrink it (reduce, close). */
+function increasesPosition(kind: "open" | "close" | "add" | "reduce"): boolean {
+  return kind === "open" || kind === "add";
+}
 
 const OPEN_PREFIX = "bto-";
 const CLOSE_PREFIX = "btc-";
@@ -129,24 +149,36 @@ function legSuffix(id: string): string {
   return id.slice(OPEN_PREFIX.length);
 }
 
-/** The ccxt broker: an IBroker that always implements orderState and openPositions. */
+/** The ccxt broker: an IBroker that always implements changePosition, orderState and openPositions. */
 export interface CcxtBroker extends IBroker {
+  /**
+   * Adds to (`add`: buys more for a long, sells more for a short, `cost / price` base units) or reduces
+   * (`reduce`: the opposite side for `fraction` of the base units the signal holds at the venue) the
+   * position of `signal`, under clientOrderId(signal.id, change); resolves once filled. A repeated call
+   * with the same index returns the first order's fill.
+   * @throws BtError BROKER as openPosition does; not retryable for a malformed change (field index, cost
+   * or fraction) or a size below the market's minimum (field quantity).
+   */
+  changePosition(signal: ISignalRow, change: BrokerPositionChange, price: number): Promise<IBrokerFill>;
   /**
    * The state of the order placed under `clientOrderId` on `symbol`, looked up at the venue.
    * @throws BtError TIMEOUT or BROKER (retryable) when the venue cannot say; BROKER naming the field when it reports a garbage fill.
    */
   orderState(clientOrderId: string, symbol: string): Promise<BrokerOrderState>;
   /**
-   * The broker's filled open legs on `symbol` without a filled close leg, within `positionLookbackMs`.
+   * The broker's filled open legs on `symbol` without a filled close leg, within `positionLookbackMs`,
+   * each with its open leg's fill (add and reduce orders change a position, they are not positions).
    * @throws BtError TIMEOUT or BROKER (retryable) when the venue cannot say.
    */
   openPositions(symbol: string): Promise<ReadonlyArray<IBrokerOpenPosition>>;
 }
 
 /**
- * A broker executing signals on a ccxt exchange. Long opens buy and closes sell; short opens sell and
- * closes buy. Take profit and stop loss are decided by the engine, which calls closePosition: no
- * exchange-side OCO or stop orders are placed in spec version 1.
+ * A broker executing signals on a ccxt exchange. Long opens and adds buy, reduces and closes sell; short
+ * opens and adds sell, reduces and closes buy. A close sells (buys back) everything the signal's orders
+ * hold at the venue: the open's fill plus the adds less the reduces. Take profit and stop loss are
+ * decided by the engine, which calls closePosition: no exchange-side OCO or stop orders are placed in
+ * spec version 1.
  * @throws BtError BROKER for a refused order (retryable false), an unknown outcome or a pending order
  * (retryable true) and a fill that fails its checks (retryable true: the position stays pending);
  * BtError TIMEOUT (retryable true) when the venue did not answer in time.
@@ -381,7 +413,105 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
     return fillOf(market, id, order, trades, requestedPrice);
   };
 
-  /** Base quantity of a leg: the signal's size for the open, what the open actually bought or sold for the close. */
+  /**
+   * What one found order of the signal adds to (open, add) or takes from (reduce) the base units held:
+   * its filled amount, less the base-asset fee of a long's buy (Binance charges a buy in the asset
+   * bought, so that much was never received); null when the venue has no such order or reports no fill.
+   */
+  const heldBy = async (
+    client: CcxtClient,
+    ccxt: CcxtModule,
+    market: CcxtMarket,
+    signal: ISignalRow,
+    kind: "open" | "add" | "reduce",
+    order: CcxtOrder | null,
+  ): Promise<number | null> => {
+    if (order === null || !isFinitePositive(order.filled)) return null;
+    if (signal.position !== "long" || !increasesPosition(kind)) return order.filled;
+    const trades = await tradesOf(client, ccxt, market.symbol, order);
+    const fees = trades.length > 0 ? trades.flatMap((trade) => feesOf(trade)) : feesOf(order);
+    return order.filled - (feeIn(fees, market.base) ?? 0);
+  };
+
+  /** The signal's own size of its first entry in base units: its quantity, else its cost at `reference`; null when unsized. */
+  const modelQuantity = (signal: ISignalRow, reference: number): number | null => {
+    if (signal.quantity !== null && signal.quantity > 0) return signal.quantity;
+    if (signal.cost !== null && signal.cost > 0 && reference > 0) return signal.cost / reference;
+    return null;
+  };
+
+  const unsized = (signal: ISignalRow, leg: Leg) =>
+    brokerError(
+      `signal ${signal.id} has neither a quantity nor a cost to size the ${legLabel(leg)} order`,
+      false,
+      undefined,
+      "quantity",
+      signal.quantity,
+    );
+
+  /**
+   * Base units the signal holds at the venue before `leg` (a partial or the final close): the open's
+   * fill plus the added entries less the partial closes, each order found by its client order id (the
+   * lookups run together). A change the signal's fills record but the venue cannot find counts as the
+   * model sized it. A filled order the fills do not record counts too: one of the other kind at a change
+   * index (an unknown outcome the engine later decided differently), or, for the close, one index past
+   * the fills (a change whose outcome the engine has not learnt yet): the close closes everything held.
+   * @throws BtError BROKER (not retryable) when the venue has no open fill and the signal no size.
+   */
+  const heldBefore = async (
+    client: CcxtClient,
+    ccxt: CcxtModule,
+    market: CcxtMarket,
+    signal: ISignalRow,
+    leg: "close" | Extract<BrokerPositionChange, { kind: "reduce" }>,
+  ): Promise<number> => {
+    const candidates: Array<{ kind: "add" | "reduce"; index: number; recorded: boolean }> = [];
+    // The close: every recorded change and the next index; a reduce: the changes before it and an add at its own index.
+    const lastIndex = leg === "close" ? signal.fills.length : leg.index - 1;
+    for (let index = 1; index <= lastIndex; index++) {
+      const fill = signal.fills[index];
+      for (const kind of ["add", "reduce"] as const) {
+        const recorded = fill !== undefined && (fill.kind === "entry") === (kind === "add");
+        candidates.push({ kind, index, recorded });
+      }
+    }
+    if (leg !== "close") candidates.push({ kind: "add", index: leg.index, recorded: false });
+    const lookup = (kind: "open" | "add" | "reduce", orderLeg: OrderLeg) =>
+      findOrder(client, ccxt, market.symbol, clientOrderId(signal.id, orderLeg)).then((order) =>
+        heldBy(client, ccxt, market, signal, kind, order),
+      );
+    const [opened, ...changed] = await Promise.all([
+      lookup("open", "open"),
+      ...candidates.map((candidate) =>
+        lookup(candidate.kind, { kind: candidate.kind, index: candidate.index }),
+      ),
+    ]);
+    const openQuantity = opened ?? modelQuantity(signal, signal.priceOpen);
+    if (openQuantity === null) throw unsized(signal, leg);
+    const first = signal.fills[0];
+    const firstCost = first?.kind === "entry" && first.cost > 0 ? first.cost : 1;
+    let held = openQuantity;
+    candidates.forEach((candidate, position) => {
+      const found = changed[position] ?? null;
+      const fill = signal.fills[candidate.index];
+      if (found !== null) {
+        held += candidate.kind === "add" ? found : -found;
+      } else if (candidate.recorded && fill?.kind === "entry") {
+        // Recorded but not found at the venue: the model's size (cost at its price, or first-entry units).
+        const price = fill.executedPrice ?? fill.price;
+        held += signal.cost === null ? (openQuantity * fill.cost) / firstCost : fill.cost / price;
+      } else if (candidate.recorded && fill?.kind === "exit") {
+        held -= held * fill.fraction;
+      }
+    });
+    return held;
+  };
+
+  /**
+   * Base quantity of a leg before precision: the open the signal's size; an add its cost over `price`
+   * (for an unsized signal, its cost in units of the first entry times the open's fill); a reduce its
+   * fraction of what is held; the close everything held.
+   */
   const legQuantity = async (
     client: CcxtClient,
     ccxt: CcxtModule,
@@ -390,26 +520,71 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
     leg: Leg,
     price: number,
   ): Promise<number> => {
-    if (leg === "close") {
-      const opened = await findOrder(client, ccxt, market.symbol, clientOrderId(signal.id, "open"));
-      if (opened !== null && isFinitePositive(opened.filled)) {
-        // A long pays fees in the base asset on some venues: close only what is actually held.
-        const trades = await tradesOf(client, ccxt, market.symbol, opened);
-        const fees = trades.length > 0 ? trades.flatMap((trade) => feesOf(trade)) : feesOf(opened);
-        const baseFee = signal.position === "long" ? (feeIn(fees, market.base) ?? 0) : 0;
-        return opened.filled - baseFee;
-      }
+    if (leg === "open") {
+      const quantity = modelQuantity(signal, price);
+      if (quantity === null) throw unsized(signal, leg);
+      return quantity;
     }
-    if (signal.quantity !== null && signal.quantity > 0) return signal.quantity;
-    const reference = leg === "open" ? price : signal.priceOpen;
-    if (signal.cost !== null && signal.cost > 0 && reference > 0) return signal.cost / reference;
-    throw brokerError(
-      `signal ${signal.id} has neither a quantity nor a cost to size the ${leg} order`,
-      false,
-      undefined,
-      "quantity",
-      signal.quantity,
-    );
+    if (leg !== "close" && leg.kind === "add") {
+      if (signal.cost !== null && signal.cost > 0) return leg.cost / price;
+      const opened = await findOrder(client, ccxt, market.symbol, clientOrderId(signal.id, "open"));
+      const openQuantity = isFinitePositive(opened?.filled)
+        ? opened.filled
+        : modelQuantity(signal, signal.priceOpen);
+      if (openQuantity === null) throw unsized(signal, leg);
+      const first = signal.fills[0];
+      const firstCost = first?.kind === "entry" && first.cost > 0 ? first.cost : 1;
+      return (openQuantity * leg.cost) / firstCost;
+    }
+    const held = await heldBefore(client, ccxt, market, signal, leg);
+    if (!(held > 0)) {
+      throw brokerError(
+        `signal ${signal.id} holds ${describeValue(held)} ${market.base} at the venue: nothing to ${legLabel(leg)}`,
+        false,
+        undefined,
+        "quantity",
+        held,
+      );
+    }
+    return leg === "close" ? held : held * leg.fraction;
+  };
+
+  /**
+   * `quantity` in base units as the venue takes it: cut to the market's amount precision (ccxt truncates)
+   * and at least the market's minimum order size.
+   * @throws BtError BROKER (not retryable) naming field "quantity" with the value when it is not.
+   */
+  const orderAmount = (client: CcxtClient, market: CcxtMarket, quantity: number, what: string): number => {
+    const refused = (value: unknown, why: string, cause?: unknown) =>
+      brokerError(
+        `${what}: quantity ${describeValue(value)} ${why}; not placed`,
+        false,
+        cause,
+        "quantity",
+        value,
+      );
+    if (!isFinitePositive(quantity)) throw refused(quantity, "is not a positive number");
+    let amount: number;
+    try {
+      // Sums of fills carry float noise (0.02 − 0.00002 = 0.019979999…): 12 significant digits first, so
+      // truncating to the lot step does not drop a whole step of what is held.
+      const normalized = Number(quantity.toPrecision(12));
+      amount = Number(client.amountToPrecision(market.symbol, normalized));
+    } catch (error) {
+      throw refused(
+        quantity,
+        `does not fit ${market.symbol}'s amount precision (${errorMessage(error)})`,
+        error,
+      );
+    }
+    const minimum = market.limits?.amount?.min;
+    if (!(amount > 0) || (isFinitePositive(minimum) && amount < minimum)) {
+      throw refused(
+        quantity,
+        `is below ${market.symbol}'s minimum order size ${describeValue(minimum ?? 0)} ${market.base}`,
+      );
+    }
+    return amount;
   };
 
   /** The client, module and market of `symbol`, failures as BtError BROKER. */
@@ -445,6 +620,24 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
     return brokerError(`${what} rejected (${detail})`, false, error);
   };
 
+  /** Why a size change cannot be placed as asked (field and value), or null when it can. */
+  const changeProblem = (change: BrokerPositionChange): [string, unknown, string] | null => {
+    if (!Number.isInteger(change.index) || change.index < 1) {
+      return ["index", change.index, "an integer ≥ 1 (the fill's index in the signal's fills)"];
+    }
+    if (change.kind === "add") {
+      return isFinitePositive(change.cost) ? null : ["cost", change.cost, "a finite positive number"];
+    }
+    if (change.kind === "reduce") {
+      const { fraction } = change;
+      return Number.isFinite(fraction) && fraction > 0 && fraction < 1
+        ? null
+        : ["fraction", fraction, "a number in (0, 1)"];
+    }
+    const kind: unknown = (change as { kind?: unknown }).kind;
+    return ["kind", kind, `"add" or "reduce"`];
+  };
+
   const execute = async (signal: ISignalRow, price: number, leg: Leg): Promise<IBrokerFill> => {
     if (!Number.isFinite(price) || price <= 0) {
       throw brokerError(
@@ -455,8 +648,23 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
         price,
       );
     }
-    const id = clientOrderId(signal.id, leg);
-    const side = (leg === "open") === (signal.position === "long") ? "buy" : "sell";
+    if (typeof leg !== "string") {
+      const problem = changeProblem(leg);
+      if (problem !== null) {
+        const [field, value, expected] = problem;
+        throw brokerError(
+          `size change of ${signal.id}: ${field} must be ${expected}, got ${describeValue(value)}`,
+          false,
+          undefined,
+          field,
+          value,
+        );
+      }
+    }
+    const id = clientOrderId(signal.id, orderLegOf(leg));
+    const kind = typeof leg === "string" ? leg : leg.kind;
+    const side = increasesPosition(kind) === (signal.position === "long") ? "buy" : "sell";
+    const what = `${legLabel(leg)} ${side} ${orderType} order ${id}`;
     const { client, ccxt, market } = await resolveMarket(signal.symbol);
     try {
       return await withRetry(
@@ -464,7 +672,8 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
           // Look first: after a crash, a lost response or a timeout the order may already exist.
           let order = await findOrder(client, ccxt, market.symbol, id);
           if (order === null) {
-            const amount = await legQuantity(client, ccxt, market, signal, leg, price);
+            const quantity = await legQuantity(client, ccxt, market, signal, leg, price);
+            const amount = orderAmount(client, market, quantity, `${what} on ${market.symbol}`);
             try {
               order = await bounded(ccxt, `createOrder ${id}`, () =>
                 client.createOrder(
@@ -502,7 +711,7 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
     } catch (error) {
       throw venueError(
         ccxt,
-        `${leg} ${side} ${orderType} order ${id} on ${market.symbol}`,
+        `${what} on ${market.symbol}`,
         error,
         "retry with the same signal (the order is looked up by its client order id)",
       );
@@ -552,6 +761,8 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
               .filter((order) => order.clientOrderId?.startsWith(CLOSE_PREFIX))
               .map((order) => legSuffix(order.clientOrderId ?? "")),
           );
+          // Only open legs are positions: add (bta…) and reduce (btr…) orders change one, their ids
+          // carry their own prefix and never match OPEN_PREFIX or CLOSE_PREFIX.
           const opens = filled.filter(
             (order) =>
               order.clientOrderId?.startsWith(OPEN_PREFIX) === true &&
@@ -593,6 +804,7 @@ export function createCcxtBroker(settings: CcxtBrokerSettings): CcxtBroker {
     openPosition: (signal, price) => execute(signal, price, "open"),
     closePosition: (signal: ISignalRow, price: number, _reason: CloseReason) =>
       execute(signal, price, "close"),
+    changePosition: (signal, change, price) => execute(signal, price, change),
     orderState,
     openPositions,
   };

@@ -32,6 +32,8 @@ export interface CcxtMarket {
   quote: string;
   type?: string;
   spot?: boolean;
+  /** The venue's order size limits in base units (Binance's LOT_SIZE filter), when it reports them. */
+  limits?: { amount?: { min?: number; max?: number } };
 }
 
 /** One fee entry of a ccxt order. */

@@ -488,3 +488,221 @@ describe("createCcxtBroker orderState and openPositions", () => {
     expect(server.count("/api/v3/allOrders", "GET")).toBe(1);
   });
 });
+
+describe("createCcxtBroker changePosition (added entries and partial closes)", () => {
+  const at = Date.UTC(2024, 0, 2, 1);
+  const addFill = (cost: number) =>
+    ({ kind: "entry", price: 42_000, cost, at, source: "dca_ladder" }) as const;
+  const exitFill = (fraction: number) =>
+    ({ kind: "exit", price: 42_000, fraction, at, reason: "partial_profit" }) as const;
+  /** A long of 0.02 BTC (840 USDT at 42 000) with the given fills after its open entry. */
+  const dca = (id: string, ...changes: ISignalRow["fills"]) => {
+    const base = signal({ id, quantity: 0.02, cost: 840 });
+    return { ...base, fills: [{ ...base.fills[0], cost: 840 } as ISignalRow["fills"][number], ...changes] };
+  };
+  const addId = (id: string, index: number) => clientOrderId(id, { kind: "add", index });
+  const reduceId = (id: string, index: number) => clientOrderId(id, { kind: "reduce", index });
+
+  it("adds, reduces and closes a long: the close sells exactly what the orders hold", async () => {
+    const broker = localBroker();
+    await broker.openPosition(dca("sig-dca"), 42_000);
+    const added = await broker.changePosition(
+      dca("sig-dca", addFill(420)),
+      { kind: "add", index: 1, cost: 420 },
+      42_000,
+    );
+    const afterAdd = dca("sig-dca", addFill(420), exitFill(0.5));
+    const reduced = await broker.changePosition(
+      afterAdd,
+      { kind: "reduce", index: 2, fraction: 0.5, reason: "partial_profit" },
+      42_000,
+    );
+    // A change is not a position: one position held, its open leg's.
+    expect((await broker.openPositions("BTCUSDT")).map((position) => position.clientOrderId)).toEqual([
+      clientOrderId("sig-dca", "open"),
+    ]);
+    const closed = await broker.closePosition(afterAdd, 42_000, "take_profit");
+    // Open 0.02 and add 420 / 42 000 = 0.01 BTC, each paying 0.1 % in BTC: 0.02997 held. The reduce sells
+    // half of it, truncated to the 0.00001 step (0.01498); the close sells the rest (0.01499).
+    expect(
+      placed().map((request) => [
+        request.params.side,
+        request.params.quantity,
+        request.params.newClientOrderId,
+      ]),
+    ).toEqual([
+      ["BUY", "0.02", clientOrderId("sig-dca", "open")],
+      ["BUY", "0.01", addId("sig-dca", 1)],
+      ["SELL", "0.01498", reduceId("sig-dca", 2)],
+      ["SELL", "0.01499", clientOrderId("sig-dca", "close")],
+    ]);
+    expect(added).toMatchObject({ clientOrderId: addId("sig-dca", 1), quantity: 0.01 });
+    expect(added.price).toBeCloseTo(lastBtcClose, 6);
+    expect(added.feeQuote).toBeCloseTo(0.00001 * lastBtcClose, 6);
+    expect(added.filledAt).toBe(server.orders[1]?.time);
+    expect(reduced).toMatchObject({ clientOrderId: reduceId("sig-dca", 2), quantity: 0.01498 });
+    expect(reduced.feeQuote).toBeCloseTo(0.01498 * lastBtcClose * 0.001, 6);
+    expect(closed.quantity).toBe(0.01499);
+    // What the venue holds for the signal afterwards: bought less base commission, less sold.
+    const net = server.trades.reduce(
+      (sum, trade) =>
+        sum + (trade.isBuyer ? Number(trade.qty) - Number(trade.commission) : -Number(trade.qty)),
+      0,
+    );
+    expect(net).toBeCloseTo(0, 12);
+    expect(await broker.openPositions("BTCUSDT")).toEqual([]);
+    // orderState answers for the new legs too.
+    expect(await broker.orderState(addId("sig-dca", 1), "BTCUSDT")).toEqual({ state: "filled", fill: added });
+    expect(await broker.orderState(reduceId("sig-dca", 2), "BTCUSDT")).toEqual({
+      state: "filled",
+      fill: reduced,
+    });
+  });
+
+  it("adds to and reduces a short with sells and buys, closing the rest", async () => {
+    const broker = localBroker();
+    const short = (...changes: ISignalRow["fills"]) => ({
+      ...dca("sig-dca-short", ...changes),
+      position: "short" as const,
+      priceTakeProfit: 41_000,
+      priceStopLoss: 43_000,
+    });
+    await broker.openPosition(short(), 42_000);
+    await broker.changePosition(short(addFill(420)), { kind: "add", index: 1, cost: 420 }, 42_000);
+    const reducing = short(addFill(420), exitFill(0.25));
+    await broker.changePosition(
+      reducing,
+      { kind: "reduce", index: 2, fraction: 0.25, reason: "partial_loss" },
+      42_000,
+    );
+    await broker.closePosition(reducing, 42_000, "stop_loss");
+    // A short's sells pay commission in USDT: 0.03 BTC owed, a quarter bought back, then the rest.
+    expect(placed().map((request) => [request.params.side, request.params.quantity])).toEqual([
+      ["SELL", "0.02"],
+      ["SELL", "0.01"],
+      ["BUY", "0.0075"],
+      ["BUY", "0.0225"],
+    ]);
+  });
+
+  it("returns the first fill for a repeated change of the same index, placing one order", async () => {
+    const broker = localBroker();
+    await broker.openPosition(dca("sig-dca-again"), 42_000);
+    const reducing = dca("sig-dca-again", exitFill(0.5));
+    const change = { kind: "reduce", index: 1, fraction: 0.5, reason: "partial_profit" } as const;
+    const first = await broker.changePosition(reducing, change, 42_000);
+    const second = await broker.changePosition(reducing, change, 42_000);
+    // After a restart too: a new broker finds the order by its client order id.
+    const third = await localBroker().changePosition(reducing, change, 42_000);
+    expect(second).toEqual(first);
+    expect(third.orderId).toBe(first.orderId);
+    expect(placed()).toHaveLength(2);
+    expect(placed()[1]?.params).toMatchObject({ side: "SELL", quantity: "0.00999" });
+    expect(server.orders).toHaveLength(2);
+  });
+
+  it("reports a timed-out add as TIMEOUT and resolves it through orderState, never placing it twice", async () => {
+    await localBroker().openPosition(dca("sig-dca-hang"), 42_000);
+    // The lookup answers (no such order), the add is taken but never answered, and so is the next lookup.
+    server.inject(
+      "GET",
+      "/api/v3/order",
+      { status: 400, body: { code: -2013, msg: "Order does not exist." } },
+      { status: 0, body: null, hang: true },
+    );
+    server.inject("POST", "/api/v3/order", { status: 0, body: null, hang: true, afterHandling: true });
+    const broker = localBroker({ timeoutMs: 300, retries: 0 });
+    const adding = dca("sig-dca-hang", addFill(420));
+    const change = { kind: "add", index: 1, cost: 420 } as const;
+    const error = await rejection(broker.changePosition(adding, change, 42_000));
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("outcome unknown");
+    expect(error.message).toContain("add 1");
+    // The engine asks the venue what became of it (as a restarted live run does for an uncertain change).
+    const state = await broker.orderState(addId("sig-dca-hang", 1), "BTCUSDT");
+    expect(state.state).toBe("filled");
+    expect(state.state === "filled" && state.fill).toMatchObject({
+      clientOrderId: addId("sig-dca-hang", 1),
+      orderId: String(server.orders[1]?.orderId),
+      quantity: 0.01,
+    });
+    const again = await broker.changePosition(adding, change, 42_000);
+    expect(state.state === "filled" && again).toEqual(state.state === "filled" && state.fill);
+    expect(placed()).toHaveLength(2);
+    expect(server.orders).toHaveLength(2);
+  }, 15_000);
+
+  it("reports a reduce the venue refuses as a non-retryable BROKER error, with nothing placed", async () => {
+    const broker = localBroker();
+    await broker.openPosition(dca("sig-dca-refused"), 42_000);
+    server.inject("POST", "/api/v3/order", {
+      status: 400,
+      body: { code: -1013, msg: "Filter failure: NOTIONAL" },
+    });
+    const error = await rejection(
+      broker.changePosition(
+        dca("sig-dca-refused", exitFill(0.5)),
+        { kind: "reduce", index: 1, fraction: 0.5, reason: "partial_loss" },
+        42_000,
+      ),
+    );
+    expect(error.code).toBe("BROKER");
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain(`reduce 1 sell market order ${reduceId("sig-dca-refused", 1)}`);
+    expect(error.message).toContain("NOTIONAL");
+    expect(placed()).toHaveLength(2);
+    expect(server.orders).toHaveLength(1);
+    expect(await broker.orderState(reduceId("sig-dca-refused", 1), "BTCUSDT")).toEqual({ state: "unknown" });
+  });
+
+  it("refuses a change below the market's minimum size or malformed, before placing anything", async () => {
+    const broker = localBroker();
+    await broker.openPosition(dca("sig-dca-small"), 42_000);
+    // 0.0001 of the 0.01998 BTC held is below the 0.00001 BTC step and minimum.
+    const tiny = await rejection(
+      broker.changePosition(
+        dca("sig-dca-small", exitFill(0.0001)),
+        { kind: "reduce", index: 1, fraction: 0.0001, reason: "partial_profit" },
+        42_000,
+      ),
+    );
+    expect({ code: tiny.code, retryable: tiny.retryable, field: tiny.field }).toEqual({
+      code: "BROKER",
+      retryable: false,
+      field: "quantity",
+    });
+    expect(tiny.value).toBeCloseTo(0.01998 * 0.0001, 12);
+    expect(tiny.message).toContain("BTC/USDT");
+    const whole = await rejection(
+      broker.changePosition(
+        dca("sig-dca-small", exitFill(1)),
+        { kind: "reduce", index: 1, fraction: 1, reason: "partial_profit" },
+        42_000,
+      ),
+    );
+    expect({ field: whole.field, value: whole.value, retryable: whole.retryable }).toEqual({
+      field: "fraction",
+      value: 1,
+      retryable: false,
+    });
+    const noCost = await rejection(
+      broker.changePosition(dca("sig-dca-small", addFill(0)), { kind: "add", index: 1, cost: 0 }, 42_000),
+    );
+    expect({ field: noCost.field, retryable: noCost.retryable }).toEqual({ field: "cost", retryable: false });
+    expect(placed()).toHaveLength(1);
+  });
+
+  it("closes a change the signal does not record yet (an unknown outcome that filled) too", async () => {
+    const broker = localBroker();
+    await broker.openPosition(dca("sig-dca-orphan"), 42_000);
+    await broker.changePosition(
+      dca("sig-dca-orphan", addFill(420)),
+      { kind: "add", index: 1, cost: 420 },
+      42_000,
+    );
+    // The engine never learnt of the add and closes the position as it knows it.
+    await broker.closePosition(dca("sig-dca-orphan"), 42_000, "stop_loss");
+    expect(placed()[2]?.params).toMatchObject({ side: "SELL", quantity: "0.02997" });
+  });
+});
