@@ -3,7 +3,14 @@
 // commands from onActive (applied, refused and counted, bad arguments named); live equal to backtest with
 // rules; and a kill at every record operation of a managed live run restarting into the uninterrupted outcome.
 
-import type { ISignalDto, IStrategySchema, IStrategyTickResult, IStrategyTickResultClosed } from "@bt/core";
+import {
+  BtError,
+  type IBroker,
+  type ISignalDto,
+  type IStrategySchema,
+  type IStrategyTickResult,
+  type IStrategyTickResultClosed,
+} from "@bt/core";
 import { describe, expect, it } from "vitest";
 import {
   commitAverageBuy,
@@ -255,6 +262,7 @@ async function liveManaged(
   end: number,
   dieAfterOperations?: number,
   afterDeath = false,
+  wrapBroker: (broker: IBroker) => IBroker = (broker) => broker,
 ) {
   const engine = createTestEngine({ expectErrors: true });
   engine.addExchange(memoryExchange("mem", { [SYMBOL]: CANDLES }));
@@ -270,7 +278,7 @@ async function liveManaged(
       void engine.Live.stop(SYMBOL, "wiggle");
     },
   });
-  const broker = createPaperBroker({ persist, now: () => clock.now() });
+  const broker = wrapBroker(createPaperBroker({ persist, now: () => clock.now() }));
   const results: IStrategyTickResult[] = [];
   const errors: string[] = [];
   engine.listenError((error) => {
@@ -342,6 +350,35 @@ describe("position management live", () => {
     expect(
       live.results.some((result) => result.action === "updated" && result.update.kind === "partial"),
     ).toBe(true);
+  });
+
+  it("a size change the broker refuses for good: reported once, the position keeps its fills, the level is used up, exits still run", async () => {
+    const refusing = (broker: IBroker): IBroker => ({
+      ...broker,
+      name: broker.name,
+      specVersion: 1,
+      openPosition: broker.openPosition.bind(broker),
+      closePosition: broker.closePosition.bind(broker),
+      changePosition: async (signal, change) => {
+        throw new BtError("BROKER", `refusing ${change.kind} ${change.index} of ${signal.id}`, {
+          retryable: false,
+        });
+      },
+    });
+    const live = await liveManaged(new Map(), T0, T0 + 720 * MINUTE, undefined, false, refusing);
+    const closed = closedWithFills(live.results);
+    expect(closed.length).toBeGreaterThan(5);
+    // No partial or added entry ever reached the position; each refusal was reported once.
+    expect(closed.every((trade) => trade.fills.length === 1)).toBe(true);
+    const refusals = live.errors.filter((message) => message.includes("was refused"));
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(new Set(refusals).size).toBe(refusals.length);
+    expect(
+      live.results.some(
+        (result) =>
+          result.action === "updated" && (result.update.kind === "partial" || result.update.kind === "entry"),
+      ),
+    ).toBe(false);
   });
 
   it("a kill at every record operation of a managed run restarts into the uninterrupted outcome, one order per id", async () => {

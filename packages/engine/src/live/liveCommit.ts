@@ -96,6 +96,8 @@ export class LiveCommitter {
   closeFillProblem: IFillProblem | null = null;
   /** A size change whose fill was invalid and was recorded at the model's price (reported once). */
   changeFillProblem: IFillProblem | null = null;
+  /** A size change the broker refused for good: the position kept its fills (reported once). */
+  changeRefused: IFillProblem | null = null;
   /** Client order ids whose outcome is unknown (a timeout or error after sending, a crash after the intent). */
   private readonly uncertain = new Set<string>();
 
@@ -400,9 +402,29 @@ export class LiveCommitter {
         records.changing(signal, previous.signal, result, this.openFill, this.opened(previous.signal)),
       );
       const decided = signal;
-      const brokerFill = await this.place(decided, { kind: change.kind, index }, () =>
-        changePosition.call(broker, decided, change, update.price),
-      );
+      let brokerFill: IBrokerFill;
+      try {
+        brokerFill = await this.place(decided, { kind: change.kind, index }, () =>
+          changePosition.call(broker, decided, change, update.price),
+        );
+      } catch (error) {
+        if (!isBrokerRejection(error)) throw error;
+        // Refused for good: the position keeps its fills, and a rule's level is used up (it is not sent
+        // again every minute). The runner reports the refusal.
+        const kept: ISignalRow = { ...decided, fills: previous.signal.fills };
+        await this.write("position", records.open(kept, this.opened(kept), this.openFill));
+        this.changeRefused = {
+          leg: "change",
+          signalId: decided.id,
+          problem: `${update.kind === "partial" ? "the partial close" : "the added entry"} at ${update.price} was refused: ${(error as Error).message}`,
+        };
+        const { update: _refused, ...tick } = result;
+        return {
+          state: { status: "pending", signal: kept },
+          result: { ...tick, action: "active", signal: kept },
+          rejection: next.rejection,
+        };
+      }
       const checked = this.checkFill(brokerFill, update.price, "change", decided.id);
       if (checked.problem !== null) this.changeFillProblem = checked.problem;
       const last = decided.fills[index] as PositionFill;

@@ -356,6 +356,22 @@ export async function* runLive(
       );
       if (!willRetry) committer.openFillProblem = null;
     }
+    for (const [problem, outcome] of [
+      [committer.changeFillProblem, "recorded at the model's price"],
+      [committer.changeRefused, "the position keeps its size"],
+    ] as const) {
+      if (problem === null) continue;
+      const message = `${what}: broker ${broker.name}: a size change of ${problem.signalId}: ${problem.problem}; ${outcome}`;
+      countRunProblem(client.problems, "error", "Live.change", message, tickMs);
+      bus.emitError(new BtError("BROKER", message, { adapter: broker.name, field: "changePosition" }), {
+        source: "Live.change",
+        ...source,
+        timestamp: tickMs,
+        willRetry: false,
+      });
+    }
+    committer.changeFillProblem = null;
+    committer.changeRefused = null;
     const closeProblem = committer.closeFillProblem;
     if (closeProblem !== null) {
       committer.closeFillProblem = null;

@@ -141,7 +141,8 @@ export class ClientStrategy {
     if (next.state === this.state) return false;
     const result = await this.apply(next);
     this.commandResults.push(result);
-    return true;
+    // A live broker may refuse the change for good: the committed result is then a plain tick.
+    return result.action !== "active";
   }
 
   /** Counts a refused command of `caller` with its reason (a run problem of kind "command"); false. */
