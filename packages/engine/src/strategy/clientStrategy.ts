@@ -121,14 +121,6 @@ export class ClientStrategy {
     return this.params.symbol;
   }
 
-  get backtest(): boolean {
-    return this.params.backtest;
-  }
-
-  get config() {
-    return this.params.config;
-  }
-
   /**
    * Applies a command from strategy code (commit* functions) at the tick in progress: a refused one
    * changes nothing, is counted as a run problem with its reason and returns false.
@@ -201,6 +193,7 @@ export class ClientStrategy {
 
   /** Applies a transition decided earlier whose commit did not complete (live retry and restart). */
   resume(next: ITransition): Promise<IStrategyTickResult> {
+    this.priceNow = next.result.currentPrice;
     return this.inContext(next.result.timestamp, () => this.apply(next));
   }
 
