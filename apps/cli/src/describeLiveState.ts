@@ -1,22 +1,47 @@
-// What `bt live` says at start-up about the state it continues from: the open position, the scheduled
+// What `bt live` says at start-up about the state it continues from: the open position (its entries,
+// average entry and commit phase, with the change a "changing" record waits to confirm), the scheduled
 // signal and the closed trades an earlier run persisted (read with @bt/engine's readLiveState, the same
 // records Live restores), and the last tick whose effects are committed.
 
 import type { ILiveState } from "@bt/engine";
+import { describePositionUpdate } from "@bt/report-markdown";
+import { describeOpenPosition } from "./liveEventLine";
+
+type PositionRecord = NonNullable<ILiveState["position"]>;
 
 /** A time for messages: ISO 8601 UTC without zero seconds ("2025-01-02T00:00Z"). */
 export function isoMinute(timeMs: number): string {
   return new Date(timeMs).toISOString().replace(":00.000Z", "Z");
 }
 
+/**
+ * The open position of a record: the committed row (for a "changing" record the one before the change,
+ * since the change's fill is not confirmed), its entries when it has more than one fill, and the phase.
+ */
+function describePosition(record: PositionRecord): string {
+  const signal = record.phase === "changing" ? record.previous : record.signal;
+  const managed = signal.fills.length > 1 ? `, ${describeOpenPosition(signal)}` : "";
+  const where = `open position ${signal.id} ${signal.position} @ ${signal.priceOpen}${managed}`;
+  switch (record.phase) {
+    case "opening":
+    case "open":
+    case "closing":
+      return `${where} (${record.phase})`;
+    case "changing":
+      return `${where} (changing: ${describePositionUpdate(record.result)}; its order is checked with the broker at the next tick)`;
+    default: {
+      // A phase added to the engine fails to compile here.
+      const unknown: never = record;
+      return `${where} (${(unknown as { phase: string }).phase})`;
+    }
+  }
+}
+
 /** One line on what a run restores, e.g. "open position 1f…e2 long @ 97012.5 (open), 3 closed trades". */
 export function describeLiveState(state: ILiveState): string {
   const parts: string[] = [];
   const { position, scheduled } = state;
-  if (position !== null) {
-    const signal = position.signal;
-    parts.push(`open position ${signal.id} ${signal.position} @ ${signal.priceOpen} (${position.phase})`);
-  } else parts.push("no open position");
+  parts.push(position === null ? "no open position" : describePosition(position));
   if (scheduled !== null) {
     const signal = scheduled.signal;
     parts.push(`scheduled signal ${signal.id} ${signal.position} @ ${signal.priceOpen} (${scheduled.phase})`);

@@ -2,8 +2,8 @@
 // strategy of a walker in ranking order (failed strategies marked, never best), followed by notes
 // that keep a quietly broken run from reading like a clean one.
 
-import { type IRunProblems, problemCount, type StatisticKey } from "@bt/core";
-import { formatStatistic } from "@bt/report-markdown";
+import { type IRunProblems, type IStatistics, problemCount, type StatisticKey } from "@bt/core";
+import { formatStatistic, UNSIZED_MONEY } from "@bt/report-markdown";
 import { everySignalRejected, strategyThrew } from "./problemLines";
 import { describeFrame, walkerFailureText } from "./renderRunReport";
 import type { IRunRecord } from "./runRecord";
@@ -13,6 +13,7 @@ const KEY_METRICS: ReadonlyArray<StatisticKey> = [
   "tradeCount",
   "winRate",
   "totalPnl",
+  "totalPnlCost",
   "avgPnl",
   "sharpeRatio",
   "maxDrawdown",
@@ -24,12 +25,20 @@ const HEADERS = [
   "trades",
   "win rate",
   "total pnl",
+  "total pnl (quote)",
   "avg pnl",
   "sharpe",
   "max dd (closed)",
   "max dd (marked)",
   "profit factor",
 ];
+
+/** One summary cell; money of an unsized run in short (the report gives the full reason). */
+function summaryCell(stats: IStatistics, metric: StatisticKey): string {
+  return metric === "totalPnlCost" && stats.totalPnlCost === null
+    ? UNSIZED_MONEY
+    : formatStatistic(stats, metric);
+}
 
 /** Notes on one strategy's problems for the summary ("" when it ran cleanly). */
 function problemNote(
@@ -47,9 +56,12 @@ function problemNote(
   if (tradeCount !== null && everySignalRejected(tradeCount, problems)) {
     return `${strategyName}: 0 trades: every signal was rejected (${rejected} rejection${rejected === 1 ? "" : "s"}), see Problems`;
   }
-  if (rejected > 0)
-    return `${strategyName}: ${rejected} signal${rejected === 1 ? "" : "s"} rejected, see Problems`;
-  return "";
+  const refused = problemCount(problems, "command");
+  const counted = [
+    ...(rejected > 0 ? [`${rejected} signal${rejected === 1 ? "" : "s"} rejected`] : []),
+    ...(refused > 0 ? [`${refused} position command${refused === 1 ? "" : "s"} refused`] : []),
+  ];
+  return counted.length === 0 ? "" : `${strategyName}: ${counted.join(", ")}, see Problems`;
 }
 
 /** The terminal summary of a run record. */
@@ -57,7 +69,7 @@ export function renderRunSummary(record: IRunRecord): string {
   if (record.kind === "backtest") {
     const table = renderTextTable(
       ["strategy", ...HEADERS],
-      [[record.strategyName, ...KEY_METRICS.map((metric) => formatStatistic(record.stats, metric))]],
+      [[record.strategyName, ...KEY_METRICS.map((metric) => summaryCell(record.stats, metric))]],
       [false, ...HEADERS.map(() => true)],
     );
     const note = problemNote(
@@ -73,7 +85,7 @@ export function renderRunSummary(record: IRunRecord): string {
     entry.status === "failed" ? `${entry.strategyName} (failed)` : entry.strategyName,
     ...(entry.stats === null
       ? HEADERS.map((_, column) => (column === 0 ? `failed: ${walkerFailureText(entry)}` : ""))
-      : KEY_METRICS.map((metric) => formatStatistic(entry.stats as NonNullable<typeof entry.stats>, metric))),
+      : KEY_METRICS.map((metric) => summaryCell(entry.stats as NonNullable<typeof entry.stats>, metric))),
   ]);
   const table = renderTextTable(["#", "strategy", ...HEADERS], rows, [
     true,

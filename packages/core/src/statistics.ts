@@ -461,8 +461,9 @@ function meanExcursion(
   let sum = 0;
   let absent = 0;
   for (const result of ordered) {
-    const value = result.pnl[field] as number | undefined;
-    if (value === undefined) absent++;
+    // null: an upgraded record from before bt tracked excursions; undefined: a hand-built result.
+    const value = result.pnl[field] as number | null | undefined;
+    if (value === null || value === undefined) absent++;
     else sum += value;
   }
   return absent > 0

@@ -524,6 +524,17 @@ describe("computeStatistics: money and excursions (issue 17)", () => {
     expect(stats.avgMaePercent).toBeNull();
   });
 
+  it("an upgraded record (mfePercent / maePercent null) makes the averages N/A too, never averaged in as 0", () => {
+    const old = closedResult({ pnlPercent: 1 });
+    const upgraded = { ...old, pnl: { ...old.pnl, mfePercent: null, maePercent: null } };
+    const stats = computeStatistics([upgraded, closedResult({ pnlPercent: 2, openAt: T0 + 120 * MINUTE })]);
+    expect(stats.avgMfePercent).toBeNull();
+    expect(stats.avgMaePercent).toBeNull();
+    expect(stats.unavailable.avgMfePercent).toBe(
+      "1 of 2 trades have no excursion figures (recorded before MFE/MAE)",
+    );
+  });
+
   it("a non-finite money or excursion figure throws VALIDATION naming the field", () => {
     const bad = closedResult({ pnlPercent: 1, cost: 100 });
     for (const field of ["pnlCost", "mfePercent", "maePercent"] as const) {

@@ -1,6 +1,6 @@
 // The backtest report: the run conditions and problems when given, then per strategy and symbol the
-// table of closed signals (configurable columns, capped rows) followed by the statistics table. Pure:
-// returns a markdown string.
+// table of closed signals (configurable columns, capped rows), the fills of trades with several (DCA,
+// partial exits) and the statistics table. Pure: returns a markdown string.
 
 import { computeStatistics, type IStatisticsOptions, type IStrategyTickResultClosed } from "@bt/core";
 import {
@@ -10,6 +10,7 @@ import {
 } from "./closedSignalColumns";
 import { formatTime } from "./formatValue";
 import { checkMaxRows, DEFAULT_MAX_ROWS, escapeCell, markdownTable } from "./markdownTable";
+import { renderPositionFills } from "./positionFillsTable";
 import { type IRunContextOptions, reportHeaderLines } from "./reportHeader";
 import { renderStatisticsTable } from "./statisticsTable";
 
@@ -17,7 +18,7 @@ import { renderStatisticsTable } from "./statisticsTable";
 export interface IClosedTableOptions extends IStatisticsOptions {
   /** Columns of the closed-signals table, in order; default DEFAULT_CLOSED_SIGNAL_COLUMNS. */
   columns?: ReadonlyArray<ClosedSignalColumn>;
-  /** Maximum rows printed per closed-signals table (non-negative integer); default 200. */
+  /** Maximum rows printed per closed-signals table and per fills table (non-negative integer); default 200. */
   maxRows?: number;
 }
 
@@ -56,7 +57,10 @@ export function groupClosedResults(
     }));
 }
 
-/** Markdown of one strategy/symbol group: a second-level heading, the closed-signals table and the statistics. */
+/**
+ * Markdown of one strategy/symbol group: a second-level heading, the closed-signals table, the fills of
+ * its trades with more than one fill ("### Position fills", only when there are some) and the statistics.
+ */
 export function renderClosedSection(
   strategyName: string,
   symbol: string,
@@ -86,14 +90,17 @@ export function renderClosedSection(
       ),
     );
   }
+  const fills = renderPositionFills(closed, maxRows);
+  if (fills !== null) lines.push("", "### Position fills", "", fills);
   lines.push("", "### Statistics", "", renderStatisticsTable(stats));
   return lines.join("\n");
 }
 
 /**
  * Renders the backtest report of closed results: one section per strategy and symbol with its closed
- * signals and statistics (percent, ratios, minutes; "N/A (reason)" when not computable), preceded by the
- * run conditions (`config`) and the Problems section (`problems`) when given.
+ * signals, the fills of its DCA / partially closed trades, and statistics (percent, ratios, minutes,
+ * money; "N/A (reason)" when not computable), preceded by the run conditions (`config`) and the
+ * Problems section (`problems`) when given.
  * @throws BtError VALIDATION for an unknown column, a bad maxRows or a bad period.
  * @example
  * const markdown = renderBacktestReport(closedResults, { maxRows: 50, columns: ["closeTime", "pnl"], config, problems });

@@ -1,9 +1,19 @@
 // The configurable columns of the closed-signals table: each column id names a header, an alignment
-// and how a closed result prints in it.
+// and how a closed result prints in it. A figure a trade does not have (money of an unsized trade,
+// excursions of a trade recorded before bt tracked them) prints "N/A (why)", never a made-up number.
 
 import { BtError, type IStrategyTickResultClosed } from "@bt/core";
-import { formatMinutes, formatPercent, formatPrice, formatTime } from "./formatValue";
+import {
+  formatCount,
+  formatMinutes,
+  formatMoney,
+  formatPercent,
+  formatPrice,
+  formatTime,
+  NOT_AVAILABLE,
+} from "./formatValue";
 import type { IMarkdownColumn } from "./markdownTable";
+import { recordedFills } from "./positionFillsTable";
 
 /** Column ids of the closed-signals table. */
 export type ClosedSignalColumn =
@@ -20,10 +30,40 @@ export type ClosedSignalColumn =
   | "stopLoss"
   | "reason"
   | "pnl"
+  | "pnlCost"
+  | "cost"
+  | "entries"
+  | "partialExits"
+  | "mfe"
+  | "mae"
   | "note";
 
 interface IColumnDefinition extends IMarkdownColumn {
   cell: (result: IStrategyTickResultClosed) => string;
+}
+
+/** What a money cell of an unsized trade says: it has no cost to measure money in. */
+export const UNSIZED_MONEY = `${NOT_AVAILABLE} (unsized)`;
+
+/** What an excursion cell of an upgraded old trade says. */
+export const UNTRACKED_EXCURSION = `${NOT_AVAILABLE} (recorded before bt tracked it)`;
+
+function moneyCell(value: number | null | undefined): string {
+  return value === null || value === undefined ? UNSIZED_MONEY : formatMoney(value);
+}
+
+function excursionCell(value: number | null | undefined): string {
+  // undefined too: a record read without the engine's upgrade has no field at all.
+  return value === null || value === undefined ? UNTRACKED_EXCURSION : formatPercent(value);
+}
+
+function fillCount(result: IStrategyTickResultClosed, kind: "entry" | "exit"): string {
+  return formatCount(recordedFills(result.signal).filter((fill) => fill.kind === kind).length);
+}
+
+function minutesInPosition(result: IStrategyTickResultClosed): number {
+  const minutes = result.pnl.minutesInPosition;
+  return Number.isFinite(minutes) ? minutes : (result.timestamp - result.signal.pendingAt) / 60_000;
 }
 
 const COLUMN_DEFINITIONS: Readonly<Record<ClosedSignalColumn, IColumnDefinition>> = {
@@ -33,9 +73,9 @@ const COLUMN_DEFINITIONS: Readonly<Record<ClosedSignalColumn, IColumnDefinition>
   openTime: { header: "Open time (UTC)", cell: (result) => formatTime(result.signal.pendingAt) },
   closeTime: { header: "Close time (UTC)", cell: (result) => formatTime(result.timestamp) },
   holdingMinutes: {
-    header: "Held",
+    header: "Time in position",
     align: "right",
-    cell: (result) => formatMinutes((result.timestamp - result.signal.pendingAt) / 60_000),
+    cell: (result) => formatMinutes(minutesInPosition(result)),
   },
   side: { header: "Side", cell: (result) => result.signal.position },
   priceOpen: { header: "Price open", align: "right", cell: (result) => formatPrice(result.pnl.priceOpen) },
@@ -44,10 +84,20 @@ const COLUMN_DEFINITIONS: Readonly<Record<ClosedSignalColumn, IColumnDefinition>
   stopLoss: { header: "SL", align: "right", cell: (result) => formatPrice(result.signal.priceStopLoss) },
   reason: { header: "Reason", cell: (result) => result.closeReason },
   pnl: { header: "PnL %", align: "right", cell: (result) => formatPercent(result.pnl.pnlPercentage) },
+  pnlCost: { header: "PnL (quote)", align: "right", cell: (result) => moneyCell(result.pnl.pnlCost) },
+  cost: { header: "Cost (quote)", align: "right", cell: (result) => moneyCell(result.pnl.costTotal) },
+  entries: { header: "Entries", align: "right", cell: (result) => fillCount(result, "entry") },
+  partialExits: { header: "Partial exits", align: "right", cell: (result) => fillCount(result, "exit") },
+  mfe: { header: "MFE %", align: "right", cell: (result) => excursionCell(result.pnl.mfePercent) },
+  mae: { header: "MAE %", align: "right", cell: (result) => excursionCell(result.pnl.maePercent) },
   note: { header: "Note", cell: (result) => result.signal.note },
 };
 
-/** Columns of the closed-signals table when none are given. */
+/**
+ * Columns of the closed-signals table when none are given: the trade, its percent and money result and
+ * its excursions. Opt-in: id, symbol, strategy, holdingMinutes, cost, entries, partialExits (the fills
+ * of a DCA or partially closed trade are listed under the table anyway).
+ */
 export const DEFAULT_CLOSED_SIGNAL_COLUMNS: ReadonlyArray<ClosedSignalColumn> = [
   "openTime",
   "closeTime",
@@ -58,6 +108,9 @@ export const DEFAULT_CLOSED_SIGNAL_COLUMNS: ReadonlyArray<ClosedSignalColumn> = 
   "stopLoss",
   "reason",
   "pnl",
+  "pnlCost",
+  "mfe",
+  "mae",
   "note",
 ];
 

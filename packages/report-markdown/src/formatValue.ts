@@ -1,5 +1,6 @@
 // Number, price and time formatting shared by every report, so a value prints the same everywhere:
-// percentages with 2 decimals and "%", ratios with 3 decimals, minutes with 1, times in ISO 8601 UTC.
+// percentages with 2 decimals and "%", ratios with 3 decimals, minutes with 1, money in quote currency
+// with 2 (more below 1), times in ISO 8601 UTC.
 
 /** What a report prints for a metric that is null (not computable honestly). */
 export const NOT_AVAILABLE = "N/A";
@@ -28,6 +29,17 @@ export function formatCount(value: number | null): string {
 /** A duration in minutes with 1 decimal and " min", e.g. "90.0 min"; N/A for null or non-finite. */
 export function formatMinutes(value: number | null): string {
   return value === null || !Number.isFinite(value) ? NOT_AVAILABLE : `${fixed(value, 1)} min`;
+}
+
+/**
+ * An amount of money in quote currency: 2 decimals from 1 (and for 0), 4 from 0.01, 8 below (a
+ * BTC-quoted market's cents), e.g. "12.35", "-0.0420", "0.00001234"; N/A for null or non-finite.
+ */
+export function formatMoney(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return NOT_AVAILABLE;
+  const magnitude = Math.abs(value);
+  const decimals = magnitude >= 1 || magnitude === 0 ? 2 : magnitude >= 0.01 ? 4 : 8;
+  return fixed(value, decimals);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Public entry of @bt/report-markdown: markdown reports (backtest, live, walker, heat, schedule), the
-// run-conditions and problems sections, the shared statistics table and the atomic writeReport helper.
+// run-conditions and problems sections, the shared statistics table, the description of a position
+// change and the atomic writeReport helper.
 // Statistics, the metric list and the ranking live in @bt/core; this package only renders them.
 
 export {
@@ -11,10 +12,13 @@ export {
   CLOSED_SIGNAL_COLUMNS,
   type ClosedSignalColumn,
   DEFAULT_CLOSED_SIGNAL_COLUMNS,
+  UNSIZED_MONEY,
+  UNTRACKED_EXCURSION,
 } from "./closedSignalColumns";
 export {
   formatCount,
   formatMinutes,
+  formatMoney,
   formatPercent,
   formatPrice,
   formatRatio,
@@ -24,6 +28,7 @@ export {
 export { type IHeatReportOptions, renderHeatReport } from "./heatReport";
 export { type ILiveReportOptions, renderLiveReport } from "./liveReport";
 export { DEFAULT_MAX_ROWS, escapeCell } from "./markdownTable";
+export { describePositionUpdate } from "./positionUpdateText";
 export { DEFAULT_PROBLEM_ROWS, hasNoProblems, type IProblemsOptions, renderProblems } from "./problemsReport";
 export type { IRunContextOptions } from "./reportHeader";
 export { renderRunConditions } from "./runConditions";

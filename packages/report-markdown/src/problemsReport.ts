@@ -50,8 +50,8 @@ function problemTable(
 /**
  * Renders the Problems section of a run: getSignal calls and failures, then tables of errors (source,
  * message, count, first time in ISO 8601 UTC), validation rejections by reason, risk rejections by risk
- * name and reason, and cancelled scheduled signals (counts by reason, then the first `maxRows`); says
- * "No problems." when there is nothing to report.
+ * name and reason, refused position commands by command and reason, and cancelled scheduled signals
+ * (counts by reason, then the first `maxRows`); says "No problems." when there is nothing to report.
  * @throws BtError VALIDATION for a bad maxRows.
  * @example
  * const markdown = renderProblems(engine.Backtest.getProblems(symbol, strategyName));
@@ -89,7 +89,12 @@ export function renderProblems(problems: IRunProblems, options: IProblemsOptions
     lines.push(`${sub} Risk rejections`, "", problemTable(risk, "Risk", "Reason", maxRows), "");
   }
   if (commands.length > 0) {
-    lines.push(`${sub} Refused position commands`, "", problemTable(commands, "Command", "Reason", maxRows), "");
+    lines.push(
+      `${sub} Refused position commands`,
+      "",
+      problemTable(commands, "Command", "Reason", maxRows),
+      "",
+    );
   }
   if (problems.cancelled.length > 0) {
     const byReason = CANCEL_REASONS.map(

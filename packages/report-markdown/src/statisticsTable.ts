@@ -2,11 +2,18 @@
 // its label and unit, "N/A (reason)" for a metric that is null, and the list of conventions under it.
 
 import { type IStatistics, STATISTIC_METRICS, type StatisticKey, statisticMetric } from "@bt/core";
-import { formatCount, formatMinutes, formatPercent, formatRatio, NOT_AVAILABLE } from "./formatValue";
+import {
+  formatCount,
+  formatMinutes,
+  formatMoney,
+  formatPercent,
+  formatRatio,
+  NOT_AVAILABLE,
+} from "./formatValue";
 import { markdownTable } from "./markdownTable";
 
 /**
- * Formats one statistic with its unit (percent, ratio, count or minutes); a null metric prints
+ * Formats one statistic with its unit (percent, ratio, count, minutes or quote-currency money); a null metric prints
  * "N/A (reason)" with the reason from `stats.unavailable`, or "N/A" when none is recorded.
  */
 export function formatStatistic(stats: IStatistics, metric: StatisticKey): string {
@@ -15,15 +22,23 @@ export function formatStatistic(stats: IStatistics, metric: StatisticKey): strin
     const reason = stats.unavailable[metric];
     return reason === undefined ? NOT_AVAILABLE : `${NOT_AVAILABLE} (${reason})`;
   }
-  switch (statisticMetric(metric).unit) {
+  const unit = statisticMetric(metric).unit;
+  // Exhaustive: a unit added to core fails to compile here instead of printing as a ratio.
+  switch (unit) {
     case "count":
       return formatCount(value);
     case "percent":
       return formatPercent(value);
     case "minutes":
       return formatMinutes(value);
-    default:
+    case "quote":
+      return formatMoney(value);
+    case "ratio":
       return formatRatio(value);
+    default: {
+      const unknownUnit: never = unit;
+      return formatRatio(unknownUnit);
+    }
   }
 }
 

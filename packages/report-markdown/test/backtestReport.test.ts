@@ -1,4 +1,4 @@
-import { BtError } from "@bt/core";
+import { BtError, STATISTIC_METRICS } from "@bt/core";
 import { renderBacktestReport } from "@bt/report-markdown";
 import { describe, expect, it } from "vitest";
 import { closedResult, closedSeries, MINUTE, T0 } from "../../core/test/closedFactory";
@@ -26,6 +26,9 @@ describe("renderBacktestReport", () => {
       "SL",
       "Reason",
       "PnL %",
+      "PnL (quote)",
+      "MFE %",
+      "MAE %",
       "Note",
     ]);
     expect(table.rows).toHaveLength(3);
@@ -39,6 +42,9 @@ describe("renderBacktestReport", () => {
       "98.0000",
       "take_profit",
       "1.50%",
+      "N/A (unsized)",
+      "1.50%",
+      "0.00%",
       "",
     ]);
     expect(table.rows.map((row) => row[8])).toEqual(["1.50%", "-0.70%", "2.00%"]);
@@ -66,7 +72,7 @@ describe("renderBacktestReport", () => {
       /^N\/A \(needs the run's minute prices/,
     );
     expect(stats.has("Expectancy per trade")).toBe(false);
-    expect(stats.size).toBe(19);
+    expect(stats.size).toBe(STATISTIC_METRICS.length);
   });
 
   it("caps long tables with a note of the hidden rows", () => {
@@ -92,7 +98,7 @@ describe("renderBacktestReport", () => {
       columns: ["pnl", "symbol", "holdingMinutes", "id"],
     });
     const table = tableAfter(markdown, "### Closed signals");
-    expect(table.header).toEqual(["PnL %", "Symbol", "Held", "Id"]);
+    expect(table.header).toEqual(["PnL %", "Symbol", "Time in position", "Id"]);
     expect(table.rows.map((row) => row.slice(0, 3))).toEqual([
       ["1.00%", "BTCUSDT", "60.0 min"],
       ["-2.00%", "BTCUSDT", "60.0 min"],
@@ -108,7 +114,7 @@ describe("renderBacktestReport", () => {
     expect(line).toContain("breakout \\| retest<br>line two");
     const table = tableAfter(markdown, "### Closed signals");
     expect(table.rows[0]).toHaveLength(table.header.length);
-    expect(table.rows[0]![9]).toBe("breakout \\| retest<br>line two");
+    expect(table.rows[0]!.at(-1)).toBe("breakout \\| retest<br>line two");
   });
 
   it("orders each table by close time and prints the period when given", () => {

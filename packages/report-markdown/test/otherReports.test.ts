@@ -39,6 +39,7 @@ describe("renderLiveReport", () => {
       scheduled: "0",
       opened: "2",
       active: "2",
+      updated: "0",
       closed: "1",
       cancelled: "0",
     });

@@ -74,6 +74,49 @@ describe("renderProblems", () => {
     expect(markdown).toContain("_… 2 more rows not shown._");
   });
 
+  it("tables refused position commands by command and reason, after the risk rejections", () => {
+    const problems = sampleProblems();
+    countRunProblem(problems, "command", "commitPartialProfit", "no open position", T0 + 6 * MINUTE);
+    countRunProblem(problems, "command", "commitPartialProfit", "no open position", T0 + 7 * MINUTE);
+    countRunProblem(
+      problems,
+      "command",
+      "commitTrailingStop",
+      "the stop would loosen: 97 is below the stop loss 98\nat the tick of 00:08",
+      T0 + 8 * MINUTE,
+    );
+    const markdown = renderProblems(problems);
+    expect(hasNoProblems(problems)).toBe(false);
+    expect(markdown.indexOf("### Risk rejections")).toBeLessThan(
+      markdown.indexOf("### Refused position commands"),
+    );
+    expect(markdown.indexOf("### Refused position commands")).toBeLessThan(
+      markdown.indexOf("### Cancelled scheduled signals"),
+    );
+    const commands = tableAfter(markdown, "### Refused position commands");
+    expect(commands.header).toEqual(["Command", "Reason", "Count", "First (UTC)"]);
+    // Counted under the first line of the reason.
+    expect(commands.rows).toEqual([
+      ["commitPartialProfit", "no open position", "2", "2025-01-01T00:06:00.000Z"],
+      [
+        "commitTrailingStop",
+        "the stop would loosen: 97 is below the stop loss 98",
+        "1",
+        "2025-01-01T00:08:00.000Z",
+      ],
+    ]);
+    // Commands alone are a problem to report; other tables stay out.
+    const only = emptyRunProblems();
+    countRunProblem(only, "command", "commitBreakeven", "no open position", T0);
+    const alone = renderProblems(only, { maxRows: 0 });
+    expect(alone).not.toContain("No problems.");
+    expect(alone).not.toContain("### Errors");
+    expect(alone).toContain("### Refused position commands");
+    expect(alone).toContain("_… 1 more row not shown._");
+    expect(sampleProblems().problems.some((problem) => problem.kind === "command")).toBe(false);
+    expect(renderProblems(sampleProblems())).not.toContain("Refused position commands");
+  });
+
   it("rejects a bad maxRows and supports a third-level heading", () => {
     expect(() => renderProblems(emptyRunProblems(), { maxRows: -1 })).toThrowError(/maxRows/);
     expect(renderProblems(sampleProblems(), { headingLevel: 3 })).toContain("### Problems\n");

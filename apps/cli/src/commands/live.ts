@@ -12,6 +12,7 @@ import type { ICliIo } from "../cliIo";
 import { createCliPersist, describePersistLocation, parsePersistKind } from "../cliPersist";
 import { describeLiveState, isoMinute, lastCommittedTickMs } from "../describeLiveState";
 import { cliEngine, registerStrategy } from "../engineSetup";
+import { liveEventLine } from "../liveEventLine";
 import { flagOption, parseCommandArgs, RUN_OPTION_SPECS, stringOption } from "../parseCommandArgs";
 import { parseDate } from "../parseDate";
 import { createReplayClock, describeReplaySpeed, parseReplaySpeed, type ReplaySpeed } from "../replayClock";
@@ -239,16 +240,7 @@ export async function runLiveCommand(argv: string[], io: ICliIo): Promise<number
       stopAt: timeline.stopAt,
       handleProcessSignals: true,
     })) {
-      if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
-      else {
-        const pnl =
-          result.action === "closed"
-            ? ` ${result.closeReason} pnl ${result.pnl.pnlPercentage.toFixed(2)}%`
-            : "";
-        io.stdout.write(
-          `${new Date(result.timestamp).toISOString()} ${result.action} ${result.symbol} @ ${result.currentPrice}${pnl}\n`,
-        );
-      }
+      io.stdout.write(`${options.json ? JSON.stringify(result) : liveEventLine(result)}\n`);
     }
   } finally {
     process.off("SIGINT", onSignal);
