@@ -33,6 +33,8 @@ export const TARGET_LIMITS = {
   asyncFloorRatio: 1.3,
   /** year15m ≤ 1.5 × its sync floor. */
   year15mSyncFloorRatio: 1.5,
+  /** year15m with a trailing stop and a TP ladder ≤ 1.5 × the plain year15m (position management, issue 17). */
+  year15mManagedRatio: 1.5,
   /** year1mEveryMinute through a column view, ms. */
   year1mEveryMinuteColumnViewMs: 600,
   /** year1mEveryMinute through getCandles, ms. */

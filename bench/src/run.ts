@@ -20,9 +20,11 @@ import {
   type BtScenario,
   engineColumnView,
   type ITimedRun,
+  MANAGED_SCENARIO,
   timeBtScenario,
   timeEveryMinuteColumnView,
   timeFloor,
+  timeManagedScenario,
 } from "./scenarioTimings";
 import type { IStartupResult } from "./startupBench";
 import type { ISweepBenchResult } from "./sweepBench";
@@ -43,6 +45,8 @@ async function childMain(measurement: string, args: string[]): Promise<unknown> 
       return timeFloor(args[0] as FloorScenario, args[1] as FloorVariant);
     case "btColumnView":
       return timeEveryMinuteColumnView();
+    case "managed":
+      return timeManagedScenario();
     case "memory":
       return measureCandleMemory(args[0] === "objects" ? "objects" : "columns");
     case "csvLoad":
@@ -119,6 +123,12 @@ async function main() {
         keep(floor);
         line.push(`${variant} ${floor.ms.toFixed(0)}`);
       }
+      if (scenario === "year15m") {
+        // The position-management scenario right after its plain twin (same candles and entries).
+        const managed = await runChild<ITimedRun>("managed");
+        keep(managed);
+        line.push(`${MANAGED_SCENARIO} ${managed.ms.toFixed(0)}`);
+      }
       if (scenario === "year1mEveryMinute" && hasColumnView && columnViewReason === undefined) {
         try {
           keep(await runChild<ITimedRun>("btColumnView"));
@@ -169,6 +179,10 @@ async function main() {
     );
   }
   for (const mismatch of floorMismatches) console.log(`FLOOR MISMATCH ${mismatch}`);
+  const managedRatio = round(medianMs(MANAGED_SCENARIO) / medianMs("year15m"), 2);
+  console.log(
+    `1 year at 15m with a trailing stop and a TP ladder: median ${medianMs(MANAGED_SCENARIO).toFixed(0)} ms, ${first(MANAGED_SCENARIO).trades} trades, ${first(MANAGED_SCENARIO).calls} partial exits, peak RSS ${medianRss(MANAGED_SCENARIO).toFixed(0)} MB; ×${managedRatio} the plain year15m`,
+  );
   const columnViewMs = runs.has("year1mEveryMinute:btColumnView")
     ? round(medianMs("year1mEveryMinute:btColumnView"), 1)
     : null;
@@ -245,6 +259,7 @@ async function main() {
     );
   }
   targets.year15mSyncFloorRatio = target(ratios.year15m?.sync, TARGET_LIMITS.year15mSyncFloorRatio, "×");
+  targets.year15mManagedRatio = target(managedRatio, TARGET_LIMITS.year15mManagedRatio, "×");
   targets.year1mEveryMinuteColumnViewMs = target(
     columnViewMs,
     TARGET_LIMITS.year1mEveryMinuteColumnViewMs,
@@ -294,6 +309,9 @@ async function main() {
     startMs: BENCH_START_MS,
     rounds,
     yearBacktestMs: Math.round(medianMs("year15m")),
+    year15mManagedMs: Math.round(medianMs(MANAGED_SCENARIO)),
+    year15mManagedTrades: first(MANAGED_SCENARIO).trades,
+    year15mManagedPartials: first(MANAGED_SCENARIO).calls,
     year1mIntervalMs: Math.round(medianMs("year1m")),
     year1mEveryMinuteMs: Math.round(medianMs("year1mEveryMinute")),
     walker10Ms: Math.round(medianMs("walker10")),

@@ -25,6 +25,9 @@ export const BENCH_SEED = 20250101;
 export const BT_SCENARIOS = ["year15m", "year1m", "year1mEveryMinute", "walker10"] as const;
 export type BtScenario = (typeof BT_SCENARIOS)[number];
 
+/** Scenarios without floors, each compared with a bt scenario: a year at 15m with position rules vs year15m. */
+export const MANAGED_SCENARIO = "year15mManaged" as const;
+
 /** One timed run in a child process. */
 export interface ITimedRun {
   name: string;
@@ -71,6 +74,33 @@ export async function timeBtScenario(scenario: BtScenario): Promise<ITimedRun> {
   const ms = performance.now() - started;
   const trades = result.results.reduce((sum, entry) => sum + (entry.stats?.tradeCount ?? 0), 0);
   return { name: scenario, ms, candles: minutes * 10, trades, peakRssMb: peakRssMb() };
+}
+
+/** Times year15m with MANAGED_RULES (trailing stop and TP ladder) on every signal; counts its partial exits. */
+export async function timeManagedScenario(): Promise<ITimedRun> {
+  const columns = benchColumns(BENCH_SEED, YEAR_MINUTES);
+  const started = performance.now();
+  const results = await runSmaBacktest({
+    seed: BENCH_SEED,
+    minutes: YEAR_MINUTES,
+    interval: "15m",
+    columns,
+    managed: true,
+  });
+  const ms = performance.now() - started;
+  const trades = results.filter((result) => result.action === "closed").length;
+  const partials = results.filter(
+    (result) => result.action === "updated" && result.update.kind === "partial",
+  ).length;
+  if (partials === 0) throw new Error(`${MANAGED_SCENARIO}: no partial exit, the rules did not run`);
+  return {
+    name: MANAGED_SCENARIO,
+    ms,
+    candles: YEAR_MINUTES,
+    trades,
+    calls: partials,
+    peakRssMb: peakRssMb(),
+  };
 }
 
 /** Times one floor variant of `scenario` on the same candles. */

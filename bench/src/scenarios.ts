@@ -2,7 +2,7 @@
 // SMA-crossover strategies, and the year / 1m-interval / walker runs.
 
 import { createColumnExchange } from "@bt/cluster";
-import type { IStrategySchema, IStrategyTickResult } from "@bt/core";
+import type { ISignalDto, IStrategySchema, IStrategyTickResult } from "@bt/core";
 import { createEngine, getCandles } from "@bt/engine";
 import { generateCandleColumns, type ICandleColumns } from "./candleGenerator";
 
@@ -76,12 +76,37 @@ export function smaCrossover(
   };
 }
 
+/**
+ * The position rules of the managed scenario: a trailing stop 0.5 % behind the best price once 0.3 % in
+ * profit, and a take-profit ladder closing 30 % at +0.5 % and 30 % at +1 % (the rest at TP or SL).
+ */
+export const MANAGED_RULES = {
+  trailingStop: { distancePercent: 0.5, activationPercent: 0.3 },
+  takeProfitLadder: [
+    { profitPercent: 0.5, closePercent: 30 },
+    { profitPercent: 1, closePercent: 30 },
+  ],
+} as const satisfies Partial<ISignalDto>;
+
+/** `strategy` with MANAGED_RULES on every signal. */
+export function withManagedRules(strategy: IStrategySchema): IStrategySchema {
+  return {
+    ...strategy,
+    getSignal: async (symbol, when) => {
+      const signal = await strategy.getSignal(symbol, when);
+      return signal === null ? null : { ...signal, ...MANAGED_RULES };
+    },
+  };
+}
+
 /** Backtests one SMA crossover over `minutes` of seeded data; returns every yielded result. */
 export async function runSmaBacktest(options: {
   seed: number;
   minutes: number;
   interval: "1m" | "5m" | "15m";
   columns?: ICandleColumns;
+  /** Adds MANAGED_RULES to every signal (the position-management scenario). */
+  managed?: boolean;
 }): Promise<IStrategyTickResult[]> {
   const columns = options.columns ?? benchColumns(options.seed, options.minutes);
   const engine = createEngine();
@@ -92,7 +117,8 @@ export async function runSmaBacktest(options: {
     startDate: new Date(BENCH_START_MS),
     endDate: new Date(BENCH_START_MS + options.minutes * MINUTE_MS),
   });
-  engine.addStrategy(smaCrossover("sma", options.interval, 8, 21));
+  const strategy = smaCrossover("sma", options.interval, 8, 21);
+  engine.addStrategy(options.managed === true ? withManagedRules(strategy) : strategy);
   const results: IStrategyTickResult[] = [];
   for await (const result of engine.Backtest.run(
     "BTCUSDT",
