@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { IPersistAdapterV2 } from "@bt/core";
 import { createPaperBroker, readLiveState } from "@bt/engine";
-import { SCENARIO, SCENARIO_START_MS } from "./liveScenario";
+import { SCENARIO, SCENARIO_START_MS, type ScenarioVariant, scenarioStrategyOf } from "./liveScenario";
 
 const ACCEPTANCE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const CHILD = fileURLToPath(new URL("./liveChild.ts", import.meta.url));
@@ -31,18 +31,24 @@ function adapterArgv(args: CrashAdapterArgs): string[] {
   }
 }
 
-/** One scenario run: adapter, clock file and scenario length. */
+/** One scenario run: adapter, clock file, scenario length and strategy variant (default plain). */
 export interface ICrashScenario {
   adapterArgs: CrashAdapterArgs;
   clockFile: string;
   minutes: number;
+  variant?: ScenarioVariant;
+  /** Most random latency of a size change before and after its fill, ms (default the child's 3 ms). */
+  changeLatencyMs?: number;
 }
 
 /** What a run with kills went through. */
 export interface IKillReport {
   kills: number;
   lives: number;
-  /** Persisted phase found right after each kill: idle, opening, open, closing, scheduled, cancelling. */
+  /**
+   * Persisted phase found right after each kill: idle, opening, open, changing (a size change in
+   * flight), closing, scheduled, cancelling.
+   */
   phases: Record<string, number>;
   durationMs: number;
 }
@@ -77,6 +83,11 @@ function startLife(scenario: ICrashScenario, standby = false): ILife {
       scenario.clockFile,
       "--minutes",
       String(scenario.minutes),
+      "--variant",
+      scenario.variant ?? "plain",
+      ...(scenario.changeLatencyMs === undefined
+        ? []
+        : ["--change-latency-ms", String(scenario.changeLatencyMs)]),
     ],
     standby,
   );
@@ -231,15 +242,23 @@ export async function runWithKills(
   }
 }
 
-/** The persisted phase of the scenario strategy: idle, opening, open, closing, scheduled or cancelling. */
-export async function persistedPhase(persist: IPersistAdapterV2): Promise<string> {
-  const state = await readLiveState(persist, SCENARIO.symbol, SCENARIO.strategyName, SCENARIO.exchangeName);
+/**
+ * The persisted phase of the scenario strategy of `variant`: idle, opening, open, changing, closing,
+ * scheduled or cancelling.
+ */
+export async function persistedPhase(
+  persist: IPersistAdapterV2,
+  variant: ScenarioVariant = "plain",
+): Promise<string> {
+  const strategyName = scenarioStrategyOf(variant).strategyName;
+  const state = await readLiveState(persist, SCENARIO.symbol, strategyName, SCENARIO.exchangeName);
   return state.position?.phase ?? state.scheduled?.phase ?? "idle";
 }
 
-/** What must match between an interrupted and an uninterrupted run. */
-export async function scenarioOutcome(persist: IPersistAdapterV2) {
-  const state = await readLiveState(persist, SCENARIO.symbol, SCENARIO.strategyName, SCENARIO.exchangeName);
+/** What must match between an interrupted and an uninterrupted run of `variant` (default plain). */
+export async function scenarioOutcome(persist: IPersistAdapterV2, variant: ScenarioVariant = "plain") {
+  const strategyName = scenarioStrategyOf(variant).strategyName;
+  const state = await readLiveState(persist, SCENARIO.symbol, strategyName, SCENARIO.exchangeName);
   const orders = await createPaperBroker({ persist }).orders();
   return {
     closed: state.closed.map((result) => ({
@@ -251,8 +270,16 @@ export async function scenarioOutcome(persist: IPersistAdapterV2) {
       priceOpen: result.pnl.priceOpen,
       priceClose: result.pnl.priceClose,
       pnlPercentage: result.pnl.pnlPercentage,
+      // Every entry and partial exit: model price, kind, source / reason, cost / fraction, and the
+      // broker's executed price (what the pnl is computed from).
+      fills: result.signal.fills,
+      priceStopLoss: result.signal.priceStopLoss,
+      originalStopLoss: result.signal.originalStopLoss,
     })),
-    position: state.position === null ? null : { id: state.position.signal.id, phase: state.position.phase },
+    position:
+      state.position === null
+        ? null
+        : { id: state.position.signal.id, phase: state.position.phase, fills: state.position.signal.fills },
     scheduled:
       state.scheduled === null ? null : { id: state.scheduled.signal.id, phase: state.scheduled.phase },
     orders: orders.map((order) => ({

@@ -2,10 +2,14 @@
 // exchange, a strategy that trades once ("market": a long opened at T0 that takes profit on the ramp;
 // "limit": a short scheduled at T0 that activates on the ramp and stops out), a paper broker on the
 // store under test seen through a fault wrapper, and a simulated clock. Each run returns its results,
-// the errors the engine reported (with source and willRetry) and the persisted outcome.
+// the errors the engine reported (with source and willRetry) and the persisted outcome. Two more kinds
+// change the position's size: "ladder" (a long at T0 that takes two partial profits on the ramp and
+// expires) and "dca" (a short at T0 that adds two entries as the ramp rises against it, then stops out).
 
 import {
+  type BrokerPositionChange,
   BtError,
+  clientOrderId,
   type IBroker,
   type IBrokerFill,
   type ICandleData,
@@ -36,7 +40,7 @@ export const START_MS = T0 - 2 * MINUTE_MS;
 export const STOP_MS = T0 + 120 * MINUTE_MS;
 export const SYMBOL = "BTCUSDT";
 export const EXCHANGE = "ramp";
-export type StrategyKind = "market" | "limit";
+export type StrategyKind = "market" | "limit" | "ladder" | "dca";
 /** The run's record key, `persistKey(symbol, strategy, exchange)`. */
 export const runKeyOf = (kind: StrategyKind) => persistKey(SYMBOL, kind, EXCHANGE);
 
@@ -100,6 +104,32 @@ export function faultEngine(options: IFaultOptions = {}): {
       if (options.hangSignal?.(when.getTime())) return never();
       if (when.getTime() !== T0) return null;
       const price = await getAveragePrice(symbol);
+      if (kind === "ladder") {
+        // Partials at 100.5 and 101 (minutes 7 and 12: the live price, a 5-candle VWAP, lags the ramp);
+        // the take profit is never reached (the ramp stops at 102): the rest expires at T0 + 60 min.
+        return {
+          position: "long",
+          cost: 1_000,
+          priceTakeProfit: price * 1.03,
+          priceStopLoss: price * 0.99,
+          minuteEstimatedTime: 60,
+          takeProfitLadder: [
+            { profitPercent: 0.5, closePercent: 50 },
+            { profitPercent: 1, closePercent: 25 },
+          ],
+        };
+      }
+      if (kind === "dca") {
+        // Added entries at 100.3 and 100.8 (1.5× the cost); stopped out at 101.5 (minutes 5, 10, 17 live).
+        return {
+          position: "short",
+          cost: 1_000,
+          priceTakeProfit: price * 0.99,
+          priceStopLoss: price * 1.015,
+          minuteEstimatedTime: 240,
+          dca: { levels: [{ lossPercent: 0.3 }, { lossPercent: 0.8, costPercent: 150 }] },
+        };
+      }
       if (kind === "market") {
         return {
           position: "long",
@@ -207,6 +237,11 @@ export async function runFaultScenario(store: IFaultStore, options: IRunOptions 
   return { engine, results, errors, infos, failure, paper };
 }
 
+/** A closed trade with every fill (what a size-change case compares). */
+export function tradeWithFillsOf(result: IStrategyTickResultClosed) {
+  return { ...tradeOf(result), fills: result.signal.fills };
+}
+
 /** The fields of a closed trade that must agree between runs. */
 export function tradeOf(result: IStrategyTickResultClosed) {
   return {
@@ -232,6 +267,8 @@ export async function storedOutcome(store: IFaultStore, kind: StrategyKind = "ma
     const orders = await createPaperBroker({ persist }).orders();
     return {
       closed: state.closed.map(tradeOf),
+      /** The closed trades with every fill (model price, kind, cost / fraction, executed price). */
+      closedFills: state.closed.map(tradeWithFillsOf),
       missing: state.missing,
       position:
         state.position === null ? null : { id: state.position.signal.id, phase: state.position.phase },
@@ -243,6 +280,7 @@ export async function storedOutcome(store: IFaultStore, kind: StrategyKind = "ma
         leg: order.leg,
         requestedPrice: order.requestedPrice,
         price: order.price,
+        quantity: order.quantity,
         filledAt: order.filledAt,
         requestCount: order.requestCount,
       })),
@@ -307,6 +345,40 @@ export function damagedFillBroker(
         const state = await paper.orderState(id, symbol);
         return state.state === "filled" ? { state: "filled", fill: maybe(state.fill) } : state;
       },
+      openPositions: (symbol) => paper.openPositions(symbol),
+    };
+  };
+}
+
+/**
+ * The paper broker whose size changes go through `onChange`: it gets the call to the paper book
+ * (`send`), the run's time and the change's attempt number (1, 2, … per client order id) and decides
+ * what the engine sees (the fill, a damaged one, an error, a promise that never settles). Lookups
+ * (orderState) and the other legs reach the paper book as they are.
+ */
+export function changeFaultBroker(
+  onChange: (
+    send: () => Promise<IBrokerFill>,
+    nowMs: number,
+    attempt: number,
+    change: BrokerPositionChange,
+  ) => Promise<IBrokerFill>,
+): BrokerWrap {
+  return (paper, now) => {
+    const attempts = new Map<string, number>();
+    const changePosition = paper.changePosition as NonNullable<IBroker["changePosition"]>;
+    return {
+      name: "venue",
+      specVersion: 1,
+      openPosition: (signal, price) => paper.openPosition(signal, price),
+      closePosition: (signal, price, reason) => paper.closePosition(signal, price, reason),
+      changePosition: (signal, change, price) => {
+        const id = clientOrderId(signal.id, { kind: change.kind, index: change.index });
+        const attempt = (attempts.get(id) ?? 0) + 1;
+        attempts.set(id, attempt);
+        return onChange(() => changePosition.call(paper, signal, change, price), now(), attempt, change);
+      },
+      orderState: (id, symbol) => paper.orderState(id, symbol),
       openPositions: (symbol) => paper.openPositions(symbol),
     };
   };

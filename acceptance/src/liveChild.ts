@@ -3,6 +3,8 @@
 // simulated clock whose time is a persisted cursor: a restarted process continues where time stood.
 // Prints "ready" when it starts (with --standby: "loaded", then waits for "go" on stdin, so the harness
 // can load the next process while the current one runs) and "done" at the end. Killed with SIGKILL.
+// --variant manage runs the scenario's signals with position management (partial exits, DCA entries,
+// a trailing stop), so size changes are committed too.
 
 import { randomInt } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -16,9 +18,10 @@ import { crashPostgresUrl } from "./crashSettings";
 import {
   SCENARIO,
   SCENARIO_START_MS,
+  type ScenarioVariant,
   scenarioCandles,
   scenarioExchange,
-  scenarioStrategy,
+  scenarioStrategyOf,
 } from "./liveScenario";
 
 const { values } = parseArgs({
@@ -30,9 +33,14 @@ const { values } = parseArgs({
     clock: { type: "string" },
     minutes: { type: "string" },
     "latency-ms": { type: "string", default: "3" },
+    // The latency of size changes (changePosition), default --latency-ms: the manage variant widens it so
+    // random kills land inside size changes more often.
+    "change-latency-ms": { type: "string" },
     // Real milliseconds each simulated sleep also takes (0: none), so another process can meet this one running.
     "pace-ms": { type: "string", default: "0" },
     standby: { type: "boolean", default: false },
+    // plain: the scenario strategy; manage: the same signals with a TP ladder, a DCA ladder and a trailing stop.
+    variant: { type: "string", default: "plain" },
   },
 });
 
@@ -73,9 +81,11 @@ function persistedClock(file: string, startMs: number, paceMs: number): ILiveClo
   };
 }
 
-/** Delays every broker call by a random 0…maxMs before and after the paper fill. */
-function slowBroker(inner: IBroker, maxMs: number): IBroker {
+/** Delays every broker call by a random 0…maxMs (size changes: 0…changeMaxMs) before and after the paper fill. */
+function slowBroker(inner: IBroker, maxMs: number, changeMaxMs = maxMs): IBroker {
   const pause = () => new Promise<void>((resolve) => setTimeout(resolve, randomInt(0, maxMs + 1)));
+  const changePause = () =>
+    new Promise<void>((resolve) => setTimeout(resolve, randomInt(0, changeMaxMs + 1)));
   return {
     name: inner.name,
     specVersion: 1,
@@ -91,6 +101,23 @@ function slowBroker(inner: IBroker, maxMs: number): IBroker {
       await pause();
       return fill;
     },
+    // Size changes (partial exits, DCA entries) take random latencies too (--change-latency-ms), so kills
+    // land inside them.
+    ...(inner.changePosition === undefined
+      ? {}
+      : {
+          async changePosition(signal, change, price) {
+            await changePause();
+            const fill = await (inner.changePosition as NonNullable<IBroker["changePosition"]>).call(
+              inner,
+              signal,
+              change,
+              price,
+            );
+            await changePause();
+            return fill;
+          },
+        }),
     // Reconciliation reads the paper book as it is (no pause: it is not an order).
     orderState: inner.orderState?.bind(inner),
     openPositions: inner.openPositions?.bind(inner),
@@ -106,9 +133,12 @@ async function main(): Promise<void> {
   const clockFile = values.clock;
   if (!Number.isInteger(minutes) || minutes <= 0 || clockFile === undefined) {
     throw new Error(
-      "usage: liveChild --adapter fs|redis|postgres (--data dir | --prefix p | --schema s) --clock file --minutes n [--latency-ms n] [--pace-ms n] [--standby]",
+      "usage: liveChild --adapter fs|redis|postgres (--data dir | --prefix p | --schema s) --clock file --minutes n [--latency-ms n] [--pace-ms n] [--variant plain|manage] [--standby]",
     );
   }
+  const variant = values.variant as ScenarioVariant;
+  if (variant !== "plain" && variant !== "manage") throw new Error(`unknown --variant ${variant}`);
+  const strategy = scenarioStrategyOf(variant);
   let persist: IPersistAdapterV2;
   if (values.adapter === "fs" && values.data !== undefined) {
     persist = createFsPersist({ dir: values.data });
@@ -123,18 +153,19 @@ async function main(): Promise<void> {
   const clock = persistedClock(clockFile, SCENARIO_START_MS, Number(values["pace-ms"]));
   const engine = createEngine();
   engine.addExchange(scenarioExchange(scenarioCandles(minutes)));
-  engine.addStrategy(scenarioStrategy);
+  engine.addStrategy(strategy);
   engine.listenError((error) => {
     process.stderr.write(`live error: ${error.message}\n`);
   });
   const broker = slowBroker(
     createPaperBroker({ persist, now: () => clock.now() }),
     Number(values["latency-ms"]),
+    Number(values["change-latency-ms"] ?? values["latency-ms"]),
   );
   process.stdout.write("ready\n");
   for await (const _ of engine.Live.run(
     SCENARIO.symbol,
-    { strategyName: SCENARIO.strategyName, exchangeName: SCENARIO.exchangeName },
+    { strategyName: strategy.strategyName, exchangeName: SCENARIO.exchangeName },
     // A short lease: each restart after a kill waits for the dead holder's lease to run out.
     { persist, broker, clock, stopAt: SCENARIO_START_MS + minutes * 60_000, leaseTtlMs: 1_000 },
   )) {

@@ -1,6 +1,8 @@
 // The deterministic live scenario of the crash test: seeded 1m candles (a wiggle plus seeded noise)
 // served by an in-memory exchange, and a 1m strategy that opens at once or schedules, long or short,
-// with tight TP/SL so positions open, close and cancel every few minutes.
+// with tight TP/SL so positions open, close and cancel every few minutes. The "manage" variant adds
+// position management to the same signals: a take-profit ladder (partial exits), a DCA ladder (added
+// entries) and a trailing stop, so kills also land inside size changes (the "changing" phase).
 
 import type { ICandleData, IExchangeSchema, ISignalDto, IStrategySchema } from "@bt/core";
 import { getAveragePrice, getCandles } from "@bt/engine";
@@ -91,3 +93,40 @@ export const scenarioStrategy: IStrategySchema = {
   interval: "1m",
   getSignal,
 };
+
+/** Which strategy the crash scenario runs: the plain one, or the same signals with position management. */
+export type ScenarioVariant = "plain" | "manage";
+
+/** Strategy name of the "manage" variant. */
+export const MANAGE_STRATEGY_NAME = "crash-manage";
+
+/**
+ * The "manage" variant's rules on every signal (the wiggle moves ~0.2–0.5 % a minute, so most trades
+ * take one or two partials or DCA entries and many stops are trailed): 40 % off at +0.25 %, 30 % more at
+ * +0.45 %; an added entry at −0.2 % and a larger one at −0.4 % from the first (at most 3 entries); a
+ * stop trailing 0.25 % behind the best price once the trade is 0.3 % in profit. Sized: 1,000 a signal.
+ */
+const MANAGE_RULES: Partial<ISignalDto> = {
+  cost: 1_000,
+  takeProfitLadder: [
+    { profitPercent: 0.25, closePercent: 40 },
+    { profitPercent: 0.45, closePercent: 30 },
+  ],
+  dca: { levels: [{ lossPercent: 0.2 }, { lossPercent: 0.4, costPercent: 150 }], maxEntries: 3 },
+  trailingStop: { distancePercent: 0.25, activationPercent: 0.3 },
+};
+
+/** The "manage" variant: the scenario's signals with MANAGE_RULES. */
+export const manageScenarioStrategy: IStrategySchema = {
+  strategyName: MANAGE_STRATEGY_NAME,
+  interval: "1m",
+  getSignal: async (symbol, when) => {
+    const signal = await getSignal(symbol, when);
+    return signal === null ? null : { ...signal, ...MANAGE_RULES };
+  },
+};
+
+/** The strategy schema of `variant`. */
+export function scenarioStrategyOf(variant: ScenarioVariant): IStrategySchema {
+  return variant === "manage" ? manageScenarioStrategy : scenarioStrategy;
+}

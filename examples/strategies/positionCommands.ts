@@ -11,10 +11,10 @@ const strategy: IStrategySchema = {
     // Every minute the position is open (this makes the backtest step minute by minute).
     async onActive(symbol, signal, currentPrice) {
       if (signal.fills.some((fill) => fill.kind === "exit")) return;
-      const gain =
-        signal.position === "long"
-          ? currentPrice / signal.priceOpen - 1
-          : 1 - currentPrice / signal.priceOpen;
+      // The model's entry (fills[0].price), not priceOpen: in live priceOpen is the broker's fill, slippage
+      // included, and a decision measured from it would differ from the backtest's.
+      const entry = signal.fills[0]?.price ?? signal.priceOpen;
+      const gain = signal.position === "long" ? currentPrice / entry - 1 : 1 - currentPrice / entry;
       if (gain >= 0.008) {
         await commitPartialProfit(symbol, 50);
         await commitTrailingStop(symbol, 50);

@@ -402,10 +402,13 @@ export class LiveCommitter {
         records.changing(signal, previous.signal, result, this.openFill, this.opened(previous.signal)),
       );
       const decided = signal;
+      // Asked at the model's price in its own tick; a retry at a later tick asks the current price.
+      const requested =
+        result.timestamp > (decided.fills[index] as PositionFill).at ? result.currentPrice : update.price;
       let brokerFill: IBrokerFill;
       try {
         brokerFill = await this.place(decided, { kind: change.kind, index }, () =>
-          changePosition.call(broker, decided, change, update.price),
+          changePosition.call(broker, decided, change, requested),
         );
       } catch (error) {
         if (!isBrokerRejection(error)) throw error;
@@ -416,7 +419,7 @@ export class LiveCommitter {
         this.changeRefused = {
           leg: "change",
           signalId: decided.id,
-          problem: `${update.kind === "partial" ? "the partial close" : "the added entry"} at ${update.price} was refused: ${(error as Error).message}`,
+          problem: `${update.kind === "partial" ? "the partial close" : "the added entry"} at ${requested} was refused: ${(error as Error).message}`,
         };
         const { update: _refused, ...tick } = result;
         return {
@@ -425,10 +428,10 @@ export class LiveCommitter {
           rejection: next.rejection,
         };
       }
-      const checked = this.checkFill(brokerFill, update.price, "change", decided.id);
+      const checked = this.checkFill(brokerFill, requested, "change", decided.id);
       if (checked.problem !== null) this.changeFillProblem = checked.problem;
       const last = decided.fills[index] as PositionFill;
-      const executedPrice = checked.fill?.price ?? update.price;
+      const executedPrice = checked.fill?.price ?? requested;
       signal = { ...decided, fills: [...decided.fills.slice(0, index), { ...last, executedPrice }] };
     }
     const committed = signal === result.signal ? result : { ...result, signal };

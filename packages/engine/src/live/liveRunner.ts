@@ -17,6 +17,7 @@ import {
   type ITransition,
   MINUTE_MS,
   type StrategyState,
+  transition,
 } from "@bt/core";
 import { withTimeout } from "../run/callTimeout";
 import { type EngineState, runKey } from "../run/engineState";
@@ -314,8 +315,31 @@ export async function* runLive(
         },
       };
     }
+    if (result.action === "updated" && (result.update.kind === "partial" || result.update.kind === "entry")) {
+      // The position is open meanwhile: an exit crossed since wins over the retried size change (the
+      // broker's close closes whatever it holds).
+      const current = client.state;
+      if (current.status === "pending") {
+        const exit = transition(
+          current,
+          { type: "tick" },
+          { origin: origin(), currentPrice: price, now: tickMs, config },
+        );
+        if (exit.result.action === "closed") {
+          report(
+            `${what}: the ${result.update.kind === "partial" ? "partial close" : "added entry"} of ${current.signal.id} decided at ${new Date(result.timestamp).toISOString()} was not confirmed before the position's ${exit.result.closeReason} exit; the exit is sent instead`,
+            "Live.change",
+            tickMs,
+          );
+          return exit;
+        }
+      }
+      // Sent at the current price, as a retried open or close (the model's fill stays in the fills).
+      return { ...pending, result: { ...result, currentPrice: price, timestamp: tickMs } };
+    }
     return pending;
   };
+  const origin = () => ({ symbol, strategyName, exchangeName, backtest: false });
 
   const isNotable = (result: IStrategyTickResult, previous: StrategyState) =>
     result.action === "opened" ||
@@ -356,15 +380,15 @@ export async function* runLive(
       );
       if (!willRetry) committer.openFillProblem = null;
     }
-    for (const [problem, outcome] of [
-      [committer.changeFillProblem, "recorded at the model's price"],
-      [committer.changeRefused, "the position keeps its size"],
+    for (const [problem, sourceName, outcome] of [
+      [committer.changeFillProblem, "Live.fill", "an unusable fill, recorded at the model's price"],
+      [committer.changeRefused, "Live.change", "the position keeps its size"],
     ] as const) {
       if (problem === null) continue;
       const message = `${what}: broker ${broker.name}: a size change of ${problem.signalId}: ${problem.problem}; ${outcome}`;
-      countRunProblem(client.problems, "error", "Live.change", message, tickMs);
+      countRunProblem(client.problems, "error", sourceName, message, tickMs);
       bus.emitError(new BtError("BROKER", message, { adapter: broker.name, field: "changePosition" }), {
-        source: "Live.change",
+        source: sourceName,
         ...source,
         timestamp: tickMs,
         willRetry: false,
