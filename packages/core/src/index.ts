@@ -99,11 +99,13 @@ export {
   breakevenPrice,
   excursionPercents,
   foldMinute,
+  type IPositionFigures,
   type MinuteChange,
   maxEntries,
   minuteChange,
   PositionCursor,
   positionBook,
+  positionFigures,
   positionPnl,
 } from "./position";
 export { type IRankEntry, rankByMetric } from "./ranking";

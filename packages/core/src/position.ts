@@ -354,3 +354,55 @@ export function excursionPercents(
   // + 0 turns −0 into 0 (a record read back from JSON has no −0).
   return { mfePercent: Math.max(0, mfe) + 0, maePercent: Math.min(0, mae) + 0 };
 }
+
+/** What an open position stands at: what closing it now would net, its excursions, its age. */
+export interface IPositionFigures {
+  /** Net result in percent of all entry costs if the open rest closed at the price (fees and slippage included). */
+  unrealisedPnlPercent: number;
+  /** The same in quote currency, or null for an unsized signal. */
+  unrealisedPnlCost: number | null;
+  /** Cost of all entries in quote currency, or null for an unsized signal. */
+  costTotal: number | null;
+  /** Cost-weighted average entry price of the open size. */
+  averageEntry: number;
+  /** Share of the entered size still open, in (0, 1]. */
+  openShare: number;
+  /** Peak profit (≥ 0) and worst adverse excursion (≤ 0) so far, in percent from the average entry. */
+  mfePercent: number;
+  maePercent: number;
+  minutesInPosition: number;
+}
+
+/**
+ * The figures of an open position at `price` and `now` (for a strategy's onActive, a live dashboard):
+ * the unrealised PnL as the close would compute it, MFE / MAE so far (the price included) and its age.
+ * @example positionFigures(signal, currentPrice, Date.now(), { feePercent: 0.1, slippagePercent: 0.1 })
+ */
+export function positionFigures(
+  row: ISignalRow,
+  price: number,
+  now: number,
+  costs: IPnlCosts,
+): IPositionFigures {
+  const pnl = positionPnl(row, price, costs);
+  const book = positionBook(row.fills);
+  const long = row.position === "long";
+  const excursion = excursionPercents(
+    {
+      position: row.position,
+      bestPrice: long ? Math.max(row.bestPrice, price) : Math.min(row.bestPrice, price),
+      worstPrice: long ? Math.min(row.worstPrice, price) : Math.max(row.worstPrice, price),
+    },
+    book.averageEntry,
+  );
+  return {
+    unrealisedPnlPercent: pnl.percent,
+    unrealisedPnlCost: row.cost === null ? null : pnl.money,
+    costTotal: row.cost === null ? null : pnl.invested,
+    averageEntry: book.averageEntry,
+    openShare: book.openShare,
+    mfePercent: excursion.mfePercent,
+    maePercent: excursion.maePercent,
+    minutesInPosition: (now - row.pendingAt) / MINUTE_MS,
+  };
+}

@@ -10,14 +10,13 @@ import { MINUTE_MS } from "./interval";
 import type { IPnlCosts } from "./pnl";
 import {
   breakevenPrice,
-  excursionPercents,
   foldMinute,
   type MinuteChange,
   maxEntries,
   minuteChange,
   PositionCursor,
   positionBook,
-  positionPnl,
+  positionFigures,
 } from "./position";
 import {
   type CancelReason,
@@ -243,19 +242,8 @@ function close(
   priceClose: number,
   input: ITransitionInput,
 ): ITransition {
-  const { percent, money, invested } = positionPnl(signal, priceClose, costsOf(input.config));
-  const entry = positionBook(signal.fills).averageEntry;
-  const long = signal.position === "long";
   // The exit price belongs to the excursion too (a stop below the worst minute price, say).
-  const excursion = excursionPercents(
-    {
-      position: signal.position,
-      bestPrice: long ? Math.max(signal.bestPrice, priceClose) : Math.min(signal.bestPrice, priceClose),
-      worstPrice: long ? Math.min(signal.worstPrice, priceClose) : Math.max(signal.worstPrice, priceClose),
-    },
-    entry,
-  );
-  const sized = signal.cost !== null;
+  const figures = positionFigures(signal, priceClose, input.now, costsOf(input.config));
   return {
     state: NO_SIGNAL,
     result: {
@@ -265,14 +253,14 @@ function close(
       signal,
       closeReason: reason,
       pnl: {
-        pnlPercentage: percent,
-        priceOpen: entry,
+        pnlPercentage: figures.unrealisedPnlPercent,
+        priceOpen: figures.averageEntry,
         priceClose,
-        pnlCost: sized ? money : null,
-        costTotal: sized ? invested : null,
-        mfePercent: excursion.mfePercent,
-        maePercent: excursion.maePercent,
-        minutesInPosition: (input.now - signal.pendingAt) / MINUTE_MS,
+        pnlCost: figures.unrealisedPnlCost,
+        costTotal: figures.costTotal,
+        mfePercent: figures.mfePercent,
+        maePercent: figures.maePercent,
+        minutesInPosition: figures.minutesInPosition,
       },
     },
     rejection: null,

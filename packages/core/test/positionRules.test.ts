@@ -4,6 +4,7 @@
 
 import {
   breakevenPrice,
+  computePnlPercent,
   DEFAULT_CONFIG,
   type IGlobalConfig,
   type ISignalDto,
@@ -11,6 +12,7 @@ import {
   MINUTE_MS,
   NO_SIGNAL,
   type PositionCommand,
+  positionFigures,
   type StrategyAction,
   type StrategyState,
   scanPendingExit,
@@ -702,3 +704,45 @@ describe("position commands", () => {
     expect(none.rejection?.[0]).toMatchObject({ field: "state", value: "none" });
   });
 });
+
+describe("positionFigures: an open position's unrealised PnL, excursions and age", () => {
+  it("one entry: the round-trip formula at the current price; MFE / MAE include that price", () => {
+    // Long 100, cost 1000, best 103 and worst 99 so far, now at 102, 90 minutes after the open.
+    const row = {
+      ...pendingRow({
+        position: "long",
+        priceOpen: 100,
+        priceTakeProfit: 110,
+        priceStopLoss: 95,
+        cost: 1000,
+      }),
+      bestPrice: 103,
+      worstPrice: 99,
+    };
+    const costs = { feePercent: 0.1, slippagePercent: 0.1 };
+    const figures = positionFigures(row, 102, row.pendingAt + 90 * MINUTE_MS, costs);
+    // computePnlPercent("long", 100, 102, fee 0.1, slip 0.1) = (101.898 − 100.1) / 100.1 · 100 − 0.1 · (1 + 101.898 / 100.1) ≈ 1.5944.
+    expect(figures.unrealisedPnlPercent).toBe(computePnlPercent("long", 100, 102, costs));
+    expect(figures.unrealisedPnlCost).toBeCloseTo(figures.unrealisedPnlPercent * 10, 9);
+    expect(figures).toMatchObject({
+      averageEntry: 100,
+      openShare: 1,
+      costTotal: 1000,
+      minutesInPosition: 90,
+    });
+    expect(figures.mfePercent).toBeCloseTo(3, 12);
+    expect(figures.maePercent).toBeCloseTo(-1, 12);
+    // A new extreme at the price itself counts: 98 is 2 % against the entry.
+    expect(positionFigures(row, 98, row.pendingAt, costs).maePercent).toBeCloseTo(-2, 12);
+  });
+
+  it("an unsized position has no money figures", () => {
+    const row = pendingRow({ position: "short", priceOpen: 100, priceTakeProfit: 95, priceStopLoss: 103 });
+    const figures = positionFigures(row, 99, row.pendingAt, ZERO_COSTS_PNL);
+    expect(figures.unrealisedPnlCost).toBeNull();
+    expect(figures.costTotal).toBeNull();
+    expect(figures.unrealisedPnlPercent).toBeCloseTo(1, 12);
+  });
+});
+
+const ZERO_COSTS_PNL = { feePercent: 0, slippagePercent: 0 };

@@ -253,3 +253,42 @@ describe("golden backtest scenarios", () => {
     expect(data.stats.totalPnl).toBeCloseTo(designPnl("long", 100, 102), 12);
   });
 });
+
+describe("entry types (issue 17's measured failure)", () => {
+  it("a long limit 1 % above the market fills at once at the market's price 94,124.47, never at priceOpen 95,065.72", async () => {
+    // Before: a long with priceOpen above the market opened at once at priceOpen, 95,065.72, a price the
+    // market never offered (flat at 94,124.47).
+    const candles = series(-5, 60, () => 94_124.47);
+    const results = await scenario(candles, {
+      position: "long",
+      priceOpen: 95_065.72,
+      priceTakeProfit: 97_000,
+      priceStopLoss: 93_000,
+      minuteEstimatedTime: 30,
+    });
+    const opened = results[0];
+    expect(opened?.action).toBe("opened");
+    expect(opened?.action === "opened" && opened.signal.priceOpen).toBeCloseTo(94_124.47, 6);
+    const closed = results.at(-1);
+    expect(closed?.action === "closed" && closed.pnl.priceOpen).toBeCloseTo(94_124.47, 6);
+  });
+
+  it("a stop entry (breakout) waits until the price crosses priceOpen and fills at that minute's price", async () => {
+    // 100 until minute 10, then 102: VWAP(11) = (100·4 + 102)/5 = 100.4 ≥ priceOpen 100.3 → opens at 100.4.
+    const candles = series(-5, 60, (m) => (m < 10 ? 100 : 102));
+    const results = await scenario(candles, {
+      position: "long",
+      entry: "stop",
+      priceOpen: 100.3,
+      priceTakeProfit: 104,
+      priceStopLoss: 99,
+      minuteEstimatedTime: 30,
+    });
+    expect(results.map(brief).slice(0, 2)).toEqual([
+      { action: "scheduled", minute: 0, price: 100 },
+      { action: "opened", minute: 11, price: 100.4 },
+    ]);
+    const opened = results[1];
+    expect(opened?.action === "opened" && opened.signal.priceOpen).toBeCloseTo(100.4, 9);
+  });
+});
