@@ -70,7 +70,18 @@ export class PositionCursor {
     this.ladderNext = row.ladderNext;
     this.dcaNext = row.dcaNext;
     this.expiresAt = row.pendingAt + row.minuteEstimatedTime * MINUTE_MS;
-    const book = positionBook(row.fills);
+    const fills = row.fills;
+    const first = fills[0];
+    if (fills.length === 1 && first !== undefined && first.kind === "entry") {
+      // One entry (most positions): the book without building it.
+      this.entryCount = 1;
+      this.averageEntry = first.price;
+      this.firstEntry = first.price;
+      this.firstCost = first.cost;
+      this.openShare = 1;
+      return this;
+    }
+    const book = positionBook(fills);
     this.entryCount = book.entryCount;
     this.averageEntry = book.averageEntry;
     this.firstEntry = book.firstEntry;
@@ -175,6 +186,30 @@ export function breakevenPrice(row: ISignalRow, costs: IPnlCosts): number {
     : (tally.invested - tally.exitNotional - tally.fees) / (adjusted * (1 + f));
 }
 
+/** levelExit's answers: nothing, the holding time is up, the stop loss or the take profit is reached. */
+export const EXIT_NONE = 0;
+export const EXIT_EXPIRED = 1;
+export const EXIT_STOP = 2;
+export const EXIT_TAKE = 3;
+
+/**
+ * The first of the position's level exits at (`price`, `now`), in order: expiry, stop loss, take profit
+ * (the levels in force). minuteChange starts with it and the plain scan loop is it alone.
+ */
+export function levelExit(
+  long: boolean,
+  price: number,
+  now: number,
+  expiresAt: number,
+  stopLoss: number,
+  takeProfit: number,
+): number {
+  if (now >= expiresAt) return EXIT_EXPIRED;
+  if (long ? price <= stopLoss : price >= stopLoss) return EXIT_STOP;
+  if (long ? price >= takeProfit : price <= takeProfit) return EXIT_TAKE;
+  return EXIT_NONE;
+}
+
 /**
  * What minute (`price`, `now`) changes discretely, or null. In order, the first that applies:
  * time expiry, stop loss (at its level), a trailing take's retrace (at its level), take profit (at its
@@ -188,10 +223,9 @@ export function minuteChange(
   config: Readonly<IGlobalConfig>,
 ): MinuteChange | null {
   const long = cursor.long;
-  if (now >= cursor.expiresAt) return { kind: "close", reason: "time_expired", price };
-  if (long ? price <= cursor.stopLoss : price >= cursor.stopLoss) {
-    return { kind: "close", reason: "stop_loss", price: cursor.stopLoss };
-  }
+  const exit = levelExit(long, price, now, cursor.expiresAt, cursor.stopLoss, cursor.takeProfit);
+  if (exit === EXIT_EXPIRED) return { kind: "close", reason: "time_expired", price };
+  if (exit === EXIT_STOP) return { kind: "close", reason: "stop_loss", price: cursor.stopLoss };
   const rules = cursor.rules;
   const peak = cursor.trailingTakePeak;
   if (!Number.isNaN(peak)) {
@@ -200,7 +234,7 @@ export function minuteChange(
     const distance = trailingDistance(trailing, peak);
     const level = long ? peak - distance : peak + distance;
     if (long ? price <= level : price >= level) return { kind: "close", reason: "take_profit", price: level };
-  } else if (long ? price >= cursor.takeProfit : price <= cursor.takeProfit) {
+  } else if (exit === EXIT_TAKE) {
     return rules === null || rules.trailingTake === null
       ? { kind: "close", reason: "take_profit", price: cursor.takeProfit }
       : { kind: "trailing_take", price };

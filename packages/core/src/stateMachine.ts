@@ -10,7 +10,9 @@ import { MINUTE_MS } from "./interval";
 import type { IPnlCosts } from "./pnl";
 import {
   breakevenPrice,
+  EXIT_NONE,
   foldMinute,
+  levelExit,
   type MinuteChange,
   maxEntries,
   minuteChange,
@@ -150,6 +152,22 @@ export function scanPendingExit(
   config: Readonly<IGlobalConfig>,
 ): IPendingScan {
   const cursor = scanCursor.reset(signal);
+  if (cursor.rules === null) {
+    // No rules: minuteChange is levelExit alone, so the loop is it and the fold (no call per minute for
+    // anything else; the same two functions).
+    const { long, expiresAt, stopLoss, takeProfit } = cursor;
+    for (let index = from; index < to; index++) {
+      const price = prices[index] as number;
+      if (
+        levelExit(long, price, firstTimeMs + (index - from) * stepMs, expiresAt, stopLoss, takeProfit) !==
+        EXIT_NONE
+      ) {
+        return { index, signal: cursor.toRow() };
+      }
+      foldMinute(cursor, price);
+    }
+    return { index: -1, signal: cursor.toRow() };
+  }
   for (let index = from; index < to; index++) {
     const price = prices[index] as number;
     if (minuteChange(cursor, price, firstTimeMs + (index - from) * stepMs, config) !== null) {

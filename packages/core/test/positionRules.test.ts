@@ -714,6 +714,7 @@ describe("positionFigures: an open position's unrealised PnL, excursions and age
         priceOpen: 100,
         priceTakeProfit: 110,
         priceStopLoss: 95,
+        minuteEstimatedTime: 600,
         cost: 1000,
       }),
       bestPrice: 103,
@@ -737,7 +738,13 @@ describe("positionFigures: an open position's unrealised PnL, excursions and age
   });
 
   it("an unsized position has no money figures", () => {
-    const row = pendingRow({ position: "short", priceOpen: 100, priceTakeProfit: 95, priceStopLoss: 103 });
+    const row = pendingRow({
+      position: "short",
+      priceOpen: 100,
+      priceTakeProfit: 95,
+      priceStopLoss: 103,
+      minuteEstimatedTime: 600,
+    });
     const figures = positionFigures(row, 99, row.pendingAt, ZERO_COSTS_PNL);
     expect(figures.unrealisedPnlCost).toBeNull();
     expect(figures.costTotal).toBeNull();
