@@ -89,7 +89,8 @@ function isFresh(manifestPath: string): boolean {
  * esbuild is unusable here (the caller falls back to tsx).
  */
 export async function compiledModuleUrl(path: string, cliUrl: string): Promise<string | null> {
-  const realPath = realpathSync(path);
+  // The native form: one system call instead of an lstat per path component.
+  const realPath = realpathSync.native(path);
   const directory = cacheDirectory(dirname(realPath));
   const key = createHash("sha256")
     .update(`${CACHE_FORMAT}\0${realPath}\0${cliUrl}\0${process.version}`)
