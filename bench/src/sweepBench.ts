@@ -1,8 +1,8 @@
 // Sweep throughput of @bt/cluster's worker-thread runner (backtests per second) with 1 and 2 threads on
 // seeded data, and the scaling ratio. Rounds interleave 1 and 2 threads (the order alternates); each
-// timed span runs from before the pool is created to the last result, so thread start-up, tsx and module
-// loading in the workers are included, as a user pays them. This file is also the strategy module the
-// threads load.
+// timed span runs from before the pool is created to the last result, so thread start-up, the strategy
+// module's compilation (cached by @bt/cluster) and module loading in the workers are included, as a user
+// pays them. This file is also the strategy module the threads load.
 
 import { fileURLToPath } from "node:url";
 import { createSweepPool, type ISweepResult, runSweep } from "@bt/cluster";
@@ -72,7 +72,9 @@ export async function runSweepBench(rounds: number): Promise<ISweepBenchResult> 
   for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
       const started = performance.now();
-      const pool = createSweepPool({ threads });
+      // The threads run the built packages as a compiled program's would: without the bench's own tsx
+      // loader flags (the strategy module, this TypeScript file, is compiled by @bt/cluster itself).
+      const pool = createSweepPool({ threads, execArgv: [] });
       try {
         const result = await runSweep({ ...options, params: SWEEP_GRID, pool });
         const seconds = (performance.now() - started) / 1000;
