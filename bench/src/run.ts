@@ -8,9 +8,11 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { median, round, summarize } from "./benchStats";
 import { type ITarget, TARGET_LIMITS, target } from "./benchTargets";
-import { runChild } from "./childProcess";
+import { runChild, useCompiledHarness } from "./childProcess";
+import { compileHarness, runsFromSource } from "./compiledHarness";
 import { csvLoadRows, type ICsvLoadResult, measureCsvLoad, writeBinanceCsv } from "./csvReadBench";
 import { FLOOR_VARIANTS, type FloorScenario, type FloorVariant } from "./floors/floorScenarios";
 import { type IMemoryResult, measureCandleMemory } from "./memoryBench";
@@ -95,6 +97,18 @@ async function main() {
     process.send?.(await childMain(measurement, args.slice(index + 2)));
     return;
   }
+  // Children run a compiled run.ts without tsx (its hooks thread is ≈ 36 MB of RSS per child, not bt's),
+  // unless the packages run from source, which needs tsx.
+  const harness = runsFromSource() ? undefined : await compileHarness(fileURLToPath(import.meta.url));
+  useCompiledHarness(harness);
+  try {
+    await measure(args);
+  } finally {
+    if (harness !== undefined) await rm(harness, { force: true });
+  }
+}
+
+async function measure(args: string[]) {
   const json = args.includes("--json");
   const quick = args.includes("--quick");
   const rounds = Math.max(1, Number(option(args, "--rounds") ?? (quick ? 1 : 5)) || 5);
