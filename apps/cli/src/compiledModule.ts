@@ -89,6 +89,8 @@ function isFresh(manifestPath: string): boolean {
  * esbuild is unusable here (the caller falls back to tsx).
  */
 export async function compiledModuleUrl(path: string, cliUrl: string): Promise<string | null> {
+  // The @bt/* fallback needs the synchronous import.meta.resolve (Node ≥ 20.6); older Nodes use tsx.
+  if (typeof import.meta.resolve !== "function") return null;
   // The native form: one system call instead of an lstat per path component.
   const realPath = realpathSync.native(path);
   const directory = cacheDirectory(dirname(realPath));
