@@ -226,7 +226,7 @@ async function measure(args: string[]) {
   });
   if (!failed(sweep)) {
     console.log(
-      `sweep (@bt/cluster, ${sweep.backtests} backtests, ${sweep.rounds} interleaved rounds, start-up included): 1 thread ${sweep.sweep1ThreadPerSec} backtests/s, 2 threads ${sweep.sweep2ThreadsPerSec} backtests/s, scaling ${sweep.sweepScaling}x`,
+      `sweep (@bt/cluster, ${sweep.backtests} backtests, ${sweep.rounds} interleaved rounds, start-up included): 1 thread ${sweep.sweep1ThreadPerSec} backtests/s, 2 threads ${sweep.sweep2ThreadsPerSec} backtests/s, scaling ${sweep.sweepScaling}x (a busy loop on 2 threads vs 1 at the time: ${sweep.machineScaling}x)`,
     );
   }
 
@@ -331,6 +331,7 @@ async function measure(args: string[]) {
           sweep1ThreadPerSec: okSweep.sweep1ThreadPerSec,
           sweep2ThreadsPerSec: okSweep.sweep2ThreadsPerSec,
           sweepScaling: okSweep.sweepScaling,
+          sweepMachineScaling: okSweep.machineScaling,
           sweepRounds: okSweep.perRound,
         }),
     startup,
