@@ -5,9 +5,17 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const RUN_FILE = fileURLToPath(new URL("./run.ts", import.meta.url));
+/** The compiled run.ts children run instead (compiledHarness.ts), or undefined: run.ts under the parent's loaders. */
+let compiledRunFile: string | undefined;
+
+/** Makes every later child run `path` (a compiled run.ts) with no loader flags; undefined restores run.ts. */
+export function useCompiledHarness(path: string | undefined): void {
+  compiledRunFile = path;
+}
 
 /**
- * Forks run.ts with `--child <measurement> …args` under the parent's loaders (tsx) plus `extraExecArgv`.
+ * Forks run.ts with `--child <measurement> …args` under the parent's loaders (tsx) plus `extraExecArgv`,
+ * or the compiled harness (useCompiledHarness) with `extraExecArgv` only.
  * @throws Error when the child exits non-zero or sends nothing.
  */
 export function runChild<T>(
@@ -16,8 +24,9 @@ export function runChild<T>(
   extraExecArgv: string[] = [],
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = fork(RUN_FILE, ["--child", measurement, ...args], {
-      execArgv: [...process.execArgv, ...extraExecArgv],
+    const file = compiledRunFile ?? RUN_FILE;
+    const child = fork(file, ["--child", measurement, ...args], {
+      execArgv: compiledRunFile === undefined ? [...process.execArgv, ...extraExecArgv] : extraExecArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let result: T | undefined;

@@ -1,10 +1,11 @@
 // Sweep throughput of @bt/cluster's worker-thread runner (backtests per second) with 1 and 2 threads on
 // seeded data, and the scaling ratio. Rounds interleave 1 and 2 threads (the order alternates); each
-// timed span runs from before the pool is created to the last result, so thread start-up, tsx and module
-// loading in the workers are included, as a user pays them. This file is also the strategy module the
-// threads load.
+// timed span runs from before the pool is created to the last result, so thread start-up, the strategy
+// module's compilation (cached by @bt/cluster) and module loading in the workers are included, as a user
+// pays them. This file is also the strategy module the threads load.
 
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { createSweepPool, type ISweepResult, runSweep } from "@bt/cluster";
 import type { IStrategySchema } from "@bt/core";
 import { median } from "./benchStats";
@@ -42,6 +43,37 @@ export interface ISweepBenchResult {
   sweepScaling: number;
   /** Each round's 1- and 2-thread backtests/s, in run order. */
   perRound: Array<{ threads: number; perSec: number }>;
+  /**
+   * What this machine gave 2 threads at the time: the same fixed busy loop in 2 worker threads vs 1
+   * (2 × one's ms / two's ms), median over the rounds, each measured right after the round's sweeps. Near 2
+   * on idle cores; near 1 when something else keeps a core busy (then sweepScaling cannot exceed it).
+   */
+  machineScaling: number;
+}
+
+/** A worker that runs a fixed integer loop (≈ 0.3 s) and reports when done: no I/O, no allocation. */
+const BUSY_WORKER = `const { parentPort } = require("node:worker_threads");
+let x = 0;
+for (let i = 0; i < 8e7; i++) x = (x + i * 7) % 1000003;
+parentPort.postMessage(x);`;
+
+/** ms until `count` busy workers (started together) have all finished. */
+async function busyWorkers(count: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(BUSY_WORKER, { eval: true, execArgv: [] });
+          worker.once("message", () => {
+            worker.terminate().then(() => resolve(), reject);
+          });
+          worker.once("error", reject);
+        }),
+    ),
+  );
+  return performance.now() - started;
 }
 
 function summary(result: ISweepResult): string {
@@ -67,12 +99,15 @@ export async function runSweepBench(rounds: number): Promise<ISweepBenchResult> 
   };
   const perThreads: Record<number, number[]> = { 1: [], 2: [] };
   const perRound: Array<{ threads: number; perSec: number }> = [];
+  const machine: number[] = [];
   let reference: string | undefined;
   let backtests = 0;
   for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
       const started = performance.now();
-      const pool = createSweepPool({ threads });
+      // The threads run the built packages as a compiled program's would: without the bench's own tsx
+      // loader flags (the strategy module, this TypeScript file, is compiled by @bt/cluster itself).
+      const pool = createSweepPool({ threads, execArgv: [] });
       try {
         const result = await runSweep({ ...options, params: SWEEP_GRID, pool });
         const seconds = (performance.now() - started) / 1000;
@@ -89,6 +124,8 @@ export async function runSweepBench(rounds: number): Promise<ISweepBenchResult> 
         await pool.destroy();
       }
     }
+    const oneThreadMs = await busyWorkers(1);
+    machine.push((2 * oneThreadMs) / (await busyWorkers(2)));
   }
   const one = median(perThreads[1] ?? []);
   const two = median(perThreads[2] ?? []);
@@ -99,6 +136,7 @@ export async function runSweepBench(rounds: number): Promise<ISweepBenchResult> 
     sweep2ThreadsPerSec: round2(two),
     sweepScaling: round2(two / one),
     perRound,
+    machineScaling: round2(median(machine)),
   };
 }
 

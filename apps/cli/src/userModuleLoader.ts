@@ -1,4 +1,6 @@
-// Loads user strategy and walker files (TypeScript or JavaScript) with tsx, no build step. A user
+// Loads user strategy and walker files (TypeScript or JavaScript), no build step: compiled by esbuild into
+// a cached ES module (compiledModule.ts: no loader hooks, so no hooks thread), or with tsx's hooks for a
+// file that needs them or where no cache can be written. A user
 // file's imports resolve as Node resolves them, so a project that installs its own @bt/engine uses that
 // copy (the engine shares its ambient context and run table across copies through globalThis slots, so
 // that copy's getCandles sees the CLI's runs). A @bt/* package the project does not install at all
@@ -10,6 +12,7 @@ import Module, { createRequire, register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { badInput } from "./cliError";
+import { compiledModuleUrl, UserModuleCompileError } from "./compiledModule";
 
 // A resolve/load hook module (runs on Node's loader thread): a @bt/* import that fails to resolve from
 // the importing file is resolved again from the CLI's own location; user .ts/.js files outside
@@ -99,12 +102,26 @@ export async function importUserModule(
   if (!existsSync(path)) {
     throw badInput(`${kind} file not found: ${path}`, "paths are resolved from the current directory");
   }
-  if (!registered) {
+  let url: string | null = null;
+  try {
+    url = await compiledModuleUrl(path, import.meta.url);
+  } catch (error) {
+    if (error instanceof UserModuleCompileError) {
+      throw badInput(
+        `${kind} file ${file} failed to load: ${error.message}`,
+        "fix that file; --verbose prints the stack",
+        error,
+      );
+    }
+    // No usable cache directory or esbuild here: tsx's hooks load the file instead.
+  }
+  if (url === null && !registered) {
     registered = true;
     registerHooks();
   }
+  if (url !== null) process.setSourceMapsEnabled(true);
   try {
-    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    return (await import(url ?? pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     throw badInput(
       `${kind} file ${file} failed to load: ${firstLine(error)}`,

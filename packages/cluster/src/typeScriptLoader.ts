@@ -1,11 +1,14 @@
 // Importing user files that may be TypeScript (strategy modules, candle modules) in any thread or
-// process: the plain import is tried first (a test runner or an already registered loader may handle
-// TypeScript); on an unknown-extension error tsx's ESM loader is registered once per thread and the
-// import retried. A thread whose entry already registered tsx marks it on globalThis.
+// process: a TypeScript file is first compiled by esbuild into a cached ES module and imported without
+// loader hooks (compiledModule.ts); otherwise the plain import is tried (a test runner or an already
+// registered loader may handle TypeScript), and on an unknown-extension error tsx's ESM loader is
+// registered once per thread and the import retried. A thread whose entry already registered tsx marks
+// it on globalThis.
 
 import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { BtError } from "@bt/core";
+import { compiledModuleUrl, ModuleCompileError } from "./compiledModule";
 
 const REGISTERED = Symbol.for("@bt/cluster/tsxRegistered");
 const TYPESCRIPT_FILE = /\.(ts|mts|cts|tsx)$/;
@@ -19,6 +22,20 @@ export async function ensureTypeScriptLoader(): Promise<void> {
   const { register } = await import("tsx/esm/api");
   register();
   flags[REGISTERED] = true;
+}
+
+/**
+ * The cached esbuild-compiled form of a TypeScript file (compiledModule.ts), or null when it needs loader
+ * hooks or nothing can be cached here (the import then goes through tsx as before).
+ * @throws ModuleCompileError when the code does not compile.
+ */
+async function compiledOrNull(path: string): Promise<string | null> {
+  try {
+    return await compiledModuleUrl(path);
+  } catch (error) {
+    if (error instanceof ModuleCompileError) throw error;
+    return null;
+  }
 }
 
 /** The file URL of `path`, resolved against `root` (default: the working directory) when relative. */
@@ -37,6 +54,10 @@ export async function importUserModule(
 ): Promise<Record<string, unknown>> {
   const url = moduleUrl(path, root);
   try {
+    if (TYPESCRIPT_FILE.test(path)) {
+      const compiled = await compiledOrNull(fileURLToPath(url));
+      if (compiled !== null) return (await import(compiled)) as Record<string, unknown>;
+    }
     try {
       return (await import(url)) as Record<string, unknown>;
     } catch (error) {

@@ -53,6 +53,11 @@ function aggregateBuckets(
 ): ICandleColumns {
   const perBucket = subCandlesPerBucket(sourceMs, targetMs);
   const count = columns.timestamp.length;
+  // Ascending, aligned, unique open times spanning exactly count − 1 steps have no gap: every bucket
+  // between the edges is complete, so the buckets are cut by arithmetic (both policies agree there).
+  if (count > 0 && columns.timestamp[count - 1]! - columns.timestamp[0]! === (count - 1) * sourceMs) {
+    return aggregateContiguous(columns, sourceMs, targetMs, perBucket);
+  }
   // Kept buckets do not overlap and hold at least one (complete ones: perBucket) sub-candles each.
   const capacity = Math.min(
     completeOnly ? Math.floor(count / perBucket) : count,
@@ -94,6 +99,48 @@ function aggregateBuckets(
     length++;
   }
   return trimColumns(output, length);
+}
+
+/**
+ * aggregateBuckets on gap-free columns, for both policies: only the edge buckets can be partial there, and
+ * both policies drop a first bucket missing its first sub-candle and a last one missing its last, so the
+ * result is the full buckets, cut in one fixed-stride pass.
+ */
+function aggregateContiguous(
+  columns: Readonly<ICandleColumns>,
+  sourceMs: number,
+  targetMs: number,
+  perBucket: number,
+): ICandleColumns {
+  const { timestamp, open, high, low, close, volume } = columns;
+  const count = timestamp.length;
+  const firstMs = timestamp[0]!;
+  const firstBucketMs = Math.floor(firstMs / targetMs) * targetMs;
+  // Sub-candles before the first full bucket (a partial first bucket is dropped).
+  const skipped = firstMs === firstBucketMs ? 0 : (firstBucketMs + targetMs - firstMs) / sourceMs;
+  const buckets = Math.max(0, Math.floor((count - skipped) / perBucket));
+  const output = allocateCandleColumns(buckets);
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    const first = skipped + bucket * perBucket;
+    const end = first + perBucket;
+    let bucketHigh = high[first]!;
+    let bucketLow = low[first]!;
+    let bucketVolume = 0;
+    for (let index = first; index < end; index++) {
+      const candleHigh = high[index]!;
+      const candleLow = low[index]!;
+      if (candleHigh > bucketHigh) bucketHigh = candleHigh;
+      if (candleLow < bucketLow) bucketLow = candleLow;
+      bucketVolume += volume[index]!;
+    }
+    output.timestamp[bucket] = timestamp[first]!;
+    output.open[bucket] = open[first]!;
+    output.high[bucket] = bucketHigh;
+    output.low[bucket] = bucketLow;
+    output.close[bucket] = close[end - 1]!;
+    output.volume[bucket] = bucketVolume;
+  }
+  return output;
 }
 
 /** targetMs / sourceMs, checked to be a whole number ≥ 1. */

@@ -78,6 +78,35 @@ describe("candle aggregation properties", () => {
     );
   });
 
+  it("on contiguous data the gap-free fast path gives the general loop's candles, bit for bit", () => {
+    fc.assert(
+      fc.property(contiguous, ({ columns, sourceMs, targetMs }) => {
+        const length = columns.timestamp.length;
+        if (length === 0) return;
+        // One more candle two buckets after the data opens a gap, so the general loop runs; it adds at
+        // most its own (single-candle) bucket after the data's.
+        const lastMs = columns.timestamp[length - 1]!;
+        const extraMs = (Math.floor(lastMs / targetMs) + 2) * targetMs;
+        const withGap: ICandleColumns = {
+          timestamp: Float64Array.from([...columns.timestamp, extraMs]),
+          open: Float64Array.from([...columns.open, 1]),
+          high: Float64Array.from([...columns.high, 1]),
+          low: Float64Array.from([...columns.low, 1]),
+          close: Float64Array.from([...columns.close, 1]),
+          volume: Float64Array.from([...columns.volume, 1]),
+        };
+        const fast = aggregateCompleteBuckets(columns, sourceMs, targetMs);
+        const general = aggregateCompleteBuckets(withGap, sourceMs, targetMs);
+        const buckets = fast.timestamp.length;
+        expect(general.timestamp.length).toBe(buckets + (targetMs === sourceMs ? 1 : 0));
+        for (const field of ["timestamp", "open", "high", "low", "close", "volume"] as const) {
+          expect(general[field].subarray(0, buckets)).toEqual(fast[field]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("with gaps every complete bucket is also kept, identical, by aggregateBucketsKeepingGaps", () => {
     fc.assert(
       fc.property(gapped, ({ columns, sourceMs, targetMs }) => {

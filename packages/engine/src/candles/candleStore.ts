@@ -27,17 +27,81 @@ export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
 
 /**
  * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before (so
- * bit-identical to core's averagePrice of the same candles). The direct form: a ring of per-candle terms
- * measured slower in a cold one-shot pass over a year (it is optimised later), so it was not kept.
+ * bit-identical to core's averagePrice of the same candles).
  */
 function priceColumn(minutes: IContiguousCandleColumns, n: number): Float64Array {
   const { high, low, close, volume, count } = minutes;
   const prices = new Float64Array(count + 1);
+  if (n === 5 && count >= 5) {
+    rollingPriceColumn5(minutes, prices);
+    return prices;
+  }
   for (let index = 0; index <= count; index++) {
     prices[index] =
       index < n ? Number.NaN : averagePriceOfColumns(high, low, close, volume, index - n, index);
   }
   return prices;
+}
+
+/**
+ * The default window (CC_AVG_PRICE_CANDLES_COUNT = 5) in one pass: each candle's weighted typical price,
+ * volume and close are computed once and shifted through five locals, and every price sums them oldest
+ * first from 0, in averagePriceOfColumns' order, so the floats are the same bits.
+ */
+function rollingPriceColumn5(minutes: IContiguousCandleColumns, prices: Float64Array): void {
+  const { high, low, close, volume, count } = minutes;
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  let v0 = 0;
+  let v1 = 0;
+  let v2 = 0;
+  let v3 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let index = 0; index < 4; index++) {
+    const candleVolume = volume[index] as number;
+    const closePrice = close[index] as number;
+    w0 = w1;
+    w1 = w2;
+    w2 = w3;
+    w3 = (((high[index] as number) + (low[index] as number) + closePrice) / 3) * candleVolume;
+    v0 = v1;
+    v1 = v2;
+    v2 = v3;
+    v3 = candleVolume;
+    c0 = c1;
+    c1 = c2;
+    c2 = c3;
+    c3 = closePrice;
+    prices[index] = Number.NaN;
+  }
+  prices[4] = Number.NaN;
+  for (let index = 4; index < count; index++) {
+    const candleVolume = volume[index] as number;
+    const closePrice = close[index] as number;
+    const w4 = (((high[index] as number) + (low[index] as number) + closePrice) / 3) * candleVolume;
+    // Left to right from 0, as averagePriceOfColumns accumulates.
+    const weighted = 0 + w0 + w1 + w2 + w3 + w4;
+    const totalVolume = 0 + v0 + v1 + v2 + v3 + candleVolume;
+    const closes = 0 + c0 + c1 + c2 + c3 + closePrice;
+    prices[index + 1] = totalVolume > 0 ? weighted / totalVolume : closes / 5;
+    w0 = w1;
+    w1 = w2;
+    w2 = w3;
+    w3 = w4;
+    v0 = v1;
+    v1 = v2;
+    v2 = v3;
+    v3 = candleVolume;
+    c0 = c1;
+    c1 = c2;
+    c2 = c3;
+    c3 = closePrice;
+  }
 }
 
 /** One interval of a store, resolved once: its step, and its columns and object ring built on first use. */

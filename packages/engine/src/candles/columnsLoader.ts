@@ -62,6 +62,53 @@ export async function fetchCandleColumns(options: ICandleLoadOptions): Promise<I
  * the value check; lengths, alignment, order, duplicates and gaps are still checked.
  */
 export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColumns): CandleStore {
+  const run = contiguousRun(options, source);
+  if (run > 0) {
+    const minutes: IContiguousCandleColumns = { ...sliceCandleColumns(source, 0, run), count: run };
+    return finishStore(options, minutes, source.timestamp[0] as number, 0);
+  }
+  return loadRowByRow(options, source);
+}
+
+/**
+ * The usual case in one tight pass: the columns start inside [fromMs, toMs) on a minute and every row is
+ * the next minute with well-formed values (skipped when the columns are marked checked). Returns the
+ * number of rows before toMs, or 0 when any row needs the row-by-row path (which finds and reports it).
+ */
+function contiguousRun(options: ICandleLoadOptions, source: ICandleColumns): number {
+  const { fromMs, toMs } = options;
+  const { timestamp, open, high, low, close, volume } = source;
+  const length = timestamp.length;
+  const firstMs = length > 0 ? (timestamp[0] as number) : Number.NaN;
+  if (!(firstMs >= fromMs && firstMs < toMs) || firstMs % MINUTE_MS !== 0) return 0;
+  const valuesChecked = areCandleColumnsChecked(source);
+  let expectedMs = firstMs;
+  let index = 0;
+  for (; index < length; index++) {
+    // At toMs the run ends; the row-by-row path would stop at this row too (it must be at or after toMs).
+    if (expectedMs >= toMs) return (timestamp[index] as number) >= toMs ? index : 0;
+    if ((timestamp[index] as number) !== expectedMs) return 0;
+    const candleMs = expectedMs;
+    if (
+      !valuesChecked &&
+      !isWellFormedCandle(
+        candleMs,
+        open[index] as number,
+        high[index] as number,
+        low[index] as number,
+        close[index] as number,
+        volume[index] as number,
+      )
+    ) {
+      return 0;
+    }
+    expectedMs += MINUTE_MS;
+  }
+  return index;
+}
+
+/** Validates row by row (gaps, skipped rows, the first bad row's error), then builds the store. */
+function loadRowByRow(options: ICandleLoadOptions, source: ICandleColumns): CandleStore {
   const { exchange, symbol, fromMs, toMs } = options;
   const exchangeName = exchange.exchangeName;
   const { timestamp, open, high, low, close, volume } = source;

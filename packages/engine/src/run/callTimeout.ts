@@ -47,11 +47,26 @@ export async function withTimeout<T>(
 const CHECKS_PER_TIMEOUT = 4;
 
 /**
+ * The settle handlers of one generation of calls: made once and reused by every call of the generation
+ * (so a call costs no closure); a call that timed out, or that overlaps a pending one, starts a new
+ * generation, so a late outcome only ever reaches the call it belongs to.
+ */
+interface ISettlers {
+  resolve: ((value: unknown) => void) | null;
+  reject: ((error: unknown) => void) | null;
+  /** False once the generation's pending call timed out: its late outcome must not touch the watchdog. */
+  live: boolean;
+  readonly onValue: (value: unknown) => void;
+  readonly onError: (error: unknown) => void;
+}
+
+/**
  * One interval timer for a sequence of calls (one strategy's getSignal calls), checking CHECKS_PER_TIMEOUT
  * times per timeout whether the same call is still pending: a call seen pending at CHECKS_PER_TIMEOUT + 1
  * consecutive checks has waited at least `timeoutMs` and is failed. A call costs a counter and the promise
- * that can be rejected: no clock read and no timer per call. The timer runs (keeping the process alive,
- * so a hung call cannot let it exit silently) from the first call until stop().
+ * that can be rejected (its executor and settle handlers are made once, not per call): no clock read and
+ * no timer per call. The timer runs (keeping the process alive, so a hung call cannot let it exit
+ * silently) from the first call until stop().
  */
 export class CallWatchdog {
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -63,34 +78,59 @@ export class CallWatchdog {
   /** The call seen pending at the last check, and at how many consecutive checks. */
   private watched = 0;
   private sightings = 0;
+  private settlers: ISettlers = this.newSettlers();
+  /** The executor of every race promise: hands its settle functions to the current generation. */
+  private readonly adopt = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+    this.settlers.resolve = resolve;
+    this.settlers.reject = reject;
+    this.fail = reject;
+  };
 
   /**
    * The promise's outcome, or BtError TIMEOUT once it has been pending for `timeoutMs`; `describe` is
-   * called only when the call times out. Calls are sequential: one pending at a time.
+   * called only when the call times out. Calls are sequential: one pending at a time (an overlapping
+   * call still gets its own outcome, at the price of a new generation of handlers).
    */
   race<T>(promise: PromiseLike<T>, timeoutMs: number, describe: () => ITimeoutSubject): Promise<T> {
     if (this.timer === undefined || this.timeoutMs !== timeoutMs) this.start(timeoutMs);
-    const call = ++this.calls;
+    this.calls++;
     this.describe = describe;
-    return new Promise<T>((resolve, reject) => {
-      this.fail = reject;
-      promise.then(
-        (value) => {
-          if (this.calls === call) this.fail = null;
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (this.calls === call) this.fail = null;
-          reject(error);
-        },
-      );
-    });
+    if (this.settlers.resolve !== null) this.settlers = this.newSettlers();
+    const settlers = this.settlers;
+    const raced = new Promise<T>(
+      this.adopt as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
+    );
+    promise.then(settlers.onValue, settlers.onError);
+    return raced;
   }
 
   /** Ends the watch (the run is over); a later race starts it again. */
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  private newSettlers(): ISettlers {
+    const settlers: ISettlers = {
+      resolve: null,
+      reject: null,
+      live: true,
+      onValue: (value) => {
+        const resolve = settlers.resolve;
+        settlers.resolve = null;
+        settlers.reject = null;
+        if (settlers.live && this.settlers === settlers) this.fail = null;
+        resolve?.(value);
+      },
+      onError: (error) => {
+        const reject = settlers.reject;
+        settlers.resolve = null;
+        settlers.reject = null;
+        if (settlers.live && this.settlers === settlers) this.fail = null;
+        reject?.(error);
+      },
+    };
+    return settlers;
   }
 
   private start(timeoutMs: number): void {
@@ -114,6 +154,12 @@ export class CallWatchdog {
     if (this.sightings <= CHECKS_PER_TIMEOUT) return;
     this.fail = null;
     this.sightings = 0;
+    // The timed-out call's late outcome goes to a retired generation and changes nothing.
+    const retired = this.settlers;
+    retired.live = false;
+    retired.resolve = null;
+    retired.reject = null;
+    this.settlers = this.newSettlers();
     fail(timeoutError(this.describe?.() ?? { what: "a call" }, this.timeoutMs));
   }
 }
