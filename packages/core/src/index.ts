@@ -97,7 +97,6 @@ export {
 export { computePnlPercent, type IPnlCosts } from "./pnl";
 export {
   breakevenPrice,
-  excursionPercents,
   foldMinute,
   type IPositionFigures,
   type MinuteChange,
@@ -163,7 +162,6 @@ export type {
 } from "./signal";
 export { CANCEL_REASONS, ENTRY_TYPES, NO_RULES } from "./signal";
 export {
-  activationPrice,
   type IPendingScan,
   type ITransition,
   type ITransitionInput,

@@ -110,10 +110,6 @@ export class PositionCursor {
       trailingTakePeak: peak,
     };
   }
-
-  get position(): SignalPosition {
-    return this.long ? "long" : "short";
-  }
 }
 
 /** Entry count, cost-weighted average entry price, first entry and the open share of a fill list. */
@@ -378,7 +374,7 @@ export function positionPnl(
 }
 
 /** Peak favourable (≥ 0) and worst adverse (≤ 0) excursion of the price, in percent from `entry`. */
-export function excursionPercents(
+function excursionPercents(
   row: Pick<ISignalRow, "position" | "bestPrice" | "worstPrice">,
   entry: number,
 ): { mfePercent: number; maePercent: number } {

@@ -123,7 +123,7 @@ export function scheduledOutcome(
 }
 
 /** The fill price of an activating scheduled signal: a limit at priceOpen, a stop at the minute's price. */
-export function activationPrice(signal: IScheduledSignalRow, currentPrice: number): number {
+function activationPrice(signal: IScheduledSignalRow, currentPrice: number): number {
   return signal.entry === "stop" ? currentPrice : signal.priceOpen;
 }
 
