@@ -6,7 +6,86 @@
 import type { IGlobalConfig } from "./config";
 import { MINUTE_MS } from "./interval";
 import { computePnlPercent, type IPnlCosts } from "./pnl";
-import type { CloseReason, IPositionRules, ISignalRow, PositionFill, SignalPosition } from "./signal";
+import type {
+  CloseReason,
+  IDcaLevel,
+  IDcaRule,
+  IPositionRules,
+  IScheduledSignalRow,
+  ISignalRow,
+  ITakeProfitLevel,
+  PositionFill,
+  SignalPosition,
+} from "./signal";
+
+/**
+ * A copy of an open row with `changes`. Every open row is built by one literal with every field in one
+ * order (here and in openRow), never by a spread: one hidden class for all of them, so the scanners'
+ * and the state machine's property reads stay monomorphic.
+ */
+export function rowWith(row: ISignalRow, changes: Partial<Omit<ISignalRow, "kind">>): ISignalRow {
+  const copy: ISignalRow = {
+    kind: "pending",
+    id: row.id,
+    symbol: row.symbol,
+    strategyName: row.strategyName,
+    exchangeName: row.exchangeName,
+    position: row.position,
+    priceOpen: row.priceOpen,
+    entry: row.entry,
+    priceTakeProfit: row.priceTakeProfit,
+    priceStopLoss: row.priceStopLoss,
+    minuteEstimatedTime: row.minuteEstimatedTime,
+    note: row.note,
+    cost: row.cost,
+    quantity: row.quantity,
+    scheduledAt: row.scheduledAt,
+    rules: row.rules,
+    pendingAt: row.pendingAt,
+    fills: row.fills,
+    originalTakeProfit: row.originalTakeProfit,
+    originalStopLoss: row.originalStopLoss,
+    bestPrice: row.bestPrice,
+    worstPrice: row.worstPrice,
+    trailingTakePeak: row.trailingTakePeak,
+    breakevenDone: row.breakevenDone,
+    ladderNext: row.ladderNext,
+    dcaNext: row.dcaNext,
+  };
+  return Object.assign(copy, changes);
+}
+
+/** The open row of a scheduled signal filled at `fillPrice` at `now` (the same literal shape as rowWith). */
+export function openRow(signal: IScheduledSignalRow, fillPrice: number, now: number): ISignalRow {
+  return {
+    kind: "pending",
+    id: signal.id,
+    symbol: signal.symbol,
+    strategyName: signal.strategyName,
+    exchangeName: signal.exchangeName,
+    position: signal.position,
+    priceOpen: fillPrice,
+    entry: signal.entry,
+    priceTakeProfit: signal.priceTakeProfit,
+    priceStopLoss: signal.priceStopLoss,
+    minuteEstimatedTime: signal.minuteEstimatedTime,
+    note: signal.note,
+    cost: signal.cost,
+    quantity: signal.cost === null ? null : signal.cost / fillPrice,
+    scheduledAt: signal.scheduledAt,
+    rules: signal.rules,
+    pendingAt: now,
+    fills: [{ kind: "entry", price: fillPrice, cost: signal.cost ?? 1, at: now, source: "open" }],
+    originalTakeProfit: signal.priceTakeProfit,
+    originalStopLoss: signal.priceStopLoss,
+    bestPrice: fillPrice,
+    worstPrice: fillPrice,
+    trailingTakePeak: null,
+    breakevenDone: false,
+    ladderNext: 0,
+    dcaNext: 0,
+  };
+}
 
 /** The discrete change one minute makes to an open position (trailing-stop moves are folded, not changes). */
 export type MinuteChange =
@@ -48,6 +127,15 @@ export class PositionCursor {
   /** The loaded row's rules (null: none at all, the plain fast case) and the row itself. */
   rules: IPositionRules | null = null;
   row: ISignalRow | null = null;
+  /**
+   * The prices at which the next ladder level, DCA level, breakeven trigger and trailing-stop activation
+   * fire (NaN: none). They depend only on fields a discrete change alters, so they are fixed for the
+   * cursor's life (a change ends a scan, and `transition` resets the cursor after one).
+   */
+  ladderPrice = Number.NaN;
+  dcaPrice = Number.NaN;
+  breakevenTrigger = Number.NaN;
+  trailingActivation = Number.NaN;
 
   reset(row: ISignalRow): this {
     this.row = row;
@@ -79,15 +167,40 @@ export class PositionCursor {
       this.firstEntry = first.price;
       this.firstCost = first.cost;
       this.openShare = 1;
-      return this;
+    } else {
+      const book = positionBook(fills);
+      this.entryCount = book.entryCount;
+      this.averageEntry = book.averageEntry;
+      this.firstEntry = book.firstEntry;
+      this.firstCost = book.firstCost;
+      this.openShare = book.openShare;
     }
-    const book = positionBook(fills);
-    this.entryCount = book.entryCount;
-    this.averageEntry = book.averageEntry;
-    this.firstEntry = book.firstEntry;
-    this.firstCost = book.firstCost;
-    this.openShare = book.openShare;
+    this.prepareLevels();
     return this;
+  }
+
+  private prepareLevels(): void {
+    this.ladderPrice = Number.NaN;
+    this.dcaPrice = Number.NaN;
+    this.breakevenTrigger = Number.NaN;
+    this.trailingActivation = Number.NaN;
+    const rules = this.rules;
+    if (rules === null) return;
+    const long = this.long;
+    const ladder = rules.takeProfitLadder;
+    const level = ladder?.[this.ladderNext];
+    if (level !== undefined) this.ladderPrice = priceAt(long, this.averageEntry, level.profitPercent);
+    const dca = rules.dca;
+    const dcaLevel = dca?.levels[this.dcaNext];
+    if (dca !== null && dcaLevel !== undefined && this.entryCount < maxEntries(dca)) {
+      this.dcaPrice = priceAt(long, this.firstEntry, -dcaLevel.lossPercent);
+    }
+    if (rules.breakeven !== null && !this.breakevenDone) {
+      this.breakevenTrigger = priceAt(long, this.averageEntry, rules.breakeven.triggerPercent);
+    }
+    if (rules.trailingStop !== null) {
+      this.trailingActivation = priceAt(long, this.averageEntry, rules.trailingStop.activationPercent ?? 0);
+    }
   }
 
   /** The loaded row with the folded fields (best / worst price, stop loss, trailing peak) written back. */
@@ -102,13 +215,12 @@ export class PositionCursor {
     ) {
       return row;
     }
-    return {
-      ...row,
+    return rowWith(row, {
       priceStopLoss: this.stopLoss,
       bestPrice: this.best,
       worstPrice: this.worst,
       trailingTakePeak: peak,
-    };
+    });
   }
 }
 
@@ -236,46 +348,40 @@ export function minuteChange(
       : { kind: "trailing_take", price };
   }
   if (rules === null) return null;
-  const ladder = rules.takeProfitLadder;
-  if (ladder !== null && cursor.ladderNext < ladder.length) {
-    const level = ladder[cursor.ladderNext] as (typeof ladder)[number];
-    const levelPrice = priceAt(long, cursor.averageEntry, level.profitPercent);
-    if (long ? price >= levelPrice : price <= levelPrice) {
-      const share = level.closePercent / 100;
-      const fraction = share >= cursor.openShare - SHARE_TOLERANCE ? 1 : share / cursor.openShare;
-      return fraction === 1
-        ? { kind: "close", reason: "take_profit", price: levelPrice }
-        : { kind: "ladder", level: cursor.ladderNext, price: levelPrice, fraction };
-    }
+  // The level prices are the cursor's (NaN when there is none: every comparison with it is false).
+  const ladderPrice = cursor.ladderPrice;
+  if (long ? price >= ladderPrice : price <= ladderPrice) {
+    const level = (rules.takeProfitLadder as ReadonlyArray<ITakeProfitLevel>)[
+      cursor.ladderNext
+    ] as ITakeProfitLevel;
+    const share = level.closePercent / 100;
+    const fraction = share >= cursor.openShare - SHARE_TOLERANCE ? 1 : share / cursor.openShare;
+    return fraction === 1
+      ? { kind: "close", reason: "take_profit", price: ladderPrice }
+      : { kind: "ladder", level: cursor.ladderNext, price: ladderPrice, fraction };
   }
-  const dca = rules.dca;
-  if (dca !== null && cursor.dcaNext < dca.levels.length && cursor.entryCount < maxEntries(dca)) {
-    const level = dca.levels[cursor.dcaNext] as (typeof dca.levels)[number];
-    const levelPrice = priceAt(long, cursor.firstEntry, -level.lossPercent);
-    if (long ? price <= levelPrice : price >= levelPrice) {
+  const dcaPrice = cursor.dcaPrice;
+  if (long ? price <= dcaPrice : price >= dcaPrice) {
+    const level = (rules.dca as IDcaRule).levels[cursor.dcaNext] as IDcaLevel;
+    return {
+      kind: "dca",
+      level: cursor.dcaNext,
+      price: dcaPrice,
+      cost: (cursor.firstCost * (level.costPercent ?? 100)) / 100,
+    };
+  }
+  const trigger = cursor.breakevenTrigger;
+  if (long ? price >= trigger : price <= trigger) {
+    const level = breakevenPrice(cursor.row as ISignalRow, {
+      feePercent: config.CC_PERCENT_FEE,
+      slippagePercent: config.CC_PERCENT_SLIPPAGE,
+    });
+    // Only a level on the loss side of the price, and only ever tighter.
+    if (long ? level < price : level > price) {
       return {
-        kind: "dca",
-        level: cursor.dcaNext,
-        price: levelPrice,
-        cost: (cursor.firstCost * (level.costPercent ?? 100)) / 100,
+        kind: "breakeven",
+        stopLoss: long ? Math.max(level, cursor.stopLoss) : Math.min(level, cursor.stopLoss),
       };
-    }
-  }
-  const breakeven = rules.breakeven;
-  if (breakeven !== null && !cursor.breakevenDone) {
-    const trigger = priceAt(long, cursor.averageEntry, breakeven.triggerPercent);
-    if (long ? price >= trigger : price <= trigger) {
-      const level = breakevenPrice(cursor.row as ISignalRow, {
-        feePercent: config.CC_PERCENT_FEE,
-        slippagePercent: config.CC_PERCENT_SLIPPAGE,
-      });
-      // Only a level on the loss side of the price, and only ever tighter.
-      if (long ? level < price : level > price) {
-        return {
-          kind: "breakeven",
-          stopLoss: long ? Math.max(level, cursor.stopLoss) : Math.min(level, cursor.stopLoss),
-        };
-      }
     }
   }
   return null;
@@ -306,7 +412,7 @@ export function foldMinute(cursor: PositionCursor, price: number): void {
   const trailing = rules.trailingStop;
   if (trailing === null) return;
   const best = cursor.best;
-  const activation = priceAt(long, cursor.averageEntry, trailing.activationPercent ?? 0);
+  const activation = cursor.trailingActivation;
   if (long ? best < activation : best > activation) return;
   const distance = trailingDistance(trailing, best);
   const level = long ? best - distance : best + distance;

@@ -16,9 +16,11 @@ import {
   type MinuteChange,
   maxEntries,
   minuteChange,
+  openRow,
   PositionCursor,
   positionBook,
   positionFigures,
+  rowWith,
 } from "./position";
 import {
   type CancelReason,
@@ -28,7 +30,6 @@ import {
   type ISignalDto,
   type ISignalRow,
   NO_RULES,
-  type PositionFill,
 } from "./signal";
 import type { IStrategyTickResult, ITickOrigin, PositionUpdate } from "./tickResult";
 import { type ISignalProblem, validateSignal } from "./validation";
@@ -224,29 +225,7 @@ function idle(
 }
 
 function open(signal: IScheduledSignalRow, fillPrice: number, input: ITransitionInput): ITransition {
-  const fill: PositionFill = {
-    kind: "entry",
-    price: fillPrice,
-    cost: signal.cost ?? 1,
-    at: input.now,
-    source: "open",
-  };
-  const opened: ISignalRow = {
-    ...signal,
-    kind: "pending",
-    priceOpen: fillPrice,
-    quantity: signal.cost === null ? null : signal.cost / fillPrice,
-    pendingAt: input.now,
-    fills: [fill],
-    originalTakeProfit: signal.priceTakeProfit,
-    originalStopLoss: signal.priceStopLoss,
-    bestPrice: fillPrice,
-    worstPrice: fillPrice,
-    trailingTakePeak: null,
-    breakevenDone: false,
-    ladderNext: 0,
-    dcaNext: 0,
-  };
+  const opened = openRow(signal, fillPrice, input.now);
   return {
     state: { status: "pending", signal: opened },
     result: { ...base(input), action: "opened", signal: opened },
@@ -393,8 +372,7 @@ function applyChange(
   switch (change.kind) {
     case "ladder":
       return {
-        signal: {
-          ...signal,
+        signal: rowWith(signal, {
           fills: [
             ...signal.fills,
             {
@@ -406,7 +384,7 @@ function applyChange(
             },
           ],
           ladderNext: signal.ladderNext + 1,
-        },
+        }),
         update: {
           kind: "partial",
           reason: "take_profit_ladder",
@@ -416,24 +394,23 @@ function applyChange(
       };
     case "dca":
       return {
-        signal: {
-          ...signal,
+        signal: rowWith(signal, {
           fills: [
             ...signal.fills,
             { kind: "entry", price: change.price, cost: change.cost, at: now, source: "dca_ladder" },
           ],
           dcaNext: signal.dcaNext + 1,
-        },
+        }),
         update: { kind: "entry", source: "dca_ladder", price: change.price, cost: change.cost },
       };
     case "breakeven":
       return {
-        signal: { ...signal, priceStopLoss: change.stopLoss, breakevenDone: true },
+        signal: rowWith(signal, { priceStopLoss: change.stopLoss, breakevenDone: true }),
         update: { kind: "breakeven", from: signal.priceStopLoss, to: change.stopLoss },
       };
     case "trailing_take":
       return {
-        signal: { ...signal, trailingTakePeak: change.price },
+        signal: rowWith(signal, { trailingTakePeak: change.price }),
         update: { kind: "trailing_take", price: change.price },
       };
     default: {
@@ -552,7 +529,9 @@ function commandOnPending(
       const fraction = share / book.openShare;
       const reason = command.direction === "profit" ? "partial_profit" : "partial_loss";
       return updated(
-        { ...signal, fills: [...signal.fills, { kind: "exit", price, fraction, at: input.now, reason }] },
+        rowWith(signal, {
+          fills: [...signal.fills, { kind: "exit", price, fraction, at: input.now, reason }],
+        }),
         { kind: "partial", reason, price, fraction },
         input,
       );
@@ -580,7 +559,7 @@ function commandOnPending(
         );
       }
       return updated(
-        { ...signal, priceStopLoss: target },
+        rowWith(signal, { priceStopLoss: target }),
         { kind: "stop_moved", source: "command", from: signal.priceStopLoss, to: target },
         input,
       );
@@ -598,7 +577,7 @@ function commandOnPending(
         );
       }
       return updated(
-        { ...signal, priceTakeProfit: target },
+        rowWith(signal, { priceTakeProfit: target }),
         { kind: "take_moved", source: "command", from: signal.priceTakeProfit, to: target },
         input,
       );
@@ -617,7 +596,7 @@ function commandOnPending(
       }
       const to = long ? Math.max(level, signal.priceStopLoss) : Math.min(level, signal.priceStopLoss);
       return updated(
-        { ...signal, priceStopLoss: to, breakevenDone: true },
+        rowWith(signal, { priceStopLoss: to, breakevenDone: true }),
         { kind: "breakeven", from: signal.priceStopLoss, to },
         input,
       );
@@ -668,10 +647,9 @@ function commandOnPending(
         );
       }
       return updated(
-        {
-          ...signal,
+        rowWith(signal, {
           fills: [...signal.fills, { kind: "entry", price, cost, at: input.now, source: "command" }],
-        },
+        }),
         { kind: "entry", source: "command", price, cost },
         input,
       );

@@ -208,15 +208,17 @@ export async function* runBacktest(
           config,
         );
       }
-      let result: IStrategyTickResult;
+      let settled: IStrategyTickResult | Promise<IStrategyTickResult>;
       if (hit === -1) {
         // Frame end: close as time_expired (or cancel as timeout) at the last minute of the frame.
         index = Math.max(index, endIndex - 1);
-        result = await strategy.close(timeOf(index), prices[index] as number, "time_expired");
+        settled = strategy.close(timeOf(index), prices[index] as number, "time_expired");
       } else {
         index = hit;
-        result = await strategy.tick(timeOf(index), prices[index] as number);
+        settled = strategy.tick(timeOf(index), prices[index] as number);
       }
+      // No await when the strategy settled at once (no callbacks): no promise per change.
+      const result = isPromiseLike(settled) ? await settled : settled;
       if (!perMinute || isNotable(result)) {
         keep(result);
         yield result;

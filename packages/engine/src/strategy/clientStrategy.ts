@@ -192,7 +192,7 @@ export class ClientStrategy {
   }
 
   /** Applies a transition decided earlier whose commit did not complete (live retry and restart). */
-  resume(next: ITransition): Promise<IStrategyTickResult> {
+  resume(next: ITransition): IStrategyTickResult | Promise<IStrategyTickResult> {
     this.priceNow = next.result.currentPrice;
     return this.inContext(next.result.timestamp, () => this.apply(next));
   }
@@ -283,7 +283,7 @@ export class ClientStrategy {
   }
 
   /** Advances the state machine to `nowMs` at `currentPrice` and applies the result. */
-  tick(nowMs: number, currentPrice: number): Promise<IStrategyTickResult> {
+  tick(nowMs: number, currentPrice: number): IStrategyTickResult | Promise<IStrategyTickResult> {
     this.priceNow = currentPrice;
     return this.inContext(nowMs, () =>
       this.apply(transition(this.state, { type: "tick" }, this.input(nowMs, currentPrice))),
@@ -295,7 +295,7 @@ export class ClientStrategy {
     nowMs: number,
     currentPrice: number,
     reason: "closed" | "time_expired",
-  ): Promise<IStrategyTickResult> {
+  ): IStrategyTickResult | Promise<IStrategyTickResult> {
     this.priceNow = currentPrice;
     return this.inContext(nowMs, () =>
       this.apply(transition(this.state, { type: "close", reason }, this.input(nowMs, currentPrice))),
@@ -335,19 +335,38 @@ export class ClientStrategy {
     return this.apply(next);
   }
 
-  /** Stores the new state and performs the result's side effects, in order. */
-  private async apply(decided: ITransition): Promise<IStrategyTickResult> {
+  /**
+   * Stores the new state and performs the result's side effects, in order: the commit (live), the
+   * run's bookkeeping, the user's callbacks, then the event. Without a commit and without callbacks
+   * (a backtest's usual case) it returns the result itself, no promise.
+   */
+  private apply(decided: ITransition): IStrategyTickResult | Promise<IStrategyTickResult> {
     const previous = this.state;
     // transition() returns the same state object when nothing changes (idle, active, still scheduled).
-    const next =
-      this.params.commit !== undefined && decided.state !== previous
-        ? await this.params.commit(previous, decided)
-        : decided;
+    if (this.params.commit !== undefined && decided.state !== previous) {
+      return this.params.commit(previous, decided).then((next) => this.settle(previous, next));
+    }
+    return this.settle(previous, decided);
+  }
+
+  private settle(
+    previous: StrategyState,
+    next: ITransition,
+  ): IStrategyTickResult | Promise<IStrategyTickResult> {
     this.state = next.state;
     const result = next.result;
-    const { symbol, backtest, bus, risk } = this.params;
-    const callbacks = this.params.schema.callbacks;
-    let notable = true;
+    const notable = this.bookkeep(previous, result);
+    const emit = () => {
+      if (notable || !this.params.backtest) this.params.bus.emitSignal(result);
+      return result;
+    };
+    if (this.params.schema.callbacks === undefined) return emit();
+    return this.runCallbacks(previous, result, notable).then(emit);
+  }
+
+  /** The run's side of a result (risk slots, sizing history, cancelled signals); true when it is notable. */
+  private bookkeep(previous: StrategyState, result: IStrategyTickResult): boolean {
+    const { symbol, backtest, risk } = this.params;
     switch (result.action) {
       case "opened":
         risk?.addPosition({
@@ -356,24 +375,13 @@ export class ClientStrategy {
           exchangeName: result.exchangeName,
           symbol,
         });
-        if (callbacks?.onOpen) {
-          await this.callSafely("onOpen", () =>
-            callbacks.onOpen?.(symbol, result.signal, result.currentPrice, backtest),
-          );
-        }
-        break;
-      case "closed": {
+        return true;
+      case "closed":
         risk?.removePosition(result.strategyName, result.exchangeName, symbol);
         recordClosedTrade(this.history, result.pnl.pnlPercentage);
-        if (callbacks?.onClose) {
-          await this.callSafely("onClose", () =>
-            callbacks.onClose?.(symbol, result.signal, result.pnl.priceClose, backtest),
-          );
-        }
-        break;
-      }
-      case "scheduled":
-        notable = previous.status === "none";
+        return true;
+      case "scheduled": {
+        const notable = previous.status === "none";
         // A scheduled signal reserves its slot: its activation runs no second risk check.
         if (notable) {
           risk?.addPosition({
@@ -383,12 +391,8 @@ export class ClientStrategy {
             symbol,
           });
         }
-        if (notable && callbacks?.onSchedule) {
-          await this.callSafely("onSchedule", () =>
-            callbacks.onSchedule?.(symbol, result.signal, result.currentPrice, backtest),
-          );
-        }
-        break;
+        return notable;
+      }
       case "cancelled":
         risk?.removePosition(result.strategyName, result.exchangeName, symbol);
         this.problems.cancelled.push({
@@ -397,39 +401,78 @@ export class ClientStrategy {
           scheduledAt: result.signal.scheduledAt,
           cancelledAt: result.timestamp,
         });
-        if (callbacks?.onCancel) {
+        return true;
+      case "updated":
+        // In a backtest a trailing stop's move is part of the row, as the fast path folds it.
+        return !(backtest && isTrailingMove(result));
+      case "active":
+      case "idle":
+        return false;
+      default: {
+        const unreachable: never = result;
+        return unreachable;
+      }
+    }
+  }
+
+  /** The user's callbacks of a result, in order, then onTick. */
+  private async runCallbacks(
+    previous: StrategyState,
+    result: IStrategyTickResult,
+    notable: boolean,
+  ): Promise<void> {
+    const { symbol, backtest } = this.params;
+    const callbacks = this.params.schema.callbacks ?? {};
+    switch (result.action) {
+      case "opened":
+        if (callbacks.onOpen) {
+          await this.callSafely("onOpen", () =>
+            callbacks.onOpen?.(symbol, result.signal, result.currentPrice, backtest),
+          );
+        }
+        break;
+      case "closed":
+        if (callbacks.onClose) {
+          await this.callSafely("onClose", () =>
+            callbacks.onClose?.(symbol, result.signal, result.pnl.priceClose, backtest),
+          );
+        }
+        break;
+      case "scheduled":
+        if (previous.status === "none" && callbacks.onSchedule) {
+          await this.callSafely("onSchedule", () =>
+            callbacks.onSchedule?.(symbol, result.signal, result.currentPrice, backtest),
+          );
+        }
+        break;
+      case "cancelled":
+        if (callbacks.onCancel) {
           await this.callSafely("onCancel", () =>
             callbacks.onCancel?.(symbol, result.signal, result.currentPrice, backtest),
           );
         }
         break;
-      case "updated": {
-        // In a backtest a trailing stop's move is part of the row, as the fast path folds it.
-        const folded = backtest && isTrailingMove(result);
-        notable = !folded;
-        if (!folded && callbacks?.onUpdate) {
+      case "updated":
+        if (notable && callbacks.onUpdate) {
           await this.callSafely("onUpdate", () =>
             callbacks.onUpdate?.(symbol, result.signal, result.update, result.currentPrice, backtest),
           );
         }
-        if (callbacks?.onActive) {
+        if (callbacks.onActive) {
           await this.callSafely("onActive", () =>
             callbacks.onActive?.(symbol, result.signal, result.currentPrice, backtest),
           );
         }
         break;
-      }
       case "active":
-        notable = false;
-        if (callbacks?.onActive) {
+        if (callbacks.onActive) {
           await this.callSafely("onActive", () =>
             callbacks.onActive?.(symbol, result.signal, result.currentPrice, backtest),
           );
         }
         break;
       case "idle":
-        notable = false;
-        if (callbacks?.onIdle) {
+        if (callbacks.onIdle) {
           await this.callSafely("onIdle", () => callbacks.onIdle?.(symbol, result.currentPrice, backtest));
         }
         break;
@@ -438,10 +481,7 @@ export class ClientStrategy {
         return unreachable;
       }
     }
-    if (callbacks?.onTick)
-      await this.callSafely("onTick", () => callbacks.onTick?.(symbol, result, backtest));
-    if (notable || !backtest) bus.emitSignal(result);
-    return result;
+    if (callbacks.onTick) await this.callSafely("onTick", () => callbacks.onTick?.(symbol, result, backtest));
   }
 
   /** Awaits a user callback; an error goes to listenError and never stops the run. */
