@@ -460,10 +460,6 @@ export class LiveCommitter {
     closeFill: Pick<IBrokerFill, "price" | "feeQuote">,
     closePrice: number,
   ): IStrategyPnL {
-    const executed = {
-      ...signal,
-      fills: signal.fills.map((fill) => ({ ...fill, price: fill.executedPrice ?? fill.price })),
-    };
     if (signal.fills.length === 1) {
       const open = this.openFill ?? { price: signal.priceOpen, quantity: signal.quantity ?? 1 };
       const pnlPercentage = fillPnlPercent(signal.position, open, closeFill, this.params.feePercent);
@@ -475,6 +471,11 @@ export class LiveCommitter {
         pnlCost: decided.costTotal === null ? null : (pnlPercentage / 100) * decided.costTotal,
       };
     }
+    // Every fill at the broker's price (positionPnl reads only the side and the fills).
+    const executed = {
+      position: signal.position,
+      fills: signal.fills.map((fill) => ({ ...fill, price: fill.executedPrice ?? fill.price })),
+    };
     const pnl = positionPnl(executed, closePrice, { feePercent: this.params.feePercent, slippagePercent: 0 });
     return {
       ...decided,
