@@ -39,6 +39,8 @@ export function smaCrossover(
   return {
     strategyName: strategyName ?? `sma-${params.fastPeriod}-${params.slowPeriod}-${params.interval}`,
     interval: params.interval,
+    // getSignal reads slowPeriod + 1 candles: the backtest preloads that many before the frame start.
+    warmupCandles: params.slowPeriod + 1,
     note: `SMA ${params.fastPeriod}/${params.slowPeriod} crossover on ${params.interval}, TP ${params.takeProfitPercent}% SL ${params.stopLossPercent}%`,
     getSignal: async (symbol) => {
       // slowPeriod + 1 closed candles: the averages now and one candle ago.

@@ -87,6 +87,14 @@ export interface IStrategySchema {
    * CC_GET_SIGNAL_TIMEOUT_MS. A call past it counts as a failed getSignal (BtError TIMEOUT).
    */
   getSignalTimeoutMs?: number;
+  /**
+   * The most candles of `interval` one getCandles / getCandleColumns call of this strategy asks for (a
+   * non-negative integer; default 0). A backtest preloads that many candles before the frame start, and
+   * nothing more, so a cached or imported range is all it reads. A call reaching further back still
+   * works: the older candles are fetched from the exchange, with a warning. The run option
+   * warmupMinutes overrides it.
+   */
+  warmupCandles?: number;
   note?: string;
 }
 

@@ -86,7 +86,6 @@ export {
 export {
   DEFAULT_ACCOUNT_BALANCE,
   DEFAULT_BATCH_SIZE,
-  DEFAULT_WARMUP_MINUTES,
   type IBacktestOptions,
 } from "./run/runOptions";
 export type { ICandleColumnsView } from "./run/runRuntime";

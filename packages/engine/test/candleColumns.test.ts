@@ -174,7 +174,7 @@ describe("candle columns (getCandleColumns)", () => {
     cases.gap.splice(40, 3);
     cases.misaligned = base();
     cases.misaligned[25] = { ...cases.misaligned[25]!, timestamp: cases.misaligned[25]!.timestamp + 1_000 };
-    cases.late = series(-2, 60, () => 100);
+    cases.late = series(1, 60, () => 100);
     cases.early = series(-5, 50, () => 100);
     cases.empty = [];
     cases.after = series(100, 200, () => 100);
@@ -185,7 +185,7 @@ describe("candle columns (getCandleColumns)", () => {
       expect({ name, code: objects?.code }).toEqual({ name, code: "CANDLES" });
     }
     expect((await errorOf("columns", cases.gap!))?.message).toContain(
-      `at ${at(35)}: gap of 3 missing 1m candle(s) before ${at(38)}`,
+      `at ${at(35)}: gap of 3 missing 1m candle(s), ${at(35)} to ${at(37)}`,
     );
     expect((await errorOf("columns", cases.misaligned!))?.message).toContain(
       "open time is not aligned to a minute",

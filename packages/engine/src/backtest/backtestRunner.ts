@@ -8,6 +8,7 @@ import type { IMethodContext } from "@bt/context";
 import {
   alignUp,
   countRunProblem,
+  type IFrameSchema,
   type ISignalDto,
   type IStrategyTickResult,
   intervalToMs,
@@ -22,14 +23,13 @@ import { toError } from "../events/eventBus";
 import { createBacktestRunRecord, type IBacktestRunRecord } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
-import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
+import { type IBacktestOptions, resolveBacktestOptions, warmupMinutesOf } from "../run/runOptions";
 import { attachRuntime } from "../run/runRuntime";
 import { ClientStrategy, isPromiseLike } from "../strategy/clientStrategy";
 
 export {
   DEFAULT_ACCOUNT_BALANCE,
   DEFAULT_BATCH_SIZE,
-  DEFAULT_WARMUP_MINUTES,
   type IBacktestOptions,
 } from "../run/runOptions";
 
@@ -62,6 +62,19 @@ export function storeWindow(
 }
 
 /**
+ * The first frame tick with a price: the frame's first tick, or, when the data starts at the frame start
+ * (no candles before it), the first tick after the priceCandleCount candles the first price needs.
+ */
+function firstFrameTickMs(
+  store: CandleStore,
+  startMs: number,
+  interval: IFrameSchema["interval"],
+  priceCandleCount: number,
+): number {
+  return alignUp(Math.max(startMs, store.startMs + priceCandleCount * MINUTE_MS), interval);
+}
+
+/**
  * Runs one strategy on one symbol over a frame; yields opened, scheduled, closed and cancelled results
  * (never idle / active: those only reach per-minute callbacks). Ends with listenDoneBacktest.
  * @throws BtError SCHEMA for unknown names, CANDLES / EXCHANGE when the data cannot be loaded.
@@ -80,9 +93,13 @@ export async function* runBacktest(
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
   const stepMs = intervalToMs(frame.interval);
-  const firstTickMs = alignUp(startMs, frame.interval);
-  const totalFrames = Math.max(0, Math.ceil((endMs - firstTickMs) / stepMs));
-  const window = storeWindow(startMs, endMs, firstTickMs, warmupMinutes, config.CC_AVG_PRICE_CANDLES_COUNT);
+  const window = storeWindow(
+    startMs,
+    endMs,
+    alignUp(startMs, frame.interval),
+    warmupMinutesOf(warmupMinutes, [strategySchema]),
+    config.CC_AVG_PRICE_CANDLES_COUNT,
+  );
 
   const lease =
     internals.lease ??
@@ -96,6 +113,15 @@ export async function* runBacktest(
       logger: state.logger,
     }));
   const store: CandleStore = lease.store;
+  const firstTickMs = firstFrameTickMs(store, startMs, frame.interval, config.CC_AVG_PRICE_CANDLES_COUNT);
+  const shifted = firstTickMs > alignUp(startMs, frame.interval);
+  if (shifted) {
+    state.logger.warn(
+      `Backtest of ${strategySchema.strategyName} on ${symbol} starts at ${new Date(firstTickMs).toISOString()}, not ${frame.startDate.toISOString()}: the data starts at ${new Date(store.startMs).toISOString()} and the first price needs ${config.CC_AVG_PRICE_CANDLES_COUNT} 1m candles before it`,
+      { symbol, strategyName: strategySchema.strategyName, firstTickMs },
+    );
+  }
+  const totalFrames = Math.max(0, Math.ceil((endMs - firstTickMs) / stepMs));
   const method: IMethodContext = Object.freeze({
     strategyName: strategySchema.strategyName,
     exchangeName: exchange.exchangeName,
@@ -108,7 +134,8 @@ export async function* runBacktest(
     strategyName: strategySchema.strategyName,
     exchangeName: exchange.exchangeName,
     frameName: frame.frameName,
-    periodStartMs: startMs,
+    // A run that starts later than its frame (data starting at the frame start) says so in its period.
+    periodStartMs: shifted ? firstTickMs : startMs,
     periodEndMs: endMs,
     config,
   });

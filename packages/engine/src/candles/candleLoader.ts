@@ -26,10 +26,28 @@ import { fetchCandleColumns, loadFromColumns } from "./columnsLoader";
 export type { ICandleLoadOptions, MissingCandlePolicy } from "./candleSequence";
 
 /**
- * Fetches, validates and stores the 1m candles of [fromMs, toMs).
+ * Fetches, validates and stores the 1m candles of [fromMs, toMs). No request reaches at or past toMs.
+ * What lies before the frame start (the warm-up and the first price's candles) is optional: when the
+ * exchange fails on it (a candle cache that lacks those days and has no network, say), the load starts
+ * again at the frame start, with a warning, and the run begins at its first priced minute.
  * @throws BtError CANDLES for invalid data or missing minutes, EXCHANGE when getCandles fails.
  */
 export async function loadCandleStore(options: ICandleLoadOptions): Promise<CandleStore> {
+  const frameStartMs = options.requiredFromMs + options.priceCandleCount * MINUTE_MS;
+  try {
+    return await loadRange(options);
+  } catch (error) {
+    if (!(BtError.isInstance(error) && error.code === "EXCHANGE") || options.fromMs >= frameStartMs)
+      throw error;
+    options.logger.warn(
+      `Candles of ${options.symbol} before the frame start ${iso(frameStartMs)} could not be loaded (${error.message}); the backtest goes on without them`,
+      { symbol: options.symbol, fromMs: options.fromMs, frameStartMs },
+    );
+    return loadRange({ ...options, fromMs: frameStartMs });
+  }
+}
+
+async function loadRange(options: ICandleLoadOptions): Promise<CandleStore> {
   const columns = await fetchCandleColumns(options);
   if (columns !== null) return loadFromColumns(options, columns);
   return loadFromBatches(options);
@@ -64,14 +82,16 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
   let sinceMs = fromMs;
   let done = capacity === 0;
   while (!done) {
+    // Never past the end of the range: a cache holding exactly the frame is all the run reads.
+    const limit = Math.min(batchSize, Math.ceil((toMs - sinceMs) / MINUTE_MS));
     let batch: ICandleData[];
     try {
-      batch = await exchange.getCandles(symbol, "1m", new Date(sinceMs), batchSize);
+      batch = await exchange.getCandles(symbol, "1m", new Date(sinceMs), limit);
     } catch (error) {
       if (BtError.isInstance(error)) throw error;
       throw new BtError(
         "EXCHANGE",
-        `exchange "${exchangeName}" getCandles(${symbol}, 1m, ${iso(sinceMs)}, ${batchSize}) failed: ${(error as Error)?.message ?? String(error)}`,
+        `exchange "${exchangeName}" could not give the 1m candles of ${symbol} from ${iso(sinceMs)} to ${iso(sinceMs + limit * MINUTE_MS)} (getCandles(${symbol}, 1m, ${iso(sinceMs)}, ${limit})): ${(error as Error)?.message ?? String(error)}`,
         { adapter: exchangeName, cause: error },
       );
     }
@@ -117,7 +137,7 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
       push(candleMs, candle.open, candle.high, candle.low, candle.close, candle.volume);
       previousMs = candleMs;
     }
-    if (batch.length < batchSize) done = true;
+    if (batch.length < limit) done = true;
     if (!done) {
       const lastMs = batch[batch.length - 1]?.timestamp ?? sinceMs;
       if (lastMs < sinceMs) {

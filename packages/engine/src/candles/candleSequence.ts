@@ -20,7 +20,10 @@ export interface ICandleLoadOptions {
   fromMs: number;
   /** End of the range (exclusive), epoch ms aligned to the minute. */
   toMs: number;
-  /** The data must start at or before this minute (the first price of the frame needs it). */
+  /**
+   * The first price of the frame needs candles from this minute (frame start − priceCandleCount). Data
+   * may start later, but no later than the frame start: the run then begins at its first priced minute.
+   */
   requiredFromMs: number;
   /** Candles per exchange call. */
   batchSize: number;
@@ -81,7 +84,7 @@ export function missingMinutesBefore(
       symbol,
       exchangeName,
       previousMs + MINUTE_MS,
-      `gap of ${missing} missing 1m candle(s) before ${iso(candleMs)} (pass gapPolicy: "fill" to fill gaps with flat zero-volume candles)`,
+      `gap of ${missing} missing 1m candle(s), ${iso(previousMs + MINUTE_MS)} to ${iso(candleMs - MINUTE_MS)} (gapPolicy "fill", bt --gaps fill, fills gaps with flat zero-volume candles)`,
     );
   }
   return missing;
@@ -100,12 +103,13 @@ export function finishStore(
   if (count === 0) {
     throw candlesError(symbol, exchangeName, fromMs, `no 1m candles in [${iso(fromMs)}, ${iso(toMs)})`);
   }
-  if (firstMs > requiredFromMs) {
+  const frameStartMs = requiredFromMs + options.priceCandleCount * MINUTE_MS;
+  if (firstMs > frameStartMs) {
     throw candlesError(
       symbol,
       exchangeName,
       firstMs,
-      `data starts too late: the first 1m candle is at ${iso(firstMs)}, the frame needs candles from ${iso(requiredFromMs)}`,
+      `data starts too late: the first 1m candle is at ${iso(firstMs)}, after the frame start ${iso(frameStartMs)}`,
     );
   }
   const lastMs = firstMs + (count - 1) * MINUTE_MS;

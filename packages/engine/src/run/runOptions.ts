@@ -2,15 +2,17 @@
 // gapPolicy, accountBalance and the numeric live options. Every message names the caller, the option
 // and the value received, and every bad value is a BtError VALIDATION before anything runs.
 
-import { BtError, describeValue } from "@bt/core";
+import { BtError, describeValue, type IStrategySchema, intervalToMs, MINUTE_MS } from "@bt/core";
 import type { MissingCandlePolicy } from "../candles/candleLoader";
 import { unknownNameHint } from "../schema/schemaValidation";
 
 /** Options of a backtest (all optional); the walker takes the same. */
 export interface IBacktestOptions {
   /**
-   * Minutes of 1m candles loaded before the frame start for getCandles look-backs (default 2880 = 2
-   * days). A strategy asking for more still works: the extra candles are fetched from the exchange.
+   * Minutes of 1m candles loaded before the frame start for getCandles look-backs. Default: what the
+   * strategy declares (its `warmupCandles` × its interval; the walker takes the largest of its
+   * strategies), 0 when it declares nothing. A strategy asking for more still works: the extra candles
+   * are fetched from the exchange, with a warning.
    */
   warmupMinutes?: number;
   /** Candles per exchange getCandles call while preloading (default 10,000). */
@@ -21,11 +23,10 @@ export interface IBacktestOptions {
   accountBalance?: number;
 }
 
-/** IBacktestOptions with every default applied. */
-export type IResolvedBacktestOptions = Required<IBacktestOptions>;
-
-/** Default warm-up before the frame, in minutes. */
-export const DEFAULT_WARMUP_MINUTES = 2880;
+/** IBacktestOptions with every default applied; warmupMinutes is null when the strategies decide it. */
+export type IResolvedBacktestOptions = Required<Omit<IBacktestOptions, "warmupMinutes">> & {
+  warmupMinutes: number | null;
+};
 /** Default candles per exchange call while preloading. */
 export const DEFAULT_BATCH_SIZE = 10_000;
 /** Default account balance for sizing, in quote currency. */
@@ -142,8 +143,27 @@ export function epochMsOption(kind: RunKind, name: string, value: unknown): numb
 }
 
 /**
- * The backtest / walker options with defaults: warmupMinutes (integer ≥ 0, 2880), batchSize (integer
- * ≥ 1, 10,000), gapPolicy ("error" | "fill", "error"), accountBalance (> 0, 10,000).
+ * The warm-up a backtest of these strategies preloads, in minutes: the run option when given, else the
+ * largest `warmupCandles` × interval of the strategies (0 when none declares one).
+ */
+export function warmupMinutesOf(
+  option: number | null,
+  strategies: ReadonlyArray<Pick<IStrategySchema, "interval" | "warmupCandles">>,
+): number {
+  if (option !== null) return option;
+  let minutes = 0;
+  for (const strategy of strategies) {
+    minutes = Math.max(
+      minutes,
+      ((strategy.warmupCandles ?? 0) * intervalToMs(strategy.interval)) / MINUTE_MS,
+    );
+  }
+  return minutes;
+}
+
+/**
+ * The backtest / walker options with defaults: warmupMinutes (integer ≥ 0; null: warmupMinutesOf the
+ * strategies decides), batchSize (integer ≥ 1, 10,000), gapPolicy ("error" | "fill", "error"), accountBalance (> 0, 10,000).
  * @throws BtError VALIDATION for a value of the wrong type or range (options that are not an object too).
  * @example const { warmupMinutes } = resolveBacktestOptions("Walker", { warmupMinutes: 60 });
  */
@@ -169,7 +189,10 @@ export function resolveBacktestOptions(
     );
   }
   return {
-    warmupMinutes: integerOption(kind, "warmupMinutes", given.warmupMinutes, DEFAULT_WARMUP_MINUTES, 0),
+    warmupMinutes:
+      given.warmupMinutes === undefined
+        ? null
+        : integerOption(kind, "warmupMinutes", given.warmupMinutes, 0, 0),
     batchSize: integerOption(kind, "batchSize", given.batchSize, DEFAULT_BATCH_SIZE, 1),
     gapPolicy,
     accountBalance: accountBalanceOption(kind, given.accountBalance),

@@ -95,6 +95,7 @@ const STRATEGY_KEYS = [
   "riskName",
   "sizingName",
   "getSignalTimeoutMs",
+  "warmupCandles",
   "note",
 ];
 const FRAME_KEYS = ["frameName", "interval", "startDate", "endDate", "note"];
@@ -229,6 +230,13 @@ export function checkStrategySchema(schema: IStrategySchema): void {
   check.stringField(bag, "riskName", false);
   check.stringField(bag, "sizingName", false);
   check.numberField(bag, "getSignalTimeoutMs", false, 1, Number.POSITIVE_INFINITY, false);
+  const warmupCandles = bag.warmupCandles;
+  if (
+    warmupCandles !== undefined &&
+    !(Number.isSafeInteger(warmupCandles) && (warmupCandles as number) >= 0)
+  ) {
+    check.fail("warmupCandles", warmupCandles, `must be an integer ≥ 0, got ${describeValue(warmupCandles)}`);
+  }
   const callbacks = bag.callbacks;
   if (callbacks !== undefined) {
     if (typeof callbacks !== "object" || callbacks === null) {

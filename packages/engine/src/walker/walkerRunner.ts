@@ -11,7 +11,7 @@ import type { IWalkerProgressEvent, IWalkerResult, IWalkerStrategyResult } from 
 import { type IBacktestRunRecord, recordStatus } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveWalkerRun } from "../run/resolveRun";
-import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
+import { type IBacktestOptions, resolveBacktestOptions, warmupMinutesOf } from "../run/runOptions";
 
 /** Which walker to run. */
 export interface IWalkerContext {
@@ -31,7 +31,13 @@ export async function* runWalker(
 ): AsyncGenerator<IWalkerProgressEvent, IWalkerResult, undefined> {
   const run = resolveWalkerRun(state, symbol, context);
   const { walker, exchange, frame, metric } = run;
-  const resolvedOptions = resolveBacktestOptions("Walker", options);
+  const given = resolveBacktestOptions("Walker", options);
+  // One store for every strategy: it holds the longest warm-up any of them declares.
+  const warmupMinutes = warmupMinutesOf(
+    given.warmupMinutes,
+    run.strategies.map((entry) => entry.strategy),
+  );
+  const resolvedOptions = { ...given, warmupMinutes };
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
@@ -39,7 +45,7 @@ export async function* runWalker(
     startMs,
     endMs,
     alignUp(startMs, frame.interval),
-    resolvedOptions.warmupMinutes,
+    warmupMinutes,
     config.CC_AVG_PRICE_CANDLES_COUNT,
   );
   const lease = await state.stores.acquire({
