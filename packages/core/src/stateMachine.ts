@@ -65,8 +65,17 @@ export type PositionCommand =
 export type StrategyEvent =
   /** Time advanced: check expiry / TP / SL and the rules, or activation / cancellation of a scheduled signal. */
   | { readonly type: "tick" }
-  /** The strategy proposed a signal (only valid in state "none"); `id` is supplied by the engine. */
-  | { readonly type: "signal"; readonly signal: ISignalDto; readonly id: string }
+  /**
+   * The strategy proposed a signal (only valid in state "none"); `id` is supplied by the engine. With
+   * `validated`, the caller has run validateSignal on this very signal at this price and config (the
+   * engine's pipeline does, before risk and sizing), so it is not run twice.
+   */
+  | {
+      readonly type: "signal";
+      readonly signal: ISignalDto;
+      readonly id: string;
+      readonly validated?: boolean;
+    }
   /**
    * Close now at the current price: "closed" = by the user, "time_expired" = the frame ended.
    * A scheduled signal is cancelled instead ("user" or "timeout" respectively).
@@ -293,9 +302,11 @@ function rulesOf(dto: ISignalDto): IPositionRules {
   };
 }
 
-function propose(dto: ISignalDto, id: string, input: ITransitionInput): ITransition {
-  const problems = validateSignal(dto, input.currentPrice, input.config);
-  if (problems.length > 0) return idle(NO_SIGNAL, input, problems);
+function propose(dto: ISignalDto, id: string, validated: boolean, input: ITransitionInput): ITransition {
+  if (!validated) {
+    const problems = validateSignal(dto, input.currentPrice, input.config);
+    if (problems.length > 0) return idle(NO_SIGNAL, input, problems);
+  }
   const entry = dto.entry ?? (dto.priceOpen === undefined ? "market" : "limit");
   const priceOpen = dto.priceOpen ?? input.currentPrice;
   const cost = dto.cost ?? null;
@@ -718,7 +729,7 @@ export function transition(state: StrategyState, event: StrategyEvent, input: IT
           value: state.status,
         });
       }
-      return propose(event.signal, event.id, input);
+      return propose(event.signal, event.id, event.validated === true, input);
     case "tick":
       switch (state.status) {
         case "none":

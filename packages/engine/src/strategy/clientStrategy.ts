@@ -325,7 +325,8 @@ export class ClientStrategy {
     const id = `${this.signalIdPrefix}:${nowMs}`;
     const next = transition(
       this.state,
-      { type: "signal", signal: proposal.signal, id },
+      // The pipeline validated the signal as proposed; one that sizing changed is validated again.
+      { type: "signal", signal: proposal.signal, id, validated: proposal.signal === proposal.proposed },
       this.input(nowMs, currentPrice),
     );
     if (next.rejection !== null) {
