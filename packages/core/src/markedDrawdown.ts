@@ -9,8 +9,8 @@ import type { IStrategyTickResultClosed } from "./tickResult";
 /**
  * Accumulates the marked-to-market drawdown trade by trade, in close order, as a run closes them (so a
  * backtest pays one short loop per trade while the prices are warm, not a pass at the end). Trades must
- * not overlap (one strategy on one symbol). `prices[i]` is the price at `pricesStartMs + i` minutes
- * (NaN where unknown: skipped).
+ * not overlap (one strategy on one symbol). `prices[i]` is the price at `pricesStartMs + i · stepMs`
+ * (one minute unless given; NaN where unknown: skipped).
  */
 export class MarkedDrawdown {
   private equity = 1;
@@ -22,6 +22,7 @@ export class MarkedDrawdown {
     private readonly prices: Float64Array,
     private readonly pricesStartMs: number,
     private readonly costs: IPnlCosts,
+    private readonly stepMs: number = MINUTE_MS,
   ) {}
 
   /**
@@ -37,8 +38,9 @@ export class MarkedDrawdown {
     const slope = (computePnlPercent(position, priceOpen, 2 * priceOpen, costs) - atOpen) / priceOpen;
     const base = equity * (1 + (atOpen - slope * priceOpen) / 100);
     const perPrice = (equity * slope) / 100;
-    const first = Math.max(0, Math.ceil((trade.signal.pendingAt - pricesStartMs) / MINUTE_MS));
-    const end = Math.min(prices.length, Math.ceil((trade.timestamp - pricesStartMs) / MINUTE_MS));
+    const stepMs = this.stepMs;
+    const first = Math.max(0, Math.ceil((trade.signal.pendingAt - pricesStartMs) / stepMs));
+    const end = Math.min(prices.length, Math.ceil((trade.timestamp - pricesStartMs) / stepMs));
     let peak = this.peak;
     let deepest = this.deepest;
     for (let index = first; index < end; index++) {

@@ -28,6 +28,11 @@ export interface IExchangeSchema {
    * be mutated by the caller; null when not available, in which case the engine falls back to getCandles.
    */
   getCandleColumns?(symbol: string, fromMs: number, toMs: number): Promise<ICandleColumns | null>;
+  /**
+   * Optional: the finest interval this exchange has for `symbol` (default "1m"). A backtest on an
+   * exchange whose finest candles are coarser (a folder of 1h files, say) runs on that interval and says so.
+   */
+  getBaseInterval?(symbol: string): MaybePromise<CandleInterval>;
   /** Price rendered with the market's precision; default: the number as-is. */
   formatPrice?(symbol: string, price: number): MaybePromise<string>;
   /** Quantity rendered with the market's precision; default: the number as-is. */

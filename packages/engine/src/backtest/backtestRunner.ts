@@ -1,24 +1,24 @@
 // The backtest loop. Frame timestamps are visited in order; while idle the loop jumps straight to the
 // next strategy-interval boundary (no per-minute work unless per-minute callbacks exist). Once a
-// signal is scheduled or open, the 1m price column is scanned synchronously with the core predicates
+// signal is scheduled or open, the store's price column (1m, or the exchange's base interval) is scanned synchronously with the core predicates
 // (scanScheduledOutcome / scanPendingExit) and `transition` is called once at the hit: the same rules
 // as a minute-by-minute tick, by construction, with no await and no allocation per minute.
 
 import type { IMethodContext } from "@bt/context";
 import {
   alignUp,
+  type CandleInterval,
   countRunProblem,
-  type IFrameSchema,
   type ISignalDto,
   type IStrategyTickResult,
   intervalToMs,
   MarkedDrawdown,
-  MINUTE_MS,
   scanPendingExit,
   scanScheduledOutcome,
 } from "@bt/core";
 import type { CandleStore } from "../candles/candleStore";
 import type { IStoreLease } from "../candles/storeCache";
+import { baseIntervalOf, coarserInterval, planStore } from "../candles/storePlan";
 import { toError } from "../events/eventBus";
 import { createBacktestRunRecord, type IBacktestRunRecord } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
@@ -47,31 +47,12 @@ export interface IBacktestInternals {
   onRecord?: (record: IBacktestRunRecord) => void;
 }
 
-/** The store window a frame needs: [fromMs, toMs) of 1m candles, data required from requiredFromMs. */
-export function storeWindow(
-  startMs: number,
-  endMs: number,
-  firstTickMs: number,
-  warmupMinutes: number,
-  priceCandleCount: number,
-): { fromMs: number; toMs: number; requiredFromMs: number } {
-  const firstMinuteMs = Math.min(firstTickMs, alignUp(startMs, "1m"));
-  const requiredFromMs = firstMinuteMs - priceCandleCount * MINUTE_MS;
-  const fromMs = firstMinuteMs - Math.max(warmupMinutes, priceCandleCount) * MINUTE_MS;
-  return { fromMs, toMs: alignUp(endMs, "1m"), requiredFromMs };
-}
-
 /**
  * The first frame tick with a price: the frame's first tick, or, when the data starts at the frame start
- * (no candles before it), the first tick after the priceCandleCount candles the first price needs.
+ * (no candles before it), the first tick after the candles the first price needs.
  */
-function firstFrameTickMs(
-  store: CandleStore,
-  startMs: number,
-  interval: IFrameSchema["interval"],
-  priceCandleCount: number,
-): number {
-  return alignUp(Math.max(startMs, store.startMs + priceCandleCount * MINUTE_MS), interval);
+function firstFrameTickMs(store: CandleStore, startMs: number, interval: CandleInterval): number {
+  return alignUp(Math.max(startMs, store.startMs + store.priceCandleCount * store.stepMs), interval);
 }
 
 /**
@@ -92,32 +73,36 @@ export async function* runBacktest(
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
-  const stepMs = intervalToMs(frame.interval);
-  const window = storeWindow(
-    startMs,
-    endMs,
-    alignUp(startMs, frame.interval),
-    warmupMinutesOf(warmupMinutes, [strategySchema]),
-    config.CC_AVG_PRICE_CANDLES_COUNT,
-  );
-
   const lease =
     internals.lease ??
     (await state.stores.acquire({
       exchange,
       symbol,
-      ...window,
+      ...planStore(
+        frame,
+        await baseIntervalOf(exchange, symbol),
+        warmupMinutesOf(warmupMinutes, [strategySchema]),
+        config,
+      ),
       batchSize,
       gapPolicy,
-      priceCandleCount: config.CC_AVG_PRICE_CANDLES_COUNT,
       logger: state.logger,
     }));
   const store: CandleStore = lease.store;
-  const firstTickMs = firstFrameTickMs(store, startMs, frame.interval, config.CC_AVG_PRICE_CANDLES_COUNT);
-  const shifted = firstTickMs > alignUp(startMs, frame.interval);
+  // On a coarser base than the frame's interval the run ticks once per base candle.
+  const tickInterval = coarserInterval(frame.interval, store.interval);
+  const stepMs = intervalToMs(tickInterval);
+  if (store.interval !== "1m") {
+    state.logger.warn(
+      `Backtest of ${strategySchema.strategyName} on ${symbol} runs on ${store.interval} candles: exchange "${exchange.exchangeName}" has no finer data. The price at each ${store.interval} step is the close of the candle before it; take profit, stop loss and the position rules are checked once per ${store.interval} candle, on that price`,
+      { symbol, strategyName: strategySchema.strategyName, interval: store.interval },
+    );
+  }
+  const firstTickMs = firstFrameTickMs(store, startMs, tickInterval);
+  const shifted = firstTickMs > alignUp(startMs, tickInterval);
   if (shifted) {
     state.logger.warn(
-      `Backtest of ${strategySchema.strategyName} on ${symbol} starts at ${new Date(firstTickMs).toISOString()}, not ${frame.startDate.toISOString()}: the data starts at ${new Date(store.startMs).toISOString()} and the first price needs ${config.CC_AVG_PRICE_CANDLES_COUNT} 1m candles before it`,
+      `Backtest of ${strategySchema.strategyName} on ${symbol} starts at ${new Date(firstTickMs).toISOString()}, not ${frame.startDate.toISOString()}: the data starts at ${new Date(store.startMs).toISOString()} and the first price needs ${store.priceCandleCount} ${store.interval} candle(s) before it`,
       { symbol, strategyName: strategySchema.strategyName, firstTickMs },
     );
   }
@@ -166,16 +151,19 @@ export async function* runBacktest(
   const prices = store.prices;
   const storeStartMs = store.startMs;
   // Minute times t < endMs are in the frame; endIndex is the exclusive bound of their price indices.
-  const endIndex = store.priceIndex(alignUp(endMs, "1m"));
-  const timeOf = (index: number) => storeStartMs + index * MINUTE_MS;
+  const candleMs = store.stepMs;
+  const endIndex = store.priceIndex(alignUp(endMs, store.interval));
+  const timeOf = (index: number) => storeStartMs + index * candleMs;
   const perMinute = strategy.hasPerMinuteCallbacks;
   let progressStep = Math.max(1, Math.floor(totalFrames / 100));
   let nextProgressAt = progressStep;
   // Each close is marked to market over the minutes it was open, on the price column it was scanned on.
-  const marked = new MarkedDrawdown(prices, storeStartMs, {
-    feePercent: config.CC_PERCENT_FEE,
-    slippagePercent: config.CC_PERCENT_SLIPPAGE,
-  });
+  const marked = new MarkedDrawdown(
+    prices,
+    storeStartMs,
+    { feePercent: config.CC_PERCENT_FEE, slippagePercent: config.CC_PERCENT_SLIPPAGE },
+    candleMs,
+  );
   const keep = (result: IStrategyTickResult) => {
     if (result.action === "closed") {
       record.closed.push(result);
@@ -219,7 +207,7 @@ export async function* runBacktest(
           index + 1,
           endIndex,
           timeOf(index + 1),
-          MINUTE_MS,
+          candleMs,
           config,
         );
         strategy.fold(scan.signal);
@@ -231,7 +219,7 @@ export async function* runBacktest(
           index + 1,
           endIndex,
           timeOf(index + 1),
-          MINUTE_MS,
+          candleMs,
           config,
         );
       }

@@ -5,19 +5,13 @@
 // An exchange with getCandleColumns is read column-wise instead (columnsLoader.ts: same rules, same
 // messages, same store).
 
-import {
-  BtError,
-  candleProblem,
-  describeValue,
-  type ICandleData,
-  MINUTE_MS,
-  sliceCandleColumns,
-} from "@bt/core";
+import { BtError, candleProblem, describeValue, type ICandleData, sliceCandleColumns } from "@bt/core";
 import {
   candlesError,
   finishStore,
   type ICandleLoadOptions,
   iso,
+  loadStep,
   missingMinutesBefore,
 } from "./candleSequence";
 import type { CandleStore } from "./candleStore";
@@ -33,7 +27,7 @@ export type { ICandleLoadOptions, MissingCandlePolicy } from "./candleSequence";
  * @throws BtError CANDLES for invalid data or missing minutes, EXCHANGE when getCandles fails.
  */
 export async function loadCandleStore(options: ICandleLoadOptions): Promise<CandleStore> {
-  const frameStartMs = options.requiredFromMs + options.priceCandleCount * MINUTE_MS;
+  const frameStartMs = options.requiredFromMs + options.priceCandleCount * loadStep(options).stepMs;
   try {
     return await loadRange(options);
   } catch (error) {
@@ -48,7 +42,8 @@ export async function loadCandleStore(options: ICandleLoadOptions): Promise<Cand
 }
 
 async function loadRange(options: ICandleLoadOptions): Promise<CandleStore> {
-  const columns = await fetchCandleColumns(options);
+  // The column form is 1m only; a coarser base interval is read through getCandles.
+  const columns = loadStep(options).interval === "1m" ? await fetchCandleColumns(options) : null;
   if (columns !== null) return loadFromColumns(options, columns);
   return loadFromBatches(options);
 }
@@ -56,8 +51,9 @@ async function loadRange(options: ICandleLoadOptions): Promise<CandleStore> {
 /** Fetches getCandles batches, validating and copying each candle into new columns. */
 async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore> {
   const { exchange, symbol, fromMs, toMs, batchSize } = options;
+  const { interval, stepMs } = loadStep(options);
   const exchangeName = exchange.exchangeName;
-  const capacity = Math.max(0, Math.round((toMs - fromMs) / MINUTE_MS));
+  const capacity = Math.max(0, Math.round((toMs - fromMs) / stepMs));
   const timestamp = new Float64Array(capacity);
   const open = new Float64Array(capacity);
   const high = new Float64Array(capacity);
@@ -83,22 +79,22 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
   let done = capacity === 0;
   while (!done) {
     // Never past the end of the range: a cache holding exactly the frame is all the run reads.
-    const limit = Math.min(batchSize, Math.ceil((toMs - sinceMs) / MINUTE_MS));
+    const limit = Math.min(batchSize, Math.ceil((toMs - sinceMs) / stepMs));
     let batch: ICandleData[];
     try {
-      batch = await exchange.getCandles(symbol, "1m", new Date(sinceMs), limit);
+      batch = await exchange.getCandles(symbol, interval, new Date(sinceMs), limit);
     } catch (error) {
       if (BtError.isInstance(error)) throw error;
       throw new BtError(
         "EXCHANGE",
-        `exchange "${exchangeName}" could not give the 1m candles of ${symbol} from ${iso(sinceMs)} to ${iso(sinceMs + limit * MINUTE_MS)} (getCandles(${symbol}, 1m, ${iso(sinceMs)}, ${limit})): ${(error as Error)?.message ?? String(error)}`,
+        `exchange "${exchangeName}" could not give the ${interval} candles of ${symbol} from ${iso(sinceMs)} to ${iso(sinceMs + limit * stepMs)} (getCandles(${symbol}, ${interval}, ${iso(sinceMs)}, ${limit})): ${(error as Error)?.message ?? String(error)}`,
         { adapter: exchangeName, cause: error },
       );
     }
     if (!Array.isArray(batch)) {
       throw new BtError(
         "EXCHANGE",
-        `exchange "${exchangeName}" getCandles(${symbol}, 1m, ${iso(sinceMs)}) must return an array, got ${describeValue(batch)}`,
+        `exchange "${exchangeName}" getCandles(${symbol}, ${interval}, ${iso(sinceMs)}) must return an array, got ${describeValue(batch)}`,
         { adapter: exchangeName, value: batch },
       );
     }
@@ -122,14 +118,14 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
       const problem = candleProblem(candle);
       if (problem !== null) throw candlesError(symbol, exchangeName, candleMs, problem);
       const missing =
-        count > 0 && candleMs === previousMs + MINUTE_MS
+        count > 0 && candleMs === previousMs + stepMs
           ? 0
           : missingMinutesBefore(options, candleMs, previousMs, count === 0);
       if (count === 0) {
         firstMs = candleMs;
       } else if (missing > 0) {
         const fillPrice = close[count - 1] as number;
-        for (let fillMs = previousMs + MINUTE_MS; fillMs < candleMs; fillMs += MINUTE_MS) {
+        for (let fillMs = previousMs + stepMs; fillMs < candleMs; fillMs += stepMs) {
           push(fillMs, fillPrice, fillPrice, fillPrice, fillPrice, 0);
         }
         filledMinutes += missing;
@@ -148,7 +144,7 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
           `getCandles(since ${iso(sinceMs)}) returned candles before since`,
         );
       }
-      sinceMs = Math.max(lastMs + MINUTE_MS, sinceMs + MINUTE_MS);
+      sinceMs = Math.max(lastMs + stepMs, sinceMs + stepMs);
       if (sinceMs >= toMs) done = true;
     }
   }

@@ -2,7 +2,7 @@
 // CANDLES error naming symbol and timestamp, the sequence check (alignment, duplicate, order, gap) and
 // the final coverage check that builds the store. One copy, so the two paths cannot drift apart.
 
-import { BtError, type IExchangeSchema, type ILogger, MINUTE_MS } from "@bt/core";
+import { BtError, type CandleInterval, type IExchangeSchema, type ILogger, intervalToMs } from "@bt/core";
 import { CandleStore, type IContiguousCandleColumns } from "./candleStore";
 
 /**
@@ -28,9 +28,17 @@ export interface ICandleLoadOptions {
   /** Candles per exchange call. */
   batchSize: number;
   gapPolicy: MissingCandlePolicy;
-  /** CC_AVG_PRICE_CANDLES_COUNT. */
+  /** Candles the price at an instant is made of (CC_AVG_PRICE_CANDLES_COUNT on 1m; 1 on a coarser base). */
   priceCandleCount: number;
   logger: ILogger;
+  /** The store's candles: "1m" (default), or the exchange's base interval when it has no 1m data. */
+  interval?: CandleInterval;
+}
+
+/** The interval of a load and its length in ms. */
+export function loadStep(options: ICandleLoadOptions): { interval: CandleInterval; stepMs: number } {
+  const interval = options.interval ?? "1m";
+  return { interval, stepMs: intervalToMs(interval) };
 }
 
 /** An ISO time, or the raw value when it is not a finite time. */
@@ -57,8 +65,9 @@ export function candlesError(
 }
 
 /**
- * Checks that a row opening at `candleMs` may follow the row at `previousMs` (aligned to a minute, no duplicate,
- * in order) and returns how many 1m candles are missing between them: 0 for the first or a contiguous row.
+ * Checks that a row opening at `candleMs` may follow the row at `previousMs` (aligned to the load's interval,
+ * no duplicate, in order) and returns how many candles are missing between them: 0 for the first or a
+ * contiguous row.
  * Both load paths call it, so their rules and messages cannot drift apart.
  * @throws BtError CANDLES naming symbol and timestamp; a gap throws unless gapPolicy is "fill".
  */
@@ -69,28 +78,34 @@ export function missingMinutesBefore(
   first: boolean,
 ): number {
   const { symbol, gapPolicy } = options;
+  const { interval, stepMs } = loadStep(options);
   const exchangeName = options.exchange.exchangeName;
-  if (candleMs % MINUTE_MS !== 0) {
-    throw candlesError(symbol, exchangeName, candleMs, "open time is not aligned to a minute");
+  if (candleMs % stepMs !== 0) {
+    throw candlesError(
+      symbol,
+      exchangeName,
+      candleMs,
+      `open time is not aligned to ${interval === "1m" ? "a minute" : `the ${interval} interval`}`,
+    );
   }
   if (candleMs === previousMs) throw candlesError(symbol, exchangeName, candleMs, "duplicate candle");
   if (candleMs < previousMs) {
     throw candlesError(symbol, exchangeName, candleMs, `out of order: it comes after ${iso(previousMs)}`);
   }
-  if (first || candleMs === previousMs + MINUTE_MS) return 0;
-  const missing = (candleMs - previousMs) / MINUTE_MS - 1;
+  if (first || candleMs === previousMs + stepMs) return 0;
+  const missing = (candleMs - previousMs) / stepMs - 1;
   if (gapPolicy === "error") {
     throw candlesError(
       symbol,
       exchangeName,
-      previousMs + MINUTE_MS,
-      `gap of ${missing} missing 1m candle(s), ${iso(previousMs + MINUTE_MS)} to ${iso(candleMs - MINUTE_MS)} (gapPolicy "fill", bt --gaps fill, fills gaps with flat zero-volume candles)`,
+      previousMs + stepMs,
+      `gap of ${missing} missing ${interval} candle(s), ${iso(previousMs + stepMs)} to ${iso(candleMs - stepMs)} (gapPolicy "fill", bt --gaps fill, fills gaps with flat zero-volume candles)`,
     );
   }
   return missing;
 }
 
-/** Checks the range coverage of validated 1m columns, reports filled minutes and builds the store. */
+/** Checks the range coverage of validated columns, reports filled candles and builds the store. */
 export function finishStore(
   options: ICandleLoadOptions,
   minutes: IContiguousCandleColumns,
@@ -98,35 +113,44 @@ export function finishStore(
   filledMinutes: number,
 ): CandleStore {
   const { exchange, symbol, fromMs, toMs, requiredFromMs } = options;
+  const { interval, stepMs } = loadStep(options);
   const exchangeName = exchange.exchangeName;
   const count = minutes.count;
   if (count === 0) {
-    throw candlesError(symbol, exchangeName, fromMs, `no 1m candles in [${iso(fromMs)}, ${iso(toMs)})`);
+    throw candlesError(
+      symbol,
+      exchangeName,
+      fromMs,
+      `no ${interval} candles in [${iso(fromMs)}, ${iso(toMs)})`,
+    );
   }
-  const frameStartMs = requiredFromMs + options.priceCandleCount * MINUTE_MS;
+  const frameStartMs = requiredFromMs + options.priceCandleCount * stepMs;
   if (firstMs > frameStartMs) {
     throw candlesError(
       symbol,
       exchangeName,
       firstMs,
-      `data starts too late: the first 1m candle is at ${iso(firstMs)}, after the frame start ${iso(frameStartMs)}`,
+      `data starts too late: the first ${interval} candle is at ${iso(firstMs)}, after the frame start ${iso(frameStartMs)}`,
     );
   }
-  const lastMs = firstMs + (count - 1) * MINUTE_MS;
-  if (lastMs < toMs - MINUTE_MS) {
+  const lastMs = firstMs + (count - 1) * stepMs;
+  if (lastMs < toMs - stepMs) {
     throw candlesError(
       symbol,
       exchangeName,
-      lastMs + MINUTE_MS,
-      `data ends too early: the last 1m candle is at ${iso(lastMs)}, the frame needs candles until ${iso(toMs - MINUTE_MS)}`,
+      lastMs + stepMs,
+      `data ends too early: the last ${interval} candle is at ${iso(lastMs)}, the frame needs candles until ${iso(toMs - stepMs)}`,
     );
   }
   if (filledMinutes > 0) {
-    options.logger.warn(`Filled ${filledMinutes} missing 1m candle(s) of ${symbol} (gapPolicy "fill")`, {
-      symbol,
-      exchangeName,
-      filledMinutes,
-    });
+    options.logger.warn(
+      `Filled ${filledMinutes} missing ${interval} candle(s) of ${symbol} (gapPolicy "fill")`,
+      {
+        symbol,
+        exchangeName,
+        filledMinutes,
+      },
+    );
   }
-  return new CandleStore(exchangeName, symbol, minutes, firstMs, fromMs, options.priceCandleCount);
+  return new CandleStore(exchangeName, symbol, minutes, firstMs, fromMs, options.priceCandleCount, interval);
 }

@@ -1,12 +1,14 @@
-// Column store of contiguous 1m candles for one (exchange, symbol): one Float64Array per column, the
-// current price of every minute precomputed once, and higher intervals aggregated from 1m lazily.
-// Candle i opens at startMs + i·60s; price[i] is the price at that instant, i.e. the VWAP of the
-// candles i−N … i−1 (all closed before it): never the candle opening at that instant.
+// Column store of contiguous candles for one (exchange, symbol): one Float64Array per column, the
+// current price of every step precomputed once, and higher intervals aggregated lazily. The step is 1m,
+// or the exchange's base interval when it has no 1m data. Candle i opens at startMs + i·step; price[i]
+// is the price at that instant, made of candles closed before it (never the candle opening then): the
+// VWAP of the candles i−N … i−1 on 1m, the close of candle i−1 on a coarser base.
 
 import {
   aggregateCompleteBuckets,
   alignUp,
   averagePriceOfColumns,
+  BtError,
   type CandleInterval,
   type ICandleColumns,
   type ICandleData,
@@ -29,9 +31,15 @@ export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
  * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before (so
  * bit-identical to core's averagePrice of the same candles).
  */
-function priceColumn(minutes: IContiguousCandleColumns, n: number): Float64Array {
+function priceColumn(minutes: IContiguousCandleColumns, n: number, stepMs: number): Float64Array {
   const { high, low, close, volume, count } = minutes;
   const prices = new Float64Array(count + 1);
+  if (stepMs !== MINUTE_MS) {
+    // A coarser base: the price at a candle's open is the close of the candle before it.
+    prices[0] = Number.NaN;
+    for (let index = 1; index <= count; index++) prices[index] = close[index - 1] as number;
+    return prices;
+  }
   if (n === 5 && count >= 5) {
     rollingPriceColumn5(minutes, prices);
     return prices;
@@ -142,10 +150,12 @@ class IntervalWindows {
   }
 }
 
-/** Contiguous 1m candles of one symbol plus the per-minute price column. */
+/** Contiguous candles of one symbol (1m, or the exchange's base interval) plus the price column. */
 export class CandleStore {
-  /** Current price at startMs + i·60s for i in [0, count]; NaN for the first N−1... N minutes. */
+  /** Current price at startMs + i·step for i in [0, count]; NaN for the first N steps. */
   readonly prices: Float64Array;
+  /** Length of one candle of `interval`, ms (60,000 on 1m). */
+  readonly stepMs: number;
   private readonly aggregates = new Map<CandleInterval, IContiguousCandleColumns>();
   private readonly windows = new Map<CandleInterval, IntervalWindows>();
   /** The interval asked last and its windows: a strategy asks for the same one again and again. */
@@ -154,7 +164,7 @@ export class CandleStore {
   constructor(
     readonly exchangeName: string,
     readonly symbol: string,
-    /** The 1m columns (contiguous: timestamp[i] = startMs + i·60s). */
+    /** The base columns (contiguous: timestamp[i] = startMs + i·step); 1m unless `interval` says otherwise. */
     readonly minutes: IContiguousCandleColumns,
     /** Open time of the first candle, epoch ms. */
     readonly startMs: number,
@@ -163,32 +173,45 @@ export class CandleStore {
      * older data, so a request reaching before startMs cannot be served better by asking it again.
      */
     readonly requestedFromMs: number,
-    /** Number of candles in the VWAP price (CC_AVG_PRICE_CANDLES_COUNT). */
+    /** Number of candles in the VWAP price (CC_AVG_PRICE_CANDLES_COUNT); 1 on a coarser base. */
     readonly priceCandleCount: number,
+    /** The interval of `minutes`: "1m", or the exchange's base interval when it has no 1m data. */
+    readonly interval: CandleInterval = "1m",
   ) {
-    this.prices = priceColumn(minutes, priceCandleCount);
+    this.stepMs = intervalToMs(interval);
+    this.prices = priceColumn(minutes, priceCandleCount, this.stepMs);
   }
 
-  /** Open time of the minute after the last candle, epoch ms. */
+  /** Open time of the step after the last candle, epoch ms. */
   get endMs(): number {
-    return this.startMs + this.minutes.count * MINUTE_MS;
+    return this.startMs + this.minutes.count * this.stepMs;
   }
 
-  /** Index into `prices` of the minute starting at `timeMs` (a minute boundary). */
+  /** Index into `prices` of the step starting at `timeMs` (a step boundary). */
   priceIndex(timeMs: number): number {
-    return (timeMs - this.startMs) / MINUTE_MS;
+    return (timeMs - this.startMs) / this.stepMs;
   }
 
-  /** The current price at `timeMs` (VWAP of the N closed 1m candles before it); NaN when unknown. */
+  /** The current price at `timeMs` (made of the candles closed before it); NaN when unknown. */
   priceAt(timeMs: number): number {
-    const index = Math.floor((timeMs - this.startMs) / MINUTE_MS);
+    const index = Math.floor((timeMs - this.startMs) / this.stepMs);
     if (index < 0 || index > this.minutes.count) return Number.NaN;
     return this.prices[index] as number;
   }
 
-  /** Columns of `interval`; higher intervals are built from complete groups of 1m candles, once. */
+  /**
+   * Columns of `interval`; higher intervals are built from complete groups of base candles, once.
+   * @throws BtError CANDLES for an interval finer than the base (the data has no such candles).
+   */
   columns(interval: CandleInterval): IContiguousCandleColumns {
-    if (interval === "1m") return this.minutes;
+    if (interval === this.interval) return this.minutes;
+    if (intervalToMs(interval) < this.stepMs) {
+      throw new BtError(
+        "CANDLES",
+        `${interval} candles of ${this.symbol} do not exist in this backtest: exchange "${this.exchangeName}" has ${this.interval} candles at the finest, and the run prices on them`,
+        { field: "interval", value: interval, adapter: this.exchangeName },
+      );
+    }
     let columns = this.aggregates.get(interval);
     if (columns === undefined) {
       columns = this.aggregate(interval);
@@ -253,7 +276,7 @@ export class CandleStore {
     const { timestamp, count } = this.minutes;
     // The 1m arrays may be longer than count; views bound them without a copy.
     const minutes = timestamp.length === count ? this.minutes : sliceCandleColumns(this.minutes, 0, count);
-    const columns = aggregateCompleteBuckets(minutes, MINUTE_MS, intervalToMs(interval));
+    const columns = aggregateCompleteBuckets(minutes, this.stepMs, intervalToMs(interval));
     return { ...columns, count: columns.timestamp.length };
   }
 }

@@ -29,6 +29,7 @@ export class StoreCache {
       options.requiredFromMs,
       options.gapPolicy,
       options.priceCandleCount,
+      options.interval ?? "1m",
     ].join("\u0000");
     let entry = this.entries.get(key);
     if (entry === undefined) {

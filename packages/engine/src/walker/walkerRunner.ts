@@ -4,8 +4,9 @@
 // progress events is the head of the same ranking. A strategy that throws is reported on listenError
 // and the others still run.
 
-import { alignUp, computeStatistics, emptyRunProblems, type IRunProblems, rankByMetric } from "@bt/core";
-import { runBacktest, storeWindow } from "../backtest/backtestRunner";
+import { computeStatistics, emptyRunProblems, type IRunProblems, rankByMetric } from "@bt/core";
+import { runBacktest } from "../backtest/backtestRunner";
+import { baseIntervalOf, planStore } from "../candles/storePlan";
 import { toError } from "../events/eventBus";
 import type { IWalkerProgressEvent, IWalkerResult, IWalkerStrategyResult } from "../events/events";
 import { type IBacktestRunRecord, recordStatus } from "../run/backtestRecord";
@@ -41,20 +42,12 @@ export async function* runWalker(
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
-  const window = storeWindow(
-    startMs,
-    endMs,
-    alignUp(startMs, frame.interval),
-    warmupMinutes,
-    config.CC_AVG_PRICE_CANDLES_COUNT,
-  );
   const lease = await state.stores.acquire({
     exchange,
     symbol,
-    ...window,
+    ...planStore(frame, await baseIntervalOf(exchange, symbol), warmupMinutes, config),
     batchSize: resolvedOptions.batchSize,
     gapPolicy: resolvedOptions.gapPolicy,
-    priceCandleCount: config.CC_AVG_PRICE_CANDLES_COUNT,
     logger: state.logger,
   });
   const results: IWalkerStrategyResult[] = [];
