@@ -80,11 +80,9 @@ describe("a backtest on 1h candles only", () => {
     const opened = results[0];
     const closed = results[1];
     expect(opened?.action === "opened" && opened.signal.priceOpen).toBe(100);
-    expect(closed?.action === "closed" && [closed.closeReason, closed.currentPrice, closed.timestamp]).toEqual([
-      "take_profit",
-      102.5,
-      T0 + 4 * HOUR,
-    ]);
+    expect(
+      closed?.action === "closed" && [closed.closeReason, closed.currentPrice, closed.timestamp],
+    ).toEqual(["take_profit", 102.5, T0 + 4 * HOUR]);
     expect(seen[0]).toBe(3);
     expect(exchange.asked.every((interval) => interval === "1h")).toBe(true);
     expect(warnings.join("\n")).toMatch(/runs on 1h candles: exchange "hours" has no finer data/);
@@ -109,7 +107,9 @@ describe("a backtest on 1h candles only", () => {
       engine.Backtest.run("BTCUSDT", { strategyName: "minutes", exchangeName: "hours", frameName: "hours" }),
     );
     await engine.waitForListeners();
-    expect(errors[0]).toMatch(/1m candles of BTCUSDT do not exist in this backtest: exchange "hours" has 1h candles/);
+    expect(errors[0]).toMatch(
+      /1m candles of BTCUSDT do not exist in this backtest: exchange "hours" has 1h candles/,
+    );
     expect(engine.Backtest.getData("BTCUSDT", "minutes").status).toBe("failed");
   });
 
@@ -118,7 +118,9 @@ describe("a backtest on 1h candles only", () => {
     const { engine } = engineOn(exchange, 5);
     engine.addStrategy({ strategyName: "x", interval: "1h", getSignal: () => null });
     await expect(
-      collect(engine.Backtest.run("BTCUSDT", { strategyName: "x", exchangeName: "hours", frameName: "hours" })),
+      collect(
+        engine.Backtest.run("BTCUSDT", { strategyName: "x", exchangeName: "hours", frameName: "hours" }),
+      ),
     ).rejects.toThrow(/exchange "hours" getBaseInterval\(BTCUSDT\) must return a candle interval, got "60m"/);
   });
 });
