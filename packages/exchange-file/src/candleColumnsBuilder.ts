@@ -12,7 +12,7 @@ import {
   markCandleColumnsChecked,
 } from "@bt/core";
 import type { ICandleColumns } from "./candleColumns";
-import type { FileGapPolicy, ICandleGap } from "./candleFileTypes";
+import type { BadLinePolicy, FileGapPolicy, ICandleBadLine, ICandleGap } from "./candleFileTypes";
 
 const INITIAL_CAPACITY = 16_384;
 /** Rows of each segment added once the reserved capacity is full (512 KiB per column). */
@@ -22,11 +22,25 @@ const EMPTY: Float64Array = new Float64Array(0);
 
 const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
 
-/** Builds ICandleColumns row by row, throwing BtError("CANDLES") at the first invalid row. */
+/** Bad lines kept in `badLines` with onBadLine "skip" (all are counted in `badLineCount`). */
+const MAX_KEPT_BAD_LINES = 1_000;
+
+/**
+ * Builds ICandleColumns row by row: an invalid row throws BtError("CANDLES") (onBadLine "error") or is
+ * skipped and recorded in `badLines` (onBadLine "skip").
+ */
 export class CandleColumnsBuilder {
   /** Rows appended so far (all segments). */
   length = 0;
   readonly gaps: ICandleGap[] = [];
+  /** Rows skipped with onBadLine "skip" (the first 1,000; `badLineCount` counts them all). */
+  readonly badLines: ICandleBadLine[] = [];
+  badLineCount = 0;
+  /**
+   * Set by a text reader: the raw text of `field` on the line being pushed, so a message can quote what
+   * the file holds ("abc") rather than what it parsed to (NaN). Called only for a bad row.
+   */
+  rawField: ((field: string) => string | undefined) | undefined;
   /** Full segments before the current one, in order. */
   private readonly filled: ICandleColumns[] = [];
   /** Rows held by `filled`: the current segment's row `index` is overall row `offset + index`. */
@@ -45,13 +59,16 @@ export class CandleColumnsBuilder {
    * @param file path used in error messages
    * @param intervalMs candle length in ms: open times must be multiples of it; a larger step is a gap
    * @param onGap "error" throws at the first gap, "report" records it in `gaps`
-   * @param positionLabel how messages name a row's position: "line" (text files) or "item" (JSON arrays)
+   * @param positionLabel how messages name a row's position: "line" (text files, `file:line`), "item" (JSON
+   *   arrays) or "row" (Arrow tables)
+   * @param onBadLine "error" throws at the first invalid row, "skip" records it and goes on
    */
   constructor(
     readonly file: string,
     readonly intervalMs: number,
     readonly onGap: FileGapPolicy,
-    readonly positionLabel: "line" | "item" = "line",
+    readonly positionLabel: "line" | "item" | "row" = "line",
+    readonly onBadLine: BadLinePolicy = "error",
     capacity = INITIAL_CAPACITY,
   ) {
     this.capacity = Math.max(16, Math.ceil(capacity));
@@ -89,8 +106,9 @@ export class CandleColumnsBuilder {
   }
 
   /**
-   * Validates and appends one candle (open time in epoch ms, prices in quote, volume in base).
-   * @throws BtError CANDLES naming the file, the line, the field and the value.
+   * Validates and appends one candle (open time in epoch ms, prices in quote, volume in base); an invalid
+   * one is skipped with onBadLine "skip".
+   * @throws BtError CANDLES naming the file, the line, the field and the value (onBadLine "error").
    */
   push(
     timestamp: number,
@@ -108,6 +126,7 @@ export class CandleColumnsBuilder {
       timestamp % this.intervalMs !== 0
     ) {
       this.reject(timestamp, open, high, low, close, volume, line);
+      return;
     }
     if (timestamp - this.previousTimestamp > this.intervalMs && this.length > 0) {
       this.gap(timestamp, line);
@@ -165,15 +184,45 @@ export class CandleColumnsBuilder {
     return markCandleColumnsChecked(columns);
   }
 
-  /** Throws a BtError naming the first problem of a row, for a row that failed the fast combined check. */
+  /** Where a row is, as messages say it: `file:12` for a line, `file item 12` / `file row 12` otherwise. */
+  where(line: number): string {
+    return this.positionLabel === "line"
+      ? `${this.file}:${line}`
+      : `${this.file} ${this.positionLabel} ${line}`;
+  }
+
+  /** Throws a BtError about the file (not one row): always fatal, whatever onBadLine says. */
   fail(line: number, field: string, value: unknown, problem: string): never {
-    throw new BtError("CANDLES", `exchange-file: ${this.file} ${this.positionLabel} ${line}: ${problem}`, {
+    throw new BtError("CANDLES", `exchange-file: ${this.where(line)}: ${problem}`, {
       field,
       value,
       adapter: "file",
     });
   }
 
+  /** A bad row: thrown (onBadLine "error") or recorded and skipped ("skip"). */
+  bad(line: number, field: string, value: unknown, problem: string): void {
+    if (this.onBadLine === "error") this.fail(line, field, value, problem);
+    this.badLineCount++;
+    if (this.badLines.length < MAX_KEPT_BAD_LINES) {
+      this.badLines.push({
+        file: this.file,
+        line,
+        position: this.positionLabel,
+        field,
+        value: typeof value === "number" || typeof value === "string" ? value : String(value),
+        reason: problem,
+      });
+    }
+  }
+
+  /** The raw text of `field` when the reader can tell it, quoted, for messages. */
+  private quoted(field: string): string {
+    const raw = this.rawField?.(field);
+    return raw === undefined ? "" : ` (${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)})`;
+  }
+
+  /** Records or throws the first problem of a row that failed the fast combined check (cold path only). */
   private reject(
     timestamp: number,
     open: number,
@@ -183,7 +232,16 @@ export class CandleColumnsBuilder {
     volume: number,
     line: number,
   ): void {
-    if (!Number.isFinite(timestamp)) this.fail(line, "timestamp", timestamp, "open time is not a valid time");
+    if (!Number.isFinite(timestamp)) {
+      const raw = this.rawField?.("timestamp");
+      this.bad(
+        line,
+        "timestamp",
+        raw ?? timestamp,
+        `open time${this.quoted("timestamp")} is not a valid time (epoch s, ms, µs or ns from 1973 on, or ISO-8601)`,
+      );
+      return;
+    }
     // NaN is a field that did not parse as a number: a problem of the file, named as such.
     const values: Array<[string, number]> = [
       ["open", open],
@@ -193,28 +251,39 @@ export class CandleColumnsBuilder {
       ["volume", volume],
     ];
     for (const [field, value] of values) {
-      if (Number.isNaN(value)) this.fail(line, field, value, `${field} is not a number`);
+      if (Number.isNaN(value)) {
+        this.bad(
+          line,
+          field,
+          this.rawField?.(field) ?? value,
+          `${field} is not a number${this.quoted(field)}`,
+        );
+        return;
+      }
     }
     const problem = candleValuesProblem(timestamp, open, high, low, close, volume);
-    if (problem !== null) this.fail(line, problem.field, problem.value, problem.message);
+    if (problem !== null) {
+      this.bad(line, problem.field, problem.value, problem.message);
+      return;
+    }
     const at = new Date(timestamp).toISOString();
     if (timestamp === this.previousTimestamp) {
-      this.fail(line, "timestamp", timestamp, `duplicate open time ${at}`);
-    }
-    if (timestamp < this.previousTimestamp) {
-      this.fail(
+      this.bad(line, "timestamp", timestamp, `duplicate open time ${at}`);
+    } else if (timestamp < this.previousTimestamp) {
+      this.bad(
         line,
         "timestamp",
         timestamp,
         `open time ${at} is before the previous candle's ${new Date(this.previousTimestamp).toISOString()} (unordered)`,
       );
+    } else {
+      this.bad(
+        line,
+        "timestamp",
+        timestamp,
+        `open time ${at} is not aligned to the ${this.intervalMs / MINUTE_MS}-minute interval`,
+      );
     }
-    this.fail(
-      line,
-      "timestamp",
-      timestamp,
-      `open time ${at} is not aligned to the ${this.intervalMs / MINUTE_MS}-minute interval`,
-    );
   }
 
   private gap(timestamp: number, line: number): void {

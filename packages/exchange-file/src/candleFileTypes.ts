@@ -7,11 +7,36 @@ import type { ICandleColumns } from "./candleColumns";
 /** How a column is found: its header name (case-insensitive) or its 0-based index. */
 export type ColumnRef = string | number;
 
-/** Unit of the time column: epoch ms, seconds, microseconds, ISO-8601 text, or "auto" (by magnitude/shape). */
-export type TimeUnit = "auto" | "ms" | "s" | "us" | "iso";
+/**
+ * Unit of the time column: epoch seconds, ms, microseconds, nanoseconds, ISO-8601 text, or "auto" (by
+ * magnitude: ≥ 1e17 ns, ≥ 1e14 µs, ≥ 1e11 ms, ≥ 1e8 s, anything else is rejected; text → ISO-8601).
+ */
+export type TimeUnit = "auto" | "ms" | "s" | "us" | "ns" | "iso";
 
-/** File format: Binance kline CSV (12 columns), generic OHLCV CSV, JSON / JSON Lines, or "auto" by extension. */
-export type CandleFileFormat = "auto" | "binance" | "csv" | "json";
+/**
+ * File format: Binance kline CSV (12 columns), generic OHLCV CSV, JSON / JSON Lines, Arrow IPC / feather
+ * (freqtrade), a zip of CSV files (Binance's public dumps), or "auto" by extension.
+ */
+export type CandleFileFormat = "auto" | "binance" | "csv" | "json" | "feather" | "zip";
+
+/** What a reader does with an invalid row: "error" throws at the first one, "skip" leaves it out and records it. */
+export type BadLinePolicy = "error" | "skip";
+
+/** An invalid row a reader skipped (onBadLine "skip"), or the rows listed by importCandles' error. */
+export interface ICandleBadLine {
+  /** File the row is in (for a zip entry: `archive.zip!entry.csv`). */
+  file: string;
+  /** 1-based line (text files), item (JSON arrays) or row (Arrow tables). */
+  line: number;
+  /** What `line` counts. */
+  position: "line" | "item" | "row";
+  /** The offending field: timestamp, open, high, low, close, volume, columns or line. */
+  field: string;
+  /** The offending value, as read (raw text when the field did not parse). */
+  value: number | string;
+  /** What is wrong, e.g. "high 98 is below low 99". */
+  reason: string;
+}
 
 /**
  * What a file reader does when consecutive candles of a file are more than one interval apart: "error"
@@ -48,6 +73,8 @@ export interface IReadCandleFileOptions {
   onGap?: FileGapPolicy;
   /** Gzip: default by extension (.gz) or by the gzip magic bytes. */
   gzip?: boolean;
+  /** Invalid rows: "error" (default) throws naming file, line, field and value; "skip" leaves them out (see `badLines`). */
+  onBadLine?: BadLinePolicy;
 }
 
 /** A hole in the data: candles missing between two consecutive rows of one file (or across files). */
@@ -74,4 +101,8 @@ export interface ICandleFile {
   priceDecimals: number;
   /** Most fraction digits seen in volume (≈ the quantity step). */
   volumeDecimals: number;
+  /** Rows left out with onBadLine "skip" (the first 1,000); empty otherwise. */
+  badLines: ICandleBadLine[];
+  /** Number of rows left out with onBadLine "skip" (may exceed badLines.length). */
+  badLineCount: number;
 }

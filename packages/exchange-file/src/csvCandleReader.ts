@@ -1,6 +1,7 @@
 // Streaming CSV candle reader: Binance kline dumps (12 columns, header or not, ms or µs open times) and
 // generic OHLCV CSV (columns by name or index, any one-character delimiter, epoch or ISO times).
 // Hand-written byte scanning: no string or array per line, numbers parsed from bytes, rows validated as read.
+// A UTF-8 byte-order mark and CRLF line ends are accepted; the bytes may come from a file or a zip entry.
 
 import { BtError, type CandleInterval, intervalToMs } from "@bt/core";
 import { CandleColumnsBuilder } from "./candleColumnsBuilder";
@@ -12,6 +13,7 @@ import type {
   TimeUnit,
 } from "./candleFileTypes";
 import { lastParse, parseDecimal } from "./decimalParser";
+import { epochToMs } from "./epochTime";
 import { estimateContentBytes, fileChunks } from "./fileChunks";
 import { parseIsoTime } from "./isoTime";
 
@@ -45,6 +47,10 @@ const BINANCE_COLUMNS: ICandleColumnMapping = { timestamp: 0, open: 1, high: 2, 
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
 const QUOTE = 34;
+/** True when bytes[start..] opens with the UTF-8 byte-order mark EF BB BF. */
+function hasByteOrderMark(bytes: Uint8Array, start: number, end: number): boolean {
+  return end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
+}
 
 /** Decodes bytes[start, end) as latin1 text (only for headers and ISO dates, never on the numeric path). */
 function decode(bytes: Uint8Array, start: number, end: number): string {
@@ -78,6 +84,10 @@ class CsvCandleParser {
   private readonly values = new Float64Array(6);
   priceDecimals = 0;
   volumeDecimals = 0;
+  // The line being parsed: read back only to quote a bad field's raw text in a message.
+  private currentBytes: Uint8Array = new Uint8Array(0);
+  private currentStart = 0;
+  private currentEnd = 0;
 
   constructor(
     private readonly builder: CandleColumnsBuilder,
@@ -86,20 +96,34 @@ class CsvCandleParser {
     private readonly header: boolean | "auto",
     private readonly mapping: ICandleColumnMapping | undefined,
     private readonly timeUnit: TimeUnit,
-  ) {}
+  ) {
+    builder.rawField = (field) => this.rawField(field);
+  }
 
   /** Handles one line bytes[start, end) (without the newline); `line` is its 1-based number. */
   line(bytes: Uint8Array, start: number, end: number, line: number): void {
     if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (!this.resolved) {
+      // A BOM would make the first time field unreadable (no header: the first candle read as a header)
+      // or the first header name unknown ("\ufeffopen_time").
+      if (line === 1 && hasByteOrderMark(bytes, start, end)) start += 3;
+      if (end === start) return;
+      if (this.resolve(bytes, start, end, line)) return; // the line was a header
+    }
     if (end === start) return;
-    if (!this.resolved && this.resolve(bytes, start, end, line)) return; // the line was a header
+    this.currentBytes = bytes;
+    this.currentStart = start;
+    this.currentEnd = end;
     const roles = this.roleByColumn;
     const values = this.values;
     const delimiter = this.delimiter;
     const lastColumn = this.lastColumn;
     let fieldStart = start;
     for (let column = 0; column <= lastColumn; column++) {
-      if (fieldStart > end) this.tooFewColumns(line, column);
+      if (fieldStart > end) {
+        this.tooFewColumns(line, column);
+        return;
+      }
       let fieldEnd = fieldStart;
       if (bytes[fieldStart] === QUOTE) {
         // A quoted field may contain the delimiter: skip to the closing quote first.
@@ -129,14 +153,19 @@ class CsvCandleParser {
     const unit = this.timeUnit;
     if (unit === "iso") return parseIsoTime(decode(bytes, start, end));
     const value = parseDecimal(bytes, start, end);
-    if (unit === "ms") return value;
-    if (unit === "us") return value / 1000;
-    if (unit === "s") return value * 1000;
-    if (Number.isNaN(value)) return parseIsoTime(decode(bytes, start, end));
-    // "auto": µs since 1970 are ≥ 1e14 from 1973 on; ms are ≥ 1e11 from 1973 on; below that, seconds.
-    if (value >= 1e14) return value / 1000;
-    if (value >= 1e11) return value;
-    return value * 1000;
+    if (unit === "auto" && Number.isNaN(value)) return parseIsoTime(decode(bytes, start, end));
+    return epochToMs(value, unit);
+  }
+
+  /** Raw text of `field` on the current line (cold path: only for messages about a bad row). */
+  private rawField(field: string): string | undefined {
+    const role = FIELDS.indexOf(field as Field);
+    const column = this.roleByColumn.indexOf(role);
+    if (role < 0 || column < 0) return undefined;
+    const cells = decode(this.currentBytes, this.currentStart, this.currentEnd).split(
+      String.fromCharCode(this.delimiter),
+    );
+    return cells[column]?.trim();
   }
 
   /** Decides from the first non-empty line where each field lives; true when that line is a header. */
@@ -158,7 +187,7 @@ class CsvCandleParser {
     if (byName && !isHeader) {
       throw new BtError(
         "CANDLES",
-        `exchange-file: ${this.file} line ${line}: columns are mapped by name but the file has no header`,
+        `exchange-file: ${this.file}:${line}: columns are mapped by name but the file has no header`,
         { field: "columns", value: mapping, adapter: "file" },
       );
     }
@@ -202,16 +231,17 @@ class CsvCandleParser {
     if (found >= 0) return found;
     throw new BtError(
       "CANDLES",
-      `exchange-file: ${this.file} line ${line}: no column for ${field} in header (${headerNames.join(", ")})`,
+      `exchange-file: ${this.file}:${line}: no column for ${field} in header (${headerNames.join(", ")})`,
       { field: `columns.${field}`, value: reference ?? null, adapter: "file" },
     );
   }
 
-  private tooFewColumns(line: number, column: number): never {
-    throw new BtError(
-      "CANDLES",
-      `exchange-file: ${this.file} line ${line}: expected at least ${this.lastColumn + 1} columns, found ${column}`,
-      { field: "columns", value: column, adapter: "file" },
+  private tooFewColumns(line: number, column: number): void {
+    this.builder.bad(
+      line,
+      "columns",
+      column,
+      `expected at least ${this.lastColumn + 1} columns, found ${column}`,
     );
   }
 }
@@ -222,6 +252,97 @@ export type IReadCsvCandlesOptions = Omit<IReadCandleFileOptions, "format"> & {
   format?: "binance" | "csv";
 };
 
+/** The delimiter option as a byte, or AUTO_DELIMITER; throws for anything but one ASCII character. */
+function delimiterByte(delimiter: string | undefined): number {
+  if (delimiter === undefined) return AUTO_DELIMITER;
+  if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === "\n") {
+    throw new BtError(
+      "CANDLES",
+      `exchange-file: delimiter must be one ASCII character, got ${JSON.stringify(delimiter)}`,
+      { field: "delimiter", value: delimiter, adapter: "file" },
+    );
+  }
+  return delimiter.charCodeAt(0);
+}
+
+/**
+ * Parses CSV bytes given as chunks (a file stream, or one zip entry) into validated columns; `label` names
+ * the source in messages, `contentBytes` (when known) sizes the columns once.
+ * @throws BtError CANDLES naming `label` and the line of the first invalid row (onBadLine "error").
+ */
+export async function parseCsvChunks(
+  label: string,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  contentBytes: number | undefined,
+  options: IReadCsvCandlesOptions,
+): Promise<ICandleFile> {
+  const interval: CandleInterval = options.interval ?? "1m";
+  const builder = new CandleColumnsBuilder(
+    label,
+    intervalToMs(interval),
+    options.onGap ?? "report",
+    "line",
+    options.onBadLine ?? "error",
+  );
+  const parser = new CsvCandleParser(
+    builder,
+    label,
+    delimiterByte(options.delimiter),
+    options.header ?? "auto",
+    options.format === "binance" ? BINANCE_COLUMNS : options.columns,
+    options.timeUnit ?? "auto",
+  );
+  let carry: Buffer | null = null;
+  let line = 0;
+  let bytesRead = 0;
+  let estimated = false;
+  for await (const bytes of chunks) {
+    const chunk = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    bytesRead += chunk.length;
+    let lineStart = 0;
+    if (carry !== null) {
+      // Only the line split across chunks is joined (a short copy), never the whole chunk.
+      const newline = chunk.indexOf(NEWLINE);
+      if (newline < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([carry, chunk.subarray(0, newline)]);
+      line++;
+      parser.line(joined, 0, joined.length, line);
+      lineStart = newline + 1;
+    }
+    for (;;) {
+      const newline = chunk.indexOf(NEWLINE, lineStart);
+      if (newline < 0) break;
+      line++;
+      parser.line(chunk, lineStart, newline, line);
+      lineStart = newline + 1;
+    }
+    if (!estimated && line > 0 && contentBytes !== undefined) {
+      // Rows of the whole file from the mean line length so far (the first chunk), plus 1/8 for lines
+      // that get shorter later: reserved once, so the columns are never regrown or trimmed by a copy.
+      estimated = true;
+      const bytesPerLine = (bytesRead - (chunk.length - lineStart)) / line;
+      builder.reserve((contentBytes / bytesPerLine) * 1.125 + 64);
+    }
+    carry = lineStart < chunk.length ? chunk.subarray(lineStart) : null;
+  }
+  if (carry !== null) parser.line(carry, 0, carry.length, line + 1);
+  return {
+    file: label,
+    interval,
+    columns: builder.finish(),
+    gaps: builder.gaps,
+    priceDecimals: parser.priceDecimals,
+    volumeDecimals: parser.volumeDecimals,
+    badLines: builder.badLines,
+    badLineCount: builder.badLineCount,
+  };
+}
+
 /**
  * Streams a CSV candle file (plain or gzip) into validated columns.
  * @throws BtError CANDLES naming the file and line of the first invalid row (or the first gap with onGap "error").
@@ -231,69 +352,10 @@ export async function readCsvCandles(
   path: string,
   options: IReadCsvCandlesOptions = {},
 ): Promise<ICandleFile> {
-  const interval: CandleInterval = options.interval ?? "1m";
-  const delimiter = options.delimiter;
-  if (
-    delimiter !== undefined &&
-    (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === "\n")
-  ) {
-    throw new BtError(
-      "CANDLES",
-      `exchange-file: delimiter must be one ASCII character, got ${JSON.stringify(delimiter)}`,
-      {
-        field: "delimiter",
-        value: delimiter,
-        adapter: "file",
-      },
-    );
-  }
-  const builder = new CandleColumnsBuilder(path, intervalToMs(interval), options.onGap ?? "report");
-  const parser = new CsvCandleParser(
-    builder,
-    path,
-    delimiter === undefined ? AUTO_DELIMITER : delimiter.charCodeAt(0),
-    options.header ?? "auto",
-    options.format === "binance" ? BINANCE_COLUMNS : options.columns,
-    options.timeUnit ?? "auto",
-  );
-  let carry: Buffer | null = null;
-  let line = 0;
+  delimiterByte(options.delimiter);
   try {
     const contentBytes = await estimateContentBytes(path, options.gzip);
-    let bytesRead = 0;
-    let estimated = false;
-    for await (const chunk of fileChunks(path, options.gzip)) {
-      bytesRead += chunk.length;
-      let lineStart = 0;
-      if (carry !== null) {
-        // Only the line split across chunks is joined (a short copy), never the whole chunk.
-        const newline = chunk.indexOf(NEWLINE);
-        if (newline < 0) {
-          carry = Buffer.concat([carry, chunk]);
-          continue;
-        }
-        const joined = Buffer.concat([carry, chunk.subarray(0, newline)]);
-        line++;
-        parser.line(joined, 0, joined.length, line);
-        lineStart = newline + 1;
-      }
-      for (;;) {
-        const newline = chunk.indexOf(NEWLINE, lineStart);
-        if (newline < 0) break;
-        line++;
-        parser.line(chunk, lineStart, newline, line);
-        lineStart = newline + 1;
-      }
-      if (!estimated && line > 0 && contentBytes !== undefined) {
-        // Rows of the whole file from the mean line length so far (the first chunk), plus 1/8 for lines
-        // that get shorter later: reserved once, so the columns are never regrown or trimmed by a copy.
-        estimated = true;
-        const bytesPerLine = (bytesRead - (chunk.length - lineStart)) / line;
-        builder.reserve((contentBytes / bytesPerLine) * 1.125 + 64);
-      }
-      carry = lineStart < chunk.length ? chunk.subarray(lineStart) : null;
-    }
-    if (carry !== null) parser.line(carry, 0, carry.length, line + 1);
+    return await parseCsvChunks(path, fileChunks(path, options.gzip), contentBytes, options);
   } catch (error) {
     if (BtError.isInstance(error)) throw error;
     throw new BtError("CANDLES", `exchange-file: cannot read ${path}: ${(error as Error).message}`, {
@@ -303,12 +365,4 @@ export async function readCsvCandles(
       cause: error,
     });
   }
-  return {
-    file: path,
-    interval,
-    columns: builder.finish(),
-    gaps: builder.gaps,
-    priceDecimals: parser.priceDecimals,
-    volumeDecimals: parser.volumeDecimals,
-  };
 }

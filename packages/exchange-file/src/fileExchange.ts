@@ -1,6 +1,7 @@
 // createFileExchange: an IExchangeSchema served from local candle files. Files are found in a directory by
-// name (`<SYMBOL>[-<interval>][-<anything>].csv|json|jsonl|ndjson[.gz]`) or listed per symbol, loaded lazily
-// once per symbol into columns, and higher intervals are aggregated from finer files on first use.
+// name (Binance `BTCUSDT-1m-2025-06.zip|csv[.gz]`, freqtrade `BTC_USDT-5m.json|feather`, …) or listed per
+// symbol, loaded lazily once per symbol into columns; any interval is served natively or aggregated on
+// first use from the finest file interval that divides it.
 
 import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -18,7 +19,7 @@ import {
   sliceCandleColumns,
 } from "@bt/core";
 import { columnsToCandles, type ICandleColumns, lowerBound } from "./candleColumns";
-import { normalizeSymbol, parseCandleFileName } from "./candleFileName";
+import { type CandleFileKind, normalizeSymbol, parseCandleFileName } from "./candleFileName";
 import type { ICandleFile, ICandleGap, IReadCandleFileOptions } from "./candleFileTypes";
 import { candleRequestSinceMs } from "./candleRequest";
 import { mergeCandleFiles } from "./mergeCandleFiles";
@@ -28,7 +29,10 @@ import { readCandleFile } from "./readCandleFile";
 export interface IFileExchangeOptions extends Omit<IReadCandleFileOptions, "interval" | "gzip"> {
   /** Name the engine registers the exchange under; default "file". */
   exchangeName?: string;
-  /** Directory scanned (not recursively) for `<SYMBOL>[-<interval>][-<anything>].<csv|json|jsonl|ndjson>[.gz]`. */
+  /**
+   * Directory scanned (not recursively) for candle files: `<SYMBOL>[-<interval>][-<anything>].<ext>` with ext
+   * csv, json, jsonl, ndjson (each optionally .gz), feather or zip; freqtrade's `BASE_QUOTE[_SETTLE]` symbols too.
+   */
   dir?: string;
   /** Files per symbol, e.g. { BTCUSDT: ["BTCUSDT-1m-2025-01.csv.gz", "BTCUSDT-1m-2025-02.csv.gz"] }. */
   files?: Readonly<Record<string, string | ReadonlyArray<string>>>;
@@ -58,8 +62,29 @@ export interface IFileExchange extends IExchangeSchema {
   formatQuantity(symbol: string, quantity: number): Promise<string>;
   /** Normalised symbols that have files. */
   listSymbols(): Promise<string[]>;
-  /** The symbol's candles of `interval` as columns (shared, do not mutate); aggregated from 1m when needed. */
+  /**
+   * The symbol's candles of `interval` as columns (shared, do not mutate): from files of that interval, else
+   * aggregated (UTC-aligned, partial edge buckets dropped) from the finest file interval that divides it.
+   * @throws BtError CANDLES (field "interval") when no file interval divides `interval`.
+   */
   getColumns(symbol: string, interval: CandleInterval): Promise<ICandleColumns>;
+  /**
+   * Intervals the symbol has files of, finest first (from the file names alone: nothing is read), e.g.
+   * ["5m"] for a symbol with only `BTC_USDT-5m.json`; every multiple of one of them can be asked for too.
+   * @throws BtError CANDLES (field "symbol") for a symbol without files.
+   */
+  intervalsOf(symbol: string): Promise<CandleInterval[]>;
+  /**
+   * Views of the symbol's `interval` columns (as getColumns) with open time in [fromMs, toMs) (epoch ms).
+   * Marked checked (core's areCandleColumnsChecked) when served from files of that interval; aggregated
+   * intervals are not marked.
+   */
+  getIntervalColumns(
+    symbol: string,
+    interval: CandleInterval,
+    fromMs: number,
+    toMs: number,
+  ): Promise<ICandleColumns>;
   /**
    * Views of the symbol's 1m columns with open time in [fromMs, toMs) (epoch ms); null without 1m files.
    * Marked checked (core's areCandleColumnsChecked): every row passed isWellFormedCandle, times ascend.
@@ -73,6 +98,8 @@ interface IFileEntry {
   path: string;
   interval: CandleInterval;
   gzip: boolean | undefined;
+  /** From the name (undefined for explicit `files` whose name says nothing): picks the reader. */
+  kind: CandleFileKind | undefined;
 }
 
 function decimalsFor(
@@ -137,6 +164,7 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
           path: join(options.dir, name),
           interval: parsed.interval ?? defaultInterval,
           gzip: parsed.gzip || undefined,
+          kind: parsed.kind,
         });
       }
     }
@@ -147,28 +175,37 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
           path,
           interval: parsed?.interval ?? defaultInterval,
           gzip: undefined,
+          kind: parsed?.kind,
         });
       }
     }
     return entries;
   };
 
-  const loadSymbol = async (symbol: string): Promise<IFileSymbolData> => {
+  const entriesOf = async (symbol: string): Promise<IFileEntry[]> => {
     catalog ??= buildCatalog();
     const entries = (await catalog).get(symbol);
     if (entries === undefined || entries.length === 0) {
       const where = options.dir === undefined ? "in `files`" : `in ${options.dir}`;
       throw new BtError(
         "CANDLES",
-        `exchange-file: no candle file for symbol ${describeValue(symbol)} ${where} (expected e.g. ${symbol}-1m-2025-01.csv.gz)`,
+        `exchange-file: no candle file for symbol ${describeValue(symbol)} ${where} (expected e.g. ${symbol}-1m-2025-01.csv.gz or ${symbol}-1m-2025-01.zip)`,
         { field: "symbol", value: symbol, adapter: "file" },
       );
     }
+    return entries;
+  };
+
+  const loadSymbol = async (symbol: string): Promise<IFileSymbolData> => {
+    const entries = await entriesOf(symbol);
     const files: ICandleFile[] = [];
     for (const entry of entries) {
+      // A format option (e.g. "binance") describes the CSV files; zip, feather and json go by their name.
+      const format = entry.kind === undefined || entry.kind === "csv" ? options.format : entry.kind;
       files.push(
         await readCandleFile(entry.path, {
           ...options,
+          ...(format === undefined ? {} : { format }),
           interval: entry.interval,
           ...(entry.gzip === undefined ? {} : { gzip: entry.gzip }),
         }),
@@ -223,7 +260,8 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
         { field: "interval", value: interval, adapter: "file" },
       );
     }
-    const sourceMs = Math.max(...sources);
+    // The finest source: the most detailed data (and, with files of several intervals, usually the longest).
+    const sourceMs = Math.min(...sources);
     const aggregated = aggregateBucketsKeepingGaps(
       data.columnsByIntervalMs.get(sourceMs)!,
       sourceMs,
@@ -283,6 +321,22 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
       return [...(await catalog).keys()].sort();
     },
     getColumns,
+    async intervalsOf(symbol: string): Promise<CandleInterval[]> {
+      const entries = await entriesOf(normalizeSymbol(symbol));
+      const intervals = [...new Set(entries.map((entry) => entry.interval))];
+      return intervals.sort((left, right) => intervalToMs(left) - intervalToMs(right));
+    },
+    async getIntervalColumns(
+      symbol: string,
+      interval: CandleInterval,
+      fromMs: number,
+      toMs: number,
+    ): Promise<ICandleColumns> {
+      const columns = await getColumns(symbol, interval);
+      const from = lowerBound(columns.timestamp, fromMs);
+      const views = sliceCandleColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
+      return areCandleColumnsChecked(columns) ? markCandleColumnsChecked(views) : views;
+    },
     async getGaps(symbol: string) {
       return (await load(symbol)).gaps;
     },

@@ -5,7 +5,9 @@
 import { BtError, type CandleInterval, intervalToMs } from "@bt/core";
 import { CandleColumnsBuilder } from "./candleColumnsBuilder";
 import type { ColumnRef, ICandleFile, IReadCandleFileOptions, TimeUnit } from "./candleFileTypes";
+import { epochToMs } from "./epochTime";
 import { readFileText } from "./fileChunks";
+import { fractionDigitsOfNumber } from "./fractionDigits";
 import { parseIsoTime } from "./isoTime";
 
 const FIELDS = ["timestamp", "open", "high", "low", "close", "volume"] as const;
@@ -27,21 +29,16 @@ function toNumber(value: unknown): number {
 }
 
 function fractionDigits(value: unknown): number {
-  const text = typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
-  const point = text.indexOf(".");
-  return point < 0 || /e/i.test(text) ? 0 : text.length - point - 1;
+  if (typeof value === "number") return fractionDigitsOfNumber(value);
+  if (typeof value !== "string") return 0;
+  const point = value.indexOf(".");
+  return point < 0 || /e/i.test(value) ? 0 : value.trim().length - point - 1;
 }
 
 function toTimeMs(value: unknown, unit: TimeUnit): number {
   if (typeof value === "string" && (unit === "iso" || Number.isNaN(Number(value))))
     return parseIsoTime(value);
-  const number = toNumber(value);
-  if (unit === "ms") return number;
-  if (unit === "us") return number / 1000;
-  if (unit === "s") return number * 1000;
-  if (number >= 1e14) return number / 1000;
-  if (number >= 1e11) return number;
-  return number * 1000;
+  return epochToMs(toNumber(value), unit === "iso" ? "auto" : unit);
 }
 
 /** The value of `field` in one item: by the mapping, by a known key, or by position in an array item. */
@@ -63,7 +60,9 @@ export async function readJsonCandles(
   options: IReadCandleFileOptions = {},
 ): Promise<ICandleFile> {
   const interval: CandleInterval = options.interval ?? "1m";
-  const text = await readFileText(path, options.gzip);
+  let text = await readFileText(path, options.gzip);
+  // A UTF-8 byte-order mark is not JSON whitespace: JSON.parse would reject the whole file.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // JSON Lines by extension, or any document that does not open with "[" (one item per line).
   const isArray = !/\.(jsonl|ndjson)(\.gz)?$/i.test(path) && text.trimStart().startsWith("[");
   const builder = new CandleColumnsBuilder(
@@ -71,15 +70,28 @@ export async function readJsonCandles(
     intervalToMs(interval),
     options.onGap ?? "report",
     isArray ? "item" : "line",
+    options.onBadLine ?? "error",
   );
   const unit = options.timeUnit ?? "auto";
   const mapping = options.columns ?? {};
   let priceDecimals = 0;
   let volumeDecimals = 0;
+  let current: unknown;
+  builder.rawField = (field) => {
+    const position = FIELDS.indexOf(field as Field);
+    if (position < 0) return undefined;
+    const value = pick(current, field as Field, mapping[field as Field], position);
+    return value === undefined ? "(missing)" : JSON.stringify(value);
+  };
+  const raw: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   const add = (item: unknown, line: number): void => {
-    const raw = FIELDS.map((field, position) => pick(item, field, mapping[field], position));
     if (typeof item !== "object" || item === null) {
-      builder.fail(line, "item", item, "expected an object or an array");
+      builder.bad(line, "item", JSON.stringify(item) ?? String(item), "expected an object or an array");
+      return;
+    }
+    current = item;
+    for (let position = 0; position < 6; position++) {
+      raw[position] = pick(item, FIELDS[position]!, mapping[FIELDS[position]!], position);
     }
     for (let position = 1; position < 6; position++) {
       const digits = fractionDigits(raw[position]);
@@ -122,7 +134,8 @@ export async function readJsonCandles(
       try {
         item = JSON.parse(lineText);
       } catch (error) {
-        builder.fail(index + 1, "line", lineText.slice(0, 80), `invalid JSON (${(error as Error).message})`);
+        builder.bad(index + 1, "line", lineText.slice(0, 80), `invalid JSON (${(error as Error).message})`);
+        return;
       }
       add(item, index + 1);
     });
@@ -134,5 +147,7 @@ export async function readJsonCandles(
     gaps: builder.gaps,
     priceDecimals,
     volumeDecimals,
+    badLines: builder.badLines,
+    badLineCount: builder.badLineCount,
   };
 }

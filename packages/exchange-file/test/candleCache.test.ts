@@ -162,6 +162,9 @@ describe("withCandleCache", () => {
       days: 62,
       symbols: ["BTCUSDT", "ETHUSDT"],
       problems: [],
+      skipped: [],
+      skippedCount: 0,
+      ignored: [],
     });
     const source = createFileExchange({ dir: SAMPLE_DATA, exchangeName: "binance" });
     const inner = counting(source);
@@ -176,20 +179,47 @@ describe("withCandleCache", () => {
     expect(inner.calls).toEqual([]);
   });
 
-  it("importCandles reports unreadable files and partial edge days instead of importing them", async () => {
+  it("importCandles fails on a bad line, naming file:line, and writes nothing (regression: the file was dropped, exit 0)", async () => {
+    const from = await tempDir();
+    const cacheDir = await tempDir();
+    await writeFile(join(from, "ABC-1m.csv"), binanceLines(simpleCandles(JAN_1 + 600 * 60_000, 3_000)));
+    await writeFile(join(from, "BAD-1m.csv"), "1735689600000,1,0.5,1,1,1\n1735689660000,1,2,0.5,1,x\n");
+    await writeFile(join(from, "notes.txt"), "ignored");
+    const error = await importCandles({ from, cacheDir }).catch((reason: unknown) => reason);
+    expect(BtError.isInstance(error) && error.code === "CANDLES").toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain("2 invalid row(s) in 1 file(s)");
+    expect(message).toContain(`${join(from, "BAD-1m.csv")}:1: high 0.5 is below low 1 (high = 0.5)`);
+    expect(message).toContain(`${join(from, "BAD-1m.csv")}:2: volume is not a number ("x") (volume = x)`);
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it("importCandles with skipBad imports the rest, lists the skipped rows, and reports partial edge days", async () => {
     const from = await tempDir();
     const cacheDir = await tempDir();
     await writeFile(join(from, "ABC-1m.csv"), binanceLines(simpleCandles(JAN_1 + 600 * 60_000, 3_000)));
     await writeFile(join(from, "BAD-1m.csv"), "1735689600000,1,0.5,1,1,1\n");
-    await writeFile(join(from, "notes.txt"), "ignored");
-    const summary = await importCandles({ from, cacheDir });
-    expect(summary.files).toBe(1);
+    await writeFile(join(from, "ABC-1w.csv"), "ignored: unsupported interval");
+    const summary = await importCandles({ from, cacheDir, skipBad: true });
+    expect(summary.files).toBe(2);
     expect(summary.symbols).toEqual(["ABC"]);
     expect(summary.days).toBe(1);
     expect(summary.candles).toBe(1_440);
-    expect(summary.problems).toHaveLength(3);
-    expect(summary.problems[0]).toMatch(/BAD-1m\.csv line 1: high 0\.5 is below low 1/);
-    expect(summary.problems.slice(1)).toEqual([
+    expect(summary.skippedCount).toBe(1);
+    expect(summary.skipped).toEqual([
+      {
+        file: join(from, "BAD-1m.csv"),
+        line: 1,
+        position: "line",
+        field: "high",
+        value: 0.5,
+        reason: "high 0.5 is below low 1",
+      },
+    ]);
+    expect(summary.ignored).toEqual([{ file: join(from, "ABC-1w.csv"), reason: "interval", detail: "1w" }]);
+    expect(summary.problems).toEqual([
+      `${join(from, "ABC-1w.csv")}: not imported (interval 1w is not supported)`,
+      `1 invalid row(s) skipped, first: ${join(from, "BAD-1m.csv")}:1: high 0.5 is below low 1 (high = 0.5)`,
       "ABC 1m 2025-01-01: partial day (840 of 1440 candles) not imported",
       "ABC 1m 2025-01-03: partial day (720 of 1440 candles) not imported",
     ]);

@@ -85,7 +85,7 @@ describe("a bad row is reported with file and line exactly as before", () => {
     );
     const error = await rejection(readCandleFile(path));
     expect(error.code).toBe("CANDLES");
-    expect(error.message).toBe(`exchange-file: ${path} line 3: high 98 is below low 99`);
+    expect(error.message).toBe(`exchange-file: ${path}:3: high 98 is below low 99`);
     expect(error.field).toBe("high");
     expect(error.value).toBe(98);
   });
@@ -110,7 +110,7 @@ describe("a bad row is reported with file and line exactly as before", () => {
     const bad = `${JAN_1 + count * MINUTE},abc,101,99,100,1,0,0,0,0,0,0\n`;
     await writeFile(path, gzipSync(binanceLines(simpleCandles(JAN_1, count)) + bad));
     const error = await rejection(readCandleFile(path));
-    expect(error.message).toBe(`exchange-file: ${path} line ${count + 1}: open is not a number`);
+    expect(error.message).toBe(`exchange-file: ${path}:${count + 1}: open is not a number ("abc")`);
   });
 });
 
@@ -154,7 +154,7 @@ describe("large reads allocate their columns once", () => {
   });
 
   it("rows beyond the reserved capacity go to segments and come out exact-size, in order", () => {
-    const builder = new CandleColumnsBuilder("memory", MINUTE, "report", "line", 100);
+    const builder = new CandleColumnsBuilder("memory", MINUTE, "report", "line", "error", 100);
     builder.reserve(1_000);
     const count = 200_000;
     for (let index = 0; index < count; index++) {

@@ -22,7 +22,7 @@ async function expectCandleError(
   expect(btError.code).toBe("CANDLES");
   expect(btError.field).toBe(expected.field);
   expect(btError.message).toContain(expected.file);
-  expect(btError.message).toContain(`line ${expected.line}:`);
+  expect(btError.message).toContain(`${expected.file}:${expected.line}:`);
   expect(btError.message).toMatch(expected.text);
 }
 

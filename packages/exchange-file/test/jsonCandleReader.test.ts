@@ -56,7 +56,7 @@ describe("readJsonCandles", () => {
     await writeFile(path, `[${JAN_1},1,2,0.5,1.5,1]\n\n[${JAN_1 + 60_000},1,2,0.5,1.5\n`);
     const error = await readCandleFile(path).catch((reason: unknown) => reason);
     expect(BtError.isInstance(error) && error.code === "CANDLES").toBe(true);
-    expect((error as BtError).message).toContain(`${path} line 3: invalid JSON`);
+    expect((error as BtError).message).toContain(`${path}:3: invalid JSON`);
   });
 
   it("rejects a missing volume as not a number", async () => {
