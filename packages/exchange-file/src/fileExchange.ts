@@ -74,6 +74,8 @@ export interface IFileExchange extends IExchangeSchema {
    * @throws BtError CANDLES (field "symbol") for a symbol without files.
    */
   intervalsOf(symbol: string): Promise<CandleInterval[]>;
+  /** The finest of intervalsOf: a backtest of a symbol without 1m files runs on it (IExchangeSchema). */
+  getBaseInterval(symbol: string): Promise<CandleInterval>;
   /**
    * Views of the symbol's `interval` columns (as getColumns) with open time in [fromMs, toMs) (epoch ms).
    * Marked checked (core's areCandleColumnsChecked) when served from files of that interval; aggregated
@@ -288,6 +290,12 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
     }
   };
 
+  const intervalsOf = async (symbol: string): Promise<CandleInterval[]> => {
+    const entries = await entriesOf(normalizeSymbol(symbol));
+    const intervals = [...new Set(entries.map((entry) => entry.interval))];
+    return intervals.sort((left, right) => intervalToMs(left) - intervalToMs(right));
+  };
+
   return {
     exchangeName,
     note: `candles from local files${options.dir === undefined ? "" : ` in ${options.dir}`}`,
@@ -321,11 +329,9 @@ export function createFileExchange(options: IFileExchangeOptions): IFileExchange
       return [...(await catalog).keys()].sort();
     },
     getColumns,
-    async intervalsOf(symbol: string): Promise<CandleInterval[]> {
-      const entries = await entriesOf(normalizeSymbol(symbol));
-      const intervals = [...new Set(entries.map((entry) => entry.interval))];
-      return intervals.sort((left, right) => intervalToMs(left) - intervalToMs(right));
-    },
+    intervalsOf,
+    // The engine backtests a symbol without 1m files on its finest files' interval.
+    getBaseInterval: async (symbol: string) => (await intervalsOf(symbol))[0] ?? "1m",
     async getIntervalColumns(
       symbol: string,
       interval: CandleInterval,
