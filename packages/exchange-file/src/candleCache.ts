@@ -35,6 +35,11 @@ export interface ICandleCacheOptions {
   settleMs?: number;
   /** Days kept in memory per wrapper (least recently used evicted); default 64. */
   memoryDays?: number;
+  /**
+   * Never ask the inner exchange (default false): a day that is not cached is a BtError EXCHANGE naming
+   * the symbol, interval and day, at once, instead of a network attempt.
+   */
+  offline?: boolean;
 }
 
 /**
@@ -50,6 +55,13 @@ export function withCandleCache(exchange: IExchangeSchema, options: ICandleCache
   const settleMs = options.settleMs ?? 300_000;
   const memoryDays = Math.max(1, options.memoryDays ?? 64);
   const memory = new Map<string, Promise<ICandleDay>>();
+  const offline = options.offline === true;
+  const notCached = (symbol: string, interval: CandleInterval, dayStartMs: number): BtError =>
+    new BtError(
+      "EXCHANGE",
+      `exchange-file cache: ${cacheKey} ${symbol} ${interval} candles of ${new Date(dayStartMs).toISOString().slice(0, 10)} are not in the cache ${options.dir} (offline: the exchange is not asked)`,
+      { field: "offline", value: dayStartMs, adapter: "file-cache" },
+    );
 
   const fetchDay = async (
     symbol: string,
@@ -109,6 +121,7 @@ export function withCandleCache(exchange: IExchangeSchema, options: ICandleCache
       const movedTo = await quarantineCandleDay(path, now());
       warn(`exchange-file cache: ${path} is corrupt (${read.reason}); moved to ${movedTo} and refetched`);
     }
+    if (offline) throw notCached(symbol, interval, dayStartMs);
     const day = await fetchDay(symbol, interval, intervalMs, dayStartMs);
     try {
       await writeCandleDay(path, { cacheKey, symbol, interval, dayStartMs }, day);
@@ -164,6 +177,7 @@ export function withCandleCache(exchange: IExchangeSchema, options: ICandleCache
         const dayStartMs = Math.floor(cursorMs / DAY_MS) * DAY_MS;
         if (dayStartMs + DAY_MS > finalBeforeMs) {
           // The current (or a future) day is not final: ask the source, store nothing.
+          if (offline) throw notCached(symbol, interval, dayStartMs);
           const rest = await exchange.getCandles(symbol, interval, new Date(cursorMs), limit - result.length);
           for (const candle of rest)
             if (candle.timestamp >= cursorMs && result.length < limit) result.push(candle);

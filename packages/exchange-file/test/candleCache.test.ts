@@ -72,6 +72,20 @@ describe("withCandleCache", () => {
     expect(second.calls).toEqual([]);
   });
 
+  it("offline: a cached day is served, a missing one fails at once naming the day, and the inner exchange is never asked", async () => {
+    const cacheDir = await tempDir();
+    const source = createFileExchange({ dir: SAMPLE_DATA });
+    const filling = withCandleCache(source, { dir: cacheDir, now: AFTER_JANUARY });
+    const day2 = await filling.getCandles("BTCUSDT", "1m", new Date(JAN_1 + DAY_MS), 1_440);
+    const inner = counting(source);
+    const offline = withCandleCache(inner.exchange, { dir: cacheDir, now: AFTER_JANUARY, offline: true });
+    expect(await offline.getCandles("BTCUSDT", "1m", new Date(JAN_1 + DAY_MS), 1_440)).toEqual(day2);
+    await expect(offline.getCandles("BTCUSDT", "1m", new Date(JAN_1), 10)).rejects.toThrow(
+      /file BTCUSDT 1m candles of 2025-01-01 are not in the cache .* \(offline: the exchange is not asked\)/,
+    );
+    expect(inner.calls).toEqual([]);
+  });
+
   it("stores one file per (cacheKey, symbol, interval, UTC day) and never caches the current day", async () => {
     const cacheDir = await tempDir();
     const dataDir = await tempDir();
