@@ -8,6 +8,7 @@ export default defineConfig({
       "apps/*/vitest.config.ts",
       "bench/vitest.config.ts",
       "acceptance/vitest.config.ts",
+      "tooling/doctest/vitest.config.ts",
     ],
     passWithNoTests: true,
   },
