@@ -2,6 +2,8 @@
 // usually ns UTC) plus open, high, low, close, volume. apache-arrow and the LZ4 codec are imported on first
 // use only, so a CSV run never loads them. Rows are checked like any file's; messages name file and row.
 
+/// <reference path="./lz4js.d.ts" />
+
 import { readFile } from "node:fs/promises";
 import { BtError, type CandleInterval, intervalToMs } from "@bt/core";
 import type { Table, Vector } from "apache-arrow";
