@@ -86,7 +86,9 @@ export function buildProgram(io: ICliIo, version: string, run: CommandRunner): C
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: () => {},
+      // Help shown for a usage error (`bt data`) goes to stderr; error messages become CliErrors instead.
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => {},
       getOutHelpWidth: () => 100,
       getErrHelpWidth: () => 100,
     })
@@ -105,7 +107,8 @@ Examples:
   const configure = (command: Command) =>
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: () => {},
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => {},
       getOutHelpWidth: () => 100,
       getErrHelpWidth: () => 100,
     });
@@ -356,7 +359,7 @@ export function fromCommanderError(error: CommanderError, argv: ReadonlyArray<st
   const command = argv.find((arg) => !arg.startsWith("-"));
   const known = command !== undefined && (COMMAND_NAMES as ReadonlyArray<string>).includes(command);
   const hint =
-    error.code === "commander.unknownCommand"
+    error.code === "commander.unknownCommand" && !known
       ? `commands: ${COMMAND_NAMES.join(", ")}; see bt --help`
       : `see bt ${known ? `${command} ` : ""}--help`;
   return badInput(text, hint, error);

@@ -88,6 +88,22 @@ describe("strategy files", () => {
     expect(frame.join("\n")).toContain(["> 5 |   getSignal: async () => null,", "    |   ^"].join("\n"));
   });
 
+  it('a syntax error in a file loaded through tsx\'s hooks (a computed import) shows file:line:column too, not "Transform failed"', () => {
+    writeFileSync(
+      join(work, "broken.ts"),
+      'export default {\n  strategyName: "s",\n  interval: "1m"\n  getSignal: async () => null,\n};\n',
+    );
+    writeFileSync(
+      join(work, "viaHooks.strategy.ts"),
+      'const name = "./broken.ts";\nconst mod = await import(name);\nexport default mod.default;\n',
+    );
+    const run = runBt(["backtest", "viaHooks.strategy.ts"], { cwd: work, env });
+    expect(run.status).toBe(2);
+    expect(run.stderr).not.toMatch(/Transform failed/);
+    expect(run.stderr).toMatch(/failed to load: broken\.ts:4:3: Expected "}" but found "getSignal"/);
+    expect(run.stderr).toContain("> 4 |   getSignal: async () => null,");
+  });
+
   it("under --json a strategy's console output goes to stderr: stdout is exactly the JSON", () => {
     const run = runBt(["backtest", fixture("chattyStrategy.ts"), "--json", ...DAY], { cwd: work, env });
     expect(run.status).toBe(0);
