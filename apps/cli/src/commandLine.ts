@@ -74,8 +74,11 @@ function commonTail(command: Command): Command {
   return command.option("--verbose", "print stacks of errors").helpOption("-h, --help", "show this help");
 }
 
-/** Builds the program; `run` receives the command name and its parsed arguments. */
-export function buildProgram(io: ICliIo, version: string, run: CommandRunner): Command {
+/**
+ * Builds the program; `run` receives the command name and its parsed arguments. With `only`, just that
+ * command is declared (the one argv names): the others are needed only for help and suggestions.
+ */
+export function buildProgram(io: ICliIo, version: string, run: CommandRunner, only?: CommandName): Command {
   const program = new Command("bt")
     .description("Backtest, compare and run trading strategies written as TypeScript or JavaScript files.")
     .usage("<command> [options]")
@@ -124,33 +127,38 @@ Examples:
       exitCodes.set(program, await run(name, { values, positionals }));
     };
 
-  const backtest = addRunOptions(
-    configure(program.command("backtest").summary("backtest one strategy, print its report and a summary")),
-    EXCHANGE_TEXT,
-  )
-    .description(
-      "Backtests the strategy a file default-exports (TypeScript or JavaScript, no build step) and prints its markdown report and a summary table. Progress goes to stderr.",
-    )
-    .argument(
-      "<strategy file>",
-      "a file whose default export is a strategy ({ strategyName, interval, getSignal })",
-    )
-    .addOption(
-      valueOption(
-        "--persist <adapter>",
-        `record the signal lifecycle in a store's backtest namespace: ${PERSIST_TEXT}`,
-      ),
-    )
-    .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
-    .option(
-      "--json",
-      "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
-    )
-    .addOption(valueOption("--dump <dir>", "also write <dir>/backtest/<strategy>.md and .json"));
-  commonTail(backtest)
-    .addHelpText(
-      "after",
-      `
+  // Each command is declared only when it is the one to run (or for help and suggestions: all of them).
+  const definitions: Record<CommandName, () => void> = {
+    backtest: () => {
+      const backtest = addRunOptions(
+        configure(
+          program.command("backtest").summary("backtest one strategy, print its report and a summary"),
+        ),
+        EXCHANGE_TEXT,
+      )
+        .description(
+          "Backtests the strategy a file default-exports (TypeScript or JavaScript, no build step) and prints its markdown report and a summary table. Progress goes to stderr.",
+        )
+        .argument(
+          "<strategy file>",
+          "a file whose default export is a strategy ({ strategyName, interval, getSignal })",
+        )
+        .addOption(
+          valueOption(
+            "--persist <adapter>",
+            `record the signal lifecycle in a store's backtest namespace: ${PERSIST_TEXT}`,
+          ),
+        )
+        .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
+        .option(
+          "--json",
+          "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
+        )
+        .addOption(valueOption("--dump <dir>", "also write <dir>/backtest/<strategy>.md and .json"));
+      commonTail(backtest)
+        .addHelpText(
+          "after",
+          `
 Problems (strategy errors, validation and risk rejections, cancelled scheduled signals) are printed on
 stderr and in the report's Problems section. Exit codes: 0 ok (also when every signal was rejected),
 1 the strategy threw while running or a runtime failure, 2 bad input (arguments, files, candle data).
@@ -161,27 +169,28 @@ Examples:
   bt backtest ./my.strategy.ts --exchange binance --symbol BTCUSDT --from 2024-06-01 --to 2024-07-01
   bt backtest ./my.strategy.ts --persist postgres --json > run.json && bt report run.json
 `,
-    )
-    .action(action("backtest"));
-
-  const walker = addRunOptions(
-    configure(program.command("walker").summary("backtest several strategies and rank them")),
-    EXCHANGE_TEXT,
-  )
-    .description(
-      "Backtests every strategy a walker file lists on the same symbol and frame and ranks them by the walker's metric. A walker file default-exports { walkerName?, metric?, strategies: [...] }.",
-    )
-    .argument("<walker file>", "a file whose default export is a walker")
-    .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
-    .option(
-      "--json",
-      "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
-    )
-    .addOption(valueOption("--dump <dir>", "also write <dir>/walker/<walkerName>.md and .json"));
-  commonTail(walker)
-    .addHelpText(
-      "after",
-      `
+        )
+        .action(action("backtest"));
+    },
+    walker: () => {
+      const walker = addRunOptions(
+        configure(program.command("walker").summary("backtest several strategies and rank them")),
+        EXCHANGE_TEXT,
+      )
+        .description(
+          "Backtests every strategy a walker file lists on the same symbol and frame and ranks them by the walker's metric. A walker file default-exports { walkerName?, metric?, strategies: [...] }.",
+        )
+        .argument("<walker file>", "a file whose default export is a walker")
+        .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
+        .option(
+          "--json",
+          "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
+        )
+        .addOption(valueOption("--dump <dir>", "also write <dir>/walker/<walkerName>.md and .json"));
+      commonTail(walker)
+        .addHelpText(
+          "after",
+          `
 A strategy that threw is listed as failed and is never best.
 Exit codes: 0 ok, 1 any strategy threw (or a runtime failure), 2 bad input.
 
@@ -189,38 +198,39 @@ Examples:
   bt walker examples/strategies/smaWalker.ts --symbol BTCUSDT
   bt walker ./grid.ts --symbol ETHUSDT --from 2025-01-05 --to 2025-01-25 --json
 `,
-    )
-    .action(action("walker"));
-
-  const live = addRunOptions(
-    configure(
-      program
-        .command("live")
-        .summary("trade on wall-clock time (--paper to simulate), or replay candle files on paper"),
-    ),
-    "binance (default), bybit, okx, kucoin, kraken, file (replay the candle files of --data; paper only, needs --from), or ./myExchange.ts",
-  )
-    .description(
-      "Runs the strategy live, one tick per minute, persisting its state (fs by default) so a restarted process continues the same positions. With --exchange file it is a paper replay of recorded candles that starts at --from. Ctrl-C stops after the current tick and prints the live report.",
-    )
-    .argument("<strategy file>", "a file whose default export is a strategy")
-    .addOption(valueOption("--persist <adapter>", PERSIST_TEXT))
-    .option("--paper", "paper trading: fills are simulated, no order is sent")
-    .addOption(
-      valueOption(
-        "--until <date>",
-        "stop before the first tick at or after this time (default: until Ctrl-C; replay: the end of the data)",
-      ),
-    )
-    .addOption(
-      valueOption("--speed <N|max>", "replay only: N times real time (default 1) or max (no waiting)"),
-    )
-    .option("--json", "print each result as one JSON line (strategy console output goes to stderr)")
-    .addOption(valueOption("--dump <dir>", "write <dir>/live/<strategy>.md when the run ends"));
-  commonTail(live)
-    .addHelpText(
-      "after",
-      `
+        )
+        .action(action("walker"));
+    },
+    live: () => {
+      const live = addRunOptions(
+        configure(
+          program
+            .command("live")
+            .summary("trade on wall-clock time (--paper to simulate), or replay candle files on paper"),
+        ),
+        "binance (default), bybit, okx, kucoin, kraken, file (replay the candle files of --data; paper only, needs --from), or ./myExchange.ts",
+      )
+        .description(
+          "Runs the strategy live, one tick per minute, persisting its state (fs by default) so a restarted process continues the same positions. With --exchange file it is a paper replay of recorded candles that starts at --from. Ctrl-C stops after the current tick and prints the live report.",
+        )
+        .argument("<strategy file>", "a file whose default export is a strategy")
+        .addOption(valueOption("--persist <adapter>", PERSIST_TEXT))
+        .option("--paper", "paper trading: fills are simulated, no order is sent")
+        .addOption(
+          valueOption(
+            "--until <date>",
+            "stop before the first tick at or after this time (default: until Ctrl-C; replay: the end of the data)",
+          ),
+        )
+        .addOption(
+          valueOption("--speed <N|max>", "replay only: N times real time (default 1) or max (no waiting)"),
+        )
+        .option("--json", "print each result as one JSON line (strategy console output goes to stderr)")
+        .addOption(valueOption("--dump <dir>", "write <dir>/live/<strategy>.md when the run ends"));
+      commonTail(live)
+        .addHelpText(
+          "after",
+          `
 Real orders (without --paper) use the API key in BT_API_KEY and BT_API_SECRET.
 Exit codes: 0 ok, 1 the run ended by itself after errors, 2 bad input (an --until in the past included).
 
@@ -230,89 +240,98 @@ Examples:
   bt live examples/strategies/smaCrossover.ts --exchange file --from 2025-01-02 --until 2025-01-05 \\
     --speed max --paper --state ./replay-state
 `,
-    )
-    .action(action("live"));
-
-  const report = configure(
-    program.command("report").summary("render reports of a previous run (--json output or --dump folder)"),
-  )
-    .description(
-      "Renders the markdown report of a previous run from its JSON record: the output of --json, or the .json files --dump wrote (a folder is searched for backtest/*.json and walker/*.json).",
-    )
-    .argument("<run.json | dump dir>", "a record file or a dump folder")
-    .addOption(valueOption("--out <file>", "write the markdown to a file (atomically) instead of stdout"))
-    .option("--summary", "print the terminal summary table instead of markdown");
-  commonTail(report)
-    .addHelpText(
-      "after",
-      `
+        )
+        .action(action("live"));
+    },
+    report: () => {
+      const report = configure(
+        program
+          .command("report")
+          .summary("render reports of a previous run (--json output or --dump folder)"),
+      )
+        .description(
+          "Renders the markdown report of a previous run from its JSON record: the output of --json, or the .json files --dump wrote (a folder is searched for backtest/*.json and walker/*.json).",
+        )
+        .argument("<run.json | dump dir>", "a record file or a dump folder")
+        .addOption(valueOption("--out <file>", "write the markdown to a file (atomically) instead of stdout"))
+        .option("--summary", "print the terminal summary table instead of markdown");
+      commonTail(report)
+        .addHelpText(
+          "after",
+          `
 Examples:
   bt backtest examples/strategies/smaCrossover.ts --json > run.json && bt report run.json
   bt backtest examples/strategies/smaCrossover.ts --dump ./dump && bt report ./dump --out report.md
 `,
-    )
-    .action(action("report"));
-
-  const data = configure(program.command("data").summary("import candle files into the candle cache"))
-    .description("Candle data commands.")
-    .usage("import <dir> [options]")
-    .helpOption("-h, --help", "show this help")
-    .addHelpText(
-      "after",
-      `
+        )
+        .action(action("report"));
+    },
+    data: () => {
+      const data = configure(program.command("data").summary("import candle files into the candle cache"))
+        .description("Candle data commands.")
+        .usage("import <dir> [options]")
+        .helpOption("-h, --help", "show this help")
+        .addHelpText(
+          "after",
+          `
 Examples:
   bt data import ./binance-dumps
   bt data import ./dumps --exchange bybit --state ~/.bt
 `,
-    );
-  const dataImport = configure(data.command("import"))
-    .description(
-      "Imports candle files (Binance kline dumps, OHLCV CSV or JSON, optionally gzipped, named <SYMBOL>[-<interval>]-….csv[.gz]) into bt's candle cache, which --exchange <venue> reads before asking the network.",
-    )
-    .argument("<dir>", "a folder of candle files")
-    .addOption(valueOption("-e, --exchange <name>", "cache namespace to fill (default binance)"))
-    .addOption(valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)"))
-    .option("--json", "print the import summary as JSON");
-  commonTail(dataImport)
-    .addHelpText(
-      "after",
-      `
+        );
+      const dataImport = configure(data.command("import"))
+        .description(
+          "Imports candle files (Binance kline dumps, OHLCV CSV or JSON, optionally gzipped, named <SYMBOL>[-<interval>]-….csv[.gz]) into bt's candle cache, which --exchange <venue> reads before asking the network.",
+        )
+        .argument("<dir>", "a folder of candle files")
+        .addOption(valueOption("-e, --exchange <name>", "cache namespace to fill (default binance)"))
+        .addOption(valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)"))
+        .option("--json", "print the import summary as JSON");
+      commonTail(dataImport)
+        .addHelpText(
+          "after",
+          `
 Examples:
   bt data import ./binance-dumps
 `,
-    )
-    .action(async (dir: string, _options: unknown, command: Command) => {
-      const values = command.opts() as IParsedArgs["values"];
-      exitCodes.set(program, await run("data", { values, positionals: ["import", dir] }));
-    });
-
-  const init = configure(program.command("init").summary("scaffold a project that depends on @bt/cli"))
-    .description(
-      "Creates a bt project in <dir> (new or empty): strategies/smaCrossover.ts, strategies/smaWalker.ts, data/ (synthetic BTCUSDT candles, January 2025), a package.json that depends on @bt/cli, @bt/engine and @bt/core, a tsconfig.json and a README. No absolute path is written, so the folder can move.",
-    )
-    .argument("<dir>", "a new or empty folder")
-    .addOption(
-      valueOption(
-        "--packages <dir>",
-        "depend on the bt packages as tarballs (bt-cli-<version>.tgz … from `pnpm pack`) in this folder, by relative path, instead of by version (default $BT_INIT_PACKAGES)",
-      ),
-    );
-  commonTail(init)
-    .addHelpText(
-      "after",
-      `
+        )
+        .action(async (dir: string, _options: unknown, command: Command) => {
+          const values = command.opts() as IParsedArgs["values"];
+          exitCodes.set(program, await run("data", { values, positionals: ["import", dir] }));
+        });
+    },
+    init: () => {
+      const init = configure(program.command("init").summary("scaffold a project that depends on @bt/cli"))
+        .description(
+          "Creates a bt project in <dir> (new or empty): strategies/smaCrossover.ts, strategies/smaWalker.ts, data/ (synthetic BTCUSDT candles, January 2025), a package.json that depends on @bt/cli, @bt/engine and @bt/core, a tsconfig.json and a README. No absolute path is written, so the folder can move.",
+        )
+        .argument("<dir>", "a new or empty folder")
+        .addOption(
+          valueOption(
+            "--packages <dir>",
+            "depend on the bt packages as tarballs (bt-cli-<version>.tgz … from `pnpm pack`) in this folder, by relative path, instead of by version (default $BT_INIT_PACKAGES)",
+          ),
+        );
+      commonTail(init)
+        .addHelpText(
+          "after",
+          `
 Examples:
   bt init my-strategies && cd my-strategies && npm install && npm run backtest
 `,
-    )
-    .action(action("init"));
-
-  // Listed for help and suggestions; runCli hands `bt worker …` to @bt/cluster before commander parses.
-  program
-    .command("worker")
-    .summary("consume parameter-sweep jobs from Redis (@bt/cluster)")
-    .allowUnknownOption()
-    .allowExcessArguments();
+        )
+        .action(action("init"));
+    },
+    worker: () => {
+      // Listed for help and suggestions; runCli hands `bt worker …` to @bt/cluster before commander parses.
+      program
+        .command("worker")
+        .summary("consume parameter-sweep jobs from Redis (@bt/cluster)")
+        .allowUnknownOption()
+        .allowExcessArguments();
+    },
+  };
+  for (const name of only === undefined ? COMMAND_NAMES : [only]) definitions[name]();
   return program;
 }
 

@@ -65,18 +65,25 @@ export async function runCli(argv: string[], io: ICliIo = processIo()): Promise<
       const { runWorkerCommand } = await import("./commands/worker");
       return await runWorkerCommand(lifted.slice(1), io);
     }
-    const program = buildProgram(io, cliVersion(), async (command, args) => {
-      const run = await COMMANDS[command as Exclude<CommandName, "worker">]();
-      if (args.values.json !== true) return run(args, io);
-      // Under --json stdout is exactly the JSON: a strategy's console output goes to stderr.
-      const { redirectConsoleToStderr } = await import("./consoleToStderr");
-      const restore = redirectConsoleToStderr(io.stderr);
-      try {
-        return await run(args, io);
-      } finally {
-        restore();
-      }
-    });
+    // A known command name first: only that command is declared (help and suggestions of it still work).
+    const only = name in COMMANDS ? (name as CommandName) : undefined;
+    const program = buildProgram(
+      io,
+      cliVersion(),
+      async (command, args) => {
+        const run = await COMMANDS[command as Exclude<CommandName, "worker">]();
+        if (args.values.json !== true) return run(args, io);
+        // Under --json stdout is exactly the JSON: a strategy's console output goes to stderr.
+        const { redirectConsoleToStderr } = await import("./consoleToStderr");
+        const restore = redirectConsoleToStderr(io.stderr);
+        try {
+          return await run(args, io);
+        } finally {
+          restore();
+        }
+      },
+      only,
+    );
     try {
       await program.parseAsync(lifted, { from: "user" });
     } catch (error) {
