@@ -101,6 +101,16 @@ describe("--exchange <module>", () => {
     );
   });
 
+  it("bt live with a module exchange needs --paper (not API keys): real orders go through ccxt", () => {
+    const run = runBt(["live", SMA_STRATEGY, "--exchange", fixture("csvExchange.ts")], {
+      cwd: work,
+      env: { ...env, BT_API_KEY: "", BT_API_SECRET: "" },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/is a module exchange: it needs --paper/);
+    expect(run.stderr).not.toMatch(/BT_API_KEY/);
+  });
+
   it("names a missing module file", () => {
     const run = runBt(["backtest", SMA_STRATEGY, "--exchange", "./nowhere.ts", ...DAY], { cwd: work, env });
     expect(run.status).toBe(2);

@@ -70,6 +70,12 @@ export async function runLiveCommand(args: IParsedArgs, io: ICliIo): Promise<num
   const options = resolveRunOptions("live", args, io);
   const replay = options.exchange === "file";
   const paper = flagOption(args, "paper");
+  if (!paper && typeof options.exchange === "object") {
+    throw badInput(
+      `--exchange ${options.exchange.module} is a module exchange: it needs --paper (real orders go through a ccxt venue)`,
+      "add --paper, or use a ccxt --exchange such as binance for real orders",
+    );
+  }
   const speedText = stringOption(args, "speed");
   const untilText = stringOption(args, "until");
   const untilMs = untilText === undefined ? undefined : parseDate("--until", untilText);
@@ -119,12 +125,6 @@ export async function runLiveCommand(args: IParsedArgs, io: ICliIo): Promise<num
   }
   const speed = replay ? parseReplaySpeed(speedText ?? "1") : undefined;
   const persistSpec = parsePersistSpec(stringOption(args, "persist") ?? "fs");
-  if (!paper && typeof options.exchange === "object") {
-    throw badInput(
-      `--exchange ${options.exchange.module} is a module exchange: it needs --paper (real orders go through a ccxt venue)`,
-      "add --paper, or use a ccxt --exchange such as binance for real orders",
-    );
-  }
 
   const engine = cliEngine();
   engine.reset();
