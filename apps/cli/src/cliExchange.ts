@@ -1,5 +1,6 @@
 // Builds the exchange a run uses from --exchange: "file" reads candle files (the bundled sample data
-// or --data), a ccxt venue ("binance", …) fetches through ccxt behind the on-disk candle cache.
+// or --data), a ccxt venue ("binance", …) fetches through ccxt behind the on-disk candle cache, and a
+// module file (./myExchange.ts) exports an IExchangeSchema or a factory of one, checked member by member.
 
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -7,12 +8,36 @@ import { type IExchangeSchema, MINUTE_MS } from "@bt/core";
 import { getConfig } from "@bt/engine";
 import { createFileExchange, type IFileExchange, withCandleCache } from "@bt/exchange-file";
 import { badInput } from "./cliError";
+import { isModulePath, loadPluginExport, missingMembers } from "./pluginModule";
 
 /** Exchanges `--exchange` accepts: the local file exchange and ccxt venues. */
 export const KNOWN_EXCHANGES = ["file", "binance", "bybit", "okx", "kucoin", "kraken"] as const;
 
 /** One of KNOWN_EXCHANGES. */
 export type CliExchangeName = (typeof KNOWN_EXCHANGES)[number];
+
+/** A checked --exchange value: a known exchange or a module file ("./myExchange.ts"). */
+export type CliExchangeSpec = CliExchangeName | { module: string };
+
+/** How messages name an exchange spec: the name, or the module file. */
+export function exchangeLabel(spec: CliExchangeSpec): string {
+  return typeof spec === "object" ? spec.module : spec;
+}
+
+/** What the CLI passes to an --exchange module's factory. */
+export interface ICliExchangeFactoryOptions {
+  /** The --data folder (absolute; default the bundled sample data). */
+  dataDir: string;
+  /** bt's working folder (absolute). */
+  stateDir: string;
+  /** The environment of the bt process. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The contract of an --exchange module: its default export (or `createExchange`) is a schema or this. */
+export type CliExchangeFactory = (
+  options: ICliExchangeFactoryOptions,
+) => IExchangeSchema | Promise<IExchangeSchema>;
 
 /** The exchange of a run plus what the CLI can ask it before running. */
 export interface ICliExchange {
@@ -26,9 +51,21 @@ export interface ICliExchange {
  * @throws CliError (exit 2) for an unknown exchange.
  */
 export function parseExchangeName(value: string): CliExchangeName {
+  return parseExchangeSpec(value, false) as CliExchangeName;
+}
+
+/**
+ * Checks an --exchange value; with `allowModule`, a path names a module file.
+ * @throws CliError (exit 2) for an unknown exchange.
+ */
+export function parseExchangeSpec(value: string, allowModule = true): CliExchangeSpec {
+  if (allowModule && isModulePath(value)) return { module: value };
   const known = KNOWN_EXCHANGES.find((name) => name === value.toLowerCase());
   if (known === undefined) {
-    throw badInput(`unknown exchange ${JSON.stringify(value)}`, `use one of: ${KNOWN_EXCHANGES.join(", ")}`);
+    throw badInput(
+      `unknown exchange ${JSON.stringify(value)}`,
+      `use one of: ${KNOWN_EXCHANGES.join(", ")}${allowModule ? ", or a module file such as ./myExchange.ts" : ""}`,
+    );
   }
   return known;
 }
@@ -39,6 +76,67 @@ export interface ICliExchangeOptions {
   dataDir: string;
   /** bt's working folder; ccxt candles are cached under `<stateDir>/candles`. */
   stateDir: string;
+  /** Resolves a module file (default the process's working directory). */
+  cwd?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+const OPTIONAL_METHODS = ["getCandleColumns", "formatPrice", "formatQuantity"] as const;
+
+/**
+ * Checks what an --exchange module exported (or its factory returned).
+ * @throws CliError (exit 2) naming the file and the missing or mistyped member.
+ */
+export function assertExchangeSchema(file: string, source: string, value: unknown): IExchangeSchema {
+  const missing = missingMembers(value, { exchangeName: "string", getCandles: "function" });
+  const record = value as Record<string, unknown> | null;
+  if (missing.length === 0 && String(record?.exchangeName ?? "").trim() === "")
+    missing.push("exchangeName (a non-empty string)");
+  for (const name of OPTIONAL_METHODS) {
+    if (missing.length === 0 && record?.[name] !== undefined && typeof record[name] !== "function") {
+      missing.push(`${name} (a method, when given)`);
+    }
+  }
+  if (missing.length > 0) {
+    throw badInput(
+      `--exchange ${file}: ${source} is not an exchange: it lacks ${missing.join(", ")}`,
+      "export an IExchangeSchema of @bt/core ({ exchangeName, getCandles, … }) or a factory returning one",
+    );
+  }
+  return value as IExchangeSchema;
+}
+
+async function moduleExchange(file: string, options: ICliExchangeOptions): Promise<ICliExchange> {
+  const cwd = options.cwd ?? process.cwd();
+  const { value, exportName } = await loadPluginExport("--exchange", file, cwd, [
+    "default",
+    "createExchange",
+  ]);
+  const source = exportName === "default" ? "the default export" : exportName;
+  let schema: unknown = value;
+  if (typeof value === "function") {
+    try {
+      schema = await (value as CliExchangeFactory)({
+        dataDir: options.dataDir,
+        stateDir: options.stateDir,
+        env: options.env ?? process.env,
+      });
+    } catch (error) {
+      throw badInput(
+        `--exchange ${file}: ${source} threw: ${error instanceof Error ? error.message : String(error)}`,
+        "fix the exchange factory",
+        error,
+      );
+    }
+  }
+  return {
+    schema: assertExchangeSchema(
+      file,
+      typeof value === "function" ? `what ${source} returned` : source,
+      schema,
+    ),
+    frameBounds: async () => null,
+  };
 }
 
 function fileExchange(dataDir: string): ICliExchange {
@@ -85,8 +183,9 @@ async function ccxtExchange(name: Exclude<CliExchangeName, "file">, stateDir: st
  * @throws CliError (exit 2) when the file exchange's data folder does not exist.
  */
 export async function createCliExchange(
-  name: CliExchangeName,
+  spec: CliExchangeSpec,
   options: ICliExchangeOptions,
 ): Promise<ICliExchange> {
-  return name === "file" ? fileExchange(options.dataDir) : ccxtExchange(name, options.stateDir);
+  if (typeof spec === "object") return moduleExchange(spec.module, options);
+  return spec === "file" ? fileExchange(options.dataDir) : ccxtExchange(spec, options.stateDir);
 }

@@ -17,8 +17,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ISourceLocation } from "./codeFrame";
 
 /** Bump when the output's shape changes, so older cache entries are ignored. */
 const CACHE_FORMAT = 1;
@@ -33,7 +34,15 @@ interface ICacheManifest {
 }
 
 /** A compile error of the user's code (syntax, a missing relative import): the file cannot load. */
-export class UserModuleCompileError extends Error {}
+export class UserModuleCompileError extends Error {
+  /** Where esbuild found the error (absolute file, 1-based line, 0-based column), when it says. */
+  readonly location: ISourceLocation | null;
+
+  constructor(message: string, location: ISourceLocation | null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.location = location;
+  }
+}
 
 /** The package name of a bare specifier (`@scope/name` or `name`). */
 function packageName(specifier: string): string {
@@ -164,13 +173,24 @@ export async function compiledModuleUrl(path: string, cliUrl: string): Promise<s
       ],
     });
   } catch (error) {
-    const errors = (
-      error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }
-    ).errors;
+    type EsbuildMessage = { text: string; location?: { file: string; line: number; column: number } | null };
+    const errors = (error as { errors?: EsbuildMessage[] }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
-      const first = errors[0] as { text: string; location?: { file: string; line: number } | null };
-      const where = first.location ? ` (${first.location.file}:${first.location.line})` : "";
-      throw new UserModuleCompileError(`${first.text}${where}`, { cause: error });
+      const first = errors[0] as EsbuildMessage;
+      const location =
+        first.location == null
+          ? null
+          : {
+              // esbuild names the file relative to absWorkingDir.
+              file: resolve(dirname(realPath), first.location.file),
+              line: first.location.line,
+              column: first.location.column,
+              text: first.text,
+            };
+      const where = first.location
+        ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
+        : "";
+      throw new UserModuleCompileError(`${where}${first.text}`, location, { cause: error });
     }
     throw error;
   }

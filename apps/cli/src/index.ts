@@ -2,10 +2,14 @@
 // formats and their helpers, and the run record that --json prints and `bt report` reads.
 
 export { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from "./cliError";
+export type { CliExchangeFactory, ICliExchangeFactoryOptions } from "./cliExchange";
 export type { ICliIo, ITextSink } from "./cliIo";
 export { processIo } from "./cliIo";
+export type { CliPersistAdapter, CliPersistFactory, ICliPersistFactoryOptions } from "./cliPersist";
+export { cliVersion } from "./cliVersion";
+export { dumpFileName } from "./dumpFileName";
 export { renderRunReport } from "./renderRunReport";
-export { cliVersion, MAIN_HELP, runCli } from "./runCli";
+export { mainHelp, runCli } from "./runCli";
 export {
   type IBacktestRunRecord,
   type IRunFrame,

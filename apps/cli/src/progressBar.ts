@@ -1,5 +1,6 @@
-// Progress of long work on stderr: a redrawn bar with percentage and ETA when stderr is a terminal,
-// otherwise a plain line every few seconds (logs stay readable). Nothing goes to stdout.
+// Progress of long work on stderr: a cli-progress bar with percentage and ETA when stderr is a terminal,
+// otherwise (and under --json) a plain line every few seconds, so logs and piped output stay free of
+// control characters. Nothing goes to stdout. cli-progress is loaded only when a bar is drawn.
 
 import type { ICliIo } from "./cliIo";
 
@@ -26,25 +27,18 @@ export function estimateRemainingMs(elapsedMs: number, done: number, total: numb
   return (elapsedMs / done) * Math.max(0, total - done);
 }
 
-/** One progress line: bar (when `barWidth` > 0), percentage, counts, ETA and label. */
-export function formatProgressLine(
-  label: string,
-  done: number,
-  total: number,
-  elapsedMs: number,
-  barWidth: number,
-): string {
+/** One plain progress line: percentage, counts, ETA and label. */
+export function formatProgressLine(label: string, done: number, total: number, elapsedMs: number): string {
   const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
   const remaining = estimateRemainingMs(elapsedMs, done, total);
   const eta = remaining === null ? "ETA --:--" : `ETA ${formatDuration(remaining)}`;
-  const percent = `${(fraction * 100).toFixed(1).padStart(5)}%`;
-  const filled = Math.round(fraction * barWidth);
-  const bar = barWidth > 0 ? `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ` : "";
-  return `${bar}${percent} ${done}/${total} ${eta} ${label}`;
+  return `${(fraction * 100).toFixed(1).padStart(5)}% ${done}/${total} ${eta} ${label}`;
 }
 
 /** Options of createProgressReporter. */
 export interface IProgressReporterOptions {
+  /** Plain lines even on a terminal (--json). */
+  plain?: boolean;
   /** Minimum ms between terminal redraws (default 100). */
   redrawMs?: number;
   /** Minimum ms between plain lines (default 5,000). */
@@ -53,48 +47,83 @@ export interface IProgressReporterOptions {
   now?: () => number;
 }
 
-/** A progress reporter for `io.stderr`: a bar on a terminal, periodic plain lines otherwise. */
-export function createProgressReporter(
-  io: ICliIo,
-  options: IProgressReporterOptions = {},
-): IProgressReporter {
+function plainReporter(io: ICliIo, options: IProgressReporterOptions): IProgressReporter {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const tty = io.stderrIsTty;
-  const minGapMs = tty ? (options.redrawMs ?? 100) : (options.plainEveryMs ?? 5000);
+  const minGapMs = options.plainEveryMs ?? 5000;
   let lastDrawAt = Number.NEGATIVE_INFINITY;
   let last: { label: string; done: number; total: number } | null = null;
-  let drawn = false;
   let lastPrinted = "";
-
   const draw = (force: boolean) => {
     if (last === null) return;
     const at = now();
     if (!force && at - lastDrawAt < minGapMs) return;
     lastDrawAt = at;
-    if (tty) {
-      const barWidth = Math.max(10, Math.min(30, io.columns - 60));
-      const line = formatProgressLine(last.label, last.done, last.total, at - startedAt, barWidth);
-      io.stderr.write(`\r\x1b[2K${line.slice(0, Math.max(20, io.columns - 1))}`);
-      drawn = true;
-    } else {
-      const line = `progress ${formatProgressLine(last.label, last.done, last.total, at - startedAt, 0)}`;
-      if (line !== lastPrinted) io.stderr.write(`${line}\n`);
-      lastPrinted = line;
-    }
+    const line = `progress ${formatProgressLine(last.label, last.done, last.total, at - startedAt)}`;
+    if (line !== lastPrinted) io.stderr.write(`${line}\n`);
+    lastPrinted = line;
   };
-
   return {
     update(label, done, total) {
       last = { label, done, total };
       draw(false);
     },
     finish() {
-      if (tty) {
-        if (drawn) io.stderr.write("\r\x1b[2K");
-      } else if (last !== null && last.done > 0) {
-        draw(true);
+      if (last !== null && last.done > 0) draw(true);
+    },
+  };
+}
+
+/** A progress reporter for `io.stderr`: a bar on a terminal, periodic plain lines otherwise. */
+export async function createProgressReporter(
+  io: ICliIo,
+  options: IProgressReporterOptions = {},
+): Promise<IProgressReporter> {
+  if (!io.stderrIsTty || options.plain === true) return plainReporter(io, options);
+  const { default: cliProgress } = await import("cli-progress");
+  // cli-progress draws through cursor moves on a TTY stream; io.stderr is one (or a test's stand-in).
+  const stream = Object.assign(Object.create(null) as object, {
+    isTTY: true,
+    columns: io.columns,
+    write: (text: string): boolean => {
+      io.stderr.write(text);
+      return true;
+    },
+    moveCursor: () => true,
+    on: () => stream,
+    removeListener: () => stream,
+  });
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: stream as unknown as NodeJS.WritableStream,
+      format: "[{bar}] {percentage}% {value}/{total} ETA {eta_formatted} {label}",
+      barsize: Math.max(10, Math.min(30, io.columns - 60)),
+      fps: 1000 / (options.redrawMs ?? 100),
+      hideCursor: false,
+      clearOnComplete: true,
+      stopOnComplete: false,
+      linewrap: false,
+      etaBuffer: 50,
+      barCompleteChar: "#",
+      barIncompleteChar: "-",
+      noTTYOutput: false,
+      synchronousUpdate: true,
+    },
+    cliProgress.Presets.legacy,
+  );
+  let started = false;
+  return {
+    update(label, done, total) {
+      if (!started) {
+        bar.start(total, done, { label });
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done, { label });
       }
+    },
+    finish() {
+      if (started) bar.stop();
     },
   };
 }

@@ -5,15 +5,17 @@ import { resolve } from "node:path";
 import { type CandleInterval, isCandleInterval } from "@bt/core";
 import { bundledAssets } from "./bundledAssets";
 import { badInput } from "./cliError";
-import { type CliExchangeName, parseExchangeName } from "./cliExchange";
+import { type CliExchangeSpec, parseExchangeSpec } from "./cliExchange";
 import type { ICliIo } from "./cliIo";
-import { flagOption, type IParsedArgs, stringOption } from "./parseCommandArgs";
 import { parseDate } from "./parseDate";
+import { flagOption, type IParsedArgs, stringOption } from "./parsedArgs";
 
 /** Checked options of a run command. */
 export interface IRunOptions {
   symbol: string;
-  exchange: CliExchangeName;
+  exchange: CliExchangeSpec;
+  /** What a backtest does with missing 1m candles inside the data (--gaps; default "error"). */
+  gapPolicy: "error" | "fill";
   /** Frame tick interval (default 1m). */
   interval: CandleInterval;
   /** Frame start (epoch ms, inclusive), or undefined for the start of the data. */
@@ -34,7 +36,11 @@ export interface IRunOptions {
  * @throws CliError (exit 2) on a bad exchange, interval or date, or --from not before --to.
  */
 export function resolveRunOptions(command: string, args: IParsedArgs, io: ICliIo): IRunOptions {
-  const exchange = parseExchangeName(stringOption(args, "exchange") ?? "file");
+  const exchange = parseExchangeSpec(stringOption(args, "exchange") ?? "file");
+  const gaps = stringOption(args, "gaps") ?? "error";
+  if (gaps !== "error" && gaps !== "fill") {
+    throw badInput(`bad --gaps ${JSON.stringify(gaps)}`, "use --gaps error (default) or --gaps fill");
+  }
   const symbol = (stringOption(args, "symbol") ?? "BTCUSDT").trim();
   if (symbol === "") throw badInput("--symbol is empty", `e.g. bt ${command} … --symbol BTCUSDT`);
   const interval = stringOption(args, "interval") ?? "1m";
@@ -59,6 +65,7 @@ export function resolveRunOptions(command: string, args: IParsedArgs, io: ICliIo
   return {
     symbol,
     exchange,
+    gapPolicy: gaps,
     interval,
     fromMs,
     toMs,

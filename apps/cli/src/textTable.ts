@@ -1,18 +1,38 @@
-// Plain-text tables for the terminal summary: aligned columns, numbers right-aligned, no colours.
+// Plain-text tables for the terminal summary, drawn by cli-table3 in a borderless style: columns
+// separated by two spaces, a dashed rule under the headers, numbers right-aligned, no colours.
+
+import Table from "cli-table3";
+
+const NO_BORDER = {
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  left: "",
+  "left-mid": "",
+  mid: "-",
+  "mid-mid": "  ",
+  right: "",
+  "right-mid": "",
+  middle: "  ",
+};
 
 /** Renders rows under headers with columns padded to their widest cell; `rightAlign[i]` pads on the left. */
 export function renderTextTable(headers: string[], rows: string[][], rightAlign: boolean[] = []): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => {
-        const width = widths[column] ?? cell.length;
-        return rightAlign[column] ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join("  ")
-      .trimEnd();
-  const separator = widths.map((width) => "-".repeat(width)).join("  ");
-  return [line(headers), separator, ...rows.map(line)].join("\n");
+  const table = new Table({
+    head: headers,
+    colAligns: headers.map((_, column) => (rightAlign[column] ? "right" : "left")),
+    chars: NO_BORDER,
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0, compact: true },
+  });
+  for (const row of rows) table.push(headers.map((_, column) => row[column] ?? ""));
+  return table
+    .toString()
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n");
 }

@@ -9,9 +9,10 @@
 
 import { existsSync } from "node:fs";
 import Module, { createRequire, register } from "node:module";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { badInput } from "./cliError";
+import { badInput, CliError } from "./cliError";
+import { codeFrameOf, type ISourceLocation, locationFromTransformMessage } from "./codeFrame";
 import { compiledModuleUrl, UserModuleCompileError } from "./compiledModule";
 
 // A resolve/load hook module (runs on Node's loader thread): a @bt/* import that fails to resolve from
@@ -89,6 +90,26 @@ function firstLine(error: unknown): string {
   return message.split("\n").find((line) => line.trim() !== "") ?? message;
 }
 
+/** The bad-input error of a file that does not compile: file:line:column, the message and a code frame. */
+function compileFailure(
+  kind: string,
+  file: string,
+  cwd: string,
+  location: ISourceLocation,
+  cause: unknown,
+): CliError {
+  const shown = relativeOrAbsolute(cwd, location.file);
+  return new CliError(
+    `${kind} file ${file} failed to load: ${shown}:${location.line}:${location.column + 1}: ${location.text}`,
+    { hint: "fix that file; --verbose prints the stack", cause, detail: codeFrameOf(location) },
+  );
+}
+
+function relativeOrAbsolute(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  return shown === "" || shown.startsWith("..") || isAbsolute(shown) ? path : shown;
+}
+
 /**
  * Imports a user module (strategy or walker file) relative to `cwd`.
  * @throws CliError (exit 2) when the file is missing or throws while being imported.
@@ -106,6 +127,9 @@ export async function importUserModule(
   try {
     url = await compiledModuleUrl(path, import.meta.url);
   } catch (error) {
+    if (error instanceof UserModuleCompileError && error.location !== null) {
+      throw compileFailure(kind, file, cwd, error.location, error);
+    }
     if (error instanceof UserModuleCompileError) {
       throw badInput(
         `${kind} file ${file} failed to load: ${error.message}`,
@@ -123,6 +147,9 @@ export async function importUserModule(
   try {
     return (await import(url ?? pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
+    // tsx (the hooks path) reports a syntax error as "Transform failed with 1 error:\n<file>:<line>:<col>: ERROR: …".
+    const location = error instanceof Error ? locationFromTransformMessage(error.message) : null;
+    if (location !== null) throw compileFailure(kind, file, cwd, location, error);
     throw badInput(
       `${kind} file ${file} failed to load: ${firstLine(error)}`,
       "fix that file; --verbose prints the stack",

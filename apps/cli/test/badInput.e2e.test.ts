@@ -32,7 +32,11 @@ const cases: Array<[string, string[], RegExp]> = [
     ["backtest", SMA_STRATEGY, "--symbol", "DOGEUSDT"],
     /DOGEUSDT has no candle files/,
   ],
-  ["an unknown option", ["backtest", SMA_STRATEGY, "--frm", "2025-01-01"], /Unknown option '--frm'/],
+  [
+    "an unknown option",
+    ["backtest", SMA_STRATEGY, "--frm", "2025-01-01"],
+    /unknown option "--frm" \(did you mean --from\?\)/,
+  ],
   [
     "an unknown --persist adapter",
     ["backtest", SMA_STRATEGY, "--persist", "sqlite"],

@@ -10,8 +10,9 @@ import { createFileExchange } from "@bt/exchange-file";
 
 /** Repository root. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-/** The built bin. */
-export const BIN_PATH = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+/** The built bin (BT_TEST_CLI_BIN runs the e2e tests against another build, e.g. main's, to check a regression test fails there). */
+export const BIN_PATH =
+  process.env.BT_TEST_CLI_BIN ?? fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 /** The bundled sample data. */
 export const DATA_DIR = `${REPO_ROOT}examples/data`;
 /** The example strategy and walker. */

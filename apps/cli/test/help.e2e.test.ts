@@ -16,7 +16,7 @@ describe("--help (built binary)", () => {
   it("bt --help lists every command", () => {
     const run = runBt(["--help"]);
     expect(run.status).toBe(0);
-    for (const command of ["backtest", "walker", "live", "report", "data import", "init", "worker"]) {
+    for (const command of ["backtest", "walker", "live", "report", "data", "init", "worker"]) {
       expect(run.stdout).toContain(`  ${command}`);
     }
   });

@@ -28,33 +28,37 @@ describe("progress", () => {
     expect(formatDuration(3_723_000)).toBe("1:02:03");
   });
 
-  it("formats a bar with percentage, counts and ETA", () => {
-    expect(formatProgressLine("sma BTCUSDT", 50, 200, 4000, 10)).toBe(
-      "[###-------]  25.0% 50/200 ETA 0:12 sma BTCUSDT",
-    );
-    expect(formatProgressLine("x", 0, 10, 0, 0)).toBe("  0.0% 0/10 ETA --:-- x");
+  it("formats a plain line with percentage, counts and ETA", () => {
+    expect(formatProgressLine("sma BTCUSDT", 50, 200, 4000)).toBe(" 25.0% 50/200 ETA 0:12 sma BTCUSDT");
+    expect(formatProgressLine("x", 0, 10, 0)).toBe("  0.0% 0/10 ETA --:-- x");
   });
 
-  it("redraws one terminal line and clears it at the end", () => {
-    let now = 0;
+  it("draws a cli-progress bar on a terminal and clears it at the end", async () => {
     const io = memoryIo(true);
-    const reporter = createProgressReporter(io, { now: () => now, redrawMs: 100 });
+    const reporter = await createProgressReporter(io, { redrawMs: 0 });
     reporter.update("run", 1, 10);
-    now = 50;
-    reporter.update("run", 2, 10); // throttled
-    now = 200;
     reporter.update("run", 5, 10);
     reporter.finish();
-    expect(io.errors).toHaveLength(3);
-    expect(io.errors[0]?.startsWith("\r\x1b[2K[")).toBe(true);
-    expect(io.errors[1]).toContain("5/10");
-    expect(io.errors[2]).toBe("\r\x1b[2K");
+    const output = io.errors.join("");
+    expect(output).toMatch(/\[#{15}-{15}\] 50% 5\/10 ETA \S+ run/);
+    // The bar is cleared, not left behind (no newline either: stdout stays untouched).
+    expect(output.endsWith("\x1b[2K")).toBe(true);
+    expect(output).not.toContain("\n");
   });
 
-  it("prints plain periodic lines when stderr is not a terminal", () => {
+  it("prints plain lines under --json even on a terminal (no bar)", async () => {
+    const io = memoryIo(true);
+    const reporter = await createProgressReporter(io, { plain: true, now: () => 0 });
+    reporter.update("run", 3, 10);
+    reporter.finish();
+    expect(io.errors.join("")).not.toContain("\x1b");
+    expect(io.errors[0]).toMatch(/^progress {2}30\.0% 3\/10 /);
+  });
+
+  it("prints plain periodic lines when stderr is not a terminal", async () => {
     let now = 0;
     const io = memoryIo(false);
-    const reporter = createProgressReporter(io, { now: () => now, plainEveryMs: 5000 });
+    const reporter = await createProgressReporter(io, { now: () => now, plainEveryMs: 5000 });
     reporter.update("run", 1, 100);
     now = 1000;
     reporter.update("run", 20, 100);

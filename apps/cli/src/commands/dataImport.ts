@@ -7,42 +7,10 @@ import { importCandles } from "@bt/exchange-file";
 import { badInput, CliError, EXIT_FAILURE } from "../cliError";
 import { parseExchangeName } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
-import { flagOption, parseCommandArgs, stringOption } from "../parseCommandArgs";
+import { flagOption, type IParsedArgs, stringOption } from "../parsedArgs";
 
-/** Help text of `bt data`. */
-export const DATA_HELP = `Usage: bt data import <dir> [options]
-
-Imports candle files (Binance kline dumps, OHLCV CSV or JSON, optionally gzipped, named
-<SYMBOL>[-<interval>]-….csv[.gz]) into bt's candle cache, which --exchange <venue> reads before
-asking the network. Partial first/last days are skipped and reported.
-
-Options:
-  -e, --exchange <name>  cache namespace to fill (default binance)
-      --state <dir>      bt's working folder (default ./.bt-data or $BT_STATE_DIR); cache in <state>/candles
-      --json             print the import summary as JSON
-      --verbose          print stacks of errors
-  -h, --help             show this help
-
-Examples:
-  bt data import ./binance-dumps
-  bt data import ./dumps --exchange bybit --state ~/.bt
-`;
-
-const DATA_SPECS = {
-  exchange: { type: "string", short: "e" },
-  state: { type: "string" },
-  json: { type: "boolean" },
-  verbose: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-/** Runs `bt data <subcommand>`; returns the exit code. */
-export async function runDataCommand(argv: string[], io: ICliIo): Promise<number> {
-  const args = parseCommandArgs("data", argv, DATA_SPECS);
-  if (args.values.help === true) {
-    io.stdout.write(DATA_HELP);
-    return 0;
-  }
+/** Runs `bt data <subcommand>` with its parsed arguments (positionals: subcommand, folder); returns the exit code. */
+export async function runDataCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const [subcommand, source, ...rest] = args.positionals;
   if (subcommand !== "import") {
     throw badInput(`unknown data subcommand ${JSON.stringify(subcommand ?? "")}`, "bt data import <dir>");

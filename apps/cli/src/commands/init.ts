@@ -1,81 +1,95 @@
-// `bt init <dir>`: scaffolds a project that runs at once and offline: the example SMA strategy and
-// walker, a copy of the bundled BTCUSDT sample candles, a package.json whose scripts call this very
-// bt binary, a tsconfig mapping @bt/* to this CLI's type definitions, and a README.
+// `bt init <dir>`: scaffolds a portable project: the example SMA strategy and walker, a copy of the
+// bundled BTCUSDT sample candles, a package.json that depends on @bt/cli, @bt/engine and @bt/core (by
+// version, or by relative path to tarballs with --packages / BT_INIT_PACKAGES) and whose scripts call
+// `bt` from node_modules/.bin, a tsconfig, and a README. No absolute path is written anywhere.
 
 import { existsSync, readdirSync } from "node:fs";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { bundledAssets } from "../bundledAssets";
 import { badInput } from "../cliError";
 import type { ICliIo } from "../cliIo";
-import { parseCommandArgs } from "../parseCommandArgs";
-
-/** Help text of `bt init`. */
-export const INIT_HELP = `Usage: bt init <dir>
-
-Creates a bt project in <dir> (new or empty): strategies/smaCrossover.ts (an SMA crossover with
-TP/SL), strategies/smaWalker.ts (compares parameterisations), data/ (synthetic BTCUSDT candles,
-January 2025), package.json scripts that call this bt, and a README. Needs no network.
-
-Options:
-      --verbose   print stacks of errors
-  -h, --help      show this help
-
-Examples:
-  bt init my-strategies && cd my-strategies && npm run backtest
-`;
-
-const INIT_SPECS = { verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+import { cliVersion } from "../cliVersion";
+import { type IParsedArgs, stringOption } from "../parsedArgs";
 
 const SAMPLE_FILE = "BTCUSDT-1m-2025-01.csv.gz";
 const STRATEGY_FILES = ["smaCrossover.ts", "smaWalker.ts"];
 
-/** The bt executable scripts should call: dist/bin.js next to this module, else the running script. */
-export function cliBinPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "bin.js"), join(here, "..", "bin.js"), join(here, "..", "dist", "bin.js")];
-  return candidates.find((path) => existsSync(path)) ?? resolve(process.argv[1] ?? "bt");
+/** The packages a scaffolded project depends on (the strategy files import them; @bt/cli is the bin). */
+export const PROJECT_DEPENDENCIES = ["@bt/cli", "@bt/engine", "@bt/core"] as const;
+
+/** The version specs of a project's bt packages and, from tarballs, the overrides that pin every @bt/* to them. */
+export interface IProjectDependencies {
+  dependencies: Record<string, string>;
+  overrides: Record<string, string> | undefined;
 }
 
-function packageJson(name: string, binPath: string): string {
-  const bt = `node ${JSON.stringify(binPath)}`;
+// `pnpm pack` names a tarball after the package: @bt/exchange-file 0.1.0 → bt-exchange-file-0.1.0.tgz.
+const TARBALL = /^bt-([a-z0-9-]+?)-(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.tgz$/;
+
+/**
+ * The dependencies of a project in `projectDir`: `^version` from the registry, or, with `packagesDir`, the
+ * tarballs found there by relative `file:` path (overrides make every @bt/* package, direct or not, come
+ * from its tarball).
+ * @throws CliError (exit 2) when the folder is missing or lacks a tarball of @bt/cli, @bt/engine or @bt/core.
+ */
+export function projectDependencies(
+  projectDir: string,
+  version: string,
+  packagesDir: string | undefined,
+  flag: string,
+): IProjectDependencies {
+  if (packagesDir === undefined) {
+    return {
+      dependencies: Object.fromEntries(PROJECT_DEPENDENCIES.map((name) => [name, `^${version}`])),
+      overrides: undefined,
+    };
+  }
+  if (!existsSync(packagesDir)) {
+    throw badInput(
+      `${flag} ${packagesDir}: folder not found`,
+      "pass the folder `pnpm pack` wrote the bt tarballs to",
+    );
+  }
+  const found: Record<string, string> = {};
+  for (const name of readdirSync(packagesDir).sort()) {
+    const match = TARBALL.exec(name);
+    if (match === null) continue;
+    const spec = relative(projectDir, join(packagesDir, name)).split(sep).join("/");
+    found[`@bt/${match[1]}`] = `file:${spec.startsWith(".") ? spec : `./${spec}`}`;
+  }
+  const missing = PROJECT_DEPENDENCIES.filter((name) => found[name] === undefined);
+  if (missing.length > 0) {
+    throw badInput(
+      `${flag} ${packagesDir} has no tarball of ${missing.join(", ")}`,
+      "run `pnpm pack` in each bt package (and its @bt/* dependencies) into that folder",
+    );
+  }
+  return {
+    dependencies: Object.fromEntries(PROJECT_DEPENDENCIES.map((name) => [name, found[name] as string])),
+    overrides: found,
+  };
+}
+
+function packageJson(name: string, dependencies: IProjectDependencies): string {
   const manifest = {
     name,
     private: true,
     type: "module",
     scripts: {
-      backtest: `${bt} backtest strategies/smaCrossover.ts --symbol BTCUSDT --data data --dump dump`,
-      walker: `${bt} walker strategies/smaWalker.ts --symbol BTCUSDT --data data --dump dump`,
-      report: `${bt} report dump`,
-      bt,
+      backtest: "bt backtest strategies/smaCrossover.ts --symbol BTCUSDT --data data --dump dump",
+      walker: "bt walker strategies/smaWalker.ts --symbol BTCUSDT --data data --dump dump",
+      report: "bt report dump",
+      bt: "bt",
     },
+    dependencies: dependencies.dependencies,
+    ...(dependencies.overrides === undefined ? {} : { overrides: dependencies.overrides }),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-// The packages a strategy or walker file imports, typed in the editor from this CLI's installation.
-const EDITOR_TYPED_PACKAGES = [
-  "@bt/core",
-  "@bt/context",
-  "@bt/engine",
-  "@bt/report-markdown",
-  "@bt/cli",
-] as const;
-
 function tsconfigJson(): string {
-  // Editor types without installing anything: @bt/* map to the declaration files of this CLI's packages.
-  const paths: Record<string, string[]> = {};
-  for (const name of EDITOR_TYPED_PACKAGES) {
-    let url: string;
-    try {
-      url = import.meta.resolve(name);
-    } catch {
-      continue; // Not resolvable next to the CLI (e.g. running from source): no mapping.
-    }
-    if (url.startsWith("file:") && url.endsWith(".js"))
-      paths[name] = [fileURLToPath(url).replace(/\.js$/, ".d.ts")];
-  }
+  // The @bt/* types come from the project's own node_modules: nothing points outside the folder.
   const config = {
     compilerOptions: {
       target: "ES2022",
@@ -85,7 +99,6 @@ function tsconfigJson(): string {
       noEmit: true,
       skipLibCheck: true,
       allowImportingTsExtensions: true,
-      paths,
     },
     include: ["strategies"],
   };
@@ -95,22 +108,23 @@ function tsconfigJson(): string {
 function readme(name: string): string {
   return `# ${name}
 
-A bt project: strategies are TypeScript files that \`bt\` runs directly (no build step).
+A bt project: strategies are TypeScript files that \`bt\` runs directly (no build step). It depends on
+\`@bt/cli\`, \`@bt/engine\` and \`@bt/core\` (ES modules only: \`"type": "module"\` in package.json).
 
 \`\`\`sh
+npm install
 npm run backtest   # SMA crossover on data/ (synthetic BTCUSDT candles, January 2025)
 npm run walker     # compare the parameterisations in strategies/smaWalker.ts
 npm run report     # re-render the reports saved in dump/
-npm run bt -- --help
+npx bt --help
 \`\`\`
 
 - A strategy file default-exports a strategy: \`{ strategyName, interval, getSignal }\` (\`IStrategySchema\` from
   \`@bt/core\`); \`getSignal\` uses \`getCandles\` / \`getAveragePrice\` from \`@bt/engine\`, which only ever see
   closed candles before the current time.
 - A walker file default-exports \`{ walkerName, metric, strategies: [...] }\` (\`IWalkerFile\` from \`@bt/cli\`).
-- \`@bt/*\` imports are served by the bt that runs the file; \`tsconfig.json\` points your editor at its types.
 - The candles in data/ are **synthetic**: never draw conclusions about real markets from them. Real data:
-  \`bt backtest strategies/smaCrossover.ts --exchange binance --symbol BTCUSDT --from 2024-06-01 --to 2024-07-01\`.
+  \`npx bt backtest strategies/smaCrossover.ts --exchange binance --symbol BTCUSDT --from 2024-06-01 --to 2024-07-01\`.
 `;
 }
 
@@ -119,13 +133,8 @@ export function shellQuote(text: string): string {
   return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
-/** Runs `bt init`; returns the exit code. */
-export async function runInitCommand(argv: string[], io: ICliIo): Promise<number> {
-  const args = parseCommandArgs("init", argv, INIT_SPECS);
-  if (args.values.help === true) {
-    io.stdout.write(INIT_HELP);
-    return 0;
-  }
+/** Runs `bt init` with its parsed arguments; returns the exit code. */
+export async function runInitCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const target = args.positionals[0];
   if (target === undefined || args.positionals.length > 1)
     throw badInput("expected one target folder", "bt init <dir>");
@@ -133,6 +142,14 @@ export async function runInitCommand(argv: string[], io: ICliIo): Promise<number
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw badInput(`${dir} is not empty`, "bt init needs a new or empty folder");
   }
+  const packagesOption = stringOption(args, "packages");
+  const packagesText = packagesOption ?? io.env.BT_INIT_PACKAGES;
+  const dependencies = projectDependencies(
+    dir,
+    cliVersion(),
+    packagesText === undefined || packagesText === "" ? undefined : resolve(io.cwd, packagesText),
+    packagesOption === undefined ? "BT_INIT_PACKAGES" : "--packages",
+  );
   const assets = bundledAssets();
   const sources = [
     join(assets.dataDir, SAMPLE_FILE),
@@ -151,12 +168,12 @@ export async function runInitCommand(argv: string[], io: ICliIo): Promise<number
   await copyFile(join(assets.dataDir, SAMPLE_FILE), join(dir, "data", SAMPLE_FILE));
   for (const file of STRATEGY_FILES)
     await copyFile(join(assets.strategiesDir, file), join(dir, "strategies", file));
-  await writeFile(join(dir, "package.json"), packageJson(name, cliBinPath()));
+  await writeFile(join(dir, "package.json"), packageJson(name, dependencies));
   await writeFile(join(dir, "tsconfig.json"), tsconfigJson());
   await writeFile(join(dir, "README.md"), readme(name));
-  await writeFile(join(dir, ".gitignore"), ".bt-data\ndump\n");
+  await writeFile(join(dir, ".gitignore"), "node_modules\n.bt-data\ndump\n");
   const shown = relative(io.cwd, dir) || ".";
   const cd = shown === "." ? "" : `cd ${shellQuote(shown)} && `;
-  io.stdout.write(`Created a bt project in ${dir}\n\nRun it:\n  ${cd}npm run backtest\n`);
+  io.stdout.write(`Created a bt project in ${dir}\n\nRun it:\n  ${cd}npm install && npm run backtest\n`);
   return 0;
 }

@@ -7,64 +7,18 @@
 import { type IBroker, type ILogger, MINUTE_MS, SILENT_LOGGER } from "@bt/core";
 import { getConfig, type ILiveClock, type ILiveState, readLiveState, wallClock } from "@bt/engine";
 import { badInput, EXIT_FAILURE } from "../cliError";
-import { createCliExchange } from "../cliExchange";
+import { createCliExchange, exchangeLabel } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
-import { createCliPersist, describePersistLocation, parsePersistKind } from "../cliPersist";
+import { createCliPersist, describePersistLocation, parsePersistSpec } from "../cliPersist";
 import { describeLiveState, isoMinute, lastCommittedTickMs } from "../describeLiveState";
+import { assertDumpableName, engineReportStem } from "../dumpFileName";
 import { cliEngine, registerStrategy } from "../engineSetup";
 import { liveEventLine } from "../liveEventLine";
-import { flagOption, parseCommandArgs, RUN_OPTION_SPECS, stringOption } from "../parseCommandArgs";
 import { parseDate } from "../parseDate";
+import { flagOption, type IParsedArgs, stringOption } from "../parsedArgs";
 import { createReplayClock, describeReplaySpeed, parseReplaySpeed, type ReplaySpeed } from "../replayClock";
 import { resolveRunOptions } from "../runOptions";
 import { loadStrategyFile } from "../strategyFile";
-
-/** Help text of `bt live`. */
-export const LIVE_HELP = `Usage: bt live <strategy file> [options]
-
-Runs the strategy live, one tick per minute, persisting its state (fs by default) so a restarted
-process continues the same positions. On a ccxt exchange the clock is the wall clock; with
---exchange file it is a paper replay of recorded candles that starts at --from. Start-up prints the
-state folder, the persist adapter, the broker, the clock and what was restored; each result is
-printed as it happens; Ctrl-C stops after the current tick and prints the live report.
-
-Options:
-  -s, --symbol <symbol>    symbol (default BTCUSDT)
-  -e, --exchange <name>    binance (default), bybit, okx, kucoin, kraken, or file: replay the candle
-                           files of --data (paper only, needs --from)
-      --persist <adapter>  fs (default, <state>/persist) | redis ($BT_REDIS_URL) | mongo ($BT_MONGO_URL)
-      --paper              paper trading: fills are simulated, no order is sent
-      --until <date>       stop before the first tick at or after this time (default: run until Ctrl-C;
-                           replay: the end of the data); must be after now (replay: after --from)
-      --from <date>        replay only: the replay clock starts here (UTC); a state that already ticked
-                           later resumes after its last tick
-      --speed <N|max>      replay only: N times real time (default 1; 60 = a minute per second; slower,
-                           never skipping a tick, when ticks take longer) or max (no waiting)
-      --data <dir>         replay only: candle files (default: the bundled synthetic sample data)
-      --state <dir>        bt's working folder (default ./.bt-data or $BT_STATE_DIR)
-      --json               print each result as one JSON line instead of text
-      --dump <dir>         write <dir>/live/<strategy>.md when the run ends
-      --verbose            print stacks of errors and the engine's debug lines
-  -h, --help               show this help
-
-Real orders (without --paper) use the API key in BT_API_KEY and BT_API_SECRET. A replay ends at
---until or when the data ends, with a message and exit 0. Exit codes: 0 ok, 1 the run ended by
-itself after errors, 2 bad input (an --until in the past included).
-
-Examples:
-  bt live ./my.strategy.ts --exchange binance --symbol BTCUSDT --paper
-  bt live ./my.strategy.ts --paper --persist redis --until 2025-06-01T18:00Z
-  bt live examples/strategies/smaCrossover.ts --exchange file --from 2025-01-02 --until 2025-01-05 \\
-    --speed max --paper --state ./replay-state
-`;
-
-const LIVE_SPECS = {
-  ...RUN_OPTION_SPECS,
-  persist: { type: "string" },
-  paper: { type: "boolean" },
-  until: { type: "string" },
-  speed: { type: "string" },
-} as const;
 
 /** The clock of a run and how it ends. */
 interface ILiveTimeline {
@@ -100,13 +54,8 @@ function stderrLogger(io: ICliIo, verbose: boolean): ILogger {
   };
 }
 
-/** Runs `bt live`; returns the exit code. */
-export async function runLiveCommand(argv: string[], io: ICliIo): Promise<number> {
-  const args = parseCommandArgs("live", argv, LIVE_SPECS);
-  if (args.values.help === true) {
-    io.stdout.write(LIVE_HELP);
-    return 0;
-  }
+/** Runs `bt live` with its parsed arguments; returns the exit code. */
+export async function runLiveCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const file = args.positionals[0];
   if (file === undefined || args.positionals.length > 1) {
     throw badInput(
@@ -121,6 +70,12 @@ export async function runLiveCommand(argv: string[], io: ICliIo): Promise<number
   const options = resolveRunOptions("live", args, io);
   const replay = options.exchange === "file";
   const paper = flagOption(args, "paper");
+  if (!paper && typeof options.exchange === "object") {
+    throw badInput(
+      `--exchange ${options.exchange.module} is a module exchange: it needs --paper (real orders go through a ccxt venue)`,
+      "add --paper, or use a ccxt --exchange such as binance for real orders",
+    );
+  }
   const speedText = stringOption(args, "speed");
   const untilText = stringOption(args, "until");
   const untilMs = untilText === undefined ? undefined : parseDate("--until", untilText);
@@ -149,7 +104,7 @@ export async function runLiveCommand(argv: string[], io: ICliIo): Promise<number
     for (const name of ["from", "speed", "data"]) {
       if (stringOption(args, name) !== undefined) {
         throw badInput(
-          `--${name} applies to a replay (--exchange file) only, not to --exchange ${options.exchange}`,
+          `--${name} applies to a replay (--exchange file) only, not to --exchange ${exchangeLabel(options.exchange)}`,
           "a ccxt exchange runs on the wall clock: use --until <date> to end it",
         );
       }
@@ -169,12 +124,20 @@ export async function runLiveCommand(argv: string[], io: ICliIo): Promise<number
     }
   }
   const speed = replay ? parseReplaySpeed(speedText ?? "1") : undefined;
-  const persistKind = parsePersistKind(stringOption(args, "persist") ?? "fs");
+  const persistSpec = parsePersistSpec(stringOption(args, "persist") ?? "fs");
 
   const engine = cliEngine();
   engine.reset();
   const strategy = await loadStrategyFile(file, io.cwd);
-  const exchange = await createCliExchange(options.exchange, options);
+  // The name becomes the file name of the live report: checked before the first tick.
+  if (options.dumpDir !== undefined) {
+    assertDumpableName(
+      `strategyName of ${file}`,
+      strategy.strategyName,
+      engineReportStem(strategy.strategyName),
+    );
+  }
+  const exchange = await createCliExchange(options.exchange, { ...options, cwd: io.cwd, env: io.env });
   let plan: IReplayPlan | null = null;
   if (replay && options.fromMs !== undefined && speed !== undefined) {
     const bounds = await exchange.frameBounds(options.symbol);
@@ -191,10 +154,14 @@ export async function runLiveCommand(argv: string[], io: ICliIo): Promise<number
   let broker: IBroker | undefined;
   if (!paper) {
     const { createCcxtBroker } = await import("@bt/exchange-ccxt");
-    broker = createCcxtBroker({ exchangeId: options.exchange, options: { apiKey, secret } });
+    broker = createCcxtBroker({ exchangeId: String(options.exchange), options: { apiKey, secret } });
   }
-  const persist = await createCliPersist(persistKind, options.stateDir, io.env, (message) =>
-    io.stderr.write(`warning: ${message}\n`),
+  const persist = await createCliPersist(
+    persistSpec,
+    options.stateDir,
+    io.env,
+    (message) => io.stderr.write(`warning: ${message}\n`),
+    io.cwd,
   );
   const exchangeName = exchange.schema.exchangeName;
   let saved: ILiveState;
@@ -207,10 +174,10 @@ export async function runLiveCommand(argv: string[], io: ICliIo): Promise<number
   const timeline = liveTimeline(plan, untilMs, lastCommittedTickMs(saved));
 
   io.stderr.write(
-    `live: ${strategy.strategyName} on ${options.symbol} at ${options.exchange}${paper ? " (paper)" : ""}; Ctrl-C stops\n`,
+    `live: ${strategy.strategyName} on ${options.symbol} at ${exchangeLabel(options.exchange)}${paper ? " (paper)" : ""}; Ctrl-C stops\n`,
   );
   io.stderr.write(`  state folder: ${options.stateDir}\n`);
-  io.stderr.write(`  persist:      ${describePersistLocation(persistKind, options.stateDir, io.env)}\n`);
+  io.stderr.write(`  persist:      ${describePersistLocation(persistSpec, options.stateDir, io.env)}\n`);
   io.stderr.write(
     `  broker:       ${paper ? "paper (fills simulated, no order is sent)" : `${options.exchange} (real orders, key from BT_API_KEY)`}\n`,
   );

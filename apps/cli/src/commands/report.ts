@@ -7,35 +7,10 @@ import { join, resolve } from "node:path";
 import { writeReport } from "@bt/report-markdown";
 import { badInput } from "../cliError";
 import type { ICliIo } from "../cliIo";
-import { parseCommandArgs, stringOption } from "../parseCommandArgs";
+import { type IParsedArgs, stringOption } from "../parsedArgs";
 import { renderRunReport } from "../renderRunReport";
 import { type IRunRecord, isRunRecord, RUN_RECORD_VERSION, runRecordVersion } from "../runRecord";
 import { renderRunSummary } from "../runSummary";
-
-/** Help text of `bt report`. */
-export const REPORT_HELP = `Usage: bt report <run.json | dump dir> [options]
-
-Renders the markdown report of a previous run from its JSON record: the output of --json, or the
-.json files --dump wrote (a folder is searched for backtest/*.json and walker/*.json). Records of
-version ${RUN_RECORD_VERSION} only; an older record is refused with a message (re-run to get a new one).
-
-Options:
-      --out <file>   write the markdown to a file (atomically) instead of stdout
-      --summary      print the terminal summary table instead of markdown
-      --verbose      print stacks of errors
-  -h, --help         show this help
-
-Examples:
-  bt backtest examples/strategies/smaCrossover.ts --json > run.json && bt report run.json
-  bt backtest examples/strategies/smaCrossover.ts --dump ./dump && bt report ./dump --out report.md
-`;
-
-const REPORT_SPECS = {
-  out: { type: "string" },
-  summary: { type: "boolean" },
-  verbose: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
 
 async function findRecordFiles(path: string): Promise<string[]> {
   if (!statSync(path).isDirectory()) return [path];
@@ -81,13 +56,8 @@ async function readRecord(file: string): Promise<IRunRecord> {
   return parsed;
 }
 
-/** Runs `bt report`; returns the exit code. */
-export async function runReportCommand(argv: string[], io: ICliIo): Promise<number> {
-  const args = parseCommandArgs("report", argv, REPORT_SPECS);
-  if (args.values.help === true) {
-    io.stdout.write(REPORT_HELP);
-    return 0;
-  }
+/** Runs `bt report` with its parsed arguments; returns the exit code. */
+export async function runReportCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const target = args.positionals[0];
   if (target === undefined || args.positionals.length > 1) {
     throw badInput("expected one run record file or dump folder", "bt report <run.json | dump dir>");

@@ -6,11 +6,12 @@
 import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
+import { assertDumpableName } from "../dumpFileName";
 import { dumpRun } from "../dumpRun";
 import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy } from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
 import { resolveFrameRange } from "../frameRange";
-import { parseCommandArgs, RUN_OPTION_SPECS } from "../parseCommandArgs";
+import type { IParsedArgs } from "../parsedArgs";
 import { renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
 import { renderRunReport } from "../renderRunReport";
@@ -19,42 +20,8 @@ import { type IWalkerRunRecord, RUN_RECORD_VERSION } from "../runRecord";
 import { renderRunSummary } from "../runSummary";
 import { loadWalkerFile } from "../strategyFile";
 
-/** Help text of `bt walker`. */
-export const WALKER_HELP = `Usage: bt walker <walker file> [options]
-
-Backtests every strategy a walker file lists on the same symbol and frame and ranks them by the
-walker's metric. A walker file default-exports { walkerName?, metric?, strategies: [...] }.
-
-Options:
-  -s, --symbol <symbol>    symbol (default BTCUSDT)
-  -e, --exchange <name>    file (default) or binance, bybit, okx, kucoin, kraken
-      --from <date>        frame start, YYYY-MM-DD or ISO 8601, UTC (file: default the start of the data)
-      --to <date>          frame end, exclusive (file: default the end of the data)
-      --interval <i>       frame tick interval (default 1m)
-      --data <dir>         candle files for --exchange file (default: the bundled synthetic sample data)
-      --state <dir>        bt's working folder (default ./.bt-data or $BT_STATE_DIR)
-      --json               print a JSON record (ranking, stats, status and problems per strategy,
-                           config) on stdout instead of markdown
-      --dump <dir>         also write <dir>/walker/<walkerName>.md and .json
-      --verbose            print stacks of errors (each strategy error's first occurrence too)
-  -h, --help               show this help
-
-Each strategy's problems (errors, validation and risk rejections, cancelled scheduled signals) are
-printed on stderr and in the report. A strategy that threw is listed as failed and is never best.
-Exit codes: 0 ok, 1 any strategy threw (or a runtime failure), 2 bad input.
-
-Examples:
-  bt walker examples/strategies/smaWalker.ts --symbol BTCUSDT
-  bt walker ./grid.ts --symbol ETHUSDT --from 2025-01-05 --to 2025-01-25 --json
-`;
-
-/** Runs `bt walker`; returns the exit code. */
-export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<number> {
-  const args = parseCommandArgs("walker", argv, RUN_OPTION_SPECS);
-  if (args.values.help === true) {
-    io.stdout.write(WALKER_HELP);
-    return 0;
-  }
+/** Runs `bt walker` with its parsed arguments; returns the exit code. */
+export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const file = args.positionals[0];
   if (file === undefined || args.positionals.length > 1) {
     throw badInput(
@@ -66,7 +33,9 @@ export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<numb
   const engine = cliEngine();
   engine.reset();
   const walker = await loadWalkerFile(file, io.cwd);
-  const exchange = await createCliExchange(options.exchange, options);
+  // The name becomes a file name: checked now, not after every backtest.
+  if (options.dumpDir !== undefined) assertDumpableName(`walkerName of ${file}`, walker.walkerName);
+  const exchange = await createCliExchange(options.exchange, { ...options, cwd: io.cwd, env: io.env });
   const frame = await resolveFrameRange(options, exchange);
   if (frame.note !== null) io.stderr.write(`note: ${frame.note}\n`);
   registerExchangeAndFrame(engine, exchange.schema, { ...frame, interval: options.interval });
@@ -88,7 +57,7 @@ export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<numb
     );
   }
 
-  const progress = createProgressReporter(io);
+  const progress = await createProgressReporter(io, { plain: options.json });
   const total = walker.strategies.length;
   let finished = 0;
   const stopProgress = engine.listenProgress((event) => {
@@ -104,7 +73,11 @@ export async function runWalkerCommand(argv: string[], io: ICliIo): Promise<numb
   const errorStacks = args.values.verbose === true ? collectErrorStacks(engine) : undefined;
   let result: Awaited<ReturnType<typeof engine.Walker.getData>>;
   try {
-    const run = engine.Walker.run(options.symbol, { walkerName: walker.walkerName });
+    const run = engine.Walker.run(
+      options.symbol,
+      { walkerName: walker.walkerName },
+      { gapPolicy: options.gapPolicy },
+    );
     let step = await run.next();
     while (step.done !== true) step = await run.next();
     result = step.value;

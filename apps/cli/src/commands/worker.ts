@@ -26,7 +26,7 @@ Examples:
 }
 
 /** Runs `bt worker`; resolves only with --help (otherwise the process lives until a signal stops it). */
-export async function runWorkerCommand(argv: string[], io: ICliIo): Promise<number> {
+export async function runWorkerCommand(argv: ReadonlyArray<string>, io: ICliIo): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout.write(await workerHelp());
     return 0;

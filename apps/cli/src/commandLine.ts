@@ -1,0 +1,387 @@
+// The `bt` command line on commander: every command, its arguments, options and help text, declared
+// here without importing any command's code (each command module is loaded only when it runs). Adds
+// what commander leaves to the program: a value option given twice is bad input naming both values, and
+// the global flags (--verbose, --json, --help) are accepted before the command name too.
+
+import { Command, CommanderError, Option } from "commander";
+import { badInput, type CliError } from "./cliError";
+import type { ICliIo } from "./cliIo";
+import type { IParsedArgs } from "./parsedArgs";
+
+/** Names of the commands `bt` dispatches to (worker hands its arguments to @bt/cluster's own parser). */
+export const COMMAND_NAMES = ["backtest", "walker", "live", "report", "data", "init", "worker"] as const;
+
+/** One of COMMAND_NAMES. */
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Runs a parsed command and resolves to its exit code. */
+export type CommandRunner = (name: CommandName, args: IParsedArgs) => Promise<number>;
+
+// Flags that mean the same on every command and may therefore stand before the command name.
+const GLOBAL_FLAGS = new Set(["--verbose", "--json", "--help", "-h"]);
+
+const EXIT_CODES_TEXT = "Exit codes: 0 ok, 1 runtime failure, 2 bad input.";
+
+/** A value option's parser that refuses a second occurrence, naming the flag and both values. */
+function once(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) {
+      throw badInput(
+        `${flag} given twice (${JSON.stringify(previous)} and ${JSON.stringify(value)})`,
+        `give ${flag} once`,
+      );
+    }
+    return value;
+  };
+}
+
+/** A value option `--name <value>` (with an optional short flag) that may be given once. */
+function valueOption(flags: string, description: string): Option {
+  const option = new Option(flags, description);
+  return option.argParser(once(`--${option.attributeName()}`));
+}
+
+function addRunOptions(command: Command, exchangeText: string): Command {
+  return command
+    .addOption(valueOption("-s, --symbol <symbol>", "symbol to trade (default BTCUSDT)"))
+    .addOption(valueOption("-e, --exchange <name>", exchangeText))
+    .addOption(
+      valueOption(
+        "--from <date>",
+        "frame start, YYYY-MM-DD or ISO 8601, UTC when no offset (file: default the start of the data)",
+      ),
+    )
+    .addOption(valueOption("--to <date>", "frame end, exclusive (file: default the end of the data)"))
+    .addOption(valueOption("--interval <interval>", "frame tick interval (default 1m)"))
+    .addOption(
+      valueOption(
+        "--data <dir>",
+        "candle files for --exchange file (default: the bundled synthetic sample data)",
+      ),
+    )
+    .addOption(valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)"));
+}
+
+const EXCHANGE_TEXT =
+  "file (default: candle files of --data), binance, bybit, okx, kucoin, kraken (ccxt; candles cached under <state>/candles), or ./myExchange.ts (a module exporting an IExchangeSchema or a factory of one)";
+
+const PERSIST_TEXT =
+  "fs (<state>/persist) | redis ($BT_REDIS_URL) | mongo ($BT_MONGO_URL) | postgres ($BT_PG_URL) | ./myAdapter.ts (a module whose default export or createPersist is a persistence adapter factory)";
+
+const GAPS_TEXT = "missing 1m candles inside the data: error (default) or fill (flat zero-volume candles)";
+
+function commonTail(command: Command): Command {
+  return command.option("--verbose", "print stacks of errors").helpOption("-h, --help", "show this help");
+}
+
+/**
+ * Builds the program; `run` receives the command name and its parsed arguments. With `only`, just that
+ * command is declared (the one argv names): the others are needed only for help and suggestions.
+ */
+export function buildProgram(io: ICliIo, version: string, run: CommandRunner, only?: CommandName): Command {
+  const program = new Command("bt")
+    .description("Backtest, compare and run trading strategies written as TypeScript or JavaScript files.")
+    .usage("<command> [options]")
+    .version(version, "-V, --version", "print the version of bt")
+    .helpOption("-h, --help", "show this help")
+    .helpCommand("help [command]", "show the help of a command")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      // Help shown for a usage error (`bt data`) goes to stderr; error messages become CliErrors instead.
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => {},
+      getOutHelpWidth: () => 100,
+      getErrHelpWidth: () => 100,
+    })
+    .addHelpText(
+      "after",
+      `
+Global flags --verbose, --json (where a command has it) and --help may stand anywhere.
+Run \`bt <command> --help\` for options and examples. ${EXIT_CODES_TEXT}
+
+Examples:
+  bt backtest examples/strategies/smaCrossover.ts --symbol BTCUSDT
+  bt walker examples/strategies/smaWalker.ts --json
+  bt init my-strategies
+`,
+    );
+  const configure = (command: Command) =>
+    command.exitOverride().configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => {},
+      getOutHelpWidth: () => 100,
+      getErrHelpWidth: () => 100,
+    });
+  const action =
+    (name: CommandName) =>
+    async (...params: unknown[]): Promise<void> => {
+      // commander passes the positionals, then the options object, then the command.
+      const command = params[params.length - 1] as Command;
+      const positionals = (params.slice(0, -2) as Array<string | string[] | undefined>)
+        .flat()
+        .filter((value): value is string => typeof value === "string");
+      const values = command.opts() as IParsedArgs["values"];
+      exitCodes.set(program, await run(name, { values, positionals }));
+    };
+
+  // Each command is declared only when it is the one to run (or for help and suggestions: all of them).
+  const definitions: Record<CommandName, () => void> = {
+    backtest: () => {
+      const backtest = addRunOptions(
+        configure(
+          program.command("backtest").summary("backtest one strategy, print its report and a summary"),
+        ),
+        EXCHANGE_TEXT,
+      )
+        .description(
+          "Backtests the strategy a file default-exports (TypeScript or JavaScript, no build step) and prints its markdown report and a summary table. Progress goes to stderr.",
+        )
+        .argument(
+          "<strategy file>",
+          "a file whose default export is a strategy ({ strategyName, interval, getSignal })",
+        )
+        .addOption(
+          valueOption(
+            "--persist <adapter>",
+            `record the signal lifecycle in a store's backtest namespace: ${PERSIST_TEXT}`,
+          ),
+        )
+        .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
+        .option(
+          "--json",
+          "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
+        )
+        .addOption(valueOption("--dump <dir>", "also write <dir>/backtest/<strategy>.md and .json"));
+      commonTail(backtest)
+        .addHelpText(
+          "after",
+          `
+Problems (strategy errors, validation and risk rejections, cancelled scheduled signals) are printed on
+stderr and in the report's Problems section. Exit codes: 0 ok (also when every signal was rejected),
+1 the strategy threw while running or a runtime failure, 2 bad input (arguments, files, candle data).
+
+Examples:
+  bt backtest examples/strategies/smaCrossover.ts --symbol BTCUSDT
+  bt backtest ./my.strategy.ts --symbol ETHUSDT --from 2025-01-10 --to 2025-01-20 --dump ./dump
+  bt backtest ./my.strategy.ts --exchange binance --symbol BTCUSDT --from 2024-06-01 --to 2024-07-01
+  bt backtest ./my.strategy.ts --persist postgres --json > run.json && bt report run.json
+`,
+        )
+        .action(action("backtest"));
+    },
+    walker: () => {
+      const walker = addRunOptions(
+        configure(program.command("walker").summary("backtest several strategies and rank them")),
+        EXCHANGE_TEXT,
+      )
+        .description(
+          "Backtests every strategy a walker file lists on the same symbol and frame and ranks them by the walker's metric. A walker file default-exports { walkerName?, metric?, strategies: [...] }.",
+        )
+        .argument("<walker file>", "a file whose default export is a walker")
+        .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
+        .option(
+          "--json",
+          "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
+        )
+        .addOption(valueOption("--dump <dir>", "also write <dir>/walker/<walkerName>.md and .json"));
+      commonTail(walker)
+        .addHelpText(
+          "after",
+          `
+A strategy that threw is listed as failed and is never best.
+Exit codes: 0 ok, 1 any strategy threw (or a runtime failure), 2 bad input.
+
+Examples:
+  bt walker examples/strategies/smaWalker.ts --symbol BTCUSDT
+  bt walker ./grid.ts --symbol ETHUSDT --from 2025-01-05 --to 2025-01-25 --json
+`,
+        )
+        .action(action("walker"));
+    },
+    live: () => {
+      const live = addRunOptions(
+        configure(
+          program
+            .command("live")
+            .summary("trade on wall-clock time (--paper to simulate), or replay candle files on paper"),
+        ),
+        "binance (default), bybit, okx, kucoin, kraken, file (replay the candle files of --data; paper only, needs --from), or ./myExchange.ts",
+      )
+        .description(
+          "Runs the strategy live, one tick per minute, persisting its state (fs by default) so a restarted process continues the same positions. With --exchange file it is a paper replay of recorded candles that starts at --from. Ctrl-C stops after the current tick and prints the live report.",
+        )
+        .argument("<strategy file>", "a file whose default export is a strategy")
+        .addOption(valueOption("--persist <adapter>", PERSIST_TEXT))
+        .option("--paper", "paper trading: fills are simulated, no order is sent")
+        .addOption(
+          valueOption(
+            "--until <date>",
+            "stop before the first tick at or after this time (default: until Ctrl-C; replay: the end of the data)",
+          ),
+        )
+        .addOption(
+          valueOption("--speed <N|max>", "replay only: N times real time (default 1) or max (no waiting)"),
+        )
+        .option("--json", "print each result as one JSON line (strategy console output goes to stderr)")
+        .addOption(valueOption("--dump <dir>", "write <dir>/live/<strategy>.md when the run ends"));
+      commonTail(live)
+        .addHelpText(
+          "after",
+          `
+Real orders (without --paper) use the API key in BT_API_KEY and BT_API_SECRET.
+Exit codes: 0 ok, 1 the run ended by itself after errors, 2 bad input (an --until in the past included).
+
+Examples:
+  bt live ./my.strategy.ts --exchange binance --symbol BTCUSDT --paper
+  bt live ./my.strategy.ts --paper --persist redis --until 2025-06-01T18:00Z
+  bt live examples/strategies/smaCrossover.ts --exchange file --from 2025-01-02 --until 2025-01-05 \\
+    --speed max --paper --state ./replay-state
+`,
+        )
+        .action(action("live"));
+    },
+    report: () => {
+      const report = configure(
+        program
+          .command("report")
+          .summary("render reports of a previous run (--json output or --dump folder)"),
+      )
+        .description(
+          "Renders the markdown report of a previous run from its JSON record: the output of --json, or the .json files --dump wrote (a folder is searched for backtest/*.json and walker/*.json).",
+        )
+        .argument("<run.json | dump dir>", "a record file or a dump folder")
+        .addOption(valueOption("--out <file>", "write the markdown to a file (atomically) instead of stdout"))
+        .option("--summary", "print the terminal summary table instead of markdown");
+      commonTail(report)
+        .addHelpText(
+          "after",
+          `
+Examples:
+  bt backtest examples/strategies/smaCrossover.ts --json > run.json && bt report run.json
+  bt backtest examples/strategies/smaCrossover.ts --dump ./dump && bt report ./dump --out report.md
+`,
+        )
+        .action(action("report"));
+    },
+    data: () => {
+      const data = configure(program.command("data").summary("import candle files into the candle cache"))
+        .description("Candle data commands.")
+        .usage("import <dir> [options]")
+        .helpOption("-h, --help", "show this help")
+        .addHelpText(
+          "after",
+          `
+Examples:
+  bt data import ./binance-dumps
+  bt data import ./dumps --exchange bybit --state ~/.bt
+`,
+        );
+      const dataImport = configure(data.command("import"))
+        .description(
+          "Imports candle files (Binance kline dumps, OHLCV CSV or JSON, optionally gzipped, named <SYMBOL>[-<interval>]-….csv[.gz]) into bt's candle cache, which --exchange <venue> reads before asking the network.",
+        )
+        .argument("<dir>", "a folder of candle files")
+        .addOption(valueOption("-e, --exchange <name>", "cache namespace to fill (default binance)"))
+        .addOption(valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)"))
+        .option("--json", "print the import summary as JSON");
+      commonTail(dataImport)
+        .addHelpText(
+          "after",
+          `
+Examples:
+  bt data import ./binance-dumps
+`,
+        )
+        .action(async (dir: string, _options: unknown, command: Command) => {
+          const values = command.opts() as IParsedArgs["values"];
+          exitCodes.set(program, await run("data", { values, positionals: ["import", dir] }));
+        });
+    },
+    init: () => {
+      const init = configure(program.command("init").summary("scaffold a project that depends on @bt/cli"))
+        .description(
+          "Creates a bt project in <dir> (new or empty): strategies/smaCrossover.ts, strategies/smaWalker.ts, data/ (synthetic BTCUSDT candles, January 2025), a package.json that depends on @bt/cli, @bt/engine and @bt/core, a tsconfig.json and a README. No absolute path is written, so the folder can move.",
+        )
+        .argument("<dir>", "a new or empty folder")
+        .addOption(
+          valueOption(
+            "--packages <dir>",
+            "depend on the bt packages as tarballs (bt-cli-<version>.tgz … from `pnpm pack`) in this folder, by relative path, instead of by version (default $BT_INIT_PACKAGES)",
+          ),
+        );
+      commonTail(init)
+        .addHelpText(
+          "after",
+          `
+Examples:
+  bt init my-strategies && cd my-strategies && npm install && npm run backtest
+`,
+        )
+        .action(action("init"));
+    },
+    worker: () => {
+      // Listed for help and suggestions; runCli hands `bt worker …` to @bt/cluster before commander parses.
+      program
+        .command("worker")
+        .summary("consume parameter-sweep jobs from Redis (@bt/cluster)")
+        .allowUnknownOption()
+        .allowExcessArguments();
+    },
+  };
+  for (const name of only === undefined ? COMMAND_NAMES : [only]) definitions[name]();
+  return program;
+}
+
+const exitCodes = new WeakMap<Command, number>();
+
+/** The exit code the last action of `program` returned (0 when none ran). */
+export function lastExitCode(program: Command): number {
+  return exitCodes.get(program) ?? 0;
+}
+
+/**
+ * Moves global flags that stand before the command name (`bt --verbose backtest …`) after it, where
+ * every command accepts them; anything else is left for commander to judge.
+ */
+export function liftGlobalFlags(argv: ReadonlyArray<string>): string[] {
+  const leading: string[] = [];
+  let index = 0;
+  while (index < argv.length && GLOBAL_FLAGS.has(argv[index] as string)) {
+    leading.push(argv[index] as string);
+    index++;
+  }
+  if (leading.length === 0 || index >= argv.length) return [...argv];
+  const command = argv[index] as string;
+  const rest = argv.slice(index + 1);
+  // `bt data import`: the flags go after the subcommand.
+  if (command === "data" && rest[0] === "import") return [command, "import", ...leading, ...rest.slice(1)];
+  return [command, ...leading, ...rest];
+}
+
+/** The exit code of a CommanderError (help and version are 0) or the CliError it becomes. */
+export function fromCommanderError(error: CommanderError, argv: ReadonlyArray<string>): number | CliError {
+  if (
+    error.code === "commander.helpDisplayed" ||
+    error.code === "commander.version" ||
+    error.code === "commander.help"
+  ) {
+    return error.exitCode === 0 || error.code !== "commander.help" ? 0 : 2;
+  }
+  // "error: unknown option '--frm'\n(Did you mean --from?)" → one line.
+  const text = error.message
+    .replace(/^error: /, "")
+    .replace(/\s*\n\(Did you mean (.+)\?\)/, " (did you mean $1?)")
+    .replace(/'([^']*)'/g, (_, quoted: string) => JSON.stringify(quoted));
+  const command = argv.find((arg) => !arg.startsWith("-"));
+  const known = command !== undefined && (COMMAND_NAMES as ReadonlyArray<string>).includes(command);
+  const hint =
+    error.code === "commander.unknownCommand" && !known
+      ? `commands: ${COMMAND_NAMES.join(", ")}; see bt --help`
+      : `see bt ${known ? `${command} ` : ""}--help`;
+  return badInput(text, hint, error);
+}
+
+export { CommanderError };
