@@ -25,17 +25,15 @@ export function candlesHint(error: BtError): string {
   if (/\bgap of \d+ missing/.test(message)) {
     return "pass --gaps fill to fill missing minutes with flat zero-volume candles, or add the missing candles to the data";
   }
-  // exchange-file names the file and the line (or JSON item) of a bad row.
-  const row = /exchange-file: (.+?) (line|item) (\d+): /.exec(message);
-  if (row !== null) {
-    return row[2] === "line"
-      ? `fix ${row[1]}:${row[3]} (the ${error.field ?? "value"} of that row)`
-      : `fix item ${row[3]} of ${row[1]} (its ${error.field ?? "value"})`;
-  }
-  if (/data starts too late|data ends too early|no 1m candles in/.test(message)) {
+  // exchange-file names the file and the line (`file:42: …`), or the JSON item / feather row, of a bad row.
+  const line = /exchange-file: (.+?):(\d+): /.exec(message);
+  if (line !== null) return `fix ${line[1]}:${line[2]} (the ${error.field ?? "value"} of that row)`;
+  const row = /exchange-file: (.+?) (item|row) (\d+): /.exec(message);
+  if (row !== null) return `fix ${row[2]} ${row[3]} of ${row[1]} (its ${error.field ?? "value"})`;
+  if (/data starts too late|data ends too early|no \w+ candles in/.test(message)) {
     return "choose --from/--to inside the data, or pass --data <dir> with candles covering the frame";
   }
-  if (/duplicate candle|out of order|not aligned to a minute/.test(message)) {
+  if (/duplicate candle|out of order|not aligned to (a minute|the \w+ interval)/.test(message)) {
     return "fix the candle data: timestamps must be unique, ascending and on whole minutes";
   }
   if (/no candle file for symbol/.test(message) || error.field === "symbol") {
@@ -60,9 +58,9 @@ function persistHint(error: BtError): string {
   return `check --persist ${adapter}${where[adapter] === undefined ? "" : ` (${where[adapter]})`}`;
 }
 
-/** Removes the engine's library-level advice (`pass gapPolicy: "fill" …`); the hint gives the flag. */
+/** Removes the engine's library-level advice (`gapPolicy "fill" fills …`); the hint gives the flag. */
 function withoutLibraryAdvice(message: string): string {
-  return message.replace(/\s*\(pass gapPolicy: "fill"[^)]*\)/, "");
+  return message.replace(/\s*\((?:pass )?gapPolicy:? "fill"[^)]*\)/, "");
 }
 
 /** Classifies `error` for runCli. */

@@ -7,18 +7,16 @@ describe("describeFailure", () => {
     const gap = describeFailure(
       new BtError(
         "CANDLES",
-        'Candles of BTCUSDT from exchange "file" at 2025-01-02T01:00:00.000Z: gap of 3 missing 1m candle(s) before 2025-01-02T01:03:00.000Z (pass gapPolicy: "fill" to fill gaps with flat zero-volume candles)',
+        'Candles of BTCUSDT from exchange "file" at 2025-01-02T01:00:00.000Z: gap of 3 missing 1m candle(s), 2025-01-02T01:00:00.000Z to 2025-01-02T01:02:00.000Z (gapPolicy "fill" fills gaps with flat zero-volume candles)',
       ),
     );
     expect(gap.exitCode).toBe(2);
     expect(gap.message).not.toMatch(/gapPolicy/);
     expect(gap.hint).toMatch(/^pass --gaps fill/);
     const row = describeFailure(
-      new BtError(
-        "CANDLES",
-        "exchange-file: /d/BTCUSDT-1m-2025-01.csv line 100: open is not a finite number",
-        { field: "open" },
-      ),
+      new BtError("CANDLES", "exchange-file: /d/BTCUSDT-1m-2025-01.csv:100: open is not a finite number", {
+        field: "open",
+      }),
     );
     expect(row.exitCode).toBe(2);
     expect(row.hint).toBe("fix /d/BTCUSDT-1m-2025-01.csv:100 (the open of that row)");

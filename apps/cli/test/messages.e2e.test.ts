@@ -203,7 +203,7 @@ describe("bad candle data: exit 2, the precise problem, a hint that fits it", ()
     const data = dataDir("bad-value", broken);
     const run = runBt(["backtest", SMA_STRATEGY, "--data", data], { cwd: work, env });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/BTCUSDT-1m-2025-01\.csv line 100/);
+    expect(run.stderr).toMatch(/BTCUSDT-1m-2025-01\.csv:100: open is not a number/);
     expect(run.stderr).toMatch(/hint: fix .*BTCUSDT-1m-2025-01\.csv:100/);
     expect(run.stderr).not.toMatch(/gaps|--persist/);
   });

@@ -99,7 +99,7 @@ export function missingMinutesBefore(
       symbol,
       exchangeName,
       previousMs + stepMs,
-      `gap of ${missing} missing ${interval} candle(s), ${iso(previousMs + stepMs)} to ${iso(candleMs - stepMs)} (gapPolicy "fill", bt --gaps fill, fills gaps with flat zero-volume candles)`,
+      `gap of ${missing} missing ${interval} candle(s), ${iso(previousMs + stepMs)} to ${iso(candleMs - stepMs)} (gapPolicy "fill" fills gaps with flat zero-volume candles)`,
     );
   }
   return missing;
