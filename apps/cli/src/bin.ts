@@ -4,6 +4,14 @@
 
 import { runCli } from "./runCli";
 
+// A reader that stops early (`bt … | head`) closes the pipe: that ends the output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const exitCode = await runCli(process.argv.slice(2));
 process.exitCode = exitCode;
 setTimeout(() => process.exit(exitCode), 1000).unref();

@@ -4,7 +4,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type IExchangeSchema, MINUTE_MS } from "@bt/core";
+import { type IExchangeSchema, intervalToMs } from "@bt/core";
 import { getConfig } from "@bt/engine";
 import { createFileExchange, type IFileExchange, withCandleCache } from "@bt/exchange-file";
 import { badInput } from "./cliError";
@@ -79,6 +79,35 @@ export interface ICliExchangeOptions {
   /** Resolves a module file (default the process's working directory). */
   cwd?: string;
   env?: Readonly<Record<string, string | undefined>>;
+  /** A ccxt venue reads its candle cache only (--offline). */
+  offline?: boolean;
+}
+
+/**
+ * ccxt constructor options from $BT_CCXT_OPTIONS (a JSON object: API URLs of a sandbox, keys …), or {}.
+ * @throws CliError (exit 2) naming the variable when it is not a JSON object.
+ */
+export function ccxtOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, unknown> {
+  const text = env.BT_CCXT_OPTIONS;
+  if (text === undefined || text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw badInput(
+      `BT_CCXT_OPTIONS is not JSON: ${(error as Error).message}`,
+      "e.g. BT_CCXT_OPTIONS='{\"timeout\":5000}'",
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw badInput(
+      `BT_CCXT_OPTIONS must be a JSON object, got ${text.slice(0, 40)}`,
+      "ccxt constructor options",
+    );
+  }
+  return parsed as Record<string, unknown>;
 }
 
 const OPTIONAL_METHODS = ["getCandleColumns", "formatPrice", "formatQuantity"] as const;
@@ -158,22 +187,39 @@ function fileExchange(dataDir: string): ICliExchange {
           `available: ${symbols.join(", ") || "none"} (files named <SYMBOL>-1m-….csv[.gz])`,
         );
       }
-      const columns = await exchange.getColumns(normalized, "1m");
+      // The finest files decide: 1m, or a coarser interval the engine then runs on.
+      const interval = await exchange.getBaseInterval(normalized);
+      const stepMs = intervalToMs(interval);
+      const columns = await exchange.getColumns(normalized, interval);
       const first = columns.timestamp[0];
       const last = columns.timestamp[columns.timestamp.length - 1];
       if (first === undefined || last === undefined) return null;
-      // The engine prices minute t from the CC_AVG_PRICE_CANDLES_COUNT candles before it.
-      return { startMs: first + getConfig().CC_AVG_PRICE_CANDLES_COUNT * MINUTE_MS, endMs: last + MINUTE_MS };
+      // The engine prices minute t from the CC_AVG_PRICE_CANDLES_COUNT candles before it (a coarser base:
+      // from the close of the candle before).
+      const priceCandles = interval === "1m" ? getConfig().CC_AVG_PRICE_CANDLES_COUNT : 1;
+      return { startMs: first + priceCandles * stepMs, endMs: last + stepMs };
     },
   };
 }
 
-async function ccxtExchange(name: Exclude<CliExchangeName, "file">, stateDir: string): Promise<ICliExchange> {
-  // ccxt is heavy: loaded only when a ccxt venue is asked for.
-  const { createCcxtExchange } = await import("@bt/exchange-ccxt");
-  const inner = createCcxtExchange({ exchangeId: name, exchangeName: name });
+async function ccxtExchange(
+  name: Exclude<CliExchangeName, "file">,
+  options: ICliExchangeOptions,
+): Promise<ICliExchange> {
+  const ccxtOptions = ccxtOptionsFromEnv(options.env ?? {});
+  // ccxt is heavy: loaded only when a ccxt venue is asked for, and offline not at all.
+  const inner: IExchangeSchema = options.offline
+    ? { exchangeName: name, getCandles: () => Promise.reject(new Error("offline")) }
+    : (await import("@bt/exchange-ccxt")).createCcxtExchange({
+        exchangeId: name,
+        exchangeName: name,
+        ...(Object.keys(ccxtOptions).length === 0 ? {} : { options: ccxtOptions }),
+      });
   return {
-    schema: withCandleCache(inner, { dir: join(stateDir, "candles") }),
+    schema: withCandleCache(inner, {
+      dir: join(options.stateDir, "candles"),
+      offline: options.offline === true,
+    }),
     frameBounds: async () => null,
   };
 }
@@ -187,5 +233,5 @@ export async function createCliExchange(
   options: ICliExchangeOptions,
 ): Promise<ICliExchange> {
   if (typeof spec === "object") return moduleExchange(spec.module, options);
-  return spec === "file" ? fileExchange(options.dataDir) : ccxtExchange(spec, options.stateDir);
+  return spec === "file" ? fileExchange(options.dataDir) : ccxtExchange(spec, options);
 }

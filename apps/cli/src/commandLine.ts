@@ -59,7 +59,11 @@ function addRunOptions(command: Command, exchangeText: string): Command {
         "candle files for --exchange file (default: the bundled synthetic sample data)",
       ),
     )
-    .addOption(valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)"));
+    .addOption(valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)"))
+    .option(
+      "--offline",
+      "a ccxt venue reads its candle cache (bt data import / download) only: a missing day fails at once, naming it",
+    );
 }
 
 const EXCHANGE_TEXT =
@@ -267,38 +271,88 @@ Examples:
         .action(action("report"));
     },
     data: () => {
-      const data = configure(program.command("data").summary("import candle files into the candle cache"))
-        .description("Candle data commands.")
-        .usage("import <dir> [options]")
+      const data = configure(
+        program.command("data").summary("import, download, list and check candle data (the candle cache)"),
+      )
+        .description(
+          "Candle data commands: the candle cache under <state>/candles, which --exchange <venue> reads.",
+        )
+        .usage("import|download|list|check [options]")
         .helpOption("-h, --help", "show this help")
         .addHelpText(
           "after",
           `
 Examples:
   bt data import ./binance-dumps
-  bt data import ./dumps --exchange bybit --state ~/.bt
+  bt data download --exchange binance --symbols BTC/USDT,ETH/USDT --from 2025-06-01 --to 2025-07-01
+  bt data list
+  bt data check --symbol BTCUSDT
+  bt backtest strategy.ts --exchange binance --from 2025-06-01 --to 2025-07-01 --offline
 `,
         );
+      const stateOption = () =>
+        valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)");
+      const venueOption = (text: string) => valueOption("-e, --exchange <name>", text);
+      const subcommand =
+        (name: string, positionals: (...params: unknown[]) => string[]) =>
+        async (...params: unknown[]): Promise<void> => {
+          const command = params[params.length - 1] as Command;
+          const values = command.opts() as IParsedArgs["values"];
+          exitCodes.set(
+            program,
+            await run("data", { values, positionals: [name, ...positionals(...params)] }),
+          );
+        };
       const dataImport = configure(data.command("import"))
         .description(
-          "Imports candle files (Binance kline dumps, OHLCV CSV or JSON, optionally gzipped, named <SYMBOL>[-<interval>]-….csv[.gz]) into bt's candle cache, which --exchange <venue> reads before asking the network.",
+          "Imports candle files (Binance kline csv / zip dumps, spot or futures, monthly or daily; OHLCV CSV or JSON, optionally gzipped; freqtrade json and feather) into bt's candle cache. A file with a bad line fails the import, naming file:line, unless --skip-bad.",
         )
         .argument("<dir>", "a folder of candle files")
-        .addOption(valueOption("-e, --exchange <name>", "cache namespace to fill (default binance)"))
-        .addOption(valueOption("--state <dir>", "bt's working folder (default ./.bt-data or $BT_STATE_DIR)"))
+        .addOption(venueOption("cache namespace to fill (default binance)"))
+        .addOption(stateOption())
+        .option("--skip-bad", "import the valid lines, list the bad ones")
         .option("--json", "print the import summary as JSON");
       commonTail(dataImport)
-        .addHelpText(
-          "after",
-          `
-Examples:
-  bt data import ./binance-dumps
-`,
+        .addHelpText("after", "\nExamples:\n  bt data import ./binance-dumps --skip-bad\n")
+        .action(subcommand("import", (dir) => [dir as string]));
+      const download = configure(data.command("download"))
+        .description(
+          "Downloads candles through ccxt into the candle cache, whole UTC days that have ended, never past --to. Resumable: cached days are not fetched again. Shows progress with an ETA and reports the gaps found. ccxt options (sandbox URLs, keys) come from $BT_CCXT_OPTIONS (JSON).",
         )
-        .action(async (dir: string, _options: unknown, command: Command) => {
-          const values = command.opts() as IParsedArgs["values"];
-          exitCodes.set(program, await run("data", { values, positionals: ["import", dir] }));
-        });
+        .addOption(venueOption("binance (default), bybit, okx, kucoin, kraken"))
+        .addOption(
+          valueOption(
+            "--symbols <list>",
+            "comma-separated symbols as the exchange spells them (BTC/USDT,ETH/USDT)",
+          ),
+        )
+        .addOption(valueOption("--from <date>", "first day, YYYY-MM-DD or ISO 8601 (UTC)"))
+        .addOption(valueOption("--to <date>", "end, exclusive"))
+        .addOption(valueOption("--interval <interval>", "candle interval (default 1m)"))
+        .addOption(stateOption())
+        .option("--json", "print the result as JSON (progress stays on stderr)");
+      commonTail(download).action(subcommand("download", () => []));
+      const list = configure(data.command("list"))
+        .description(
+          "Lists the cached candles (or a folder of files with --data): exchange, symbol, interval, range, gaps.",
+        )
+        .addOption(valueOption("--data <dir>", "list a folder of candle files instead of the cache"))
+        .addOption(stateOption())
+        .option("--json", "print the list as JSON");
+      commonTail(list).action(subcommand("list", () => []));
+      const check = configure(data.command("check"))
+        .description(
+          "Checks one symbol's candles for gaps, duplicates, out-of-order or unaligned times, OHLC anomalies, negative volume and long zero-volume runs; prints a summary. Exit 1 when an issue is found.",
+        )
+        .addOption(valueOption("-s, --symbol <symbol>", "symbol to check"))
+        .addOption(venueOption("the cache to check (default binance)"))
+        .addOption(valueOption("--data <dir>", "check a folder of candle files instead of the cache"))
+        .addOption(valueOption("--interval <interval>", "candle interval (default 1m)"))
+        .addOption(valueOption("--from <date>", "range start"))
+        .addOption(valueOption("--to <date>", "range end, exclusive"))
+        .addOption(stateOption())
+        .option("--json", "print the report as JSON");
+      commonTail(check).action(subcommand("check", () => []));
     },
     init: () => {
       const init = configure(program.command("init").summary("scaffold a project that depends on @bt/cli"))

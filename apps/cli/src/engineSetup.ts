@@ -1,9 +1,35 @@
 // Registers what a run needs on the default engine (the instance user files' getCandles share):
 // the exchange and the frame, and strategies with schema errors reported as bad input.
 
-import { BtError, type CandleInterval, type IExchangeSchema, type IStrategySchema } from "@bt/core";
+import {
+  BtError,
+  type CandleInterval,
+  type IExchangeSchema,
+  type ILogger,
+  type IStrategySchema,
+} from "@bt/core";
 import { defaultEngine, type IEngine } from "@bt/engine";
 import { badInput } from "./cliError";
+import type { ICliIo } from "./cliIo";
+
+/**
+ * The logger of a backtest or walker: the engine's warnings on stderr (each distinct message once: a data
+ * problem seen on every call is one line), never on stdout, so --json stays clean. Info and debug are dropped.
+ */
+export function warningsToStderr(io: ICliIo): ILogger {
+  const seen = new Set<string>();
+  const ignore = () => {};
+  return {
+    debug: ignore,
+    info: ignore,
+    error: ignore,
+    warn: (message) => {
+      if (seen.has(message)) return;
+      seen.add(message);
+      io.stderr.write(`warning: ${message}\n`);
+    },
+  };
+}
 
 /** Name of the frame the CLI registers. */
 export const CLI_FRAME_NAME = "cli";

@@ -29,6 +29,8 @@ export interface IRunOptions {
   json: boolean;
   /** Folder for the markdown + JSON dump, or undefined. */
   dumpDir: string | undefined;
+  /** --offline: a ccxt venue reads its candle cache only, never the network. */
+  offline: boolean;
 }
 
 /**
@@ -73,5 +75,6 @@ export function resolveRunOptions(command: string, args: IParsedArgs, io: ICliIo
     stateDir: resolve(io.cwd, stringOption(args, "state") ?? io.env.BT_STATE_DIR ?? ".bt-data"),
     json: flagOption(args, "json"),
     dumpDir: dumpOption === undefined ? undefined : resolve(io.cwd, dumpOption),
+    offline: flagOption(args, "offline"),
   };
 }

@@ -9,7 +9,13 @@ import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { createCliPersist, type PersistSpec, parsePersistSpec } from "../cliPersist";
 import { assertDumpableName } from "../dumpFileName";
-import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy } from "../engineSetup";
+import {
+  CLI_FRAME_NAME,
+  cliEngine,
+  registerExchangeAndFrame,
+  registerStrategy,
+  warningsToStderr,
+} from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
 import { resolveFrameRange } from "../frameRange";
 import { type IParsedArgs, stringOption } from "../parsedArgs";
@@ -55,6 +61,7 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
     persistOption === undefined ? undefined : parsePersistSpec(persistOption);
   const verbose = args.values.verbose === true;
   const engine = cliEngine();
+  engine.setLogger(warningsToStderr(io));
   engine.reset();
   const strategy = await loadStrategyFile(file, io.cwd);
   // The name becomes a file name: checked now, not after the whole backtest.

@@ -8,7 +8,13 @@ import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { assertDumpableName } from "../dumpFileName";
 import { dumpRun } from "../dumpRun";
-import { CLI_FRAME_NAME, cliEngine, registerExchangeAndFrame, registerStrategy } from "../engineSetup";
+import {
+  CLI_FRAME_NAME,
+  cliEngine,
+  registerExchangeAndFrame,
+  registerStrategy,
+  warningsToStderr,
+} from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
 import { resolveFrameRange } from "../frameRange";
 import type { IParsedArgs } from "../parsedArgs";
@@ -31,6 +37,7 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
   }
   const options = resolveRunOptions("walker", args, io);
   const engine = cliEngine();
+  engine.setLogger(warningsToStderr(io));
   engine.reset();
   const walker = await loadWalkerFile(file, io.cwd);
   // The name becomes a file name: checked now, not after every backtest.

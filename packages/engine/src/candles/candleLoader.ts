@@ -23,7 +23,8 @@ export type { ICandleLoadOptions, MissingCandlePolicy } from "./candleSequence";
  * Fetches, validates and stores the 1m candles of [fromMs, toMs). No request reaches at or past toMs.
  * What lies before the frame start (the warm-up and the first price's candles) is optional: when the
  * exchange fails on it (a candle cache that lacks those days and has no network, say), the load starts
- * again at the frame start, with a warning, and the run begins at its first priced minute.
+ * again at the frame start, with a warning, and the run begins at its first priced minute; getCandles
+ * look-backs before it then get the candles the store has, without asking the exchange again.
  * @throws BtError CANDLES for invalid data or missing minutes, EXCHANGE when getCandles fails.
  */
 export async function loadCandleStore(options: ICandleLoadOptions): Promise<CandleStore> {
@@ -37,7 +38,7 @@ export async function loadCandleStore(options: ICandleLoadOptions): Promise<Cand
       `Candles of ${options.symbol} before the frame start ${iso(frameStartMs)} could not be loaded (${error.message}); the backtest goes on without them`,
       { symbol: options.symbol, fromMs: options.fromMs, frameStartMs },
     );
-    return loadRange({ ...options, fromMs: frameStartMs });
+    return loadRange({ ...options, fromMs: frameStartMs, askedFromMs: options.fromMs });
   }
 }
 

@@ -33,6 +33,11 @@ export interface ICandleLoadOptions {
   logger: ILogger;
   /** The store's candles: "1m" (default), or the exchange's base interval when it has no 1m data. */
   interval?: CandleInterval;
+  /**
+   * The earliest time the exchange was asked for, when earlier than fromMs (a warm-up it could not give):
+   * the store then answers look-backs before its start with what it has instead of asking again.
+   */
+  askedFromMs?: number;
 }
 
 /** The interval of a load and its length in ms. */
@@ -152,5 +157,14 @@ export function finishStore(
       },
     );
   }
-  return new CandleStore(exchangeName, symbol, minutes, firstMs, fromMs, options.priceCandleCount, interval);
+  const askedFromMs = Math.min(fromMs, options.askedFromMs ?? fromMs);
+  return new CandleStore(
+    exchangeName,
+    symbol,
+    minutes,
+    firstMs,
+    askedFromMs,
+    options.priceCandleCount,
+    interval,
+  );
 }
