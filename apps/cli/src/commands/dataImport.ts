@@ -12,6 +12,7 @@ import {
   type ICandleColumns,
   intervalToMs,
   isCandleInterval,
+  sliceCandleColumns,
 } from "@bt/core";
 import {
   CANDLE_ISSUE_KINDS,
@@ -22,6 +23,7 @@ import {
   type ICandleCheckReport,
   importCandles,
   listCandleData,
+  lowerBound,
   normalizeSymbol,
   withCandleCache,
 } from "@bt/exchange-file";
@@ -259,19 +261,8 @@ async function checkedColumns(args: IParsedArgs, io: ICliIo, symbol: string, int
 }
 
 function sliceRange(columns: ICandleColumns, fromMs: number, toMs: number): ICandleColumns {
-  const { timestamp } = columns;
-  let from = 0;
-  while (from < timestamp.length && (timestamp[from] as number) < fromMs) from++;
-  let to = from;
-  while (to < timestamp.length && (timestamp[to] as number) < toMs) to++;
-  return {
-    timestamp: columns.timestamp.subarray(from, to),
-    open: columns.open.subarray(from, to),
-    high: columns.high.subarray(from, to),
-    low: columns.low.subarray(from, to),
-    close: columns.close.subarray(from, to),
-    volume: columns.volume.subarray(from, to),
-  };
+  const from = lowerBound(columns.timestamp, fromMs);
+  return sliceCandleColumns(columns, from, Math.max(from, lowerBound(columns.timestamp, toMs)));
 }
 
 function describeIssue(issue: CandleIssue): string {
