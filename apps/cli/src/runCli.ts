@@ -26,7 +26,7 @@ const COMMANDS: Readonly<Record<Exclude<CommandName, "worker">, () => Promise<Co
   walker: async () => (await import("./commands/walker")).runWalkerCommand,
   live: async () => (await import("./commands/live")).runLiveCommand,
   report: async () => (await import("./commands/report")).runReportCommand,
-  data: async () => (await import("./commands/dataImport")).runDataCommand,
+  data: async () => (await import("./commands/data")).runDataCommand,
   init: async () => (await import("./commands/init")).runInitCommand,
 };
 
