@@ -5,7 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type IExchangeSchema, intervalToMs } from "@bt/core";
-import { getConfig } from "@bt/engine";
+import { firstPricedMs, getConfig } from "@bt/engine";
 import { createFileExchange, type IFileExchange, withCandleCache } from "@bt/exchange-file";
 import { badInput } from "./cliError";
 import { isModulePath, loadPluginExport, missingMembers } from "./pluginModule";
@@ -194,32 +194,50 @@ function fileExchange(dataDir: string): ICliExchange {
       const first = columns.timestamp[0];
       const last = columns.timestamp[columns.timestamp.length - 1];
       if (first === undefined || last === undefined) return null;
-      // The engine prices minute t from the CC_AVG_PRICE_CANDLES_COUNT candles before it (a coarser base:
-      // from the close of the candle before).
-      const priceCandles = interval === "1m" ? getConfig().CC_AVG_PRICE_CANDLES_COUNT : 1;
-      return { startMs: first + priceCandles * stepMs, endMs: last + stepMs };
+      // The engine's rule: the first price comes after the candles it is made of.
+      return { startMs: firstPricedMs(first, interval, getConfig()), endMs: last + stepMs };
     },
   };
+}
+
+/**
+ * The ccxt exchange of a venue, with the ccxt options of $BT_CCXT_OPTIONS. ccxt is heavy: it is loaded
+ * only when a venue is asked for.
+ */
+export async function ccxtVenue(
+  name: Exclude<CliExchangeName, "file">,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<IExchangeSchema> {
+  const ccxtOptions = ccxtOptionsFromEnv(env);
+  return (await import("@bt/exchange-ccxt")).createCcxtExchange({
+    exchangeId: name,
+    exchangeName: name,
+    ...(Object.keys(ccxtOptions).length === 0 ? {} : { options: ccxtOptions }),
+  });
+}
+
+/**
+ * A venue behind its candle cache (`<stateDir>/candles/<name>`). Offline, ccxt is not loaded at all and
+ * a day that is not cached fails at once, naming it.
+ */
+export async function cachedVenue(
+  name: Exclude<CliExchangeName, "file">,
+  stateDir: string,
+  offline: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<IExchangeSchema> {
+  const inner: IExchangeSchema = offline
+    ? { exchangeName: name, getCandles: () => Promise.reject(new Error("offline")) }
+    : await ccxtVenue(name, env);
+  return withCandleCache(inner, { dir: join(stateDir, "candles"), offline });
 }
 
 async function ccxtExchange(
   name: Exclude<CliExchangeName, "file">,
   options: ICliExchangeOptions,
 ): Promise<ICliExchange> {
-  const ccxtOptions = ccxtOptionsFromEnv(options.env ?? {});
-  // ccxt is heavy: loaded only when a ccxt venue is asked for, and offline not at all.
-  const inner: IExchangeSchema = options.offline
-    ? { exchangeName: name, getCandles: () => Promise.reject(new Error("offline")) }
-    : (await import("@bt/exchange-ccxt")).createCcxtExchange({
-        exchangeId: name,
-        exchangeName: name,
-        ...(Object.keys(ccxtOptions).length === 0 ? {} : { options: ccxtOptions }),
-      });
   return {
-    schema: withCandleCache(inner, {
-      dir: join(options.stateDir, "candles"),
-      offline: options.offline === true,
-    }),
+    schema: await cachedVenue(name, options.stateDir, options.offline === true, options.env ?? {}),
     frameBounds: async () => null,
   };
 }

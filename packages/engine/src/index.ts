@@ -12,6 +12,7 @@ import {
 export type { IBacktestApi } from "./backtest/backtestApi";
 export type { IBacktestContext } from "./backtest/backtestRunner";
 export type { MissingCandlePolicy } from "./candles/candleLoader";
+export { firstPricedMs } from "./candles/storePlan";
 export {
   createEngine,
   type IBacktestData,

@@ -221,7 +221,7 @@ describe("candle columns (getCandleColumns)", () => {
       symbol: "BTCUSDT",
       fromMs: T0,
       toMs: T0 + 50 * MINUTE,
-      requiredFromMs: T0,
+      frameStartMs: T0 + 5 * MINUTE,
       batchSize: 1_000,
       gapPolicy: "error" as const,
       priceCandleCount: 5,

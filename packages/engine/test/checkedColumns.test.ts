@@ -30,7 +30,7 @@ function load(source: ICandleColumns) {
     symbol: "BTCUSDT",
     fromMs: T0,
     toMs: T0 + 30 * MINUTE_MS,
-    requiredFromMs: T0,
+    frameStartMs: T0 + 5 * MINUTE_MS,
     batchSize: 1000,
     gapPolicy: "error",
     priceCandleCount: 5,

@@ -25,10 +25,9 @@ import {
   listCandleData,
   lowerBound,
   normalizeSymbol,
-  withCandleCache,
 } from "@bt/exchange-file";
 import { badInput, CliError, EXIT_FAILURE } from "../cliError";
-import { type CliExchangeName, ccxtOptionsFromEnv, parseExchangeName } from "../cliExchange";
+import { type CliExchangeName, cachedVenue, ccxtVenue, parseExchangeName } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { parseDate } from "../parseDate";
 import { flagOption, type IParsedArgs, stringOption } from "../parsedArgs";
@@ -128,13 +127,7 @@ async function downloadCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
     throw badInput(`--from ${fromText} is not before --to ${toText}`, "the range is [from, to)");
   const interval = intervalOf(args);
   const cacheDir = join(stateDirOf(args, io), "candles");
-  const ccxtOptions = ccxtOptionsFromEnv(io.env);
-  const { createCcxtExchange } = await import("@bt/exchange-ccxt");
-  const source = createCcxtExchange({
-    exchangeId: exchange,
-    exchangeName: exchange,
-    ...(Object.keys(ccxtOptions).length === 0 ? {} : { options: ccxtOptions }),
-  });
+  const source = await ccxtVenue(exchange, io.env);
   const json = flagOption(args, "json");
   const progress = await createProgressReporter(io, { plain: json });
   let result: Awaited<ReturnType<typeof downloadCandles>>;
@@ -231,7 +224,8 @@ async function checkedColumns(args: IParsedArgs, io: ICliIo, symbol: string, int
     return { source: dir, columns: sliceRange(columns, fromMs, toMs) };
   }
   const venue = venueOf(args);
-  const cacheDir = join(stateDirOf(args, io), "candles");
+  const stateDir = stateDirOf(args, io);
+  const cacheDir = join(stateDir, "candles");
   const listed = (await listCandleData(cacheDir)).find(
     (entry) =>
       entry.exchange === venue && entry.symbol === normalizeSymbol(symbol) && entry.interval === interval,
@@ -243,8 +237,7 @@ async function checkedColumns(args: IParsedArgs, io: ICliIo, symbol: string, int
     );
   }
   // Day by day through the cache, offline: what the runs will read, never the network.
-  const offline = { exchangeName: venue, getCandles: () => Promise.reject(new Error("offline")) };
-  const cached = withCandleCache(offline, { dir: cacheDir, cacheKey: venue, offline: true });
+  const cached = await cachedVenue(venue, stateDir, true, io.env);
   const startMs = Math.max(fromMs, Math.floor(listed.firstAt / DAY_MS) * DAY_MS);
   const endMs = Math.min(toMs, listed.lastAt + 1);
   const candles = [];

@@ -1,7 +1,7 @@
 // The backtest loop. Frame timestamps are visited in order; while idle the loop jumps straight to the
 // next strategy-interval boundary (no per-minute work unless per-minute callbacks exist). Once a
-// signal is scheduled or open, the store's price column (1m, or the exchange's base interval) is scanned synchronously with the core predicates
-// (scanScheduledOutcome / scanPendingExit) and `transition` is called once at the hit: the same rules
+// signal is scheduled or open, the store's price column (1m, or the exchange's base interval) is scanned
+// synchronously with the core predicates (scanScheduledOutcome / scanPendingExit) and `transition` is called once at the hit: the same rules
 // as a minute-by-minute tick, by construction, with no await and no allocation per minute.
 
 import type { IMethodContext } from "@bt/context";
@@ -9,6 +9,7 @@ import {
   alignUp,
   type CandleInterval,
   countRunProblem,
+  type IGlobalConfig,
   type ISignalDto,
   type IStrategyTickResult,
   intervalToMs,
@@ -18,12 +19,12 @@ import {
 } from "@bt/core";
 import type { CandleStore } from "../candles/candleStore";
 import type { IStoreLease } from "../candles/storeCache";
-import { baseIntervalOf, coarserInterval, planStore } from "../candles/storePlan";
+import { firstPricedMs, planStore, tickIntervalOn } from "../candles/storePlan";
 import { toError } from "../events/eventBus";
 import { createBacktestRunRecord, type IBacktestRunRecord } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
-import { type IBacktestOptions, resolveBacktestOptions, warmupMinutesOf } from "../run/runOptions";
+import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
 import { attachRuntime } from "../run/runRuntime";
 import { ClientStrategy, isPromiseLike } from "../strategy/clientStrategy";
 
@@ -51,8 +52,13 @@ export interface IBacktestInternals {
  * The first frame tick with a price: the frame's first tick, or, when the data starts at the frame start
  * (no candles before it), the first tick after the candles the first price needs.
  */
-function firstFrameTickMs(store: CandleStore, startMs: number, interval: CandleInterval): number {
-  return alignUp(Math.max(startMs, store.startMs + store.priceCandleCount * store.stepMs), interval);
+function firstFrameTickMs(
+  store: CandleStore,
+  startMs: number,
+  interval: CandleInterval,
+  config: Pick<IGlobalConfig, "CC_AVG_PRICE_CANDLES_COUNT">,
+): number {
+  return alignUp(Math.max(startMs, firstPricedMs(store.startMs, store.interval, config)), interval);
 }
 
 /**
@@ -78,19 +84,14 @@ export async function* runBacktest(
     (await state.stores.acquire({
       exchange,
       symbol,
-      ...planStore(
-        frame,
-        await baseIntervalOf(exchange, symbol),
-        warmupMinutesOf(warmupMinutes, [strategySchema]),
-        config,
-      ),
+      ...(await planStore(exchange, symbol, frame, warmupMinutes, [strategySchema], config)),
       batchSize,
       gapPolicy,
       logger: state.logger,
     }));
   const store: CandleStore = lease.store;
   // On a coarser base than the frame's interval the run ticks once per base candle.
-  const tickInterval = coarserInterval(frame.interval, store.interval);
+  const tickInterval = tickIntervalOn(frame.interval, store.interval);
   const stepMs = intervalToMs(tickInterval);
   if (store.interval !== "1m") {
     state.logger.warn(
@@ -98,7 +99,7 @@ export async function* runBacktest(
       { symbol, strategyName: strategySchema.strategyName, interval: store.interval },
     );
   }
-  const firstTickMs = firstFrameTickMs(store, startMs, tickInterval);
+  const firstTickMs = firstFrameTickMs(store, startMs, tickInterval, config);
   const shifted = firstTickMs > alignUp(startMs, tickInterval);
   if (shifted) {
     state.logger.warn(

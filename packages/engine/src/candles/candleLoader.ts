@@ -28,7 +28,7 @@ export type { ICandleLoadOptions, MissingCandlePolicy } from "./candleSequence";
  * @throws BtError CANDLES for invalid data or missing minutes, EXCHANGE when getCandles fails.
  */
 export async function loadCandleStore(options: ICandleLoadOptions): Promise<CandleStore> {
-  const frameStartMs = options.requiredFromMs + options.priceCandleCount * loadStep(options).stepMs;
+  const { frameStartMs } = options;
   try {
     return await loadRange(options);
   } catch (error) {

@@ -21,10 +21,10 @@ export interface ICandleLoadOptions {
   /** End of the range (exclusive), epoch ms aligned to the minute. */
   toMs: number;
   /**
-   * The first price of the frame needs candles from this minute (frame start − priceCandleCount). Data
-   * may start later, but no later than the frame start: the run then begins at its first priced minute.
+   * The first base step at or after the frame start. The data must start by then; when it starts there
+   * (no candles before it), the run begins at its first priced step.
    */
-  requiredFromMs: number;
+  frameStartMs: number;
   /** Candles per exchange call. */
   batchSize: number;
   gapPolicy: MissingCandlePolicy;
@@ -117,7 +117,7 @@ export function finishStore(
   firstMs: number,
   filledMinutes: number,
 ): CandleStore {
-  const { exchange, symbol, fromMs, toMs, requiredFromMs } = options;
+  const { exchange, symbol, fromMs, toMs, frameStartMs } = options;
   const { interval, stepMs } = loadStep(options);
   const exchangeName = exchange.exchangeName;
   const count = minutes.count;
@@ -129,7 +129,6 @@ export function finishStore(
       `no ${interval} candles in [${iso(fromMs)}, ${iso(toMs)})`,
     );
   }
-  const frameStartMs = requiredFromMs + options.priceCandleCount * stepMs;
   if (firstMs > frameStartMs) {
     throw candlesError(
       symbol,

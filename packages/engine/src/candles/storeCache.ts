@@ -26,7 +26,7 @@ export class StoreCache {
       options.symbol,
       options.fromMs,
       options.toMs,
-      options.requiredFromMs,
+      options.frameStartMs,
       options.gapPolicy,
       options.priceCandleCount,
       options.interval ?? "1m",

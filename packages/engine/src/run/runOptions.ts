@@ -2,7 +2,7 @@
 // gapPolicy, accountBalance and the numeric live options. Every message names the caller, the option
 // and the value received, and every bad value is a BtError VALIDATION before anything runs.
 
-import { BtError, describeValue, type IStrategySchema, intervalToMs, MINUTE_MS } from "@bt/core";
+import { BtError, describeValue } from "@bt/core";
 import type { MissingCandlePolicy } from "../candles/candleLoader";
 import { unknownNameHint } from "../schema/schemaValidation";
 
@@ -143,27 +143,8 @@ export function epochMsOption(kind: RunKind, name: string, value: unknown): numb
 }
 
 /**
- * The warm-up a backtest of these strategies preloads, in minutes: the run option when given, else the
- * largest `warmupCandles` × interval of the strategies (0 when none declares one).
- */
-export function warmupMinutesOf(
-  option: number | null,
-  strategies: ReadonlyArray<Pick<IStrategySchema, "interval" | "warmupCandles">>,
-): number {
-  if (option !== null) return option;
-  let minutes = 0;
-  for (const strategy of strategies) {
-    minutes = Math.max(
-      minutes,
-      ((strategy.warmupCandles ?? 0) * intervalToMs(strategy.interval)) / MINUTE_MS,
-    );
-  }
-  return minutes;
-}
-
-/**
- * The backtest / walker options with defaults: warmupMinutes (integer ≥ 0; null: warmupMinutesOf the
- * strategies decides), batchSize (integer ≥ 1, 10,000), gapPolicy ("error" | "fill", "error"), accountBalance (> 0, 10,000).
+ * The backtest / walker options with defaults: warmupMinutes (integer ≥ 0; null: the strategies decide,
+ * see storePlan's warmupMinutesOf), batchSize (integer ≥ 1, 10,000), gapPolicy ("error" | "fill", "error"), accountBalance (> 0, 10,000).
  * @throws BtError VALIDATION for a value of the wrong type or range (options that are not an object too).
  * @example const { warmupMinutes } = resolveBacktestOptions("Walker", { warmupMinutes: 60 });
  */

@@ -6,13 +6,13 @@
 
 import { computeStatistics, emptyRunProblems, type IRunProblems, rankByMetric } from "@bt/core";
 import { runBacktest } from "../backtest/backtestRunner";
-import { baseIntervalOf, planStore } from "../candles/storePlan";
+import { planStore } from "../candles/storePlan";
 import { toError } from "../events/eventBus";
 import type { IWalkerProgressEvent, IWalkerResult, IWalkerStrategyResult } from "../events/events";
 import { type IBacktestRunRecord, recordStatus } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveWalkerRun } from "../run/resolveRun";
-import { type IBacktestOptions, resolveBacktestOptions, warmupMinutesOf } from "../run/runOptions";
+import { type IBacktestOptions, resolveBacktestOptions } from "../run/runOptions";
 
 /** Which walker to run. */
 export interface IWalkerContext {
@@ -32,20 +32,22 @@ export async function* runWalker(
 ): AsyncGenerator<IWalkerProgressEvent, IWalkerResult, undefined> {
   const run = resolveWalkerRun(state, symbol, context);
   const { walker, exchange, frame, metric } = run;
-  const given = resolveBacktestOptions("Walker", options);
-  // One store for every strategy: it holds the longest warm-up any of them declares.
-  const warmupMinutes = warmupMinutesOf(
-    given.warmupMinutes,
-    run.strategies.map((entry) => entry.strategy),
-  );
-  const resolvedOptions = { ...given, warmupMinutes };
+  const resolvedOptions = resolveBacktestOptions("Walker", options);
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
   const lease = await state.stores.acquire({
     exchange,
     symbol,
-    ...planStore(frame, await baseIntervalOf(exchange, symbol), warmupMinutes, config),
+    // One store for every strategy: it holds the longest warm-up any of them declares.
+    ...(await planStore(
+      exchange,
+      symbol,
+      frame,
+      resolvedOptions.warmupMinutes,
+      run.strategies.map((entry) => entry.strategy),
+      config,
+    )),
     batchSize: resolvedOptions.batchSize,
     gapPolicy: resolvedOptions.gapPolicy,
     logger: state.logger,
@@ -61,7 +63,8 @@ export async function* runWalker(
           state,
           symbol,
           { strategyName, exchangeName: exchange.exchangeName, frameName: frame.frameName },
-          resolvedOptions,
+          // The user's options as given (checked above); the shared store already holds the warm-up.
+          options,
           {
             lease,
             onRecord: (created) => {
