@@ -5,14 +5,13 @@
 import {
   BtError,
   type CandleInterval,
-  candleProblem,
   DAY_MS,
   type ICandleData,
   type IExchangeSchema,
   intervalToMs,
-  isWellFormedCandle,
 } from "@bt/core";
 import {
+  cacheRowProblem,
   candleDayPath,
   type ICandleDay,
   quarantineCandleDay,
@@ -76,23 +75,7 @@ export function withCandleCache(exchange: IExchangeSchema, options: ICandleCache
     // Never store what the cache would refuse to read back: the source's rows are checked first.
     let previousMs = Number.NEGATIVE_INFINITY;
     for (const candle of candles) {
-      // Core's allocation-free check first; candleProblem builds a message only for a bad row.
-      const problem =
-        (isWellFormedCandle(
-          candle.timestamp,
-          candle.open,
-          candle.high,
-          candle.low,
-          candle.close,
-          candle.volume,
-        )
-          ? null
-          : candleProblem(candle)) ??
-        (candle.timestamp <= previousMs
-          ? "not ascending"
-          : candle.timestamp % intervalMs !== 0
-            ? "not aligned"
-            : null);
+      const problem = cacheRowProblem(candle, previousMs, intervalMs);
       if (problem !== null) {
         throw new BtError(
           "CANDLES",

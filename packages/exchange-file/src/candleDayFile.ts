@@ -200,6 +200,21 @@ export async function readCandleDay(
   return { status: "ok", day: { candles, nextTimestamp: nextTimestamp as number | null | undefined } };
 }
 
+/**
+ * Why `candle` may not be stored in a day file after a row opening at `previousMs` (what readCandleDay
+ * would refuse): a malformed value, not ascending, or not aligned to `intervalMs`; null when it may. Core's
+ * allocation-free check runs first; candleProblem builds a message only for a bad row.
+ */
+export function cacheRowProblem(candle: ICandleData, previousMs: number, intervalMs: number): string | null {
+  if (
+    !isWellFormedCandle(candle.timestamp, candle.open, candle.high, candle.low, candle.close, candle.volume)
+  ) {
+    return candleProblem(candle);
+  }
+  if (candle.timestamp <= previousMs) return "not ascending";
+  return candle.timestamp % intervalMs !== 0 ? "not aligned" : null;
+}
+
 /** Moves a bad file aside (`<file>.corrupt-<epoch ms>`) so it is never read again; returns the new path. */
 export async function quarantineCandleDay(path: string, atMs: number): Promise<string> {
   const target = `${path}.corrupt-${atMs}`;

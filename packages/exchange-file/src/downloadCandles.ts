@@ -5,14 +5,12 @@
 import {
   BtError,
   type CandleInterval,
-  candleProblem,
   DAY_MS,
   type ICandleData,
   type IExchangeSchema,
   intervalToMs,
-  isWellFormedCandle,
 } from "@bt/core";
-import { candleDayPath, readCandleDay, writeCandleDay } from "./candleDayFile";
+import { cacheRowProblem, candleDayPath, readCandleDay, writeCandleDay } from "./candleDayFile";
 import { normalizeSymbol } from "./candleFileName";
 import { gapsOf, type ICandleDataGap } from "./listCandleData";
 
@@ -211,20 +209,7 @@ export async function downloadCandles(
         let lastMs = Number.NaN;
         for (const candle of batch) {
           if (candle.timestamp < cursorMs) continue;
-          const problem = isWellFormedCandle(
-            candle.timestamp,
-            candle.open,
-            candle.high,
-            candle.low,
-            candle.close,
-            candle.volume,
-          )
-            ? candle.timestamp <= previousMs
-              ? "not ascending"
-              : candle.timestamp % intervalMs !== 0
-                ? "not aligned"
-                : null
-            : candleProblem(candle);
+          const problem = cacheRowProblem(candle, previousMs, intervalMs);
           if (problem !== null) {
             throw downloadError(
               `${exchange.exchangeName} returned an invalid ${symbol} ${interval} candle at ${candle.timestamp} (batch ${rangeText}): ${problem}`,
