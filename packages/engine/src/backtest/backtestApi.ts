@@ -13,6 +13,13 @@ import {
   type IStrategyTickResultClosed,
   type RunStatus,
 } from "@bt/core";
+import {
+  accountData,
+  type IAccountData,
+  type IPortfolioData,
+  portfolioData,
+} from "../portfolio/portfolioData";
+import { type IPortfolioOptions, runPortfolio } from "../portfolio/portfolioRunner";
 import { dumpReport, type IDumpOptions } from "../reports/reportDump";
 import { backtestMarkdown, type IBacktestReportOptions } from "../reports/reports";
 import { recordStatus } from "../run/backtestRecord";
@@ -45,6 +52,11 @@ export interface IBacktestData {
   problems: IRunProblems;
   /** "failed" when the run threw or every getSignal call threw; "ok" otherwise. */
   status: RunStatus;
+  /**
+   * The run's account: balance, equity each minute, each trade's money. The symbols of a portfolio run
+   * share one account (its balance and equity are the portfolio's; `trades` are this symbol's).
+   */
+  account: IAccountData;
   /** The config the run used (fee, slippage, price model…). */
   config: Readonly<IGlobalConfig>;
 }
@@ -63,6 +75,24 @@ export interface IBacktestApi {
     context: IBacktestContext,
     options?: IBacktestOptions,
   ): AsyncGenerator<IStrategyTickResult, void, undefined>;
+  /**
+   * Runs the strategy on every symbol of `symbols` from one account: one balance (options.accountBalance),
+   * stakes from the sizing profile or balance / maxOpenPositions, at most options.maxOpenPositions
+   * (default: the number of symbols) open or scheduled at once across the symbols. Yields every
+   * symbol's results; getData / getReport see each symbol's run, getPortfolioData the account.
+   * @example for await (const result of Backtest.runPortfolio(["BTCUSDT", "ETHUSDT"], context, { accountBalance: 1000, maxOpenPositions: 1 })) console.log(result.symbol, result.action);
+   */
+  runPortfolio(
+    symbols: ReadonlyArray<string>,
+    context: IBacktestContext,
+    options?: IPortfolioOptions,
+  ): AsyncGenerator<IStrategyTickResult, void, undefined>;
+  /**
+   * The latest portfolio run of `strategyName`: the account (balance, equity marked each minute, each
+   * trade's money) and every symbol's data.
+   * @throws BtError STATE when the strategy has no portfolio run.
+   */
+  getPortfolioData(strategyName: string): IPortfolioData;
   /** Runs the backtest in the background (results through listen*, errors on listenError); returns a stop function. */
   background(symbol: string, context: IBacktestContext, options?: IBacktestOptions): () => void;
   /** Asks running backtests of (symbol, strategy) to stop: no new signals; an open one runs to its end. */
@@ -93,6 +123,20 @@ export function createBacktestApi(state: EngineState): IBacktestApi {
   const Backtest: IBacktestApi = {
     run(symbol, context, options) {
       return runBacktest(state, symbol, context, options);
+    },
+    runPortfolio(symbols, context, options) {
+      return runPortfolio(state, symbols, context, options);
+    },
+    getPortfolioData(strategyName) {
+      const record = state.portfolioRuns.get(strategyName);
+      if (record === undefined) {
+        throw new BtError(
+          "STATE",
+          `Backtest.getPortfolioData: no portfolio run of strategy ${describeValue(strategyName)}`,
+          { field: "strategyName", value: strategyName },
+        );
+      }
+      return portfolioData(record, (symbol) => Backtest.getData(symbol, strategyName));
     },
     background(symbol, context, options) {
       void drainInBackground(state, runBacktest(state, symbol, context, options), {
@@ -137,6 +181,7 @@ export function createBacktestApi(state: EngineState): IBacktestApi {
           getSignalFailures: problems.getSignalFailures,
         },
         status: recordStatus(record),
+        account: accountData(record.account, closed),
         config: record.config,
       };
     },

@@ -21,6 +21,8 @@ import type { CandleStore } from "../candles/candleStore";
 import type { IStoreLease } from "../candles/storeCache";
 import { firstPricedMs, planStore, tickIntervalOn } from "../candles/storePlan";
 import { toError } from "../events/eventBus";
+import { eventKey, type PortfolioClock } from "../portfolio/portfolioClock";
+import { RunAccount } from "../portfolio/runAccount";
 import { createBacktestRunRecord, type IBacktestRunRecord } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
@@ -41,9 +43,13 @@ export interface IBacktestContext {
   frameName: string;
 }
 
-/** Internal extras used by the walker: a store already loaded for the whole walker. */
+/** Internal extras of the walker (a store loaded for the whole walker) and of portfolio runs. */
 export interface IBacktestInternals {
   lease?: IStoreLease;
+  /** The account shared by a portfolio's runs (default: one of the run's own, one position at a time). */
+  account?: RunAccount;
+  /** A portfolio's lock-step clock and this run's place in it: account events go in time order. */
+  portfolio?: { clock: PortfolioClock; index: number };
   /** Called with the run's record as soon as it exists (the walker reads closed results and problems). */
   onRecord?: (record: IBacktestRunRecord) => void;
 }
@@ -79,6 +85,12 @@ export async function* runBacktest(
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
+  const costs = { feePercent: config.CC_PERCENT_FEE, slippagePercent: config.CC_PERCENT_SLIPPAGE };
+  const account = internals.account ?? new RunAccount(accountBalance, 1, startMs, endMs, costs);
+  // A portfolio's runs wait at each account event until the other runs are past it (the driver ends
+  // the run's part in the clock when it ends).
+  const clock = internals.portfolio?.clock;
+  const clockIndex = internals.portfolio?.index ?? 0;
   const lease =
     internals.lease ??
     (await state.stores.acquire({
@@ -124,6 +136,7 @@ export async function* runBacktest(
     periodStartMs: shifted ? firstTickMs : startMs,
     periodEndMs: endMs,
     config,
+    account,
   });
   state.backtestRuns.set(key, record);
   internals.onRecord?.(record);
@@ -139,6 +152,7 @@ export async function* runBacktest(
     risk: run.risk === undefined ? undefined : state.riskClient(run.risk),
     sizing: run.sizing,
     accountBalance,
+    account,
     problems: record.problems,
   });
   let running = state.running.get(key);
@@ -169,6 +183,7 @@ export async function* runBacktest(
     if (result.action === "closed") {
       record.closed.push(result);
       marked.add(result);
+      account.close(result, prices, storeStartMs, candleMs);
     } else if (result.action === "cancelled") record.cancelled.push(result);
   };
 
@@ -225,6 +240,11 @@ export async function* runBacktest(
         );
       }
       let settled: IStrategyTickResult | Promise<IStrategyTickResult>;
+      if (clock !== undefined) {
+        const eventMs = timeOf(hit === -1 ? Math.max(index, endIndex - 1) : hit);
+        const waited = clock.arrive(clockIndex, eventKey(eventMs, false));
+        if (waited !== undefined) await waited;
+      }
       if (hit === -1) {
         // Frame end: close as time_expired (or cancel as timeout) at the last minute of the frame.
         index = Math.max(index, endIndex - 1);
@@ -300,6 +320,10 @@ export async function* runBacktest(
           }
         }
         if (proposed !== null && proposed !== undefined) {
+          if (clock !== undefined) {
+            const waited = clock.arrive(clockIndex, eventKey(nowMs, true));
+            if (waited !== undefined) await waited;
+          }
           const settled = strategy.settleSignal(nowMs, price, proposed);
           const result = settled instanceof Promise ? await settled : settled;
           if (result !== null) {

@@ -11,6 +11,7 @@ import {
   type RunStatus,
   runStatus,
 } from "@bt/core";
+import type { RunAccount } from "../portfolio/runAccount";
 
 /** The record of one backtest run (mutated while it runs). */
 export interface IBacktestRunRecord {
@@ -24,6 +25,8 @@ export interface IBacktestRunRecord {
   readonly periodEndMs: number;
   /** The config the run started with. */
   readonly config: Readonly<IGlobalConfig>;
+  /** The run's account (a portfolio's runs share one): stakes, balance, equity in quote currency. */
+  readonly account: RunAccount;
   readonly closed: IStrategyTickResultClosed[];
   readonly cancelled: IStrategyTickResultCancelled[];
   readonly problems: IRunProblems;

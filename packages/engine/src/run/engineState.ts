@@ -17,6 +17,7 @@ import { EventBus } from "../events/eventBus";
 import type { IWalkerResult } from "../events/events";
 import type { LiveEventLog } from "../live/liveEventLog";
 import type { LiveRunHandle } from "../live/liveRunHandle";
+import type { IPortfolioRunRecord } from "../portfolio/portfolioRunner";
 import { SchemaRegistry } from "../schema/schemaRegistry";
 import {
   checkExchangeSchema,
@@ -85,6 +86,8 @@ export class EngineState {
   readonly stores = new StoreCache();
   /** Risk clients by riskName, shared by every run of this engine (positions across strategies). */
   private readonly riskClients = new Map<string, ClientRisk>();
+  /** The latest portfolio run per strategyName: its account and each symbol's record. */
+  readonly portfolioRuns = new Map<string, IPortfolioRunRecord>();
   /** The latest (or running) backtest per (symbol, strategyName): results, problems, conditions. */
   readonly backtestRuns = new Map<string, IBacktestRunRecord>();
   /** The latest walker result per (symbol, walkerName). */
@@ -116,6 +119,7 @@ export class EngineState {
     this.stores.clear();
     this.riskClients.clear();
     this.backtestRuns.clear();
+    this.portfolioRuns.clear();
     this.walkerResults.clear();
     this.liveEvents.clear();
     for (const handle of this.liveRuns.values()) void handle.stop();

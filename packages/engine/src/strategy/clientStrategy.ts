@@ -325,8 +325,9 @@ export class ClientStrategy {
     const id = `${this.signalIdPrefix}:${nowMs}`;
     const next = transition(
       this.state,
-      // The pipeline validated the signal as proposed; one that sizing changed is validated again.
-      { type: "signal", signal: proposal.signal, id, validated: proposal.signal === proposal.proposed },
+      // The pipeline validated the signal as proposed; it changed at most its cost (sizing or the
+      // account stake, each a checked positive number).
+      { type: "signal", signal: proposal.signal, id, validated: true },
       this.input(nowMs, currentPrice),
     );
     if (next.rejection !== null) {
@@ -367,9 +368,11 @@ export class ClientStrategy {
 
   /** The run's side of a result (risk slots, sizing history, cancelled signals); true when it is notable. */
   private bookkeep(previous: StrategyState, result: IStrategyTickResult): boolean {
-    const { symbol, backtest, risk } = this.params;
+    const { symbol, backtest, risk, account } = this.params;
     switch (result.action) {
       case "opened":
+        if (account !== undefined && result.signal.cost !== null)
+          account.hold(result.signal.id, result.signal.cost);
         risk?.addPosition({
           signal: result.signal,
           strategyName: result.strategyName,
@@ -385,6 +388,8 @@ export class ClientStrategy {
         const notable = previous.status === "none";
         // A scheduled signal reserves its slot: its activation runs no second risk check.
         if (notable) {
+          if (account !== undefined && result.signal.cost !== null)
+            account.hold(result.signal.id, result.signal.cost);
           risk?.addPosition({
             signal: result.signal,
             strategyName: result.strategyName,
@@ -395,6 +400,7 @@ export class ClientStrategy {
         return notable;
       }
       case "cancelled":
+        account?.release(result.signal.id);
         risk?.removePosition(result.strategyName, result.exchangeName, symbol);
         this.problems.cancelled.push({
           signalId: result.signal.id,

@@ -16,6 +16,7 @@ import {
   validateSignal,
 } from "@bt/core";
 import type { EventBus } from "../events/eventBus";
+import type { RunAccount } from "../portfolio/runAccount";
 import { getCandles } from "../run/ambient";
 import type { ClientRisk } from "./clientRisk";
 import { ATR_PERIOD, averageTrueRange, computePositionCost, type ISizingHistory } from "./positionSizing";
@@ -32,8 +33,14 @@ export interface IClientStrategyParams {
   logger: ILogger;
   risk: ClientRisk | undefined;
   sizing: ISizingSchema | undefined;
-  /** Quote-currency balance used by sizing. */
+  /** Quote-currency balance used by sizing when the run has no account (live). */
   accountBalance: number;
+  /**
+   * Backtest: the run's account (shared by a portfolio's runs). It stakes every signal that passed the
+   * pipeline, refuses one past its limits (a "risk" problem named "account"), and sizing reads its
+   * balance.
+   */
+  account?: RunAccount;
   /**
    * Live only: makes a state change durable (persistence, broker) before it is applied. Called with
    * every transition that changes the state; when it throws, the state stays as it was. Returns the
@@ -85,8 +92,8 @@ export class SignalPipeline {
   }
 
   /**
-   * Validation → risk → sizing of what getSignal returned. Returns the signal as proposed and as sized
-   * (cost set), or null when it is rejected (or sizing threw).
+   * Validation → risk → sizing → the account of what getSignal returned. Returns the signal as proposed
+   * and as staked (cost set), or null when it is rejected (or sizing threw).
    */
   async vet(proposed: ISignalDto, nowMs: number, currentPrice: number): Promise<ISignalProposal | null> {
     const { schema, symbol, bus, config, backtest } = this.params;
@@ -146,7 +153,7 @@ export class SignalPipeline {
         }
       }
       const sized = computePositionCost(sizing, {
-        accountBalance: this.params.accountBalance,
+        accountBalance: this.params.account?.balance ?? this.params.accountBalance,
         priceOpen,
         priceTakeProfit: proposed.priceTakeProfit,
         priceStopLoss: proposed.priceStopLoss,
@@ -164,7 +171,42 @@ export class SignalPipeline {
       }
       signal = { ...proposed, cost: sized.cost };
     }
+    const account = this.params.account;
+    if (account !== undefined) {
+      const admission = account.admit(signal.cost);
+      if ("problem" in admission) {
+        this.refuseByAccount(proposed, admission.problem, account.openCount, currentPrice, nowMs);
+        return null;
+      }
+      if (signal.cost === undefined) signal = { ...signal, cost: admission.cost };
+    }
     return { proposed, signal };
+  }
+
+  /** Counts and emits (listenRisk, riskName "account") a signal the account cannot stake. */
+  private refuseByAccount(
+    proposed: ISignalDto,
+    reason: string,
+    activePositionCount: number,
+    currentPrice: number,
+    nowMs: number,
+  ): void {
+    const { schema, symbol, bus, backtest, exchangeName } = this.params;
+    countRunProblem(this.problems, "risk", "account", reason, nowMs);
+    if (!bus.risk.observed) return;
+    bus.risk.next({
+      symbol,
+      strategyName: schema.strategyName,
+      exchangeName,
+      riskName: "account",
+      pendingSignal: proposed,
+      reason,
+      validationIndex: -1,
+      currentPrice,
+      timestamp: nowMs,
+      activePositionCount,
+      backtest,
+    });
   }
 
   /** Counts and emits a validation rejection of `signal` (logged as a warning). */
