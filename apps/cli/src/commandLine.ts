@@ -72,6 +72,37 @@ const EXCHANGE_TEXT =
 const PERSIST_TEXT =
   "fs (<state>/persist) | redis ($BT_REDIS_URL) | mongo ($BT_MONGO_URL) | postgres ($BT_PG_URL) | ./myAdapter.ts (a module whose default export or createPersist is a persistence adapter factory)";
 
+/** The costs and account flags of backtest and walker. */
+function addAccountOptions(command: Command, portfolio: boolean): Command {
+  const withCosts = command
+    .addOption(valueOption("--fee <percent>", "fee per side in percent (default 0.1)"))
+    .addOption(valueOption("--slippage <percent>", "slippage per side in percent (default 0.1)"))
+    .addOption(valueOption("--balance <amount>", "account balance in quote currency (default 10000)"))
+    .addOption(
+      valueOption(
+        "--warmup <minutes>",
+        "minutes of candles loaded before the frame start (default: what the strategy declares)",
+      ),
+    )
+    .addOption(
+      valueOption("--html <file>", "also write a self-contained HTML report (charts, trades, statistics)"),
+    );
+  if (!portfolio) return withCosts;
+  return withCosts
+    .addOption(
+      valueOption(
+        "--symbols <list>",
+        "a portfolio run: comma-separated symbols sharing one account (instead of --symbol)",
+      ),
+    )
+    .addOption(
+      valueOption(
+        "--max-positions <n>",
+        "portfolio: open positions at once across the symbols (default: one per symbol); unsized signals stake balance / n",
+      ),
+    );
+}
+
 const GAPS_TEXT = "missing 1m candles inside the data: error (default) or fill (flat zero-volume candles)";
 
 function commonTail(command: Command): Command {
@@ -159,6 +190,7 @@ Examples:
           "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
         )
         .addOption(valueOption("--dump <dir>", "also write <dir>/backtest/<strategy>.md and .json"));
+      addAccountOptions(backtest, true);
       commonTail(backtest)
         .addHelpText(
           "after",
@@ -191,6 +223,7 @@ Examples:
           "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
         )
         .addOption(valueOption("--dump <dir>", "also write <dir>/walker/<walkerName>.md and .json"));
+      addAccountOptions(walker, false);
       commonTail(walker)
         .addHelpText(
           "after",

@@ -15,7 +15,7 @@ export interface IDumpPaths {
 
 /** Writes `markdown` and the JSON record of `record` under `dumpDir`. */
 export async function dumpRun(dumpDir: string, record: IRunRecord, markdown: string): Promise<IDumpPaths> {
-  const name = dumpFileName(record.kind === "backtest" ? record.strategyName : record.walkerName);
+  const name = dumpFileName(record.kind === "walker" ? record.walkerName : record.strategyName);
   const base = join(dumpDir, record.kind, name);
   const paths = { markdown: `${base}.md`, json: `${base}.json` };
   await writeReport(paths.json, `${JSON.stringify(record, null, 2)}\n`);

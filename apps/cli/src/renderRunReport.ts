@@ -3,8 +3,20 @@
 // strategy's Problems), rendered by @bt/report-markdown from the record alone, so `bt report` prints
 // exactly what the run printed.
 
-import { hasNoProblems, renderBacktestReport, renderProblems, renderWalkerReport } from "@bt/report-markdown";
-import type { IRunFrame, IRunRecord, IWalkerRunRecord } from "./runRecord";
+import {
+  hasNoProblems,
+  renderBacktestReport,
+  renderHeatReport,
+  renderProblems,
+  renderWalkerReport,
+} from "@bt/report-markdown";
+import type {
+  IBacktestRunRecord,
+  IPortfolioRunRecord,
+  IRunFrame,
+  IRunRecord,
+  IWalkerRunRecord,
+} from "./runRecord";
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(":00.000Z", "Z");
 
@@ -52,18 +64,44 @@ function renderWalkerRecord(record: IWalkerRunRecord): string {
   return markdown.replace(/\n+$/, "\n");
 }
 
-/** Renders the markdown report of a backtest or walker record. */
-export function renderRunReport(record: IRunRecord): string {
-  if (record.kind === "backtest") {
-    return renderBacktestReport(record.closed, {
-      periodStartMs: record.periodStartMs,
-      periodEndMs: record.periodEndMs,
-      title: backtestReportTitle(record.strategyName),
-      config: record.config,
-      problems: record.problems,
-      // The run's own figure (its minute prices are not in the record): the markdown matches getData.
-      markedMaxDrawdownPercent: record.stats.maxDrawdownMarked ?? undefined,
-    });
+function renderBacktestRecord(record: IBacktestRunRecord, title: string): string {
+  return renderBacktestReport(record.closed, {
+    periodStartMs: record.periodStartMs,
+    periodEndMs: record.periodEndMs,
+    title,
+    config: record.config,
+    problems: record.problems,
+    // The run's own figure (its minute prices are not in the record): the markdown matches getData.
+    markedMaxDrawdownPercent: record.stats.maxDrawdownMarked ?? undefined,
+  });
+}
+
+function renderPortfolioRecord(record: IPortfolioRunRecord): string {
+  const { initialBalance, balance, maxOpenPositions } = record.account;
+  let markdown = `# Portfolio: ${record.strategyName}\n\n${describeFrame(record)}\n\n`;
+  markdown += `Account: balance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)} (net ${(balance - initialBalance).toFixed(2)}), at most ${maxOpenPositions} open position(s) across the symbols.\n\n`;
+  markdown += `${renderHeatReport(
+    record.runs.flatMap((run) => run.closed),
+    { periodStartMs: record.periodStartMs, periodEndMs: record.periodEndMs, title: "Symbols" },
+  ).replace(/^# /, "## ")}\n`;
+  for (const run of record.runs) {
+    markdown += `\n${renderBacktestRecord(run, `${backtestReportTitle(run.strategyName)} on ${run.symbol}`).replace(/^#/gm, "##")}`;
   }
-  return renderWalkerRecord(record);
+  return markdown.replace(/\n+$/, "\n");
+}
+
+/** Renders the markdown report of a backtest, portfolio or walker record. */
+export function renderRunReport(record: IRunRecord): string {
+  switch (record.kind) {
+    case "backtest":
+      return renderBacktestRecord(record, backtestReportTitle(record.strategyName));
+    case "portfolio":
+      return renderPortfolioRecord(record);
+    case "walker":
+      return renderWalkerRecord(record);
+    default: {
+      const unreachable: never = record;
+      return unreachable;
+    }
+  }
 }

@@ -2,7 +2,8 @@
 // interval, optional dates, folders and output settings. Every problem is bad input (exit 2).
 
 import { resolve } from "node:path";
-import { type CandleInterval, isCandleInterval } from "@bt/core";
+import { type CandleInterval, type IGlobalConfig, isCandleInterval } from "@bt/core";
+import type { IEngine } from "@bt/engine";
 import { bundledAssets } from "./bundledAssets";
 import { badInput } from "./cliError";
 import { type CliExchangeSpec, parseExchangeSpec } from "./cliExchange";
@@ -31,6 +32,115 @@ export interface IRunOptions {
   dumpDir: string | undefined;
   /** --offline: a ccxt venue reads its candle cache only, never the network. */
   offline: boolean;
+}
+
+/** The costs and account of a backtest or walker (each undefined when its flag is absent). */
+export interface IAccountOptions {
+  /** --fee: fee per side in percent (CC_PERCENT_FEE). */
+  feePercent: number | undefined;
+  /** --slippage: slippage per side in percent (CC_PERCENT_SLIPPAGE). */
+  slippagePercent: number | undefined;
+  /** --balance: the account balance in quote currency. */
+  accountBalance: number | undefined;
+  /** --warmup: minutes of candles loaded before the frame start. */
+  warmupMinutes: number | undefined;
+  /** --symbols: a portfolio run over these symbols from one account. */
+  symbols: string[] | undefined;
+  /** --max-positions: open positions at once across a portfolio's symbols. */
+  maxOpenPositions: number | undefined;
+  /** --html: write the self-contained HTML report to this path. */
+  htmlFile: string | undefined;
+}
+
+function numberFlag(
+  args: IParsedArgs,
+  name: string,
+  flag: string,
+  check: (value: number) => boolean,
+  expected: string,
+): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || !check(value)) {
+    throw badInput(
+      `bad ${flag} ${JSON.stringify(text)}: must be ${expected}`,
+      `e.g. ${flag} ${expected.includes("integer") ? "3" : "0.1"}`,
+    );
+  }
+  return value;
+}
+
+/** Sets --fee and --slippage in the engine's config (the flags that were given). */
+export function applyCosts(engine: IEngine, account: IAccountOptions): void {
+  const patch: Partial<IGlobalConfig> = {};
+  if (account.feePercent !== undefined) patch.CC_PERCENT_FEE = account.feePercent;
+  if (account.slippagePercent !== undefined) patch.CC_PERCENT_SLIPPAGE = account.slippagePercent;
+  if (Object.keys(patch).length > 0) engine.setConfig(patch);
+}
+
+/**
+ * Reads and checks --fee, --slippage, --balance, --warmup, --symbols, --max-positions and --html.
+ * @throws CliError (exit 2) naming the flag and the value.
+ */
+export function resolveAccountOptions(args: IParsedArgs, io: ICliIo): IAccountOptions {
+  const symbolsText = stringOption(args, "symbols");
+  let symbols: string[] | undefined;
+  if (symbolsText !== undefined) {
+    if (stringOption(args, "symbol") !== undefined) {
+      throw badInput(
+        "--symbol and --symbols were both given",
+        "use --symbols A,B,C for a portfolio run, --symbol for one",
+      );
+    }
+    symbols = symbolsText.split(",").map((symbol) => symbol.trim());
+    const empty = symbols.findIndex((symbol) => symbol === "");
+    const twice = symbols.find((symbol, index) => symbols?.indexOf(symbol) !== index);
+    if (empty !== -1 || twice !== undefined) {
+      throw badInput(
+        `bad --symbols ${JSON.stringify(symbolsText)}: ${twice !== undefined ? `${twice} is listed twice` : `entry ${empty + 1} is empty`}`,
+        "e.g. --symbols BTCUSDT,ETHUSDT,SOLUSDT",
+      );
+    }
+  }
+  const maxOpenPositions = numberFlag(
+    args,
+    "maxPositions",
+    "--max-positions",
+    (value) => Number.isInteger(value) && value >= 1,
+    "a positive integer",
+  );
+  if (maxOpenPositions !== undefined && symbols === undefined) {
+    throw badInput("--max-positions needs --symbols", "a single-symbol run holds one position at a time");
+  }
+  const html = stringOption(args, "html");
+  return {
+    feePercent: numberFlag(
+      args,
+      "fee",
+      "--fee",
+      (value) => value >= 0 && value < 100,
+      "a percent ≥ 0 and < 100",
+    ),
+    slippagePercent: numberFlag(
+      args,
+      "slippage",
+      "--slippage",
+      (value) => value >= 0 && value < 100,
+      "a percent ≥ 0 and < 100",
+    ),
+    accountBalance: numberFlag(args, "balance", "--balance", (value) => value > 0, "a positive amount"),
+    warmupMinutes: numberFlag(
+      args,
+      "warmup",
+      "--warmup",
+      (value) => Number.isInteger(value) && value >= 0,
+      "a non-negative integer of minutes",
+    ),
+    symbols,
+    maxOpenPositions,
+    htmlFile: html === undefined ? undefined : resolve(io.cwd, html),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
 // reason in `stats.unavailable`), with what went wrong (`problems`), the run's status and its config.
 
 import type {
+  CandleInterval,
   IGlobalConfig,
   IRunProblems,
   IStatistics,
@@ -11,6 +12,7 @@ import type {
   RunStatus,
   WalkerMetric,
 } from "@bt/core";
+import type { IAccountTradeMoney, IEquityPoint } from "@bt/engine";
 
 /**
  * Version of the record layout; bumped on incompatible changes. 2: `status`, `problems`, `config` (and
@@ -30,6 +32,28 @@ export interface IRunFrame {
   periodEndMs: number;
 }
 
+/** The account of a run, in quote currency. */
+export interface IRecordAccount {
+  initialBalance: number;
+  /** Initial balance plus the realised PnL of every closed trade. */
+  balance: number;
+  maxOpenPositions: number;
+  /** Equity marked to market, downsampled (each bucket's lowest and last point: drawdowns stay visible). */
+  equity: IEquityPoint[];
+  /** Each closed trade's stake, PnL and the balance after it, in close order. */
+  trades: IAccountTradeMoney[];
+}
+
+/** Candles for a report's price chart (a display interval: at most a few thousand per symbol). */
+export interface IChartCandles {
+  interval: CandleInterval;
+  time: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+}
+
 /** A finished backtest: statistics, every closed and cancelled signal, what went wrong, the config. */
 export interface IBacktestRunRecord extends IRunFrame {
   kind: "backtest";
@@ -44,6 +68,24 @@ export interface IBacktestRunRecord extends IRunFrame {
   /** Counted errors, validation and risk rejections, cancelled signals, getSignal calls/failures. */
   problems: IRunProblems;
   /** The config the run used (fee, slippage, price model…). */
+  config: IGlobalConfig;
+  /** The run's account (absent in records written before bt had accounts). */
+  account?: IRecordAccount;
+  /** Candles for the HTML report's chart (absent when they could not be read). */
+  chart?: IChartCandles;
+}
+
+/** A finished portfolio run: one strategy on several symbols from one account. */
+export interface IPortfolioRunRecord extends IRunFrame {
+  kind: "portfolio";
+  version: typeof RUN_RECORD_VERSION;
+  strategyName: string;
+  symbols: string[];
+  /** "failed" when any symbol's run failed. */
+  status: RunStatus;
+  account: IRecordAccount;
+  /** Each symbol's backtest (its `account` is the shared one's trades of that symbol). */
+  runs: IBacktestRunRecord[];
   config: IGlobalConfig;
 }
 
@@ -74,7 +116,7 @@ export interface IWalkerRunRecord extends IRunFrame {
 }
 
 /** Any run record. */
-export type IRunRecord = IBacktestRunRecord | IWalkerRunRecord;
+export type IRunRecord = IBacktestRunRecord | IWalkerRunRecord | IPortfolioRunRecord;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
@@ -90,6 +132,9 @@ export function isRunRecord(value: unknown): value is IRunRecord {
   if (value.kind === "backtest") {
     return Array.isArray(value.closed) && Array.isArray(value.cancelled) && isProblems(value.problems);
   }
+  if (value.kind === "portfolio") {
+    return Array.isArray(value.runs) && value.runs.every(isRunRecord) && isObject(value.account);
+  }
   return (
     value.kind === "walker" &&
     Array.isArray(value.results) &&
@@ -99,6 +144,11 @@ export function isRunRecord(value: unknown): value is IRunRecord {
 
 /** The record version of a parsed bt run record of any version, or null when it is not one. */
 export function runRecordVersion(value: unknown): number | null {
-  if (!isObject(value) || (value.kind !== "backtest" && value.kind !== "walker")) return null;
+  if (
+    !isObject(value) ||
+    (value.kind !== "backtest" && value.kind !== "walker" && value.kind !== "portfolio")
+  ) {
+    return null;
+  }
   return typeof value.version === "number" ? value.version : null;
 }

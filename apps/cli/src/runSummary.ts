@@ -9,6 +9,16 @@ import { describeFrame, walkerFailureText } from "./renderRunReport";
 import type { IRunRecord } from "./runRecord";
 import { renderTextTable } from "./textTable";
 
+/** Quote money with 2 decimals. */
+function formatQuote(value: number): string {
+  return value.toFixed(2);
+}
+
+function formatSignedPercent(fraction: number): string {
+  const percent = fraction * 100;
+  return `${percent >= 0 ? "+" : ""}${percent.toFixed(2)} %`;
+}
+
 const KEY_METRICS: ReadonlyArray<StatisticKey> = [
   "tradeCount",
   "winRate",
@@ -66,6 +76,20 @@ function problemNote(
 
 /** The terminal summary of a run record. */
 export function renderRunSummary(record: IRunRecord): string {
+  if (record.kind === "portfolio") {
+    const table = renderTextTable(
+      ["symbol", ...HEADERS],
+      record.runs.map((run) => [run.symbol, ...KEY_METRICS.map((metric) => summaryCell(run.stats, metric))]),
+      [false, ...HEADERS.map(() => true)],
+    );
+    const { initialBalance, balance, maxOpenPositions } = record.account;
+    const notes = record.runs
+      .map((run) =>
+        problemNote(run.symbol, run.stats.tradeCount, run.problems, strategyThrew(run.status, run.problems)),
+      )
+      .filter((note) => note !== "");
+    return `Summary — portfolio ${record.strategyName} — ${describeFrame(record)}\naccount: ${formatQuote(initialBalance)} → ${formatQuote(balance)} (${formatSignedPercent(balance / initialBalance - 1)}), at most ${maxOpenPositions} open position(s)\n${table}\n${notes.map((note) => `${note}\n`).join("")}`;
+  }
   if (record.kind === "backtest") {
     const table = renderTextTable(
       ["strategy", ...HEADERS],

@@ -1,9 +1,17 @@
-// `bt backtest <strategy file>`: runs one strategy over a frame with a progress bar, prints the
-// markdown report (run conditions, Problems, closed signals, statistics) and a summary (or JSON with
-// --json), prints the run's problems on stderr, optionally dumps both and records the signal lifecycle
-// in a persistence adapter's backtest namespace (--persist). Exit 1 when the strategy threw.
+// `bt backtest <strategy file>`: runs one strategy over a frame (on one symbol, or with --symbols on
+// several from one account) with a progress bar, prints the markdown report (run conditions, Problems,
+// closed signals, statistics, money) and a summary (or JSON with --json), prints the run's problems on
+// stderr, optionally dumps both, writes the HTML report (--html) and records the signal lifecycle in a
+// persistence adapter's backtest namespace (--persist). Exit 1 when the strategy threw.
 
-import { createBacktestRecorder, type IBacktestData, type IBacktestRecorder } from "@bt/engine";
+import {
+  createBacktestRecorder,
+  type IBacktestData,
+  type IBacktestRecorder,
+  type IEngine,
+  type IPortfolioData,
+} from "@bt/engine";
+import { chartCandles, recordAccount } from "../accountRecord";
 import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
@@ -17,17 +25,21 @@ import {
   warningsToStderr,
 } from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
-import { resolveFrameRange } from "../frameRange";
+import { type IFrameRange, resolveFrameRange } from "../frameRange";
 import { type IParsedArgs, stringOption } from "../parsedArgs";
 import { everySignalRejected, renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
-import { resolveRunOptions } from "../runOptions";
-import type { IBacktestRunRecord } from "../runRecord";
+import { applyCosts, type IRunOptions, resolveAccountOptions, resolveRunOptions } from "../runOptions";
+import type { IBacktestRunRecord, IChartCandles, IPortfolioRunRecord, IRunRecord } from "../runRecord";
 import { RUN_RECORD_VERSION } from "../runRecord";
 import { loadStrategyFile } from "../strategyFile";
 
 /** The run record of a backtest's data. */
-function backtestRecord(data: IBacktestData, interval: string): IBacktestRunRecord {
+function backtestRecord(
+  data: IBacktestData,
+  interval: string,
+  chart: IChartCandles | undefined,
+): IBacktestRunRecord {
   return {
     kind: "backtest",
     version: RUN_RECORD_VERSION,
@@ -43,7 +55,71 @@ function backtestRecord(data: IBacktestData, interval: string): IBacktestRunReco
     cancelled: data.cancelled,
     problems: data.problems,
     config: { ...data.config },
+    account: recordAccount(data.account),
+    ...(chart === undefined ? {} : { chart }),
   };
+}
+
+/** The run record of a portfolio run. */
+function portfolioRecord(
+  data: IPortfolioData,
+  runs: IBacktestRunRecord[],
+  frame: IFrameRange,
+  interval: string,
+): IPortfolioRunRecord {
+  return {
+    kind: "portfolio",
+    version: RUN_RECORD_VERSION,
+    symbol: data.symbols.join(", "),
+    symbols: data.symbols,
+    exchangeName: data.exchangeName,
+    interval,
+    periodStartMs: frame.startMs,
+    periodEndMs: frame.endMs,
+    strategyName: data.strategyName,
+    status: runs.some((run) => run.status === "failed") || data.error !== null ? "failed" : "ok",
+    account: recordAccount(data.account),
+    runs,
+    config: { ...(runs[0]?.config ?? {}) } as IPortfolioRunRecord["config"],
+  };
+}
+
+/** The frame every symbol's data covers: the intersection of their frames. */
+async function portfolioFrame(
+  options: IRunOptions,
+  exchange: Parameters<typeof resolveFrameRange>[1],
+  symbols: ReadonlyArray<string>,
+): Promise<IFrameRange> {
+  let frame: IFrameRange | undefined;
+  for (const symbol of symbols) {
+    const own = await resolveFrameRange({ ...options, symbol }, exchange);
+    frame =
+      frame === undefined
+        ? own
+        : {
+            startMs: Math.max(frame.startMs, own.startMs),
+            endMs: Math.min(frame.endMs, own.endMs),
+            note: frame.note ?? own.note,
+          };
+  }
+  const resolved = frame as IFrameRange;
+  if (resolved.endMs <= resolved.startMs) {
+    throw badInput(
+      `the data of ${symbols.join(", ")} has no period in common`,
+      "pick symbols whose data overlap, or set --from and --to inside every symbol's data",
+    );
+  }
+  return resolved;
+}
+
+/** Each symbol's data of the run, or the run's error when it failed before any record existed. */
+function dataOf(engine: IEngine, symbol: string, strategyName: string, runError: unknown): IBacktestData {
+  try {
+    return engine.Backtest.getData(symbol, strategyName);
+  } catch {
+    // The run failed before it started (data, exchange, persistence): nothing to report but the error.
+    throw runError;
+  }
 }
 
 /** Runs `bt backtest` with its parsed arguments; returns the exit code. */
@@ -56,6 +132,7 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
     );
   }
   const options = resolveRunOptions("backtest", args, io);
+  const account = resolveAccountOptions(args, io);
   const persistOption = stringOption(args, "persist");
   const persistSpec: PersistSpec | undefined =
     persistOption === undefined ? undefined : parsePersistSpec(persistOption);
@@ -66,8 +143,14 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
   const strategy = await loadStrategyFile(file, io.cwd);
   // The name becomes a file name: checked now, not after the whole backtest.
   if (options.dumpDir !== undefined) assertDumpableName(`strategyName of ${file}`, strategy.strategyName);
+  // The flags win over a setConfig in the strategy file (which ran as it loaded).
+  applyCosts(engine, account);
   const exchange = await createCliExchange(options.exchange, { ...options, cwd: io.cwd, env: io.env });
-  const frame = await resolveFrameRange(options, exchange);
+  const symbols = account.symbols ?? [options.symbol];
+  const frame =
+    account.symbols === undefined
+      ? await resolveFrameRange(options, exchange)
+      : await portfolioFrame(options, exchange, symbols);
   if (frame.note !== null) io.stderr.write(`note: ${frame.note}\n`);
   registerExchangeAndFrame(engine, exchange.schema, { ...frame, interval: options.interval });
   registerStrategy(engine, strategy, file);
@@ -82,19 +165,24 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
           (message) => io.stderr.write(`warning: ${message}\n`),
           io.cwd,
         );
-  const recorder: IBacktestRecorder | undefined =
-    persist === undefined
-      ? undefined
-      : createBacktestRecorder(persist, {
-          symbol: options.symbol,
-          strategyName: strategy.strategyName,
-          exchangeName: exchange.schema.exchangeName,
-        });
+  const recorders = new Map<string, IBacktestRecorder>();
+  const recorderOf = (symbol: string): IBacktestRecorder | undefined => {
+    if (persist === undefined) return undefined;
+    let recorder = recorders.get(symbol);
+    if (recorder === undefined) {
+      recorder = createBacktestRecorder(persist, {
+        symbol,
+        strategyName: strategy.strategyName,
+        exchangeName: exchange.schema.exchangeName,
+      });
+      recorders.set(symbol, recorder);
+    }
+    return recorder;
+  };
   const progress = await createProgressReporter(io, { plain: options.json });
-  const label = `${strategy.strategyName} ${options.symbol}`;
   const stopProgress = engine.listenProgress((event) => {
     if (event.strategyName === strategy.strategyName)
-      progress.update(label, event.processedFrames, event.totalFrames);
+      progress.update(`${strategy.strategyName} ${event.symbol}`, event.processedFrames, event.totalFrames);
   });
   const errorStacks = verbose ? collectErrorStacks(engine) : undefined;
   let runError: unknown;
@@ -105,10 +193,20 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
       exchangeName: exchange.schema.exchangeName,
       frameName: CLI_FRAME_NAME,
     };
-    for await (const result of engine.Backtest.run(options.symbol, context, {
+    const runOptions = {
       gapPolicy: options.gapPolicy,
-    })) {
-      await recorder?.record(result);
+      accountBalance: account.accountBalance,
+      warmupMinutes: account.warmupMinutes,
+    };
+    const results =
+      account.symbols === undefined
+        ? engine.Backtest.run(options.symbol, context, runOptions)
+        : engine.Backtest.runPortfolio(symbols, context, {
+            ...runOptions,
+            maxOpenPositions: account.maxOpenPositions,
+          });
+    for await (const result of results) {
+      await recorderOf(result.symbol)?.record(result);
     }
   } catch (error) {
     runError = error;
@@ -121,14 +219,26 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
     await persist?.dispose();
   }
 
-  let data: IBacktestData;
-  try {
-    data = engine.Backtest.getData(options.symbol, strategy.strategyName);
-  } catch {
-    // The run failed before it started (data, exchange, persistence): nothing to report but the error.
-    throw runError;
+  // Chart candles only for the files that show charts (--html, --dump): --json stays small.
+  const wantsChart = account.htmlFile !== undefined || options.dumpDir !== undefined;
+  const runs: IBacktestRunRecord[] = [];
+  for (const symbol of symbols) {
+    const data = dataOf(engine, symbol, strategy.strategyName, runError);
+    const chart = wantsChart
+      ? await chartCandles(exchange.schema, symbol, frame.startMs, frame.endMs)
+      : undefined;
+    if (typeof chart === "string") io.stderr.write(`warning: no chart of ${symbol}: ${chart}\n`);
+    runs.push(backtestRecord(data, options.interval, typeof chart === "string" ? undefined : chart));
   }
-  const record = backtestRecord(data, options.interval);
+  const record: IRunRecord =
+    account.symbols === undefined
+      ? (runs[0] as IBacktestRunRecord)
+      : portfolioRecord(
+          engine.Backtest.getPortfolioData(strategy.strategyName),
+          runs,
+          frame,
+          options.interval,
+        );
   // The renderers (@bt/report-markdown) are loaded once the run is over, not before its first candle.
   const [{ renderRunReport }, { renderRunSummary }, { dumpRun }] = await Promise.all([
     import("../renderRunReport"),
@@ -140,21 +250,30 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
     const paths = await dumpRun(options.dumpDir, record, markdown);
     io.stderr.write(`dump: ${paths.markdown}\n`);
   }
+  if (account.htmlFile !== undefined && !failed) {
+    const { writeHtmlReport } = await import("../htmlReport");
+    await writeHtmlReport(account.htmlFile, record);
+    io.stderr.write(`html: ${account.htmlFile}\n`);
+  }
   if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
   else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
-  io.stderr.write(
-    renderProblemLines(
-      `${strategy.strategyName} on ${options.symbol}`,
-      record.status,
-      record.problems,
-      errorStacks?.stacks,
-    ),
-  );
-  if (!failed && everySignalRejected(record.stats.tradeCount ?? 0, record.problems)) {
-    io.stderr.write("warning: 0 trades: every signal was rejected, see Problems\n");
+  let threw = false;
+  for (const run of runs) {
+    io.stderr.write(
+      renderProblemLines(
+        `${strategy.strategyName} on ${run.symbol}`,
+        run.status,
+        run.problems,
+        errorStacks?.stacks,
+      ),
+    );
+    if (!failed && everySignalRejected(run.stats.tradeCount ?? 0, run.problems)) {
+      io.stderr.write(`warning: 0 trades on ${run.symbol}: every signal was rejected, see Problems\n`);
+    }
+    threw ||= strategyThrew(run.status, run.problems);
   }
   if (failed) throw runError;
-  if (strategyThrew(record.status, record.problems)) {
+  if (threw) {
     io.stderr.write(
       `bt backtest: strategy ${strategy.strategyName} threw while running (see Problems) — hint: fix the strategy; --verbose prints the stack of each error's first occurrence\n`,
     );

@@ -21,7 +21,7 @@ import type { IParsedArgs } from "../parsedArgs";
 import { renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
 import { renderRunReport } from "../renderRunReport";
-import { resolveRunOptions } from "../runOptions";
+import { applyCosts, resolveAccountOptions, resolveRunOptions } from "../runOptions";
 import { type IWalkerRunRecord, RUN_RECORD_VERSION } from "../runRecord";
 import { renderRunSummary } from "../runSummary";
 import { loadWalkerFile } from "../strategyFile";
@@ -36,12 +36,14 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
     );
   }
   const options = resolveRunOptions("walker", args, io);
+  const account = resolveAccountOptions(args, io);
   const engine = cliEngine();
   engine.setLogger(warningsToStderr(io));
   engine.reset();
   const walker = await loadWalkerFile(file, io.cwd);
   // The name becomes a file name: checked now, not after every backtest.
   if (options.dumpDir !== undefined) assertDumpableName(`walkerName of ${file}`, walker.walkerName);
+  applyCosts(engine, account);
   const exchange = await createCliExchange(options.exchange, { ...options, cwd: io.cwd, env: io.env });
   const frame = await resolveFrameRange(options, exchange);
   if (frame.note !== null) io.stderr.write(`note: ${frame.note}\n`);
@@ -83,7 +85,11 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
     const run = engine.Walker.run(
       options.symbol,
       { walkerName: walker.walkerName },
-      { gapPolicy: options.gapPolicy },
+      {
+        gapPolicy: options.gapPolicy,
+        accountBalance: account.accountBalance,
+        warmupMinutes: account.warmupMinutes,
+      },
     );
     let step = await run.next();
     while (step.done !== true) step = await run.next();
