@@ -25,6 +25,19 @@ export function dailyBucketCount(periodStartMs: number, periodEndMs: number): nu
 }
 
 /**
+ * Index of the day bucket (see dailyBucketCount) that holds the instant `timeMs` in a period of
+ * `dayCount` > 0 buckets starting at `periodStartMs`: an instant before the first UTC midnight inside
+ * the period is in bucket 0, one at or after it in the day it starts (an instant exactly at a midnight
+ * belongs to the day that midnight begins), and anything past the last bucket in the last one.
+ */
+export function dailyBucketIndex(timeMs: number, periodStartMs: number, dayCount: number): number {
+  const firstMidnight = Math.floor(periodStartMs / DAY_MS) * DAY_MS + DAY_MS;
+  return timeMs < firstMidnight
+    ? 0
+    : Math.min(dayCount - 1, 1 + Math.floor((timeMs - firstMidnight) / DAY_MS));
+}
+
+/**
  * Daily simple returns (percent) of the compounded closed-trade equity over [periodStartMs, periodEndMs):
  * return k = (E_k / E_{k−1} − 1) · 100 where E_k is the equity after every trade closed before the end
  * of day k (day boundaries at UTC midnight, see dailyBucketCount). A trade closing before the period
@@ -42,13 +55,9 @@ export function dailyReturnsPercent(
 ): number[] {
   const dayCount = dailyBucketCount(periodStartMs, periodEndMs);
   if (dayCount === 0) return [];
-  const firstMidnight = Math.floor(periodStartMs / DAY_MS) * DAY_MS + DAY_MS;
   const growth = new Array<number>(dayCount).fill(1);
   for (const trade of trades) {
-    const day =
-      trade.closedAt < firstMidnight
-        ? 0
-        : Math.min(dayCount - 1, 1 + Math.floor((trade.closedAt - firstMidnight) / DAY_MS));
+    const day = dailyBucketIndex(trade.closedAt, periodStartMs, dayCount);
     growth[day] = Math.max(0, (growth[day] ?? 1) * (1 + trade.returnPercent / 100));
   }
   const returns: number[] = [];

@@ -1,4 +1,9 @@
 export {
+  accountLedger,
+  type IAccountLedgerEntry,
+  type IAccountTrade,
+} from "./accountLedger";
+export {
   annualizationProblem,
   DAY_MS,
   MIN_ANNUALIZATION_DAYS,
@@ -45,7 +50,20 @@ export {
   type IGlobalConfig,
   mergeConfig,
 } from "./config";
-export { dailyBucketCount, dailyReturnsPercent, type IDailyEquityTrade } from "./dailyEquity";
+export {
+  dailyBucketCount,
+  dailyBucketIndex,
+  dailyReturnsPercent,
+  type IDailyEquityTrade,
+} from "./dailyEquity";
+export { EQUITY_METRICS, equityMetric, type IEquityMetric } from "./equityMetrics";
+export {
+  computeEquityStatistics,
+  type EquityStatisticKey,
+  type IEquityPoint,
+  type IEquityStatistics,
+  type IEquityStatisticsOptions,
+} from "./equityStatistics";
 export {
   alignDown,
   alignUp,
@@ -59,6 +77,7 @@ export {
 } from "./interval";
 export { type ILogger, SILENT_LOGGER } from "./logger";
 export { MarkedDrawdown, markedMaxDrawdownPercent } from "./markedDrawdown";
+export type { IMetric, MetricDirection, MetricUnit } from "./metric";
 export {
   assertPersistable,
   assertPersistSpec,
@@ -98,12 +117,14 @@ export { computePnlPercent, type IPnlCosts } from "./pnl";
 export {
   breakevenPrice,
   foldMinute,
+  type IPositionCostBreakdown,
   type IPositionFigures,
   type MinuteChange,
   maxEntries,
   minuteChange,
   PositionCursor,
   positionBook,
+  positionCostBreakdown,
   positionFigures,
   positionPnl,
 } from "./position";
@@ -207,4 +228,5 @@ export type {
   PositionUpdate,
   StrategyAction,
 } from "./tickResult";
+export { type ITradeMoney, type TradeMoneySplitKey, tradeMoney } from "./tradeMoney";
 export { type ISignalProblem, validateSignal } from "./validation";

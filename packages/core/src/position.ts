@@ -542,3 +542,63 @@ export function positionFigures(
     minutesInPosition: (now - row.pendingAt) / MINUTE_MS,
   };
 }
+
+/**
+ * A position's result split into its parts, in the fills' cost unit (quote currency, or units of the
+ * first entry for an unsized signal), with the open rest closed at `priceClose`:
+ * `grossPnl − slippage − fees = net`, and `net` is positionPnl's money (exactly for several fills, to
+ * floating-point rounding for one, which positionPnl computes with computePnlPercent).
+ */
+export interface IPositionCostBreakdown {
+  /** Σ entry costs. */
+  invested: number;
+  /** Result at the model's fill prices with neither slippage nor fees (long: exit value − invested). */
+  grossPnl: number;
+  /** What slippage took: grossPnl − the result at the slipped prices before fees (≥ 0 for s ≥ 0). */
+  slippage: number;
+  /** Fees: f · cost of every entry plus f · the slipped notional of every exit (f = feePercent / 100). */
+  fees: number;
+  /** Net result: grossPnl − slippage − fees. */
+  net: number;
+}
+
+/** Money in and out of a position's fills with the open rest closed at `priceClose`, under `costs`. */
+function closedTally(
+  row: Pick<ISignalRow, "position" | "fills">,
+  priceClose: number,
+  costs: IPnlCosts,
+): { invested: number; exitNotional: number; fees: number } {
+  const long = row.position === "long";
+  const tally = tallyFills(row.position, row.fills, costs);
+  const s = costs.slippagePercent / 100;
+  const notional = tally.quantity * priceClose * (long ? 1 - s : 1 + s);
+  return {
+    invested: tally.invested,
+    exitNotional: tally.exitNotional + notional,
+    fees: tally.fees + (notional * costs.feePercent) / 100,
+  };
+}
+
+/**
+ * The parts of a position's result (see IPositionCostBreakdown) with the fee and slippage formulas of
+ * positionPnl: entries fill at price·(1 ± s), exits at price·(1 ∓ s), a fee of f on each fill's value.
+ * @example positionCostBreakdown(closed.signal, closed.pnl.priceClose, { feePercent: 0.1, slippagePercent: 0.1 })
+ */
+export function positionCostBreakdown(
+  row: Pick<ISignalRow, "position" | "fills">,
+  priceClose: number,
+  costs: IPnlCosts,
+): IPositionCostBreakdown {
+  const sign = row.position === "long" ? 1 : -1;
+  const real = closedTally(row, priceClose, costs);
+  const ideal = closedTally(row, priceClose, { feePercent: 0, slippagePercent: 0 });
+  const grossPnl = sign * (ideal.exitNotional - ideal.invested);
+  const afterSlippage = sign * (real.exitNotional - real.invested);
+  return {
+    invested: real.invested,
+    grossPnl,
+    slippage: grossPnl - afterSlippage,
+    fees: real.fees,
+    net: afterSlippage - real.fees,
+  };
+}

@@ -4,27 +4,19 @@
 
 import { MIN_ANNUALIZATION_DAYS, MIN_ANNUALIZATION_TRADES } from "./annualization";
 import { BtError } from "./btError";
+import type { IMetric, MetricDirection, MetricUnit } from "./metric";
 import type { StatisticKey } from "./statistics";
 
 const GATES = `needs ≥ ${MIN_ANNUALIZATION_TRADES} trades and ≥ ${MIN_ANNUALIZATION_DAYS} days`;
 
 /** How a statistic's value reads: a count, percent, a unitless ratio, minutes or money in quote currency. */
-export type StatisticUnit = "count" | "percent" | "ratio" | "minutes" | "quote";
+export type StatisticUnit = MetricUnit;
 
 /** Which way a statistic is better: "higher", "lower", or null when it does not rank strategies. */
-export type StatisticDirection = "higher" | "lower" | null;
+export type StatisticDirection = MetricDirection;
 
-/** One entry of STATISTIC_METRICS. */
-export interface IStatisticMetric {
-  /** The IStatistics field. */
-  key: StatisticKey;
-  /** Human label naming the convention when it is not obvious, e.g. "Sharpe ratio (per trade)". */
-  label: string;
-  unit: StatisticUnit;
-  direction: StatisticDirection;
-  /** The formula and convention in one sentence (a report's footnote). */
-  convention: string;
-}
+/** One entry of STATISTIC_METRICS: IMetric over the IStatistics keys. */
+export interface IStatisticMetric extends IMetric<StatisticKey> {}
 
 /** Every statistic of IStatistics once, in the order reports print them. */
 export const STATISTIC_METRICS = [

@@ -138,6 +138,38 @@ function downsideDeviation(values: ReadonlyArray<number>): number {
   return raw <= ZERO_TOLERANCE_PERCENT ? 0 : raw;
 }
 
+/**
+ * The annualised Sharpe mean(d) / sampleStd(d) · √365 and Sortino mean(d) / √(Σ min(d, 0)² / n) · √365
+ * of daily simple returns d (percent), rf = 0, unitless: the one definition computeStatistics and
+ * computeEquityStatistics share. Each is null with its problem when its deviation is 0 (or n < 2).
+ */
+export function annualizedDailyRatios(daily: ReadonlyArray<number>): {
+  sharpe: number | null;
+  sharpeProblem: string;
+  sortino: number | null;
+  sortinoProblem: string;
+} {
+  const sharpeProblem = "zero standard deviation of daily returns";
+  const sortinoProblem = "no losing day";
+  if (daily.length < 2) {
+    return {
+      sharpe: null,
+      sharpeProblem: "fewer than 2 days",
+      sortino: null,
+      sortinoProblem: "fewer than 2 days",
+    };
+  }
+  const dailyMean = mean(daily);
+  const dailyStd = sampleStdDev(daily);
+  const dailyDownside = downsideDeviation(daily);
+  return {
+    sharpe: dailyStd === null || dailyStd === 0 ? null : (dailyMean / dailyStd) * Math.sqrt(365),
+    sharpeProblem,
+    sortino: dailyDownside === 0 ? null : (dailyMean / dailyDownside) * Math.sqrt(365),
+    sortinoProblem,
+  };
+}
+
 /** Max drawdown (percent) of the compounded equity curve starting at 1; a ruined account (E ≤ 0) is a 100% drawdown. */
 function compoundedCurve(returnsPercent: ReadonlyArray<number>): {
   finalEquity: number;
@@ -378,17 +410,9 @@ export function computeStatistics(
       periodStart,
       periodEnd,
     );
-    const dailyMean = mean(daily);
-    const dailyStd = sampleStdDev(daily);
-    const dailyDownside = downsideDeviation(daily);
-    annualizedSharpeRatio =
-      dailyStd === null || dailyStd === 0
-        ? missing("annualizedSharpeRatio", "zero standard deviation of daily returns")
-        : (dailyMean / dailyStd) * Math.sqrt(365);
-    annualizedSortinoRatio =
-      dailyDownside === 0
-        ? missing("annualizedSortinoRatio", "no losing day")
-        : (dailyMean / dailyDownside) * Math.sqrt(365);
+    const ratios = annualizedDailyRatios(daily);
+    annualizedSharpeRatio = ratios.sharpe ?? missing("annualizedSharpeRatio", ratios.sharpeProblem);
+    annualizedSortinoRatio = ratios.sortino ?? missing("annualizedSortinoRatio", ratios.sortinoProblem);
     const yearly = (curve.finalEquity ** (YEAR_MS / periodMs) - 1) * 100;
     expectedYearlyReturns = Number.isFinite(yearly)
       ? yearly

@@ -1,4 +1,4 @@
-import { DAY_MS, dailyBucketCount, dailyReturnsPercent } from "@bt/core";
+import { DAY_MS, dailyBucketCount, dailyBucketIndex, dailyReturnsPercent } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { MINUTE, T0 } from "./closedFactory";
 
@@ -11,6 +11,21 @@ describe("dailyBucketCount", () => {
     expect(dailyBucketCount(T0 + HOUR, T0 + 2 * HOUR)).toBe(1); // inside one day
     expect(dailyBucketCount(T0, T0)).toBe(0);
     expect(dailyBucketCount(T0 + DAY_MS, T0)).toBe(0);
+  });
+});
+
+describe("dailyBucketIndex", () => {
+  it("puts an instant in its UTC day, a midnight in the day it starts, the ends in the first and last", () => {
+    // [T0 + 10 h, T0 + 2 d + 10 h): buckets 0 = [start, T0 + 1 d), 1 = [T0 + 1 d, T0 + 2 d), 2 = [T0 + 2 d, end)
+    const start = T0 + 10 * HOUR;
+    const count = dailyBucketCount(start, T0 + 2 * DAY_MS + 10 * HOUR);
+    expect(count).toBe(3);
+    expect(dailyBucketIndex(start, start, count)).toBe(0);
+    expect(dailyBucketIndex(T0 + DAY_MS - 1, start, count)).toBe(0);
+    expect(dailyBucketIndex(T0 + DAY_MS, start, count)).toBe(1);
+    expect(dailyBucketIndex(T0 + 2 * DAY_MS, start, count)).toBe(2);
+    expect(dailyBucketIndex(T0 + 9 * DAY_MS, start, count)).toBe(2);
+    expect(dailyBucketIndex(start - DAY_MS, start, count)).toBe(0);
   });
 });
 

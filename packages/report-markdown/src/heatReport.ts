@@ -2,6 +2,7 @@
 // with a total row computed over every trade of every symbol.
 
 import {
+  BtError,
   computeStatistics,
   type IStatistics,
   type IStatisticsOptions,
@@ -13,8 +14,10 @@ import { formatStatistic, renderStatisticConventions } from "./statisticsTable";
 
 /** Options of renderHeatReport. */
 export interface IHeatReportOptions extends IStatisticsOptions {
-  /** First-level heading; default "Portfolio heat report". */
+  /** Heading; default "Portfolio heat report". */
   title?: string;
+  /** Level of the heading (1: "#", 2: "##" inside a larger report); default 1. */
+  headingLevel?: 1 | 2;
 }
 
 /** Columns of the heat table: the statistic and a short header (the conventions are listed under the table). */
@@ -30,7 +33,7 @@ const HEAT_COLUMNS: ReadonlyArray<readonly [StatisticKey, string]> = [
  * Renders the per-symbol heat table, symbols sorted by total pnl (percent, descending), then a
  * **Total** row whose statistics treat all trades as one sequence ordered by close time, and the
  * conventions of the columns.
- * @throws BtError VALIDATION for a bad period or a non-finite pnl.
+ * @throws BtError VALIDATION for a bad period, a non-finite pnl or a bad headingLevel.
  * @example
  * const markdown = renderHeatReport(closedResultsOfAllSymbols);
  */
@@ -51,7 +54,14 @@ export function renderHeatReport(
         right.stats.totalPnl - left.stats.totalPnl || left.symbol.localeCompare(right.symbol, "en"),
     );
   const total = computeStatistics(closed, options);
-  const lines = [`# ${escapeCell(options.title ?? "Portfolio heat report")}`, ""];
+  const level = options.headingLevel ?? 1;
+  if (level !== 1 && level !== 2) {
+    throw new BtError("VALIDATION", `report: headingLevel must be 1 or 2, got ${String(level)}`, {
+      field: "headingLevel",
+      value: level,
+    });
+  }
+  const lines = [`${"#".repeat(level)} ${escapeCell(options.title ?? "Portfolio heat report")}`, ""];
   lines.push(`Symbols: ${rows.length} · Trades: ${closed.length}`, "");
   const toCells = (stats: IStatistics) => HEAT_COLUMNS.map(([key]) => formatStatistic(stats, key));
   lines.push(

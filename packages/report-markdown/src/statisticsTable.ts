@@ -1,7 +1,13 @@
 // The statistics table every report shares: one row per metric of @bt/core's STATISTIC_METRICS with
 // its label and unit, "N/A (reason)" for a metric that is null, and the list of conventions under it.
 
-import { type IStatistics, STATISTIC_METRICS, type StatisticKey, statisticMetric } from "@bt/core";
+import {
+  type IStatistics,
+  type MetricUnit,
+  STATISTIC_METRICS,
+  type StatisticKey,
+  statisticMetric,
+} from "@bt/core";
 import {
   formatCount,
   formatMinutes,
@@ -22,7 +28,11 @@ export function formatStatistic(stats: IStatistics, metric: StatisticKey): strin
     const reason = stats.unavailable[metric];
     return reason === undefined ? NOT_AVAILABLE : `${NOT_AVAILABLE} (${reason})`;
   }
-  const unit = statisticMetric(metric).unit;
+  return formatByUnit(value, statisticMetric(metric).unit);
+}
+
+/** A metric value printed by its unit: count, percent, minutes, quote-currency money or ratio. */
+export function formatByUnit(value: number, unit: MetricUnit): string {
   // Exhaustive: a unit added to core fails to compile here instead of printing as a ratio.
   switch (unit) {
     case "count":
