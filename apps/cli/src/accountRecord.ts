@@ -2,8 +2,14 @@
 // trades and equity (downsampled for the record; the statistics are computed on the full curve), and a
 // few thousand display candles per symbol for the HTML report's chart.
 
-import { CANDLE_INTERVALS, type CandleInterval, type IExchangeSchema, intervalToMs } from "@bt/core";
-import type { IAccountData, IEquityPoint } from "@bt/engine";
+import {
+  CANDLE_INTERVALS,
+  type CandleInterval,
+  type IEquityPoint,
+  type IExchangeSchema,
+  intervalToMs,
+} from "@bt/core";
+import type { IAccountData } from "@bt/engine";
 import type { IChartCandles, IRecordAccount } from "./runRecord";
 
 /** Most equity points a record keeps. */
@@ -36,6 +42,7 @@ export function recordAccount(account: IAccountData): IRecordAccount {
     balance: account.balance,
     maxOpenPositions: account.maxOpenPositions,
     equity: downsampleEquity(account.equity, RECORD_EQUITY_POINTS),
+    stats: account.stats,
     trades: account.trades,
   };
 }

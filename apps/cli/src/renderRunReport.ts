@@ -3,10 +3,13 @@
 // strategy's Problems), rendered by @bt/report-markdown from the record alone, so `bt report` prints
 // exactly what the run printed.
 
+import { mergeRunProblems } from "@bt/core";
 import {
   hasNoProblems,
+  moneyBySignalId,
   renderBacktestReport,
-  renderHeatReport,
+  renderEquityStatisticsTable,
+  renderPortfolioReport,
   renderProblems,
   renderWalkerReport,
 } from "@bt/report-markdown";
@@ -65,7 +68,7 @@ function renderWalkerRecord(record: IWalkerRunRecord): string {
 }
 
 function renderBacktestRecord(record: IBacktestRunRecord, title: string): string {
-  return renderBacktestReport(record.closed, {
+  const markdown = renderBacktestReport(record.closed, {
     periodStartMs: record.periodStartMs,
     periodEndMs: record.periodEndMs,
     title,
@@ -73,21 +76,33 @@ function renderBacktestRecord(record: IBacktestRunRecord, title: string): string
     problems: record.problems,
     // The run's own figure (its minute prices are not in the record): the markdown matches getData.
     markedMaxDrawdownPercent: record.stats.maxDrawdownMarked ?? undefined,
+    ...(record.account === undefined ? {} : { money: moneyBySignalId(record.account.trades) }),
   });
+  if (record.account === undefined) return markdown;
+  const { initialBalance, balance } = record.account;
+  return `${markdown.replace(/\n+$/, "\n")}\n## Account\n\nBalance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)}; equity marked to market each minute:\n\n${renderEquityStatisticsTable(record.account.stats)}\n`;
 }
 
 function renderPortfolioRecord(record: IPortfolioRunRecord): string {
-  const { initialBalance, balance, maxOpenPositions } = record.account;
-  let markdown = `# Portfolio: ${record.strategyName}\n\n${describeFrame(record)}\n\n`;
-  markdown += `Account: balance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)} (net ${(balance - initialBalance).toFixed(2)}), at most ${maxOpenPositions} open position(s) across the symbols.\n\n`;
-  markdown += `${renderHeatReport(
-    record.runs.flatMap((run) => run.closed),
-    { periodStartMs: record.periodStartMs, periodEndMs: record.periodEndMs, title: "Symbols" },
-  ).replace(/^# /, "## ")}\n`;
-  for (const run of record.runs) {
-    markdown += `\n${renderBacktestRecord(run, `${backtestReportTitle(run.strategyName)} on ${run.symbol}`).replace(/^#/gm, "##")}`;
-  }
-  return markdown.replace(/\n+$/, "\n");
+  const { account, config } = record;
+  return renderPortfolioReport({
+    title: `Portfolio: ${record.strategyName}`,
+    closed: record.runs.flatMap((run) => run.closed),
+    ledger: account.trades,
+    equity: account.stats,
+    settings: {
+      initialBalance: account.initialBalance,
+      feePercent: config.CC_PERCENT_FEE,
+      slippagePercent: config.CC_PERCENT_SLIPPAGE,
+      maxOpenPositions: account.maxOpenPositions,
+      staking: `sizing profile's cost, else balance / ${account.maxOpenPositions} (at most the free cash)`,
+      other: [["Symbols", record.symbols.join(", ")]],
+    },
+    periodStartMs: record.periodStartMs,
+    periodEndMs: record.periodEndMs,
+    config,
+    problems: mergeRunProblems(record.runs.map((run) => run.problems)),
+  });
 }
 
 /** Renders the markdown report of a backtest, portfolio or walker record. */

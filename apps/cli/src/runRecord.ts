@@ -4,6 +4,9 @@
 
 import type {
   CandleInterval,
+  IAccountTrade,
+  IEquityPoint,
+  IEquityStatistics,
   IGlobalConfig,
   IRunProblems,
   IStatistics,
@@ -12,7 +15,6 @@ import type {
   RunStatus,
   WalkerMetric,
 } from "@bt/core";
-import type { IAccountTradeMoney, IEquityPoint } from "@bt/engine";
 
 /**
  * Version of the record layout; bumped on incompatible changes. 2: `status`, `problems`, `config` (and
@@ -40,8 +42,10 @@ export interface IRecordAccount {
   maxOpenPositions: number;
   /** Equity marked to market, downsampled (each bucket's lowest and last point: drawdowns stay visible). */
   equity: IEquityPoint[];
-  /** Each closed trade's stake, PnL and the balance after it, in close order. */
-  trades: IAccountTradeMoney[];
+  /** Statistics of the full (not downsampled) marked equity. */
+  stats: IEquityStatistics;
+  /** Each closed trade's stake, PnL, fees, slippage and the balance after it, in close order. */
+  trades: IAccountTrade[];
 }
 
 /** Candles for a report's price chart (a display interval: at most a few thousand per symbol). */

@@ -90,3 +90,28 @@ export function problemCount(problems: IRunProblems, kind: RunProblemKind): numb
   for (const problem of problems.problems) if (problem.kind === kind) total += problem.count;
   return total;
 }
+
+/**
+ * The problems of several runs as one record (a portfolio's symbols): counts of equal problems (same
+ * kind, source and message) added, the earliest first time kept, cancelled signals and call counts summed.
+ */
+export function mergeRunProblems(records: ReadonlyArray<IRunProblems>): IRunProblems {
+  const merged = emptyRunProblems();
+  for (const problems of records) {
+    merged.getSignalCalls += problems.getSignalCalls;
+    merged.getSignalFailures += problems.getSignalFailures;
+    merged.cancelled.push(...problems.cancelled);
+    for (const problem of problems.problems) {
+      const same = merged.problems.find(
+        (entry) =>
+          entry.kind === problem.kind && entry.source === problem.source && entry.message === problem.message,
+      );
+      if (same === undefined) merged.problems.push({ ...problem });
+      else {
+        same.count += problem.count;
+        same.firstAt = Math.min(same.firstAt, problem.firstAt);
+      }
+    }
+  }
+  return merged;
+}

@@ -68,12 +68,7 @@ export type {
   IPaperOrder,
 } from "./live/paperBroker";
 export type { AnyPersistAdapter } from "./live/persistView";
-export type {
-  IAccountData,
-  IAccountTradeMoney,
-  IEquityPoint,
-  IPortfolioData,
-} from "./portfolio/portfolioData";
+export type { IAccountData, IPortfolioData } from "./portfolio/portfolioData";
 export type { IPortfolioOptions } from "./portfolio/portfolioRunner";
 export {
   DEFAULT_DUMP_DIR,

@@ -94,6 +94,13 @@ describe("portfolio runs", () => {
         ["B", 1040.864095],
       ],
     );
+    const [tradeA] = data.account.trades;
+    expect(tradeA?.feeCost).toBeCloseTo(1.0 + 1.1, 9); // 0.1 % of 1000 in, of 1100 out
+    expect(tradeA?.grossPnlCost).toBeCloseTo(100, 9);
+    expect(data.account.stats.netProfit).toBeCloseTo(40.864095, 8);
+    // Deepest fall of the marked equity: the peak is minutes 15–30 (balance 1097.90 with B marked at 100:
+    // 1097.90 − 1097.90 · 0.002 = 1095.7042), the bottom B's stop at minute 35 (1040.864095): 54.840105.
+    expect(data.account.stats.maxDrawdownQuote).toBeCloseTo(1097.9 - 1097.9 * 0.002 - 1040.864095, 6);
     const equityAt = (minute: number) => {
       const points = data.account.equity.filter((point) => point.timeMs <= T0 + minute * MINUTE);
       return points[points.length - 1]?.equity;

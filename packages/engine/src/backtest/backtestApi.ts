@@ -53,8 +53,8 @@ export interface IBacktestData {
   /** "failed" when the run threw or every getSignal call threw; "ok" otherwise. */
   status: RunStatus;
   /**
-   * The run's account: balance, equity each minute, each trade's money. The symbols of a portfolio run
-   * share one account (its balance and equity are the portfolio's; `trades` are this symbol's).
+   * The run's account: balance, equity each minute and its statistics, each trade's money. The symbols
+   * of a portfolio run share one account: this is the whole portfolio's.
    */
   account: IAccountData;
   /** The config the run used (fee, slippage, price model…). */
@@ -181,7 +181,7 @@ export function createBacktestApi(state: EngineState): IBacktestApi {
           getSignalFailures: problems.getSignalFailures,
         },
         status: recordStatus(record),
-        account: accountData(record.account, closed),
+        account: accountData(record.account),
         config: record.config,
       };
     },

@@ -1,30 +1,20 @@
 // What Backtest.getPortfolioData and getData return of an account: the balance, the equity marked to
-// market each minute, and each closed trade's money in quote currency, in close order.
+// market each minute with its statistics, and the ledger of every closed trade's money (core's
+// accountLedger and computeEquityStatistics: the engine only gathers their inputs).
 
-import { type IStrategyTickResultClosed, MINUTE_MS } from "@bt/core";
+import {
+  accountLedger,
+  computeEquityStatistics,
+  type IAccountTrade,
+  type IEquityPoint,
+  type IEquityStatistics,
+  MINUTE_MS,
+} from "@bt/core";
 import type { IBacktestData } from "../backtest/backtestApi";
 import type { IPortfolioRunRecord } from "./portfolioRunner";
 import type { RunAccount } from "./runAccount";
 
-/** Equity in quote currency at a minute. */
-export interface IEquityPoint {
-  timeMs: number;
-  equity: number;
-}
-
-/** One closed trade's money, in quote currency (fees and slippage included in pnlCost). */
-export interface IAccountTradeMoney {
-  symbol: string;
-  signalId: string;
-  closedAt: number;
-  /** The stake: the cost of every entry. */
-  cost: number;
-  pnlCost: number;
-  /** The account's balance right after this close. */
-  balanceAfter: number;
-}
-
-/** An account's figures. */
+/** An account's figures, in quote currency. */
 export interface IAccountData {
   initialBalance: number;
   /** Initial balance plus the realised PnL of every closed trade. */
@@ -35,7 +25,10 @@ export interface IAccountData {
    * where it changes, and at its last minute.
    */
   equity: IEquityPoint[];
-  trades: IAccountTradeMoney[];
+  /** Statistics of that equity (portfolio Sharpe, Sortino and drawdown on daily equity). */
+  stats: IEquityStatistics;
+  /** Every closed trade's money (stake, PnL, fees, slippage, balance after), in close order. */
+  trades: IAccountTrade[];
 }
 
 /** The latest portfolio run of a strategy. */
@@ -65,33 +58,26 @@ function equityPoints(account: RunAccount): IEquityPoint[] {
   return points;
 }
 
-/** The account's figures over `closed` (every trade the account staked). */
-export function accountData(
-  account: RunAccount,
-  closed: ReadonlyArray<IStrategyTickResultClosed>,
-): IAccountData {
-  const ordered = [...closed].sort(
-    (left, right) => left.timestamp - right.timestamp || left.symbol.localeCompare(right.symbol),
-  );
-  let balance = account.initialBalance;
-  const trades = ordered.map((trade) => {
-    const pnlCost = trade.pnl.pnlCost ?? 0;
-    balance += pnlCost;
-    return {
-      symbol: trade.symbol,
-      signalId: trade.signal.id,
-      closedAt: trade.timestamp,
-      cost: trade.pnl.costTotal ?? 0,
-      pnlCost,
-      balanceAfter: balance,
-    };
-  });
+/** The figures of `account` over every trade it closed. */
+export function accountData(account: RunAccount): IAccountData {
+  const equity = equityPoints(account);
   return {
     initialBalance: account.initialBalance,
     balance: account.balance,
     maxOpenPositions: account.maxOpenPositions,
-    equity: equityPoints(account),
-    trades,
+    equity,
+    stats: computeEquityStatistics(equity, {
+      periodStartMs: account.periodStartMs,
+      periodEndMs: account.periodEndMs,
+      initialBalance: account.initialBalance,
+      tradeCount: account.closed.length,
+    }),
+    // Every backtest signal is staked (signal.cost), so the ledger needs no stake of its own.
+    trades: accountLedger(
+      account.closed.map((closed) => ({ closed, stake: null })),
+      account.initialBalance,
+      account.costs,
+    ),
   };
 }
 
@@ -100,17 +86,13 @@ export function portfolioData(
   record: IPortfolioRunRecord,
   dataOf: (symbol: string) => IBacktestData,
 ): IPortfolioData {
-  const runs = record.symbols.filter((_, index) => record.runs[index] !== undefined).map(dataOf);
   return {
     strategyName: record.strategyName,
     exchangeName: record.exchangeName,
     frameName: record.frameName,
     symbols: [...record.symbols],
-    account: accountData(
-      record.account,
-      runs.flatMap((run) => run.closed),
-    ),
-    runs,
+    account: accountData(record.account),
+    runs: record.symbols.filter((_, index) => record.runs[index] !== undefined).map(dataOf),
     error: record.error,
   };
 }

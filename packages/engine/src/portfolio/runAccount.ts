@@ -19,6 +19,8 @@ export class RunAccount {
   /** Stake held per signal id (open positions and scheduled signals: a limit order reserves its cost). */
   private readonly held = new Map<string, number>();
   private heldTotal = 0;
+  /** Every position the account closed, in close order (every symbol of a portfolio). */
+  readonly closed: IStrategyTickResultClosed[] = [];
   /** Money of open positions marked each minute of the frame: unrealised PnL at minute i. */
   private readonly unrealised: Float64Array;
   /** Realised PnL booked at minute i (a close at minute i counts from minute i on). */
@@ -36,7 +38,7 @@ export class RunAccount {
     readonly maxOpenPositions: number,
     readonly periodStartMs: number,
     readonly periodEndMs: number,
-    private readonly costs: IPnlCosts,
+    readonly costs: IPnlCosts,
   ) {
     const minutes = Math.max(0, Math.ceil((periodEndMs - periodStartMs) / MINUTE_MS));
     this.unrealised = new Float64Array(minutes);
@@ -103,6 +105,7 @@ export class RunAccount {
    */
   close(trade: IStrategyTickResultClosed, prices: Float64Array, pricesStartMs: number, stepMs: number): void {
     this.release(trade.signal.id);
+    this.closed.push(trade);
     const pnlCost = trade.pnl.pnlCost ?? 0;
     this.realised += pnlCost;
     const closeMinute = this.minuteOf(trade.timestamp);

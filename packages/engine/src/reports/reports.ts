@@ -2,7 +2,7 @@
 // runs (with their run conditions and Problems section) and the atomic report write. Statistics are
 // computed by @bt/core; this file only renders.
 
-import type { IRunProblems } from "@bt/core";
+import { mergeRunProblems } from "@bt/core";
 import {
   type IBacktestReportOptions,
   type ILiveReportOptions,
@@ -38,38 +38,11 @@ export function backtestMarkdown(
     periodStartMs,
     periodEndMs,
     config: first?.config,
-    problems: records.length === 1 ? first?.problems : mergeProblems(records),
+    problems: records.length === 1 ? first?.problems : mergeRunProblems(records.map((record) => record.problems)),
     // Marked to market per run: merged runs have no one minute curve.
     markedMaxDrawdownPercent: records.length === 1 ? first?.markedMaxDrawdownPercent : undefined,
     ...options,
   });
-}
-
-/** Problems of several runs in one record (counts of equal problems added; first time kept). */
-function mergeProblems(records: ReadonlyArray<{ problems: IRunProblems }>): IRunProblems {
-  const merged: IRunProblems = {
-    problems: [],
-    cancelled: [],
-    getSignalCalls: 0,
-    getSignalFailures: 0,
-  };
-  for (const { problems } of records) {
-    merged.getSignalCalls += problems.getSignalCalls;
-    merged.getSignalFailures += problems.getSignalFailures;
-    merged.cancelled.push(...problems.cancelled);
-    for (const problem of problems.problems) {
-      const same = merged.problems.find(
-        (entry) =>
-          entry.kind === problem.kind && entry.source === problem.source && entry.message === problem.message,
-      );
-      if (same === undefined) merged.problems.push({ ...problem });
-      else {
-        same.count += problem.count;
-        same.firstAt = Math.min(same.firstAt, problem.firstAt);
-      }
-    }
-  }
-  return merged;
 }
 
 /** The live report of the event logs of the matching live runs. */
@@ -79,7 +52,7 @@ export function liveMarkdown(logs: ReadonlyArray<LiveEventLog>, options: ILiveRe
     logs.flatMap((log) => log.events()),
     {
       config: first?.config,
-      problems: logs.length === 1 ? first?.problems : mergeProblems(logs),
+      problems: logs.length === 1 ? first?.problems : mergeRunProblems(logs.map((log) => log.problems)),
       ...options,
     },
   );
