@@ -135,6 +135,7 @@ export {
   type ICancelledSignal,
   type IRunProblem,
   type IRunProblems,
+  mergeRunProblems,
   problemCount,
   type RunProblemKind,
   type RunStatus,

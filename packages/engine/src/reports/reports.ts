@@ -38,7 +38,8 @@ export function backtestMarkdown(
     periodStartMs,
     periodEndMs,
     config: first?.config,
-    problems: records.length === 1 ? first?.problems : mergeRunProblems(records.map((record) => record.problems)),
+    problems:
+      records.length === 1 ? first?.problems : mergeRunProblems(records.map((record) => record.problems)),
     // Marked to market per run: merged runs have no one minute curve.
     markedMaxDrawdownPercent: records.length === 1 ? first?.markedMaxDrawdownPercent : undefined,
     ...options,
