@@ -54,7 +54,7 @@ export function comparisonTable(
         : `<span class="swatch" style="background:${color}"></span>`;
     const name = `${swatch}${escapeHtml(entry.name)}`;
     if (entry.error !== undefined) {
-      return `<tr class="failed" data-status="failed"><td class="rank">—</td><td>${name}</td><td class="na" colspan="${statColumns.length + 1}">failed: ${escapeHtml(entry.error)}</td></tr>`;
+      return `<tr data-status="failed" class="failed"><td class="rank">—</td><td>${name}</td><td class="na" colspan="${statColumns.length + 1}">failed: ${escapeHtml(entry.error)}</td></tr>`;
     }
     const rankText = item.value === null ? "—" : String(++rank);
     const metricCell =

@@ -10,10 +10,12 @@ import {
   type IStrategyTickResultClosed,
   intervalToMs,
   NO_RULES,
+  rankByMetric,
   type SignalPosition,
 } from "@bt/core";
 import type {
   IHtmlCandles,
+  IHtmlComparisonEntry,
   IHtmlEquityPoint,
   IHtmlReportInput,
   IHtmlRun,
@@ -293,21 +295,26 @@ export function reportFixture(): IHtmlReportInput {
     },
     comparison: {
       metric: "sharpeRatio",
-      entries: [
-        { name: "breakout", metricValue: btc.stats.sharpeRatio, stats: btc.stats, equity: btc.equity! },
-        {
-          name: "breakout-slow",
-          metricValue: slow.stats.sharpeRatio,
-          stats: slow.stats,
-          equity: slow.equity!,
-        },
-        {
-          name: "breakout-fast",
-          metricValue: null,
-          stats: computeStatistics([]),
-          error: "getSignal threw: TypeError: cannot read 'close' of undefined",
-        },
-      ],
+      // In rank order, as a walker hands them over (core's rankByMetric: failed entries last).
+      entries: rankByMetric(
+        [
+          { name: "breakout", metricValue: btc.stats.sharpeRatio, stats: btc.stats, equity: btc.equity! },
+          {
+            name: "breakout-slow",
+            metricValue: slow.stats.sharpeRatio,
+            stats: slow.stats,
+            equity: slow.equity!,
+          },
+          {
+            name: "breakout-fast",
+            metricValue: null,
+            stats: computeStatistics([]),
+            error: "getSignal threw: TypeError: cannot read 'close' of undefined",
+          },
+        ] as IHtmlComparisonEntry[],
+        "sharpeRatio",
+        (entry) => ({ stats: entry.stats, status: entry.error === undefined ? "ok" : "failed" }),
+      ),
     },
   };
 }
