@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../.."
 bash tooling/scripts/bootstrap.sh
 export PATH="$HOME/.local/bin:$PATH" TURBO_TELEMETRY_DISABLED=1
 bash tooling/scripts/startServices.sh
+bash tooling/scripts/installBrowser.sh
 
 echo "== lint"; pnpm run -s lint
 echo "== typecheck"; pnpm exec turbo run typecheck --output-logs=errors-only

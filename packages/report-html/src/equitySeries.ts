@@ -1,0 +1,67 @@
+// Equity points → chart points (UTC seconds, as lightweight-charts wants them) and the drawdown curve:
+// percent below the running peak of the equity points, ≤ 0, the peak starting at the first point.
+
+import { checkedNumber, reportInputError } from "./checkedNumber";
+import type { IHtmlEquityPoint } from "./htmlReportInput";
+
+/** One chart point: UTC seconds and a value. */
+export interface IChartPoint {
+  time: number;
+  value: number;
+}
+
+/** An equity curve and its drawdown, ready for the page. */
+export interface IEquitySeries {
+  /** Equity, quote currency, one point per second (the last of each second). */
+  equity: IChartPoint[];
+  /** (equity − running peak) / running peak · 100, percent ≤ 0, same times as `equity`. */
+  drawdown: IChartPoint[];
+  /** The deepest drawdown, percent ≥ 0 (0 for a curve that never fell). */
+  maxDrawdownPercent: number;
+}
+
+/** Keeps the last point of each second (the chart's time scale has one bar per second at most). */
+function lastPerSecond(points: IChartPoint[]): IChartPoint[] {
+  const kept: IChartPoint[] = [];
+  for (const point of points) {
+    const previous = kept[kept.length - 1];
+    if (previous !== undefined && previous.time === point.time) kept[kept.length - 1] = point;
+    else kept.push(point);
+  }
+  return kept;
+}
+
+/**
+ * Checks and converts an equity curve; drawdown is measured from the running peak of all points.
+ * @throws BtError VALIDATION naming `field` for a non-finite value, a time going backwards or a first
+ * equity ≤ 0 (no drawdown can be measured from it).
+ */
+export function equitySeries(points: ReadonlyArray<IHtmlEquityPoint>, field: string): IEquitySeries {
+  const equity: IChartPoint[] = [];
+  const drawdown: IChartPoint[] = [];
+  let peak = 0;
+  let maxDrawdownPercent = 0;
+  let previousMs = Number.NEGATIVE_INFINITY;
+  points.forEach((point, index) => {
+    const timeMs = checkedNumber(point.timeMs, `${field}[${index}].timeMs`);
+    const value = checkedNumber(point.equity, `${field}[${index}].equity`);
+    if (timeMs < previousMs) {
+      throw reportInputError(`${field}[${index}].timeMs`, "must not be before the previous point's", timeMs);
+    }
+    previousMs = timeMs;
+    if (index === 0) {
+      if (value <= 0) {
+        throw reportInputError(`${field}[0].equity`, "must be > 0 to measure a drawdown from it", value);
+      }
+      peak = value;
+    }
+    peak = Math.max(peak, value);
+    const depthPercent = ((value - peak) / peak) * 100;
+    maxDrawdownPercent = Math.max(maxDrawdownPercent, -depthPercent);
+    const time = Math.floor(timeMs / 1000);
+    equity.push({ time, value });
+    // 0 instead of -0: "-0.00%" would suggest a fall that did not happen.
+    drawdown.push({ time, value: depthPercent === 0 ? 0 : depthPercent });
+  });
+  return { equity: lastPerSecond(equity), drawdown: lastPerSecond(drawdown), maxDrawdownPercent };
+}

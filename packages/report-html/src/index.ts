@@ -1,0 +1,13 @@
+export type {
+  IHtmlCandles,
+  IHtmlComparison,
+  IHtmlComparisonEntry,
+  IHtmlEquityPoint,
+  IHtmlPortfolio,
+  IHtmlPortfolioMetric,
+  IHtmlReportInput,
+  IHtmlRun,
+  IHtmlSetting,
+  IHtmlTradeMoney,
+} from "./htmlReportInput";
+export { REPORT_DATA_ELEMENT_ID, renderHtmlReport } from "./renderHtmlReport";
