@@ -291,7 +291,13 @@ Examples:
         )
         .argument("<run.json | dump dir>", "a record file or a dump folder")
         .addOption(valueOption("--out <file>", "write the markdown to a file (atomically) instead of stdout"))
-        .option("--summary", "print the terminal summary table instead of markdown");
+        .option("--summary", "print the terminal summary table instead of markdown")
+        .addOption(
+          valueOption(
+            "--html <file>",
+            "write the self-contained HTML report of one record instead (charts need a record from --dump or --html)",
+          ),
+        );
       commonTail(report)
         .addHelpText(
           "after",

@@ -1,9 +1,112 @@
-// --html: the self-contained HTML report of a run record (loaded only when asked for).
+// --html: the self-contained HTML report (@bt/report-html, loaded only when asked for) of a run record:
+// a backtest's chart, trades, statistics and account; a portfolio's per-symbol views and its account;
+// a walker's comparison of strategies.
 
-import { writeFile } from "node:fs/promises";
-import type { IRunRecord } from "./runRecord";
+import { EQUITY_METRICS, type IAccountTrade } from "@bt/core";
+import { writeReport } from "@bt/report-markdown";
+import { type IHtmlReportInput, type IHtmlRun, renderHtmlReport } from "@bt/report-html";
+import { describeFrame } from "./renderRunReport";
+import type { IBacktestRunRecord, IRecordAccount, IRunRecord } from "./runRecord";
 
-/** Writes the HTML report of `record` to `path`. */
+function settingsOf(record: IRunRecord, account: IRecordAccount | undefined): IHtmlReportInput["settings"] {
+  const { config } = record;
+  return [
+    { label: "Fee per side", value: `${config.CC_PERCENT_FEE} %` },
+    { label: "Slippage per side", value: `${config.CC_PERCENT_SLIPPAGE} %` },
+    { label: "Price", value: `VWAP of the last ${config.CC_AVG_PRICE_CANDLES_COUNT} closed 1m candles` },
+    ...(account === undefined
+      ? []
+      : [
+          { label: "Initial balance", value: account.initialBalance.toFixed(2) },
+          { label: "Max open positions", value: String(account.maxOpenPositions) },
+        ]),
+    { label: "Frame", value: describeFrame(record) },
+  ];
+}
+
+function moneyOf(trades: ReadonlyArray<IAccountTrade>, symbol: string): IHtmlRun["money"] {
+  return trades
+    .filter((trade) => trade.symbol === symbol)
+    .map((trade) => ({
+      signalId: trade.signalId,
+      cost: trade.cost,
+      pnlCost: trade.pnlCost,
+      feeCost: trade.feeCost,
+      balanceAfter: trade.balanceAfter,
+    }));
+}
+
+function runOf(run: IBacktestRunRecord, account: IRecordAccount | undefined, ownEquity: boolean): IHtmlRun {
+  return {
+    symbol: run.symbol,
+    strategyName: run.strategyName,
+    ...(run.chart === undefined ? {} : { candles: run.chart }),
+    closed: run.closed,
+    stats: run.stats,
+    ...(account === undefined ? {} : { money: moneyOf(account.trades, run.symbol) }),
+    ...(ownEquity && account !== undefined ? { equity: account.equity } : {}),
+  };
+}
+
+function portfolioOf(account: IRecordAccount): NonNullable<IHtmlReportInput["portfolio"]> {
+  const { stats } = account;
+  return {
+    balanceStart: account.initialBalance,
+    balanceEnd: account.balance,
+    equity: account.equity,
+    metrics: EQUITY_METRICS.map((metric) => ({
+      label: metric.label,
+      value: stats[metric.key],
+      unit: metric.unit,
+      convention: metric.convention,
+      ...(stats[metric.key] === null ? { unavailable: stats.unavailable[metric.key] ?? "not available" } : {}),
+    })),
+  };
+}
+
+/** The HTML report input of a run record. */
+export function htmlReportInput(record: IRunRecord): IHtmlReportInput {
+  switch (record.kind) {
+    case "backtest":
+      return {
+        title: `Backtest: ${record.strategyName} on ${record.symbol}`,
+        subtitle: describeFrame(record),
+        settings: settingsOf(record, record.account),
+        runs: [runOf(record, record.account, true)],
+        ...(record.account === undefined ? {} : { portfolio: portfolioOf(record.account) }),
+      };
+    case "portfolio":
+      return {
+        title: `Portfolio: ${record.strategyName}`,
+        subtitle: describeFrame(record),
+        settings: settingsOf(record, record.account),
+        runs: record.runs.map((run) => runOf(run, record.account, false)),
+        portfolio: portfolioOf(record.account),
+      };
+    case "walker":
+      return {
+        title: `Walker: ${record.walkerName}`,
+        subtitle: describeFrame(record),
+        settings: settingsOf(record, undefined),
+        runs: [],
+        comparison: {
+          metric: record.metric,
+          entries: record.results.map((entry) => ({
+            name: entry.strategyName,
+            metricValue: entry.metricValue,
+            ...(entry.stats === null ? {} : { stats: entry.stats }),
+            ...(entry.error === null && entry.status !== "failed" ? {} : { error: entry.error ?? "failed" }),
+          })) as NonNullable<IHtmlReportInput["comparison"]>["entries"],
+        },
+      };
+    default: {
+      const unreachable: never = record;
+      return unreachable;
+    }
+  }
+}
+
+/** Writes the HTML report of `record` to `path` (atomically). */
 export async function writeHtmlReport(path: string, record: IRunRecord): Promise<void> {
-  await writeFile(path, `<!doctype html><title>${record.kind}</title>`);
+  await writeReport(path, renderHtmlReport(htmlReportInput(record)));
 }

@@ -69,6 +69,19 @@ export async function runReportCommand(args: IParsedArgs, io: ICliIo): Promise<n
   if (files.length === 0)
     throw badInput(`no run records (.json) in ${path}`, "run bt backtest … --dump <dir> first");
   const records = await Promise.all(files.map(readRecord));
+  const html = stringOption(args, "html");
+  if (html !== undefined) {
+    if (records.length !== 1) {
+      throw badInput(
+        `--html renders one record, ${path} holds ${records.length}`,
+        "pass one .json file (e.g. <dump>/backtest/<strategy>.json)",
+      );
+    }
+    const { writeHtmlReport } = await import("../htmlReport");
+    await writeHtmlReport(resolve(io.cwd, html), records[0] as (typeof records)[number]);
+    io.stderr.write(`html: ${resolve(io.cwd, html)}\n`);
+    return 0;
+  }
   const render = args.values.summary === true ? renderRunSummary : renderRunReport;
   const output = records.map(render).join("\n");
   const out = stringOption(args, "out");

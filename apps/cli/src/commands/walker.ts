@@ -129,6 +129,11 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
     const paths = await dumpRun(options.dumpDir, record, markdown);
     io.stderr.write(`dump: ${paths.markdown}\n`);
   }
+  if (account.htmlFile !== undefined) {
+    const { writeHtmlReport } = await import("../htmlReport");
+    await writeHtmlReport(account.htmlFile, record);
+    io.stderr.write(`html: ${account.htmlFile}\n`);
+  }
   if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
   else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
   const threw = record.results.filter(
