@@ -43,7 +43,10 @@ export function comparisonTable(
   const ordered = [...entries].sort(
     (left, right) => tierOf(left) - tierOf(right) || left.index - right.index,
   );
-  const statColumns = COLUMN_KEYS.map((key) => STATISTIC_METRICS.find((entry) => entry.key === key)!);
+  // The ranking metric has its own column: it is not repeated among the statistics.
+  const statColumns = COLUMN_KEYS.filter((key) => key !== comparison.metric).map(
+    (key) => STATISTIC_METRICS.find((entry) => entry.key === key)!,
+  );
   let rank = 0;
   const rows = ordered.map((item) => {
     const { entry, index } = item;

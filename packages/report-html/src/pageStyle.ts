@@ -20,7 +20,7 @@ h3{font-size:15px;margin:16px 0 6px}
 .chart-drawdown{height:140px}
 .chart-comparison{height:300px}
 .note{color:#6b7280;font-style:italic;margin:6px 0}
-.grid{display:grid;grid-template-columns:minmax(320px,1fr) minmax(320px,1fr);gap:16px;align-items:start}
+.grid{display:grid;grid-template-columns:minmax(0,3fr) minmax(320px,2fr);gap:20px;align-items:start}
 table{border-collapse:collapse;font-size:12.5px;width:100%}
 caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{border-bottom:1px solid #eef0f3;padding:4px 8px;text-align:left;vertical-align:top}
@@ -31,10 +31,14 @@ td.win{color:#15803d}
 td.loss{color:#b91c1c}
 tr.failed td{color:#991b1b;background:#fef2f2}
 table.sortable th button{all:unset;cursor:pointer;white-space:nowrap}
+table.trades{font-size:12px}
+table.trades th,table.trades td{padding:3px 6px;white-space:nowrap}
+
 table.sortable th[aria-sort=ascending] button::after{content:" \\25B2"}
 table.sortable th[aria-sort=descending] button::after{content:" \\25BC"}
 .table-scroll{overflow-x:auto;max-height:560px;overflow-y:auto}
 table.settings th{width:40%;font-weight:500;color:#374151}
+table.metrics th[scope=row]{width:60%}
 .has-tip{border-bottom:1px dotted #9ca3af;cursor:help}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:middle}
 .swatch.none{border:1px solid #d1d5db}

@@ -70,8 +70,8 @@ ${run.pinnedTradeCount > 0 ? `<p class="note">${run.pinnedTradeCount} trade(s) l
 <h2>${heading}</h2>
 <div class="summary"><div>Trades<strong>${data.tradeCount}</strong></div><div>Period<strong>${escapeHtml(period)}</strong></div></div>
 ${priceChart}
-${equity}
 <div class="grid">
+<div>${equity}</div>
 <div>${metricTable(statisticRows(source.stats, `runs[${index}].stats`), "Statistics", quote)}</div>
 </div>
 <h3>Closed trades (click a header to sort)</h3>
@@ -110,9 +110,11 @@ function portfolioSection(input: IHtmlReportInput, maxDrawdownPercent: number): 
         );
   return `<section class="block" id="portfolio"><h2>Portfolio</h2>
 <div class="summary"><div>Balance at start<strong>${escapeHtml(withCurrency(portfolio.balanceStart, quote))}</strong></div><div>Balance at end<strong>${escapeHtml(withCurrency(portfolio.balanceEnd, quote))}</strong></div><div>Change<strong>${changePercent === null ? "N/A — balance at start is 0" : escapeHtml(formatPercent(changePercent))}</strong></div><div>Runs<strong>${input.runs.length}</strong></div></div>
-${equityBlock}
-<div class="grid"><div>${metricTable(rows, "Portfolio metrics", quote)}</div></div>
-${conventions.length === 0 ? "" : `<ol class="conventions">\n${conventions.join("\n")}\n</ol>`}
+<div class="grid">
+<div>${equityBlock}</div>
+<div>${metricTable(rows, "Portfolio metrics", quote)}
+${conventions.length === 0 ? "" : `<ol class="conventions">\n${conventions.join("\n")}\n</ol>`}</div>
+</div>
 </section>`;
 }
 
