@@ -11,6 +11,7 @@ import {
   renderEquityStatisticsTable,
   renderPortfolioReport,
   renderProblems,
+  renderScheduleReport,
   renderWalkerReport,
 } from "@bt/report-markdown";
 import type {
@@ -78,9 +79,13 @@ function renderBacktestRecord(record: IBacktestRunRecord, title: string): string
     markedMaxDrawdownPercent: record.stats.maxDrawdownMarked ?? undefined,
     ...(record.account === undefined ? {} : { money: moneyBySignalId(record.account.trades) }),
   });
-  if (record.account === undefined) return markdown;
+  const schedule =
+    record.scheduleEvents === undefined || record.scheduleEvents.length === 0
+      ? ""
+      : `\n${renderScheduleReport(record.scheduleEvents, { title: "Scheduled signals" }).replace(/^# /, "## ")}`;
+  if (record.account === undefined) return `${markdown}${schedule}`;
   const { initialBalance, balance } = record.account;
-  return `${markdown.replace(/\n+$/, "\n")}\n## Account\n\nBalance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)}; equity marked to market each minute:\n\n${renderEquityStatisticsTable(record.account.stats)}\n`;
+  return `${markdown.replace(/\n+$/, "\n")}${schedule}\n## Account\n\nBalance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)}; equity marked to market each minute:\n\n${renderEquityStatisticsTable(record.account.stats)}\n`;
 }
 
 function renderPortfolioRecord(record: IPortfolioRunRecord): string {

@@ -10,6 +10,7 @@ import type {
   IGlobalConfig,
   IRunProblems,
   IStatistics,
+  IStrategyTickResult,
   IStrategyTickResultCancelled,
   IStrategyTickResultClosed,
   RunStatus,
@@ -69,6 +70,8 @@ export interface IBacktestRunRecord extends IRunFrame {
   closed: IStrategyTickResultClosed[];
   /** Scheduled signals cancelled before they opened, in cancel order. */
   cancelled: IStrategyTickResultCancelled[];
+  /** Each scheduled signal's scheduling, activation and cancellation (absent in older records). */
+  scheduleEvents?: IStrategyTickResult[];
   /** Counted errors, validation and risk rejections, cancelled signals, getSignal calls/failures. */
   problems: IRunProblems;
   /** The config the run used (fee, slippage, price model…). */

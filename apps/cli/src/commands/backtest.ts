@@ -53,6 +53,7 @@ function backtestRecord(
     stats: data.stats,
     closed: data.closed,
     cancelled: data.cancelled,
+    scheduleEvents: data.scheduleEvents,
     problems: data.problems,
     config: { ...data.config },
     account: recordAccount(data.account),

@@ -46,6 +46,8 @@ export interface IBacktestData {
   closed: IStrategyTickResultClosed[];
   /** Scheduled signals cancelled before they opened, in cancel order. */
   cancelled: IStrategyTickResultCancelled[];
+  /** Each scheduled signal's scheduling, activation and cancellation, in order (the schedule report's input). */
+  scheduleEvents: IStrategyTickResult[];
   /** Statistics of `closed` over the frame period (core computeStatistics). */
   stats: IStatistics;
   /** What went wrong: counted errors, validation and risk rejections, cancelled signals. */
@@ -169,6 +171,7 @@ export function createBacktestApi(state: EngineState): IBacktestApi {
         periodEndMs: record.periodEndMs,
         closed,
         cancelled: [...record.cancelled],
+        scheduleEvents: [...record.scheduleEvents],
         stats: computeStatistics(closed, {
           periodStartMs: record.periodStartMs,
           periodEndMs: record.periodEndMs,

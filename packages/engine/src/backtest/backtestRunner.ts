@@ -184,7 +184,15 @@ export async function* runBacktest(
       record.closed.push(result);
       marked.add(result);
       account.close(result, prices, storeStartMs, candleMs);
-    } else if (result.action === "cancelled") record.cancelled.push(result);
+    } else if (result.action === "cancelled") {
+      record.cancelled.push(result);
+      record.scheduleEvents.push(result);
+    } else if (
+      (result.action === "scheduled" && result.timestamp === result.signal.scheduledAt) ||
+      (result.action === "opened" && result.signal.pendingAt > result.signal.scheduledAt)
+    ) {
+      record.scheduleEvents.push(result);
+    }
   };
 
   /** True for the results a backtest yields: every change of state, not the plain active / idle ticks. */
@@ -352,6 +360,7 @@ export async function* runBacktest(
       const result = found as IStrategyTickResult | null;
       if (result === null) break;
       found = null;
+      keep(result);
       yield result;
       for (const commanded of strategy.takeCommandResults()) {
         keep(commanded);

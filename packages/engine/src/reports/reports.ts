@@ -6,13 +6,17 @@ import { mergeRunProblems } from "@bt/core";
 import {
   type IBacktestReportOptions,
   type ILiveReportOptions,
+  moneyBySignalId,
   renderBacktestReport,
+  renderHeatReport,
   renderLiveReport,
+  renderScheduleReport,
   renderWalkerReport,
   writeReport,
 } from "@bt/report-markdown";
 import type { IWalkerResult, IWalkerStrategyResult } from "../events/events";
 import type { LiveEventLog } from "../live/liveEventLog";
+import { accountData } from "../portfolio/portfolioData";
 import type { IBacktestRunRecord } from "../run/backtestRecord";
 
 export type { IBacktestReportOptions, ILiveReportOptions } from "@bt/report-markdown";
@@ -34,7 +38,11 @@ export function backtestMarkdown(
   }
   const closed = records.flatMap((record) => record.closed);
   const first = records[0];
-  return renderBacktestReport(closed, {
+  // One account (one run, or every symbol of one portfolio run): its money in the closed tables.
+  const accounts = new Set(records.map((record) => record.account));
+  const money =
+    accounts.size === 1 && first !== undefined ? moneyBySignalId(accountData(first.account).trades) : undefined;
+  let markdown = renderBacktestReport(closed, {
     periodStartMs,
     periodEndMs,
     config: first?.config,
@@ -42,8 +50,18 @@ export function backtestMarkdown(
       records.length === 1 ? first?.problems : mergeRunProblems(records.map((record) => record.problems)),
     // Marked to market per run: merged runs have no one minute curve.
     markedMaxDrawdownPercent: records.length === 1 ? first?.markedMaxDrawdownPercent : undefined,
+    ...(money === undefined ? {} : { money }),
     ...options,
   });
+  const period = { periodStartMs, periodEndMs };
+  if (new Set(records.map((record) => record.symbol)).size > 1) {
+    markdown += `\n${renderHeatReport(closed, { ...period, title: "Symbols", headingLevel: 2 })}`;
+  }
+  const scheduleEvents = records.flatMap((record) => record.scheduleEvents);
+  if (scheduleEvents.length > 0) {
+    markdown += `\n${renderScheduleReport(scheduleEvents, { title: "Scheduled signals" }).replace(/^# /, "## ")}`;
+  }
+  return markdown;
 }
 
 /** The live report of the event logs of the matching live runs. */

@@ -6,6 +6,7 @@ import {
   emptyRunProblems,
   type IGlobalConfig,
   type IRunProblems,
+  type IStrategyTickResult,
   type IStrategyTickResultCancelled,
   type IStrategyTickResultClosed,
   type RunStatus,
@@ -29,6 +30,8 @@ export interface IBacktestRunRecord {
   readonly account: RunAccount;
   readonly closed: IStrategyTickResultClosed[];
   readonly cancelled: IStrategyTickResultCancelled[];
+  /** What the schedule report reads: each signal's scheduling, its activation and its cancellation. */
+  readonly scheduleEvents: IStrategyTickResult[];
   readonly problems: IRunProblems;
   /** The error that ended the run early (also on listenError), or null. */
   error: Error | null;
@@ -43,13 +46,14 @@ export interface IBacktestRunRecord {
 export function createBacktestRunRecord(
   fields: Omit<
     IBacktestRunRecord,
-    "closed" | "cancelled" | "problems" | "error" | "markedMaxDrawdownPercent"
+    "closed" | "cancelled" | "scheduleEvents" | "problems" | "error" | "markedMaxDrawdownPercent"
   >,
 ): IBacktestRunRecord {
   return {
     ...fields,
     closed: [],
     cancelled: [],
+    scheduleEvents: [],
     problems: emptyRunProblems(),
     error: null,
     markedMaxDrawdownPercent: undefined,
