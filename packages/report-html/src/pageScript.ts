@@ -6,7 +6,7 @@
 /** The script text (an IIFE); expects `window.LightweightCharts` and `#bt-report-data`. */
 export const PAGE_SCRIPT = `(function () {
   "use strict";
-  var summary = { ready: false, charts: [], markers: { total: 0, perRun: {} }, trades: 0, errors: [] };
+  var summary = { ready: false, charts: [], markers: { total: 0, perRun: {} }, trades: 0, tradesCharted: 0, errors: [] };
   window.__btReport = summary;
   var blob = document.getElementById("bt-report-data");
   var data = JSON.parse(blob.textContent || "null");
@@ -75,6 +75,7 @@ export const PAGE_SCRIPT = `(function () {
   function drawRun(run) {
     summary.trades += run.tradeCount;
     if (run.candles) {
+      summary.tradesCharted += run.tradeCount;
       var priceChart = makeChart(run.id + "-price", "price");
       var candles = run.candles;
       var bars = new Array(candles.time.length);

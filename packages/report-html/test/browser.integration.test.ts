@@ -28,6 +28,7 @@ interface IPageSummary {
   charts: Array<{ id: string; kind: string; series: number; points: number }>;
   markers: { total: number; perRun: Record<string, number> };
   trades: number;
+  tradesCharted: number;
   errors: string[];
 }
 
@@ -108,6 +109,7 @@ describe.skipIf(skipBrowser || chromiumMissing)("report in chromium (file://, of
     const report = await summary();
     const trades = tradeCounts.reduce((sum, count) => sum + count, 0);
     expect(report.trades).toBe(trades);
+    expect(report.tradesCharted).toBe(trades);
     expect(report.markers.total).toBe(2 * trades);
     expect(report.markers.perRun).toEqual({ "run-0": 2 * tradeCounts[0]!, "run-1": 2 * tradeCounts[1]! });
     expect(await page.getAttribute("html", "data-bt-markers")).toBe(String(2 * trades));
