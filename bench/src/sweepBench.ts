@@ -41,8 +41,12 @@ export interface ISweepBenchResult {
   sweep2ThreadsPerSec: number;
   /** sweep2ThreadsPerSec / sweep1ThreadPerSec. */
   sweepScaling: number;
-  /** Each round's 1- and 2-thread backtests/s, in run order. */
-  perRound: Array<{ threads: number; perSec: number }>;
+  /**
+   * Each round's 1- and 2-thread backtests/s in run order, with `cpuMs`: CPU time of the whole process
+   * (every thread: main, workers, V8's compiler and GC threads) over the same span. A cold sweep of this
+   * size spends much of it on V8 optimising code, once per thread, so 2 threads need more CPU than 1.
+   */
+  perRound: Array<{ threads: number; perSec: number; cpuMs: number }>;
   /**
    * What this machine gave 2 threads at the time: the same fixed busy loop in 2 worker threads vs 1
    * (2 × one's ms / two's ms), median over the rounds, each measured right after the round's sweeps. Near 2
@@ -98,23 +102,25 @@ export async function runSweepBench(rounds: number): Promise<ISweepBenchResult> 
     keepClosed: false,
   };
   const perThreads: Record<number, number[]> = { 1: [], 2: [] };
-  const perRound: Array<{ threads: number; perSec: number }> = [];
+  const perRound: Array<{ threads: number; perSec: number; cpuMs: number }> = [];
   const machine: number[] = [];
   let reference: string | undefined;
   let backtests = 0;
   for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       // The threads run the built packages as a compiled program's would: without the bench's own tsx
       // loader flags (the strategy module, this TypeScript file, is compiled by @bt/cluster itself).
       const pool = createSweepPool({ threads, execArgv: [] });
       try {
         const result = await runSweep({ ...options, params: SWEEP_GRID, pool });
         const seconds = (performance.now() - started) / 1000;
+        const cpu = process.cpuUsage(cpuBefore);
         backtests = result.backtestCount;
         const perSec = result.backtestCount / seconds;
         perThreads[threads]?.push(perSec);
-        perRound.push({ threads, perSec: round2(perSec) });
+        perRound.push({ threads, perSec: round2(perSec), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
         const ranking = summary(result);
         if (reference !== undefined && ranking !== reference) {
           throw new Error("sweep bench: 1 and 2 threads gave different rankings");

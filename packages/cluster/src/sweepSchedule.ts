@@ -1,7 +1,11 @@
 // Cutting a thread sweep into tasks that balance across threads: a task is one symbol and some of its
 // parameter sets, sized by an estimate (1m candles its backtests walk × parameter sets). By default the
-// tasks shrink as the work left shrinks (guided scheduling: about 1 / (2 × threads) of what is left,
-// down to single runs), and they run largest first, so the sweep never ends with one big task alone.
+// first wave (one task per thread) covers HEAD_SHARE of the sweep; the rest shrinks as the work left
+// shrinks (about 1 / (2 × threads) of it) down to a floor of MIN_TASK_CANDLES, and tasks run largest
+// first, so the sweep never ends with one big task alone. Few tasks matter: each builds a fresh engine,
+// which in a thread that is still warming up costs about one backtest (its code is re-optimised).
+// A task's parameter sets are spread over the grid rather than a contiguous run of it, so tasks mix
+// cheap and costly parameters alike.
 
 import type { ICandleColumns } from "@bt/core";
 import { lowerBound } from "@bt/exchange-file";
@@ -14,6 +18,11 @@ export interface ISweepTaskPlan {
   /** Estimated size: candles per backtest × parameter sets (only compared with other tasks). */
   size: number;
 }
+
+/** Share of the estimated work the first task of each thread covers together (guided sizes). */
+export const HEAD_SHARE = 0.75;
+/** Candles (1m steps × parameter sets) a later task walks at least, about two 30-day backtests of 1m. */
+export const MIN_TASK_CANDLES = 100_000;
 
 /** What the schedule needs to know about a sweep. */
 export interface ISweepScheduleInput {
@@ -37,6 +46,20 @@ export function sweepCandleCount(
   return Math.max(1, to - from);
 }
 
+/**
+ * Removes `count` entries of `left` (ascending) spread evenly over it and returns them, ascending: the
+ * j-th pick is at ⌊(j + ½) · length / count⌋, so every pick is distinct.
+ */
+function spreadPick(left: number[], count: number): number[] {
+  if (count >= left.length) return left.splice(0, left.length);
+  const positions = Array.from({ length: count }, (_, pick) =>
+    Math.floor(((pick + 0.5) * left.length) / count),
+  );
+  const picked = positions.map((position) => left[position] as number);
+  for (let pick = positions.length - 1; pick >= 0; pick--) left.splice(positions[pick] as number, 1);
+  return picked;
+}
+
 /** The tasks of a sweep, largest first (ties in symbol, then parameter-set order); together they cover every run once. */
 export function scheduleSweepTasks(input: ISweepScheduleInput): ISweepTaskPlan[] {
   const { paramSetCount, threads, batchSize } = input;
@@ -52,13 +75,20 @@ export function scheduleSweepTasks(input: ISweepScheduleInput): ISweepTaskPlan[]
   } else {
     // Heaviest symbols first, so the big early chunks come from them and the small last ones balance.
     const symbols = [...input.symbols].sort((left, right) => right.candles - left.candles);
-    let remaining = symbols.reduce((sum, { candles }) => sum + candles * paramSetCount, 0);
+    const total = symbols.reduce((sum, { candles }) => sum + candles * paramSetCount, 0);
+    // The tail floor never exceeds an eighth of a thread's share, so short sweeps still end evenly.
+    const floorSize = Math.min(total / (threads * 8), MIN_TASK_CANDLES);
+    let remaining = total;
     for (const { symbol, candles } of symbols) {
-      for (let from = 0; from < paramSetCount; ) {
-        const target = remaining / (threads * 2);
-        const count = Math.min(paramSetCount - from, Math.max(1, Math.floor(target / candles)));
-        tasks.push({ symbol, indices: range(from, count), size: count * candles });
-        from += count;
+      const left = range(0, paramSetCount);
+      while (left.length > 0) {
+        const target =
+          tasks.length < threads
+            ? (total * HEAD_SHARE) / threads
+            : Math.max(remaining / (threads * 2), floorSize);
+        const count = Math.min(left.length, Math.max(1, Math.floor(target / candles)));
+        const indices = spreadPick(left, count);
+        tasks.push({ symbol, indices, size: count * candles });
         remaining -= count * candles;
       }
     }

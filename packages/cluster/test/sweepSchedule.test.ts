@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { scheduleSweepTasks, sweepCandleCount } from "../src/sweepSchedule.ts";
+import { HEAD_SHARE, MIN_TASK_CANDLES, scheduleSweepTasks, sweepCandleCount } from "../src/sweepSchedule.ts";
 
 describe("scheduleSweepTasks", () => {
-  it("covers every run once, largest task first, ending in single runs", () => {
+  it("covers every run once, largest task first, the first wave at most HEAD_SHARE of the work, the tail small", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 50_000 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 300_000 }), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 1, max: 60 }),
         fc.integer({ min: 1, max: 8 }),
         (candles, paramSetCount, threads) => {
@@ -15,33 +15,43 @@ describe("scheduleSweepTasks", () => {
           const runs = tasks.flatMap((task) => task.indices.map((index) => `${task.symbol}#${index}`));
           expect(new Set(runs).size).toBe(runs.length);
           expect(runs.length).toBe(symbols.length * paramSetCount);
-          for (let index = 1; index < tasks.length; index++) {
-            expect((tasks[index] as { size: number }).size).toBeLessThanOrEqual(
-              (tasks[index - 1] as { size: number }).size,
-            );
-          }
-          // Guided sizes: no task is more than half a thread's share of the whole sweep (or one run).
+          const candlesOf = (symbol: string) =>
+            (symbols.find((candidate) => candidate.symbol === symbol) as { candles: number }).candles;
           const total = symbols.reduce((sum, symbol) => sum + symbol.candles * paramSetCount, 0);
-          for (const task of tasks) {
-            const one = (symbols.find((symbol) => symbol.symbol === task.symbol) as { candles: number })
-              .candles;
-            expect(task.size <= total / (threads * 2) || task.indices.length === 1 || task.size === one).toBe(
-              true,
-            );
+          for (const [position, task] of tasks.entries()) {
+            if (position > 0) {
+              expect(task.size).toBeLessThanOrEqual((tasks[position - 1] as { size: number }).size);
+            }
+            expect(task.indices).toEqual([...task.indices].sort((left, right) => left - right));
+            expect(task.size).toBe(task.indices.length * candlesOf(task.symbol));
+            // No task is more than a thread's part of the first wave (or one run).
+            expect(task.size <= (total * HEAD_SHARE) / threads || task.indices.length === 1).toBe(true);
           }
+          // The sweep ends on a small task: at most the tail floor, or one run.
+          const last = tasks[tasks.length - 1] as { symbol: string; size: number; indices: number[] };
+          const floorSize = Math.min(total / (threads * 8), MIN_TASK_CANDLES);
+          expect(last.size < 2 * floorSize || last.indices.length === 1 || tasks.length <= threads).toBe(
+            true,
+          );
         },
       ),
     );
   });
 
-  it("splits a sweep of 32 equal runs on 2 threads into shrinking tasks (regression: 8 tasks of 4, the last alone)", () => {
-    const tasks = scheduleSweepTasks({
-      symbols: [{ symbol: "BTCUSDT", candles: 1000 }],
-      paramSetCount: 32,
-      threads: 2,
-    });
-    expect(tasks.map((task) => task.indices.length)).toEqual([8, 6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
-    expect(tasks.flatMap((task) => task.indices)).toEqual(Array.from({ length: 32 }, (_, index) => index));
+  it("cuts 32 equal 30-day runs on 2 threads into 6 tasks: 12 + 12, then four of 2 (regression: 13 tasks, 7 of them single runs)", () => {
+    const symbols = [{ symbol: "BTCUSDT", candles: 46_080 }];
+    const tasks = scheduleSweepTasks({ symbols, paramSetCount: 32, threads: 2 });
+    expect(tasks.map((task) => task.indices.length)).toEqual([12, 12, 2, 2, 2, 2]);
+    expect(tasks.flatMap((task) => task.indices).sort((left, right) => left - right)).toEqual(
+      Array.from({ length: 32 }, (_, index) => index),
+    );
+    // The first two tasks sample the whole grid (a grid's costly corner is not all in one task).
+    expect(tasks[0]?.indices).toEqual([1, 4, 6, 9, 12, 14, 17, 20, 22, 25, 28, 30]);
+    expect(tasks[1]?.indices).toEqual([0, 3, 7, 8, 11, 15, 16, 19, 23, 24, 27, 31]);
+    // One thread: few tasks (each builds an engine), still a few progress reports.
+    expect(
+      scheduleSweepTasks({ symbols, paramSetCount: 32, threads: 1 }).map((task) => task.indices.length),
+    ).toEqual([24, 4, 2, 2]);
   });
 
   it("puts the symbol with more candles first and keeps a fixed batchSize", () => {
