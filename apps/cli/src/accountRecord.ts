@@ -19,18 +19,25 @@ export const CHART_CANDLES = 3000;
 
 /**
  * `points` in at most `maxPoints`: the points in order, each bucket of consecutive points kept as its
- * lowest and its last point (so a drawdown's bottom is never smoothed away).
+ * lowest, highest and last point in time order (so neither a peak nor a drawdown's bottom is smoothed
+ * away).
  */
 export function downsampleEquity(points: ReadonlyArray<IEquityPoint>, maxPoints: number): IEquityPoint[] {
   if (points.length <= maxPoints) return [...points];
-  const bucketSize = Math.ceil(points.length / Math.floor(maxPoints / 2));
+  const bucketSize = Math.ceil(points.length / Math.floor(maxPoints / 3));
   const kept: IEquityPoint[] = [];
   for (let start = 0; start < points.length; start += bucketSize) {
-    const bucket = points.slice(start, start + bucketSize);
-    const last = bucket[bucket.length - 1] as IEquityPoint;
-    const lowest = bucket.reduce((low, point) => (point.equity < low.equity ? point : low));
-    if (lowest !== last) kept.push(lowest);
-    kept.push(last);
+    const end = Math.min(points.length, start + bucketSize);
+    let lowest = start;
+    let highest = start;
+    for (let index = start + 1; index < end; index++) {
+      const equity = (points[index] as IEquityPoint).equity;
+      if (equity < (points[lowest] as IEquityPoint).equity) lowest = index;
+      if (equity > (points[highest] as IEquityPoint).equity) highest = index;
+    }
+    for (const index of [...new Set([lowest, highest, end - 1])].sort((left, right) => left - right)) {
+      kept.push(points[index] as IEquityPoint);
+    }
   }
   return kept;
 }

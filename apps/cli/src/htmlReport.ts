@@ -3,9 +3,9 @@
 // a walker's comparison of strategies.
 
 import { EQUITY_METRICS, type IAccountTrade } from "@bt/core";
-import { writeReport } from "@bt/report-markdown";
 import { type IHtmlReportInput, type IHtmlRun, renderHtmlReport } from "@bt/report-html";
-import { describeFrame } from "./renderRunReport";
+import { writeReport } from "@bt/report-markdown";
+import { describeFrame, walkerFailureText } from "./renderRunReport";
 import type { IBacktestRunRecord, IRecordAccount, IRunRecord } from "./runRecord";
 
 function settingsOf(record: IRunRecord, account: IRecordAccount | undefined): IHtmlReportInput["settings"] {
@@ -59,7 +59,9 @@ function portfolioOf(account: IRecordAccount): NonNullable<IHtmlReportInput["por
       value: stats[metric.key],
       unit: metric.unit,
       convention: metric.convention,
-      ...(stats[metric.key] === null ? { unavailable: stats.unavailable[metric.key] ?? "not available" } : {}),
+      ...(stats[metric.key] === null
+        ? { unavailable: stats.unavailable[metric.key] ?? "not available" }
+        : {}),
     })),
   };
 }
@@ -91,12 +93,11 @@ export function htmlReportInput(record: IRunRecord): IHtmlReportInput {
         runs: [],
         comparison: {
           metric: record.metric,
-          entries: record.results.map((entry) => ({
-            name: entry.strategyName,
-            metricValue: entry.metricValue,
-            ...(entry.stats === null ? {} : { stats: entry.stats }),
-            ...(entry.error === null && entry.status !== "failed" ? {} : { error: entry.error ?? "failed" }),
-          })) as NonNullable<IHtmlReportInput["comparison"]>["entries"],
+          entries: record.results.map((entry) =>
+            entry.status === "failed" || entry.stats === null
+              ? { name: entry.strategyName, error: walkerFailureText(entry) }
+              : { name: entry.strategyName, metricValue: entry.metricValue, stats: entry.stats },
+          ),
         },
       };
     default: {

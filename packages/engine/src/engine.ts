@@ -17,7 +17,7 @@ import { EngineState, runKey } from "./run/engineState";
 import { matchRuns, reportName } from "./run/matchRuns";
 import { createWalkerApi } from "./walker/walkerApi";
 
-export type { IBacktestData, IBacktestReportDumpOptions } from "./backtest/backtestApi";
+export type { IBacktestData, IBacktestReportDumpOptions, IPortfolioData } from "./backtest/backtestApi";
 export type { IEngine, ILiveApi, ILiveReportDumpOptions } from "./engineInterface";
 export type { IWalkerReportDumpOptions } from "./walker/walkerApi";
 

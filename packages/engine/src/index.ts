@@ -21,6 +21,7 @@ export {
   type IEngineOptions,
   type ILiveApi,
   type ILiveReportDumpOptions,
+  type IPortfolioData,
   type IWalkerReportDumpOptions,
 } from "./engine";
 export type {
@@ -68,7 +69,7 @@ export type {
   IPaperOrder,
 } from "./live/paperBroker";
 export type { AnyPersistAdapter } from "./live/persistView";
-export type { IAccountData, IPortfolioData } from "./portfolio/portfolioData";
+export type { IAccountData } from "./portfolio/portfolioData";
 export type { IPortfolioOptions } from "./portfolio/portfolioRunner";
 export {
   DEFAULT_DUMP_DIR,

@@ -2,15 +2,21 @@
 // trades, money, statistics and equity, plus an optional portfolio view and an optional comparison
 // (walker / sweep). Plain data the caller computes; the report only renders it.
 
-import type { CandleInterval, IStatistics, IStrategyTickResultClosed, StatisticUnit } from "@bt/core";
+import type {
+  CandleInterval,
+  IAccountTrade,
+  IEquityPoint,
+  IStatistics,
+  IStrategyTickResultClosed,
+  StatisticUnit,
+} from "@bt/core";
 
-/** One point of an equity curve: epoch ms and the equity in quote currency at that instant. */
-export interface IHtmlEquityPoint {
-  /** Epoch ms; points must be in non-decreasing time order (points in the same second: the last wins). */
-  timeMs: number;
-  /** Equity in quote currency, finite; the first point must be > 0 (drawdown is measured from it). */
-  equity: number;
-}
+/**
+ * One point of an equity curve (core's IEquityPoint): epoch ms in non-decreasing order (points in the same
+ * second: the last wins) and the equity in quote currency, finite; the first must be > 0 (drawdown is
+ * measured from it).
+ */
+export type IHtmlEquityPoint = IEquityPoint;
 
 /**
  * Display candles of one run, column-wise (all columns of the same length). The caller downsamples
@@ -31,19 +37,15 @@ export interface IHtmlCandles {
   close: ArrayLike<number>;
 }
 
-/** The money of one closed trade, matched to it by `signalId` (= `signal.id`). */
-export interface IHtmlTradeMoney {
-  /** The closed trade's `signal.id`. */
-  signalId: string;
-  /** Cost of all entries, quote currency. */
-  cost: number;
-  /** Net result, quote currency (fees and slippage included). */
-  pnlCost: number;
-  /** Fees paid, quote currency (≥ 0). */
-  feeCost: number;
-  /** Account balance after the trade closed, quote currency. */
-  balanceAfter: number;
-}
+/**
+ * The money of one closed trade (a row of core's accountLedger fits), matched to it by `signalId`
+ * (= `signal.id`): cost of all entries, net result (fees and slippage included), fees (null when the
+ * ledger could not split them: shown as N/A) and the balance after the close, all in quote currency.
+ */
+export type IHtmlTradeMoney = Pick<
+  IAccountTrade,
+  "signalId" | "cost" | "pnlCost" | "feeCost" | "balanceAfter"
+>;
 
 /** One strategy on one symbol. */
 export interface IHtmlRun {
@@ -96,17 +98,28 @@ export interface IHtmlPortfolio {
 }
 
 /** One compared strategy (walker) or parameter set (sweep). */
-export interface IHtmlComparisonEntry {
+export type IHtmlComparisonEntry = IHtmlComparisonRun | IHtmlComparisonFailure;
+
+/** A compared run that completed. */
+export interface IHtmlComparisonRun {
   /** Name of the strategy or parameter set. */
   name: string;
   /** The ranking metric's value; null → N/A (ranked after every entry with a value). */
   metricValue: number | null;
-  /** Its statistics (ignored for the metric table when `error` is set). */
+  /** Its statistics. */
   stats: IStatistics;
   /** Its equity curve, quote currency (overlaid with the others'). */
   equity?: ReadonlyArray<IHtmlEquityPoint>;
-  /** Set when the run failed: the entry is shown as failed with this message and never gets a rank. */
-  error?: string;
+  error?: undefined;
+}
+
+/** A compared run that failed: shown as failed with its message, never ranked, no curve. */
+export interface IHtmlComparisonFailure {
+  name: string;
+  error: string;
+  metricValue?: null;
+  stats?: IStatistics | null;
+  equity?: undefined;
 }
 
 /** A ranking of entries by one metric. */

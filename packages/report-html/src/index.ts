@@ -2,6 +2,8 @@ export type {
   IHtmlCandles,
   IHtmlComparison,
   IHtmlComparisonEntry,
+  IHtmlComparisonFailure,
+  IHtmlComparisonRun,
   IHtmlEquityPoint,
   IHtmlPortfolio,
   IHtmlPortfolioMetric,

@@ -33,7 +33,8 @@ export const PAGE_SCRIPT = `(function () {
       autoSize: true,
       layout: { background: { type: "solid", color: "#ffffff" }, textColor: "#1f2937", fontSize: 11 },
       grid: { vertLines: { color: "#eef0f3" }, horzLines: { color: "#eef0f3" } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: "#d1d5db" },
+      // A small minimum bar spacing lets fitContent show every point of a long run (default 0.5 px).
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: "#d1d5db", minBarSpacing: 0.01 },
       rightPriceScale: { borderColor: "#d1d5db" },
       crosshair: { mode: 0 }
     });
@@ -49,7 +50,11 @@ export const PAGE_SCRIPT = `(function () {
         record.points += points.length;
         return series;
       },
-      done: function () { chart.timeScale().fitContent(); }
+      // Fit now and again once autoSize has laid the chart out (a fit before that uses the wrong width).
+      done: function () {
+        chart.timeScale().fitContent();
+        requestAnimationFrame(function () { chart.timeScale().fitContent(); });
+      }
     };
   }
 

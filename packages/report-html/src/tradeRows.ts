@@ -42,7 +42,7 @@ function checkedMoney(money: IHtmlTradeMoney, field: string): IHtmlTradeMoney {
     signalId: money.signalId,
     cost: checkedNumber(money.cost, `${field}.cost`),
     pnlCost: checkedNumber(money.pnlCost, `${field}.pnlCost`),
-    feeCost: checkedNumber(money.feeCost, `${field}.feeCost`),
+    feeCost: money.feeCost === null ? null : checkedNumber(money.feeCost, `${field}.feeCost`),
     balanceAfter: checkedNumber(money.balanceAfter, `${field}.balanceAfter`),
   };
 }

@@ -12,8 +12,8 @@ interface ITradeColumn {
   cell: (trade: ITradeRow) => { text: string; sort: number | string; title?: string } | null;
 }
 
-function money(value: number | undefined) {
-  return value === undefined ? null : { text: formatMoney(value), sort: value };
+function money(value: number | null | undefined) {
+  return value === undefined || value === null ? null : { text: formatMoney(value), sort: value };
 }
 
 const COLUMNS: ReadonlyArray<ITradeColumn> = [

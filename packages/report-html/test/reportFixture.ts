@@ -313,7 +313,7 @@ export function reportFixture(): IHtmlReportInput {
           },
         ] as IHtmlComparisonEntry[],
         "sharpeRatio",
-        (entry) => ({ stats: entry.stats, status: entry.error === undefined ? "ok" : "failed" }),
+        (entry) => ({ stats: entry.stats ?? null, status: entry.error === undefined ? "ok" : "failed" }),
       ),
     },
   };

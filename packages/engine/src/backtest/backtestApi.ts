@@ -13,12 +13,8 @@ import {
   type IStrategyTickResultClosed,
   type RunStatus,
 } from "@bt/core";
-import {
-  accountData,
-  type IAccountData,
-  type IPortfolioData,
-  portfolioData,
-} from "../portfolio/portfolioData";
+import { accountData, type IAccountData } from "../portfolio/portfolioData";
+import type { IPortfolioRunRecord } from "../portfolio/portfolioRecord";
 import { type IPortfolioOptions, runPortfolio } from "../portfolio/portfolioRunner";
 import { dumpReport, type IDumpOptions } from "../reports/reportDump";
 import { backtestMarkdown, type IBacktestReportOptions } from "../reports/reports";
@@ -118,6 +114,35 @@ export interface IBacktestApi {
    * @throws BtError STATE when no backtest matches, PERSIST when the file cannot be written.
    */
   dump(symbol?: string, strategyName?: string, options?: IBacktestReportDumpOptions): Promise<string>;
+}
+
+/** The latest portfolio run of a strategy. */
+export interface IPortfolioData {
+  strategyName: string;
+  exchangeName: string;
+  frameName: string;
+  symbols: string[];
+  account: IAccountData;
+  /** Each symbol's data (getData), in `symbols` order. */
+  runs: IBacktestData[];
+  /** The error that ended the run, or null. */
+  error: Error | null;
+}
+
+/** The data of a portfolio run record. */
+export function portfolioData(
+  record: IPortfolioRunRecord,
+  dataOf: (symbol: string) => IBacktestData,
+): IPortfolioData {
+  return {
+    strategyName: record.strategyName,
+    exchangeName: record.exchangeName,
+    frameName: record.frameName,
+    symbols: [...record.symbols],
+    account: accountData(record.account),
+    runs: record.symbols.filter((_, index) => record.runs[index] !== undefined).map(dataOf),
+    error: record.error,
+  };
 }
 
 /** The Backtest object bound to `state`. */

@@ -1,4 +1,4 @@
-// What Backtest.getPortfolioData and getData return of an account: the balance, the equity marked to
+// What Backtest.getData and getPortfolioData return of an account: the balance, the equity marked to
 // market each minute with its statistics, and the ledger of every closed trade's money (core's
 // accountLedger and computeEquityStatistics: the engine only gathers their inputs).
 
@@ -10,8 +10,6 @@ import {
   type IEquityStatistics,
   MINUTE_MS,
 } from "@bt/core";
-import type { IBacktestData } from "../backtest/backtestApi";
-import type { IPortfolioRunRecord } from "./portfolioRunner";
 import type { RunAccount } from "./runAccount";
 
 /** An account's figures, in quote currency. */
@@ -29,19 +27,6 @@ export interface IAccountData {
   stats: IEquityStatistics;
   /** Every closed trade's money (stake, PnL, fees, slippage, balance after), in close order. */
   trades: IAccountTrade[];
-}
-
-/** The latest portfolio run of a strategy. */
-export interface IPortfolioData {
-  strategyName: string;
-  exchangeName: string;
-  frameName: string;
-  symbols: string[];
-  account: IAccountData;
-  /** Each symbol's data (getData), in `symbols` order. */
-  runs: IBacktestData[];
-  /** The error that ended the run, or null. */
-  error: Error | null;
 }
 
 /** The equity points of `account`: first minute, each change, last minute. */
@@ -78,21 +63,5 @@ export function accountData(account: RunAccount): IAccountData {
       account.initialBalance,
       account.costs,
     ),
-  };
-}
-
-/** The data of a portfolio run record. */
-export function portfolioData(
-  record: IPortfolioRunRecord,
-  dataOf: (symbol: string) => IBacktestData,
-): IPortfolioData {
-  return {
-    strategyName: record.strategyName,
-    exchangeName: record.exchangeName,
-    frameName: record.frameName,
-    symbols: [...record.symbols],
-    account: accountData(record.account),
-    runs: record.symbols.filter((_, index) => record.runs[index] !== undefined).map(dataOf),
-    error: record.error,
   };
 }

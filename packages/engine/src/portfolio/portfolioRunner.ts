@@ -6,11 +6,11 @@
 
 import { BtError, describeValue, type IStrategyTickResult } from "@bt/core";
 import { type IBacktestContext, runBacktest } from "../backtest/backtestRunner";
-import type { IBacktestRunRecord } from "../run/backtestRecord";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
 import { type IBacktestOptions, integerOption, resolveBacktestOptions } from "../run/runOptions";
 import { PortfolioClock } from "./portfolioClock";
+import type { IPortfolioRunRecord } from "./portfolioRecord";
 import { RunAccount } from "./runAccount";
 
 /** Options of a portfolio run: a backtest's, and the account's open-position limit. */
@@ -20,19 +20,6 @@ export interface IPortfolioOptions extends IBacktestOptions {
    * refused); default the number of symbols. Unsized signals stake balance / maxOpenPositions.
    */
   maxOpenPositions?: number;
-}
-
-/** What the engine keeps of the latest portfolio run of a strategy. */
-export interface IPortfolioRunRecord {
-  readonly strategyName: string;
-  readonly exchangeName: string;
-  readonly frameName: string;
-  readonly symbols: ReadonlyArray<string>;
-  readonly account: RunAccount;
-  /** Each symbol's backtest record, in `symbols` order (as soon as the run has started). */
-  readonly runs: IBacktestRunRecord[];
-  /** The error that ended the portfolio run, or null. */
-  error: Error | null;
 }
 
 /**

@@ -41,7 +41,9 @@ export function backtestMarkdown(
   // One account (one run, or every symbol of one portfolio run): its money in the closed tables.
   const accounts = new Set(records.map((record) => record.account));
   const money =
-    accounts.size === 1 && first !== undefined ? moneyBySignalId(accountData(first.account).trades) : undefined;
+    accounts.size === 1 && first !== undefined
+      ? moneyBySignalId(accountData(first.account).trades)
+      : undefined;
   let markdown = renderBacktestReport(closed, {
     periodStartMs,
     periodEndMs,

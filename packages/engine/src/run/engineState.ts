@@ -17,7 +17,7 @@ import { EventBus } from "../events/eventBus";
 import type { IWalkerResult } from "../events/events";
 import type { LiveEventLog } from "../live/liveEventLog";
 import type { LiveRunHandle } from "../live/liveRunHandle";
-import type { IPortfolioRunRecord } from "../portfolio/portfolioRunner";
+import type { IPortfolioRunRecord } from "../portfolio/portfolioRecord";
 import { SchemaRegistry } from "../schema/schemaRegistry";
 import {
   checkExchangeSchema,
