@@ -5,7 +5,7 @@
 import {
   CANDLE_INTERVALS,
   type CandleInterval,
-  type IEquityPoint,
+  downsampleEquity,
   type IExchangeSchema,
   intervalToMs,
 } from "@bt/core";
@@ -16,31 +16,6 @@ import type { IChartCandles, IRecordAccount } from "./runRecord";
 export const RECORD_EQUITY_POINTS = 4000;
 /** Most chart candles a record keeps per symbol. */
 export const CHART_CANDLES = 3000;
-
-/**
- * `points` in at most `maxPoints`: the points in order, each bucket of consecutive points kept as its
- * lowest, highest and last point in time order (so neither a peak nor a drawdown's bottom is smoothed
- * away).
- */
-export function downsampleEquity(points: ReadonlyArray<IEquityPoint>, maxPoints: number): IEquityPoint[] {
-  if (points.length <= maxPoints) return [...points];
-  const bucketSize = Math.ceil(points.length / Math.floor(maxPoints / 3));
-  const kept: IEquityPoint[] = [];
-  for (let start = 0; start < points.length; start += bucketSize) {
-    const end = Math.min(points.length, start + bucketSize);
-    let lowest = start;
-    let highest = start;
-    for (let index = start + 1; index < end; index++) {
-      const equity = (points[index] as IEquityPoint).equity;
-      if (equity < (points[lowest] as IEquityPoint).equity) lowest = index;
-      if (equity > (points[highest] as IEquityPoint).equity) highest = index;
-    }
-    for (const index of [...new Set([lowest, highest, end - 1])].sort((left, right) => left - right)) {
-      kept.push(points[index] as IEquityPoint);
-    }
-  }
-  return kept;
-}
 
 /** The record of an account (equity downsampled to RECORD_EQUITY_POINTS). */
 export function recordAccount(account: IAccountData): IRecordAccount {

@@ -2,7 +2,7 @@
 // a backtest's chart, trades, statistics and account; a portfolio's per-symbol views and its account;
 // a walker's comparison of strategies.
 
-import { EQUITY_METRICS, type IAccountTrade } from "@bt/core";
+import type { IAccountTrade } from "@bt/core";
 import { type IHtmlReportInput, type IHtmlRun, renderHtmlReport } from "@bt/report-html";
 import { writeReport } from "@bt/report-markdown";
 import { describeFrame, walkerFailureText } from "./renderRunReport";
@@ -49,20 +49,11 @@ function runOf(run: IBacktestRunRecord, account: IRecordAccount | undefined, own
 }
 
 function portfolioOf(account: IRecordAccount): NonNullable<IHtmlReportInput["portfolio"]> {
-  const { stats } = account;
   return {
     balanceStart: account.initialBalance,
     balanceEnd: account.balance,
     equity: account.equity,
-    metrics: EQUITY_METRICS.map((metric) => ({
-      label: metric.label,
-      value: stats[metric.key],
-      unit: metric.unit,
-      convention: metric.convention,
-      ...(stats[metric.key] === null
-        ? { unavailable: stats.unavailable[metric.key] ?? "not available" }
-        : {}),
-    })),
+    stats: account.stats,
   };
 }
 

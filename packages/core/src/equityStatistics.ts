@@ -229,3 +229,31 @@ export function computeEquityStatistics(
     unavailable,
   };
 }
+
+/**
+ * `points` in at most `maxPoints` (≥ 4), for a chart or a record: the first point, then each bucket of
+ * consecutive points kept as its lowest, highest and last point, in time order, so every bucket's peak and
+ * trough still shows. Compute statistics on the full curve: a thinned curve can only show a smaller max
+ * drawdown, never a larger one. Fewer points are returned as they are.
+ * @example downsampleEquity(account.equity, 4000) // for a chart or a JSON record
+ */
+export function downsampleEquity(points: ReadonlyArray<IEquityPoint>, maxPoints: number): IEquityPoint[] {
+  if (points.length <= maxPoints) return [...points];
+  const bucketSize = Math.ceil(points.length / Math.max(1, Math.floor((maxPoints - 1) / 3)));
+  const kept: IEquityPoint[] = [];
+  for (let start = 0; start < points.length; start += bucketSize) {
+    const end = Math.min(points.length, start + bucketSize);
+    let lowest = start;
+    let highest = start;
+    for (let index = start + 1; index < end; index++) {
+      const equity = (points[index] as IEquityPoint).equity;
+      if (equity < (points[lowest] as IEquityPoint).equity) lowest = index;
+      if (equity > (points[highest] as IEquityPoint).equity) highest = index;
+    }
+    const indices = start === 0 ? [0, lowest, highest, end - 1] : [lowest, highest, end - 1];
+    for (const index of [...new Set(indices)].sort((left, right) => left - right)) {
+      kept.push(points[index] as IEquityPoint);
+    }
+  }
+  return kept;
+}

@@ -59,6 +59,7 @@ export {
 export { EQUITY_METRICS, equityMetric, type IEquityMetric } from "./equityMetrics";
 export {
   computeEquityStatistics,
+  downsampleEquity,
   type EquityStatisticKey,
   type IEquityPoint,
   type IEquityStatistics,

@@ -1,6 +1,7 @@
 // Equity points → chart points (UTC seconds, as lightweight-charts wants them) and the drawdown curve:
 // percent below the running peak of the equity points, ≤ 0, the peak starting at the first point.
 
+import { downsampleEquity } from "@bt/core";
 import { checkedNumber, reportInputError } from "./checkedNumber";
 import type { IHtmlEquityPoint } from "./htmlReportInput";
 
@@ -31,17 +32,20 @@ function lastPerSecond(points: IChartPoint[]): IChartPoint[] {
   return kept;
 }
 
+/** Most points of an equity chart: a longer curve is thinned (each bucket's low, high and last point). */
+export const MAX_EQUITY_CHART_POINTS = 6000;
+
 /**
- * Checks and converts an equity curve; drawdown is measured from the running peak of all points.
+ * Checks and converts an equity curve; drawdown is measured from the running peak of all points. A curve of
+ * more than MAX_EQUITY_CHART_POINTS is thinned for the chart with core's downsampleEquity (each bucket's
+ * low, high and last point); the max drawdown is measured on every point.
  * @throws BtError VALIDATION naming `field` for a non-finite value, a time going backwards or a first
  * equity ≤ 0 (no drawdown can be measured from it).
  */
 export function equitySeries(points: ReadonlyArray<IHtmlEquityPoint>, field: string): IEquitySeries {
-  const equity: IChartPoint[] = [];
-  const drawdown: IChartPoint[] = [];
-  let peak = 0;
-  let maxDrawdownPercent = 0;
   let previousMs = Number.NEGATIVE_INFINITY;
+  let runningPeak = 0;
+  let maxDrawdownPercent = 0;
   points.forEach((point, index) => {
     const timeMs = checkedNumber(point.timeMs, `${field}[${index}].timeMs`);
     const value = checkedNumber(point.equity, `${field}[${index}].equity`);
@@ -49,19 +53,22 @@ export function equitySeries(points: ReadonlyArray<IHtmlEquityPoint>, field: str
       throw reportInputError(`${field}[${index}].timeMs`, "must not be before the previous point's", timeMs);
     }
     previousMs = timeMs;
-    if (index === 0) {
-      if (value <= 0) {
-        throw reportInputError(`${field}[0].equity`, "must be > 0 to measure a drawdown from it", value);
-      }
-      peak = value;
+    if (index === 0 && value <= 0) {
+      throw reportInputError(`${field}[0].equity`, "must be > 0 to measure a drawdown from it", value);
     }
+    runningPeak = Math.max(runningPeak, value);
+    maxDrawdownPercent = Math.max(maxDrawdownPercent, ((runningPeak - value) / runningPeak) * 100);
+  });
+  const equity: IChartPoint[] = [];
+  const drawdown: IChartPoint[] = [];
+  let peak = points[0]?.equity ?? 0;
+  for (const { timeMs, equity: value } of downsampleEquity(points, MAX_EQUITY_CHART_POINTS)) {
     peak = Math.max(peak, value);
     const depthPercent = ((value - peak) / peak) * 100;
-    maxDrawdownPercent = Math.max(maxDrawdownPercent, -depthPercent);
     const time = Math.floor(timeMs / 1000);
     equity.push({ time, value });
     // 0 instead of -0: "-0.00%" would suggest a fall that did not happen.
     drawdown.push({ time, value: depthPercent === 0 ? 0 : depthPercent });
-  });
+  }
   return { equity: lastPerSecond(equity), drawdown: lastPerSecond(drawdown), maxDrawdownPercent };
 }

@@ -6,9 +6,9 @@ import type {
   CandleInterval,
   IAccountTrade,
   IEquityPoint,
+  IEquityStatistics,
   IStatistics,
   IStrategyTickResultClosed,
-  StatisticUnit,
 } from "@bt/core";
 
 /**
@@ -71,20 +71,6 @@ export interface IHtmlRun {
   equity?: ReadonlyArray<IHtmlEquityPoint>;
 }
 
-/** One metric of the portfolio view. */
-export interface IHtmlPortfolioMetric {
-  /** Row label, e.g. "Max drawdown (portfolio equity)". */
-  label: string;
-  /** The value in `unit`; null → N/A with `unavailable` as the reason. Must be finite when not null. */
-  value: number | null;
-  /** How the value reads (same units as core's STATISTIC_METRICS). */
-  unit: StatisticUnit;
-  /** The formula or convention in one sentence (shown as tooltip and footnote). */
-  convention?: string;
-  /** Why `value` is null. */
-  unavailable?: string;
-}
-
 /** The portfolio of all runs together. */
 export interface IHtmlPortfolio {
   /** Balance at the start, quote currency. */
@@ -93,8 +79,11 @@ export interface IHtmlPortfolio {
   balanceEnd: number;
   /** Portfolio equity curve, quote currency. */
   equity: ReadonlyArray<IHtmlEquityPoint>;
-  /** Metrics, in display order. */
-  metrics: ReadonlyArray<IHtmlPortfolioMetric>;
+  /**
+   * Statistics of that equity (core's computeEquityStatistics), shown as core's EQUITY_METRICS with their
+   * conventions; a null figure shows N/A with its reason.
+   */
+  stats: IEquityStatistics;
 }
 
 /** One compared strategy (walker) or parameter set (sweep). */

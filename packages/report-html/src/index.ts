@@ -6,7 +6,6 @@ export type {
   IHtmlComparisonRun,
   IHtmlEquityPoint,
   IHtmlPortfolio,
-  IHtmlPortfolioMetric,
   IHtmlReportInput,
   IHtmlRun,
   IHtmlSetting,

@@ -2,6 +2,7 @@
 // comparison's curves. `data` is exactly what the page's JSON blob holds (times in UTC seconds);
 // the rest feeds the HTML tables. Built once per render, so tables and charts show the same numbers.
 
+import { EQUITY_METRICS } from "@bt/core";
 import { candleSeries, type IChartCandles } from "./candleSeries";
 import { checkedNullableNumber, checkedNumber } from "./checkedNumber";
 import { equitySeries, type IChartPoint, type IEquitySeries } from "./equitySeries";
@@ -120,9 +121,9 @@ export function pageModel(input: IHtmlReportInput): IPageModel {
   if (portfolio !== undefined) {
     checkedNumber(portfolio.balanceStart, "portfolio.balanceStart");
     checkedNumber(portfolio.balanceEnd, "portfolio.balanceEnd");
-    portfolio.metrics.forEach((metric, index) => {
-      checkedNullableNumber(metric.value, `portfolio.metrics[${index}].value`);
-    });
+    for (const metric of EQUITY_METRICS) {
+      checkedNullableNumber(portfolio.stats[metric.key], `portfolio.stats.${metric.key}`);
+    }
   }
   const portfolioEquity = portfolio === undefined ? null : equitySeries(portfolio.equity, "portfolio.equity");
   const comparisonEquity = (input.comparison?.entries ?? []).map((entry, index) =>

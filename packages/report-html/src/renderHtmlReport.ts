@@ -2,6 +2,7 @@
 // charts drawn in the browser by the embedded lightweight-charts from one JSON blob. The same input
 // always gives the same bytes (no generation time, no random ids).
 
+import { EQUITY_METRICS } from "@bt/core";
 import { chartLibrary } from "./chartLibrary";
 import { comparisonMetric, comparisonTable } from "./comparisonTable";
 import { escapeHtml } from "./escapeHtml";
@@ -87,17 +88,17 @@ function portfolioSection(input: IHtmlReportInput, maxDrawdownPercent: number): 
       ? null
       : ((portfolio.balanceEnd - portfolio.balanceStart) / portfolio.balanceStart) * 100;
   const conventions: string[] = [];
-  const rows = portfolio.metrics.map((metric, index): IMetricRow => {
-    const row: IMetricRow = { label: metric.label, value: metric.value, unit: metric.unit };
-    if (metric.unavailable !== undefined) row.unavailable = metric.unavailable;
-    if (metric.convention !== undefined) {
-      row.convention = metric.convention;
-      row.footnoteId = `portfolio-convention-${index}`;
-      row.footnoteNumber = conventions.length + 1;
-      conventions.push(
-        `<li id="${row.footnoteId}"><strong>${escapeHtml(metric.label)}</strong>: ${escapeHtml(metric.convention)}</li>`,
-      );
-    }
+  const stats = portfolio.stats;
+  const rows = EQUITY_METRICS.map((metric, index): IMetricRow => {
+    const value = stats[metric.key];
+    const row: IMetricRow = { label: metric.label, value, unit: metric.unit };
+    if (value === null) row.unavailable = stats.unavailable[metric.key] ?? "no reason given";
+    row.convention = metric.convention;
+    row.footnoteId = `portfolio-convention-${index}`;
+    row.footnoteNumber = conventions.length + 1;
+    conventions.push(
+      `<li id="${row.footnoteId}"><strong>${escapeHtml(metric.label)}</strong>: ${escapeHtml(metric.convention)}</li>`,
+    );
     return row;
   });
   const equityBlock =

@@ -1,4 +1,10 @@
-import { BtError, computeStatistics, type IStatistics, STATISTIC_METRICS } from "@bt/core";
+import {
+  BtError,
+  computeEquityStatistics,
+  computeStatistics,
+  type IStatistics,
+  STATISTIC_METRICS,
+} from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { type IHtmlReportInput, type IHtmlRun, REPORT_DATA_ELEMENT_ID, renderHtmlReport } from "../src/index";
 import type { IPageData } from "../src/pageData";
@@ -16,6 +22,16 @@ function pageData(html: string): IPageData {
 }
 
 /** The text of every cell of the table rows in `html` whose header cell contains `label`. */
+/** The equity statistics of a flat account of `balance`. */
+function equityStatsOf(balance: number) {
+  return computeEquityStatistics([{ timeMs: T0, equity: balance }], {
+    periodStartMs: T0,
+    periodEndMs: T0 + 60_000,
+    initialBalance: balance,
+    tradeCount: 0,
+  });
+}
+
 function metricCell(html: string, label: string): string {
   const row = html.split("<tr>").find((candidate) => candidate.includes(`>${label}</span>`));
   if (row === undefined) throw new Error(`no row ${label}`);
@@ -129,15 +145,18 @@ describe("renderHtmlReport: statistics", () => {
             { timeMs: T0, equity: 1000 },
             { timeMs: T0 + 60_000, equity: 1100 },
           ],
-          metrics: [
-            { label: "Net PnL", value: 100, unit: "quote", convention: "end − start" },
-            { label: "Daily Sharpe", value: null, unit: "ratio", unavailable: "too short" },
-          ],
+          stats: computeEquityStatistics(
+            [
+              { timeMs: T0, equity: 1000 },
+              { timeMs: T0 + 60_000, equity: 1100 },
+            ],
+            { periodStartMs: T0, periodEndMs: T0 + 120_000, initialBalance: 1000, tradeCount: 1 },
+          ),
         },
       }),
     );
-    expect(metricCell(html, "Net PnL")).toBe("100.00 USDT");
-    expect(html).toContain(">N/A — too short</td>");
+    expect(metricCell(html, "Net profit (quote)")).toBe("100.00 USDT");
+    expect(html).toContain(">N/A — needs ≥ 10 trades, has 1</td>");
     expect(html).toContain("Balance at end<strong>1100.00 USDT</strong>");
   });
 });
@@ -288,10 +307,10 @@ describe("renderHtmlReport: errors", () => {
       balanceStart: 1000,
       balanceEnd: 1000,
       equity: [],
-      metrics: [{ label: "x", value: Number.NaN, unit: "ratio" as const }],
+      stats: { ...equityStatsOf(1000), calmarRatio: Number.NaN },
     };
     expect(catchError(() => renderHtmlReport(minimalInput({ portfolio }))).field).toBe(
-      "portfolio.metrics[0].value",
+      "portfolio.stats.calmarRatio",
     );
 
     const comparison = {

@@ -5,6 +5,7 @@
 import {
   type CandleInterval,
   type CloseReason,
+  computeEquityStatistics,
   computePnlPercent,
   computeStatistics,
   type IStrategyTickResultClosed,
@@ -275,23 +276,12 @@ export function reportFixture(): IHtmlReportInput {
       balanceStart: 10_000,
       balanceEnd,
       equity: portfolioEquity,
-      metrics: [
-        { label: "Trades", value: btc.closed.length + eth.closed.length, unit: "count" },
-        {
-          label: "Return",
-          value: ((balanceEnd - 10_000) / 10_000) * 100,
-          unit: "percent",
-          convention: "(balance at end − balance at start) / balance at start · 100.",
-        },
-        { label: "Net PnL", value: balanceEnd - 10_000, unit: "quote" },
-        {
-          label: "Sharpe ratio (daily, √365)",
-          value: null,
-          unit: "ratio",
-          convention: "Daily returns of the portfolio equity; needs ≥ 30 days.",
-          unavailable: "needs ≥ 30 days, has 29",
-        },
-      ],
+      stats: computeEquityStatistics(portfolioEquity, {
+        periodStartMs: portfolioEquity[0]!.timeMs,
+        periodEndMs: portfolioEquity[portfolioEquity.length - 1]!.timeMs,
+        initialBalance: 10_000,
+        tradeCount: btc.closed.length + eth.closed.length,
+      }),
     },
     comparison: {
       metric: "sharpeRatio",
