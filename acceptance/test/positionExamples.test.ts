@@ -5,6 +5,9 @@
 // and slippage); every closed trade must agree: open / close times, close reason, every fill's model
 // price, kind, source / reason, cost / fraction and time, and the net pnl. Each example must actually
 // trail, move to breakeven, take partials or add entries in the span (asserted: no vacuous pass).
+// An unsized signal is staked by the backtest's account (so a backtest has money figures) and stays
+// unsized in live (a venue needs a size; the paper broker takes one unit): entry costs are compared in
+// units of the first entry's cost, which is what an unsized signal's costs are.
 
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { IStrategySchema, IStrategyTickResult, IStrategyTickResultClosed, PositionFill } from "@bt/core";
@@ -99,6 +102,10 @@ const modelFill = (fill: PositionFill) => {
   return model;
 };
 
+/** A fill in units of the first entry's cost (an entry's cost; exits are fractions already). */
+const inFirstEntryUnits = (fill: PositionFill, firstCost: number): PositionFill =>
+  fill.kind === "entry" ? { ...fill, cost: fill.cost / firstCost } : fill;
+
 /** What must agree between the runs, pnl apart. */
 const tradeOf = (result: IStrategyTickResultClosed) => ({
   id: result.signal.id,
@@ -106,9 +113,17 @@ const tradeOf = (result: IStrategyTickResultClosed) => ({
   openedAt: result.signal.pendingAt,
   closedAt: result.timestamp,
   reason: result.closeReason,
-  fills: result.signal.fills.map(modelFill),
-  priceStopLoss: result.signal.priceStopLoss,
-  priceTakeProfit: result.signal.priceTakeProfit,
+  fills: result.signal.fills.map((fill) =>
+    modelFill(
+      result.signal.cost === null
+        ? fill
+        : inFirstEntryUnits(fill, (result.signal.fills[0] as { cost: number }).cost),
+    ),
+  ),
+  // 12 significant digits: a level moved by the breakeven rule is a cost-weighted average, whose last
+  // bits depend on the unit the costs are in (the backtest's stake or live's units).
+  priceStopLoss: Number(result.signal.priceStopLoss.toPrecision(12)),
+  priceTakeProfit: Number(result.signal.priceTakeProfit.toPrecision(12)),
 });
 
 interface IParity {

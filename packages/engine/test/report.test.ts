@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BtError, computeStatistics } from "@bt/core";
-import { renderBacktestReport } from "@bt/report-markdown";
+import { moneyBySignalId, renderBacktestReport } from "@bt/report-markdown";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getAveragePrice, type IEngine, reportFileName } from "../src/index";
 import { collect, createTestEngine, MINUTE, memoryExchange, series, T0 } from "./helpers";
@@ -60,7 +60,7 @@ describe("Backtest.getReport / dump", () => {
     expect(data.closed.length).toBeGreaterThan(5);
     const markdown = engine.Backtest.getReport("BTCUSDT", "longer");
     // Exactly the report-markdown rendering of getData's signals over the frame, with the run's
-    // conditions (config) and its Problems section.
+    // conditions (config), its Problems section and the account's money of each trade.
     expect(markdown).toBe(
       renderBacktestReport(data.closed, {
         periodStartMs: T0,
@@ -68,8 +68,10 @@ describe("Backtest.getReport / dump", () => {
         config: data.config,
         problems: data.problems,
         markedMaxDrawdownPercent: data.stats.maxDrawdownMarked ?? undefined,
+        money: moneyBySignalId(data.account.trades),
       }),
     );
+    expect(markdown).toContain("| Stake (quote) |");
     // The marked drawdown sees inside the trades: never shallower than the closed-trade one.
     expect(data.stats.maxDrawdownMarked).toBeGreaterThanOrEqual(data.stats.maxDrawdown ?? 0);
     expect(markdown).toContain("fee 0.1% per side, slippage 0.1% per side");

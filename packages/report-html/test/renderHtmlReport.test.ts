@@ -156,7 +156,7 @@ describe("renderHtmlReport: statistics", () => {
       }),
     );
     expect(metricCell(html, "Net profit (quote)")).toBe("100.00 USDT");
-    expect(html).toContain(">N/A — needs ≥ 10 trades, has 1</td>");
+    expect(html).toContain(">N/A — needs ≥ 10 trades, has 1; needs ≥ 14 days, has 0.0</td>");
     expect(html).toContain("Balance at end<strong>1100.00 USDT</strong>");
   });
 });

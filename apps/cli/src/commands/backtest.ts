@@ -269,7 +269,8 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
       ),
     );
     if (!failed && everySignalRejected(run.stats.tradeCount ?? 0, run.problems)) {
-      io.stderr.write(`warning: 0 trades on ${run.symbol}: every signal was rejected, see Problems\n`);
+      const where = runs.length > 1 ? ` on ${run.symbol}` : "";
+      io.stderr.write(`warning: 0 trades${where}: every signal was rejected, see Problems\n`);
     }
     threw ||= strategyThrew(run.status, run.problems);
   }
