@@ -21,10 +21,12 @@ export class RunAccount {
   private heldTotal = 0;
   /** Every position the account closed, in close order (every symbol of a portfolio). */
   readonly closed: IStrategyTickResultClosed[] = [];
-  /** Money of open positions marked each minute of the frame: unrealised PnL at minute i. */
-  private readonly unrealised: Float64Array;
-  /** Realised PnL booked at minute i (a close at minute i counts from minute i on). */
-  private readonly booked: Float64Array;
+  /**
+   * Each closed position's unrealised PnL at the minutes it was open (from minute `first` of the frame):
+   * memory in proportion to the time in the market, nothing per minute of the frame while the run goes.
+   */
+  private readonly marks: Array<{ first: number; values: Float64Array }> = [];
+  private readonly minutes: number;
 
   /**
    * @param initialBalance quote currency, > 0 (validated by the run options).
@@ -40,9 +42,7 @@ export class RunAccount {
     readonly periodEndMs: number,
     readonly costs: IPnlCosts,
   ) {
-    const minutes = Math.max(0, Math.ceil((periodEndMs - periodStartMs) / MINUTE_MS));
-    this.unrealised = new Float64Array(minutes);
-    this.booked = new Float64Array(minutes);
+    this.minutes = Math.max(0, Math.ceil((periodEndMs - periodStartMs) / MINUTE_MS));
   }
 
   /** Initial balance plus the realised PnL of every closed position, quote currency. */
@@ -106,11 +106,7 @@ export class RunAccount {
   close(trade: IStrategyTickResultClosed, prices: Float64Array, pricesStartMs: number, stepMs: number): void {
     this.release(trade.signal.id);
     this.closed.push(trade);
-    const pnlCost = trade.pnl.pnlCost ?? 0;
-    this.realised += pnlCost;
-    const closeMinute = this.minuteOf(trade.timestamp);
-    const bookedAt = Math.max(0, closeMinute);
-    if (bookedAt < this.booked.length) this.booked[bookedAt] = (this.booked[bookedAt] as number) + pnlCost;
+    this.realised += trade.pnl.pnlCost ?? 0;
     const cost = trade.pnl.costTotal;
     if (cost === null) return;
     const { position } = trade.signal;
@@ -121,26 +117,37 @@ export class RunAccount {
     const base = (cost * (atOpen - slope * priceOpen)) / 100;
     const perPrice = (cost * slope) / 100;
     const first = Math.max(0, this.minuteOf(trade.signal.pendingAt));
-    const end = Math.min(this.unrealised.length, closeMinute);
-    const unrealised = this.unrealised;
+    const end = Math.min(this.minutes, this.minuteOf(trade.timestamp));
+    if (end <= first) return;
+    const values = new Float64Array(end - first);
     for (let minute = first; minute < end; minute++) {
       const index = Math.floor((this.periodStartMs + minute * MINUTE_MS - pricesStartMs) / stepMs);
       const price = prices[index] as number;
-      // An unpriced minute (NaN, or before the column) keeps the last marked value out: counts as flat.
-      if (price > 0) unrealised[minute] = (unrealised[minute] as number) + base + perPrice * price;
+      // An unpriced minute (NaN, or before the column) counts as flat.
+      if (price > 0) values[minute - first] = base + perPrice * price;
     }
+    this.marks.push({ first, values });
   }
 
   /**
-   * Equity at each minute of the frame, quote currency: the balance of the closes booked up to and
-   * including that minute plus the open positions marked at it.
+   * Equity at each minute of the frame, quote currency (made when asked, not kept): the balance of the
+   * closes up to and including that minute plus the open positions marked at it.
    */
   equityCurve(): Float64Array {
-    const curve = new Float64Array(this.unrealised.length);
+    const curve = new Float64Array(this.minutes);
+    for (const trade of this.closed) {
+      const minute = Math.max(0, this.minuteOf(trade.timestamp));
+      if (minute < curve.length) curve[minute] = (curve[minute] as number) + (trade.pnl.pnlCost ?? 0);
+    }
     let balance = this.initialBalance;
     for (let minute = 0; minute < curve.length; minute++) {
-      balance += this.booked[minute] as number;
-      curve[minute] = balance + (this.unrealised[minute] as number);
+      balance += curve[minute] as number;
+      curve[minute] = balance;
+    }
+    for (const { first, values } of this.marks) {
+      for (let offset = 0; offset < values.length; offset++) {
+        curve[first + offset] = (curve[first + offset] as number) + (values[offset] as number);
+      }
     }
     return curve;
   }
