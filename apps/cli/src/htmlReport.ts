@@ -87,7 +87,12 @@ export function htmlReportInput(record: IRunRecord): IHtmlReportInput {
           entries: record.results.map((entry) =>
             entry.status === "failed" || entry.stats === null
               ? { name: entry.strategyName, error: walkerFailureText(entry) }
-              : { name: entry.strategyName, metricValue: entry.metricValue, stats: entry.stats },
+              : {
+                  name: entry.strategyName,
+                  metricValue: entry.metricValue,
+                  stats: entry.stats,
+                  ...(entry.equity === undefined ? {} : { equity: entry.equity }),
+                },
           ),
         },
       };

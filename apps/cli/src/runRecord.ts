@@ -107,6 +107,8 @@ export interface IWalkerRunEntry {
   /** The error that stopped the strategy's run, if any. */
   error: string | null;
   problems: IRunProblems;
+  /** Its account's equity, downsampled (absent when its run never started, or in older records). */
+  equity?: IEquityPoint[];
 }
 
 /** A finished walker: every strategy ranked best first (failed ones last). */

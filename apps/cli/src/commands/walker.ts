@@ -3,6 +3,8 @@
 // Problems) and a summary (or JSON with --json), prints every strategy's problems on stderr, optionally
 // dumps both. Exit 1 when any strategy threw.
 
+import { downsampleEquity } from "@bt/core";
+import { RECORD_EQUITY_POINTS } from "../accountRecord";
 import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
@@ -102,6 +104,15 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
     errorStacks?.stop();
   }
 
+  // Each strategy's own account equity, for the HTML comparison (absent for a run that never started).
+  const equityOf = (strategyName: string) => {
+    try {
+      const { account } = engine.Backtest.getData(options.symbol, strategyName);
+      return { equity: downsampleEquity(account.equity, RECORD_EQUITY_POINTS) };
+    } catch {
+      return {};
+    }
+  };
   const record: IWalkerRunRecord = {
     kind: "walker",
     version: RUN_RECORD_VERSION,
@@ -121,6 +132,7 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
       metricValue: entry.metricValue,
       error: entry.error === null ? null : entry.error.message,
       problems: entry.problems,
+      ...equityOf(entry.strategyName),
     })),
     config: { ...engine.getConfig() },
   };
