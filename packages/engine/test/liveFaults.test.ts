@@ -348,6 +348,49 @@ describe("hung calls time out", () => {
     expect(run.engine.Live.getReport(SYMBOL, "once")).toContain("did not settle within 30 ms");
   });
 
+  it("a backtest getSignal that settles after its timeout: counted once, its late signal never opens, later calls go on", async () => {
+    const engine = createTestEngine({ expectErrors: true });
+    engine.addExchange(memoryExchange("mem", { [SYMBOL]: RAMP }));
+    engine.addFrame({
+      frameName: "f",
+      interval: "1m",
+      startDate: new Date(T0),
+      endDate: new Date(T0 + 30 * MINUTE),
+    });
+    const late = {
+      position: "long" as const,
+      priceTakeProfit: 1e9,
+      priceStopLoss: 1,
+      minuteEstimatedTime: 5,
+    };
+    const asked: number[] = [];
+    engine.addStrategy({
+      strategyName: "late",
+      interval: "1m",
+      getSignalTimeoutMs: 20,
+      getSignal: (_symbol, when) => {
+        asked.push((when.getTime() - T0) / MINUTE);
+        return when.getTime() === T0 + 3 * MINUTE
+          ? new Promise((resolve) => setTimeout(() => resolve(late), 150))
+          : Promise.resolve(null);
+      },
+    });
+    const results = await collect(
+      engine.Backtest.run(
+        SYMBOL,
+        { strategyName: "late", exchangeName: "mem", frameName: "f" },
+        { warmupMinutes: 10 },
+      ),
+    );
+    // The late answer arrives while the run goes on (or after it ended): it changes nothing.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(results).toEqual([]);
+    const data = engine.Backtest.getData(SYMBOL, "late");
+    expect(data.problems.getSignalCalls).toBe(30);
+    expect(data.problems.getSignalFailures).toBe(1);
+    expect(asked).toEqual(Array.from({ length: 30 }, (_, minute) => minute));
+  });
+
   it("a backtest getSignal that never returns: a strategy error counted in the run's problems; the backtest ends", async () => {
     const engine = createTestEngine({ expectErrors: true });
     engine.addExchange(memoryExchange("mem", { [SYMBOL]: RAMP }));

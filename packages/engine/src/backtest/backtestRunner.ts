@@ -294,13 +294,30 @@ export async function* runBacktest(
   let found: IStrategyTickResult | null = null;
   let foundIndex = 0;
 
+  /** Generation of the untilResult call in charge: one that timed out is left behind and does nothing more. */
+  let generation = 0;
+  /** The getSignal call that timed out (its frame index and time), set with the TIMEOUT. */
+  let timedOut: { error: unknown; frameIndex: number; nowMs: number } | null = null;
+  /** Fails the untilResult call in charge with a getSignal TIMEOUT (see untilResultWatched). */
+  let failUntilResult: ((error: unknown) => void) | null = null;
+  /** The frame index and time of the getSignal call being awaited. */
+  let pendingFrameIndex = 0;
+  let pendingMs = 0;
+  /** The watchdog's report of a getSignal call pending too long (one function per run, not per call). */
+  const onSignalTimeout = (error: unknown) => {
+    timedOut = { error, frameIndex: pendingFrameIndex, nowMs: pendingMs };
+    failUntilResult?.(error);
+  };
+
   /**
    * Visits the frame ticks from `fromFrameIndex` while the strategy is idle, asking getSignal at each new
    * interval boundary, until a result (`found`), a stop or the frame end; returns the frame index reached.
    * A plain async function with few live values, so each await on getSignal's own promise suspends a
-   * small frame instead of the whole generator's.
+   * small frame instead of the whole generator's. It awaits that promise itself, no race per call: the
+   * watchdog reports a call pending too long to untilResultWatched, which goes on without this call
+   * (`own` is then no longer the generation, and this call returns at once if the promise ever settles).
    */
-  async function untilResult(fromFrameIndex: number): Promise<number> {
+  async function untilResult(fromFrameIndex: number, own: number): Promise<number> {
     let frameIndex = fromFrameIndex;
     while (frameIndex < totalFrames) {
       if (strategy.stopped) {
@@ -317,15 +334,22 @@ export async function* runBacktest(
       if (strategy.mayRequestSignal(nowMs)) {
         // Await only getSignal's own promise (no wrapper): a synchronous getSignal costs no promise, and
         // a null answer goes no further.
-        const asked = strategy.askSignal(nowMs);
+        const asked = strategy.callSignal(nowMs);
         let proposed: ISignalDto | null | undefined;
         if (!isPromiseLike(asked)) proposed = asked;
         else {
+          pendingFrameIndex = frameIndex;
+          pendingMs = nowMs;
+          strategy.watchSignal(onSignalTimeout);
           try {
             proposed = await asked;
           } catch (error) {
+            if (own !== generation) return -1;
+            strategy.signalSettled();
             proposed = strategy.signalFailed(error, nowMs);
           }
+          if (own !== generation) return -1;
+          strategy.signalSettled();
         }
         if (proposed !== null && proposed !== undefined) {
           if (clock !== undefined) {
@@ -353,10 +377,38 @@ export async function* runBacktest(
     return frameIndex;
   }
 
+  /**
+   * untilResult from `fromFrameIndex`, raced (once per call, not per getSignal) against a getSignal
+   * TIMEOUT: a timed-out call is counted as a failed getSignal, and the visit goes on from its frame
+   * tick (whose interval window is used: the next ask is at the next window).
+   */
+  async function untilResultWatched(fromFrameIndex: number): Promise<number> {
+    let from = fromFrameIndex;
+    for (;;) {
+      const own = ++generation;
+      const timeout = new Promise<never>((_, reject) => {
+        failUntilResult = reject;
+      });
+      try {
+        return await Promise.race([untilResult(from, own), timeout]);
+      } catch (error) {
+        const hung = timedOut as { error: unknown; frameIndex: number; nowMs: number } | null;
+        if (hung === null || error !== hung.error) throw error;
+        timedOut = null;
+        // The abandoned call returns at once should it ever settle (its generation is over).
+        generation++;
+        strategy.signalFailed(error, hung.nowMs);
+        from = hung.frameIndex;
+      } finally {
+        failUntilResult = null;
+      }
+    }
+  }
+
   try {
     let frameIndex = 0;
     for (;;) {
-      frameIndex = await untilResult(frameIndex);
+      frameIndex = await untilResultWatched(frameIndex);
       const result = found as IStrategyTickResult | null;
       if (result === null) break;
       found = null;

@@ -120,9 +120,12 @@ export class RunAccount {
     const end = Math.min(this.minutes, this.minuteOf(trade.timestamp));
     if (end <= first) return;
     const values = new Float64Array(end - first);
+    // Price index of each minute: the column's step is a whole number of minutes (1m, or a coarser base).
+    const minutesPerStep = stepMs / MINUTE_MS;
+    const offsetMinutes = Math.floor((this.periodStartMs - pricesStartMs) / MINUTE_MS);
     for (let minute = first; minute < end; minute++) {
-      const index = Math.floor((this.periodStartMs + minute * MINUTE_MS - pricesStartMs) / stepMs);
-      const price = prices[index] as number;
+      const at = offsetMinutes + minute;
+      const price = prices[minutesPerStep === 1 ? at : Math.floor(at / minutesPerStep)] as number;
       // An unpriced minute (NaN, or before the column) counts as flat.
       if (price > 0) values[minute - first] = base + perPrice * price;
     }

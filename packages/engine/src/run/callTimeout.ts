@@ -104,6 +104,23 @@ export class CallWatchdog {
     return raced;
   }
 
+  /**
+   * Watches a call without a race promise (the backtest's getSignal: the caller awaits the call's own
+   * promise): `onTimeout` gets the TIMEOUT once the call is still pending after `timeoutMs`, unless done()
+   * came first. Costs a counter per call.
+   */
+  begin(timeoutMs: number, describe: () => ITimeoutSubject, onTimeout: (error: BtError) => void): void {
+    if (this.timer === undefined || this.timeoutMs !== timeoutMs) this.start(timeoutMs);
+    this.calls++;
+    this.describe = describe;
+    this.fail = onTimeout;
+  }
+
+  /** The call watched by begin() settled in time. */
+  done(): void {
+    this.fail = null;
+  }
+
   /** Ends the watch (the run is over); a later race starts it again. */
   stop(): void {
     clearInterval(this.timer);

@@ -265,6 +265,31 @@ export class ClientStrategy {
     }
   }
 
+  /**
+   * The backtest's getSignal call: like askSignal, but a returned promise is handed back as it is, with no
+   * race. The caller awaits it, calling watchSignal before and signalSettled after (a timeout is then
+   * reported through watchSignal's callback, and the caller goes on without the call).
+   */
+  callSignal(nowMs: number): ISignalDto | null | undefined | PromiseLike<ISignalDto | null | undefined> {
+    this.lastSignalBoundaryMs = this.boundaryOf(nowMs);
+    this.pipeline.countSignalCall();
+    try {
+      return this.inContext(nowMs, this.callGetSignal);
+    } catch (error) {
+      return this.signalFailed(error, nowMs);
+    }
+  }
+
+  /** Starts the timeout of the getSignal call callSignal just returned a promise of. */
+  watchSignal(onTimeout: (error: unknown) => void): void {
+    this.watchdog.begin(this.getSignalTimeoutMs, this.describeGetSignal, onTimeout);
+  }
+
+  /** The watched getSignal call settled in time. */
+  signalSettled(): void {
+    this.watchdog.done();
+  }
+
   /** The second half of requestSignal: null at once when there is no signal, else the pipeline in context. */
   settleSignal(
     nowMs: number,
