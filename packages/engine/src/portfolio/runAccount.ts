@@ -6,6 +6,17 @@
 
 import { computePnlPercent, type IPnlCosts, type IStrategyTickResultClosed, MINUTE_MS } from "@bt/core";
 
+/** How one closed position is marked to market (see RunAccount.marks). */
+interface IPositionMarks {
+  first: number;
+  end: number;
+  base: number;
+  perPrice: number;
+  prices: Float64Array;
+  offsetMinutes: number;
+  minutesPerStep: number;
+}
+
 /** The stake the account gives a signal, or why it refuses it. */
 export type AccountAdmission = { cost: number } | { problem: string };
 
@@ -22,10 +33,11 @@ export class RunAccount {
   /** Every position the account closed, in close order (every symbol of a portfolio). */
   readonly closed: IStrategyTickResultClosed[] = [];
   /**
-   * Each closed position's unrealised PnL at the minutes it was open (from minute `first` of the frame):
-   * memory in proportion to the time in the market, nothing per minute of the frame while the run goes.
+   * How to mark each closed position at the minutes [first, end) of the frame it was open: its unrealised
+   * PnL is base + perPrice · price, the price read from its run's price column. Kept as that line, not
+   * as values: a run pays nothing per minute, the curve is made when asked.
    */
-  private readonly marks: Array<{ first: number; values: Float64Array }> = [];
+  private readonly marks: IPositionMarks[] = [];
   private readonly minutes: number;
 
   /**
@@ -97,8 +109,9 @@ export class RunAccount {
   }
 
   /**
-   * A closed position gives its stake back and books its net PnL (`pnl.pnlCost`); its minutes are
-   * marked to market on `prices` (the run's price column: `prices[i]` at `pricesStartMs + i·stepMs`).
+   * A closed position gives its stake back and books its net PnL (`pnl.pnlCost`); its minutes will be
+   * marked to market on `prices` (the run's price column: `prices[i]` at `pricesStartMs + i·stepMs`, kept
+   * by reference until the curve is asked for).
    * Marking values the position at what closing it at that minute's price would return, fees and
    * slippage included, on its cost-weighted entry and whole cost (partial exits and DCA entries
    * between fills are not re-marked).
@@ -119,17 +132,16 @@ export class RunAccount {
     const first = Math.max(0, this.minuteOf(trade.signal.pendingAt));
     const end = Math.min(this.minutes, this.minuteOf(trade.timestamp));
     if (end <= first) return;
-    const values = new Float64Array(end - first);
-    // Price index of each minute: the column's step is a whole number of minutes (1m, or a coarser base).
-    const minutesPerStep = stepMs / MINUTE_MS;
-    const offsetMinutes = Math.floor((this.periodStartMs - pricesStartMs) / MINUTE_MS);
-    for (let minute = first; minute < end; minute++) {
-      const at = offsetMinutes + minute;
-      const price = prices[minutesPerStep === 1 ? at : Math.floor(at / minutesPerStep)] as number;
-      // An unpriced minute (NaN, or before the column) counts as flat.
-      if (price > 0) values[minute - first] = base + perPrice * price;
-    }
-    this.marks.push({ first, values });
+    this.marks.push({
+      first,
+      end,
+      base,
+      perPrice,
+      prices,
+      // Price index of minute m: ⌊(offsetMinutes + m) / minutesPerStep⌋ (a 1m column, or a coarser base).
+      offsetMinutes: Math.floor((this.periodStartMs - pricesStartMs) / MINUTE_MS),
+      minutesPerStep: stepMs / MINUTE_MS,
+    });
   }
 
   /**
@@ -147,9 +159,12 @@ export class RunAccount {
       balance += curve[minute] as number;
       curve[minute] = balance;
     }
-    for (const { first, values } of this.marks) {
-      for (let offset = 0; offset < values.length; offset++) {
-        curve[first + offset] = (curve[first + offset] as number) + (values[offset] as number);
+    for (const { first, end, base, perPrice, prices, offsetMinutes, minutesPerStep } of this.marks) {
+      for (let minute = first; minute < end; minute++) {
+        const at = offsetMinutes + minute;
+        const price = prices[minutesPerStep === 1 ? at : Math.floor(at / minutesPerStep)] as number;
+        // An unpriced minute (NaN, or before the column) counts as flat.
+        if (price > 0) curve[minute] = (curve[minute] as number) + base + perPrice * price;
       }
     }
     return curve;
