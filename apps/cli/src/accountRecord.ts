@@ -25,7 +25,7 @@ export function recordAccount(account: IAccountData): IRecordAccount {
     maxOpenPositions: account.maxOpenPositions,
     equity: downsampleEquity(account.equity, RECORD_EQUITY_POINTS),
     stats: account.stats,
-    trades: account.trades,
+    trades: [...account.trades],
   };
 }
 

@@ -22,11 +22,11 @@ export interface IAccountData {
    * Equity (balance plus open positions marked to market) at the frame's first minute, at every minute
    * where it changes, and at its last minute.
    */
-  equity: IEquityPoint[];
+  equity: ReadonlyArray<IEquityPoint>;
   /** Statistics of that equity (portfolio Sharpe, Sortino and drawdown on daily equity). */
   stats: IEquityStatistics;
   /** Every closed trade's money (stake, PnL, fees, slippage, balance after), in close order. */
-  trades: IAccountTrade[];
+  trades: ReadonlyArray<IAccountTrade>;
 }
 
 /** The equity points of `account`: first minute, each change, last minute. */
@@ -43,8 +43,22 @@ function equityPoints(account: RunAccount): IEquityPoint[] {
   return points;
 }
 
-/** The figures of `account` over every trade it closed. */
+/** The figures of each account, as of its last close (getData of a portfolio's symbols share them). */
+const figuresOf = new WeakMap<RunAccount, { closedCount: number; figures: IAccountData }>();
+
+/**
+ * The figures of `account` over every trade it closed; computed once per state of the account (a
+ * portfolio's symbols and repeated getData calls share them). Read-only: the arrays are shared.
+ */
 export function accountData(account: RunAccount): IAccountData {
+  const cached = figuresOf.get(account);
+  if (cached !== undefined && cached.closedCount === account.closed.length) return cached.figures;
+  const figures = computeAccountData(account);
+  figuresOf.set(account, { closedCount: account.closed.length, figures });
+  return figures;
+}
+
+function computeAccountData(account: RunAccount): IAccountData {
   const equity = equityPoints(account);
   return {
     initialBalance: account.initialBalance,

@@ -1,0 +1,20 @@
+import { createColumnExchange } from "@bt/cluster";
+import { createEngine, getAveragePrice } from "@bt/engine";
+import { BENCH_START_MS, BENCH_WARMUP_MINUTES, benchColumns, MINUTE_MS } from "../src/scenarios";
+const minutes = 525_600;
+const columns = benchColumns(20250101, minutes);
+const mode = process.argv[2] ?? "sync";
+const t0 = performance.now();
+const engine = createEngine();
+engine.addExchange(createColumnExchange("bench", { BTCUSDT: columns }));
+engine.addFrame({ frameName: "frame", interval: "1m", startDate: new Date(BENCH_START_MS), endDate: new Date(BENCH_START_MS + minutes * MINUTE_MS) });
+let k = 0;
+const sig = (price: number) => ({ position: "long" as const, priceTakeProfit: price * 1.006, priceStopLoss: price * 0.994, minuteEstimatedTime: 60 });
+// Every 4th 15m call proposes: ~8,000 trades.
+engine.addStrategy({ strategyName: "s", interval: "15m", getSignal: mode === "sync" ? () => (k++ % 4 === 0 ? sig(columns.close[0] as number) : null) : async () => (k++ % 4 === 0 ? sig(await getAveragePrice("BTCUSDT")) : null) });
+let n = 0;
+for await (const _ of engine.Backtest.run("BTCUSDT", { strategyName: "s", exchangeName: "bench", frameName: "frame" }, { warmupMinutes: BENCH_WARMUP_MINUTES })) n++;
+const ms = performance.now() - t0;
+const data = engine.Backtest.getData("BTCUSDT", "s");
+console.log(mode, ms.toFixed(1), "ms", n, "results", data.closed.length, "trades", (1000 * (ms - 35) / data.closed.length).toFixed(1), "µs/trade over 35 ms", data.problems.problems.length);
+console.log(JSON.stringify(data.problems.problems.slice(0, 2)));
