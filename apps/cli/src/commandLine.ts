@@ -73,8 +73,8 @@ const PERSIST_TEXT =
   "fs (<state>/persist) | redis ($BT_REDIS_URL) | mongo ($BT_MONGO_URL) | postgres ($BT_PG_URL) | ./myAdapter.ts (a module whose default export or createPersist is a persistence adapter factory)";
 
 /** The costs and account flags of backtest and walker. */
-function addAccountOptions(command: Command, portfolio: boolean): Command {
-  const withCosts = command
+function addAccountOptions(command: Command): Command {
+  return command
     .addOption(valueOption("--fee <percent>", "fee per side in percent (default 0.1)"))
     .addOption(valueOption("--slippage <percent>", "slippage per side in percent (default 0.1)"))
     .addOption(valueOption("--balance <amount>", "account balance in quote currency (default 10000)"))
@@ -86,9 +86,7 @@ function addAccountOptions(command: Command, portfolio: boolean): Command {
     )
     .addOption(
       valueOption("--html <file>", "also write a self-contained HTML report (charts, trades, statistics)"),
-    );
-  if (!portfolio) return withCosts;
-  return withCosts
+    )
     .addOption(
       valueOption(
         "--symbols <list>",
@@ -190,7 +188,7 @@ Examples:
           "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
         )
         .addOption(valueOption("--dump <dir>", "also write <dir>/backtest/<strategy>.md and .json"));
-      addAccountOptions(backtest, true);
+      addAccountOptions(backtest);
       commonTail(backtest)
         .addHelpText(
           "after",
@@ -223,7 +221,7 @@ Examples:
           "print a JSON record on stdout instead of markdown (strategy console output goes to stderr)",
         )
         .addOption(valueOption("--dump <dir>", "also write <dir>/walker/<walkerName>.md and .json"));
-      addAccountOptions(walker, false);
+      addAccountOptions(walker);
       commonTail(walker)
         .addHelpText(
           "after",

@@ -55,3 +55,31 @@ export async function resolveFrameRange(options: IRunOptions, exchange: ICliExch
   }
   return { startMs, endMs, note };
 }
+
+/** The frame every symbol's data covers: the intersection of their frames. */
+export async function portfolioFrame(
+  options: IRunOptions,
+  exchange: ICliExchange,
+  symbols: ReadonlyArray<string>,
+): Promise<IFrameRange> {
+  let frame: IFrameRange | undefined;
+  for (const symbol of symbols) {
+    const own = await resolveFrameRange({ ...options, symbol }, exchange);
+    frame =
+      frame === undefined
+        ? own
+        : {
+            startMs: Math.max(frame.startMs, own.startMs),
+            endMs: Math.min(frame.endMs, own.endMs),
+            note: frame.note ?? own.note,
+          };
+  }
+  const resolved = frame as IFrameRange;
+  if (resolved.endMs <= resolved.startMs) {
+    throw badInput(
+      `the data of ${symbols.join(", ")} has no period in common`,
+      "pick symbols whose data overlap, or set --from and --to inside every symbol's data",
+    );
+  }
+  return resolved;
+}

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { IBacktestRunRecord, IPortfolioRunRecord } from "../src/runRecord";
+import type { IBacktestRunRecord, IPortfolioRunRecord, IWalkerRunRecord } from "../src/runRecord";
 import { runBt } from "./builtCli";
 
 const STRATEGY = "examples/strategies/smaCrossover.ts";
@@ -105,6 +105,29 @@ describe("bt backtest --symbols, costs and --html (built binary)", () => {
     const report = runBt(["report", join(dir, "dump", "backtest", "sma-crossover.json"), "--html", again]);
     expect(report.status).toBe(0);
     expect(readFileSync(again, "utf8")).toBe(page);
+  });
+
+  it("walker --symbols ranks each strategy's portfolio from one account, with its equity for the HTML comparison", () => {
+    const run = runBt([
+      "walker",
+      "examples/strategies/smaWalker.ts",
+      "--symbols",
+      "BTCUSDT,ETHUSDT",
+      "--max-positions",
+      "1",
+      ...FRAME,
+      "--json",
+    ]);
+    expect(run.status).toBe(0);
+    const record = JSON.parse(run.stdout) as IWalkerRunRecord;
+    expect(record.symbol).toBe("BTCUSDT, ETHUSDT");
+    expect(record.results).toHaveLength(4);
+    for (const entry of record.results) {
+      expect(entry.status).toBe("ok");
+      expect(entry.equity?.[0]?.equity).toBe(10_000);
+    }
+    expect(run.stderr).toMatch(/problems: sma-[\d-]+(1h|15m) on BTCUSDT, ETHUSDT: getSignal \d+ calls/);
+    expect(run.stderr).toMatch(/risk account ×\d+/);
   });
 
   it("bad values are exit 2 naming the flag", () => {

@@ -157,3 +157,38 @@ describe("portfolio runs", () => {
     expect(data.stats.totalPnlCost).toBeCloseTo(97.9, 9);
   });
 });
+
+describe("walker over a portfolio", () => {
+  it("ranks each strategy by its trades on every symbol from one account", async () => {
+    const engine = portfolioEngine();
+    engine.addStrategy({
+      strategyName: "never",
+      interval: "5m",
+      getSignal: async () => null,
+    });
+    engine.addWalker({
+      walkerName: "w",
+      strategies: ["s", "never"],
+      exchangeName: "mem",
+      frameName: "f",
+      metric: "totalPnl",
+    });
+    const run = engine.Walker.runPortfolio(
+      ["A", "B"],
+      { walkerName: "w" },
+      { accountBalance: 1000, maxOpenPositions: 1, warmupMinutes: 5 },
+    );
+    let step = await run.next();
+    while (step.done !== true) step = await run.next();
+    const result = step.value;
+    expect(result.symbol).toBe("A,B");
+    expect(result.results.map((entry) => [entry.strategyName, entry.stats?.tradeCount])).toEqual([
+      ["s", 2],
+      ["never", 0],
+    ]);
+    // s's trades on A and B as one sequence: 9.79 % + (−5.195 %) = 4.595 % (totalPnl is a simple sum).
+    expect(result.bestStrategy).toBe("s");
+    expect(result.bestMetric).toBeCloseTo(9.79 - 5.195, 10);
+    expect(engine.Walker.getData("A,B", "w").bestStrategy).toBe("s");
+  });
+});

@@ -25,7 +25,7 @@ import {
   warningsToStderr,
 } from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
-import { type IFrameRange, resolveFrameRange } from "../frameRange";
+import { type IFrameRange, portfolioFrame, resolveFrameRange } from "../frameRange";
 import { type IParsedArgs, stringOption } from "../parsedArgs";
 import { everySignalRejected, renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
@@ -83,34 +83,6 @@ function portfolioRecord(
     runs,
     config: { ...(runs[0]?.config ?? {}) } as IPortfolioRunRecord["config"],
   };
-}
-
-/** The frame every symbol's data covers: the intersection of their frames. */
-async function portfolioFrame(
-  options: IRunOptions,
-  exchange: Parameters<typeof resolveFrameRange>[1],
-  symbols: ReadonlyArray<string>,
-): Promise<IFrameRange> {
-  let frame: IFrameRange | undefined;
-  for (const symbol of symbols) {
-    const own = await resolveFrameRange({ ...options, symbol }, exchange);
-    frame =
-      frame === undefined
-        ? own
-        : {
-            startMs: Math.max(frame.startMs, own.startMs),
-            endMs: Math.min(frame.endMs, own.endMs),
-            note: frame.note ?? own.note,
-          };
-  }
-  const resolved = frame as IFrameRange;
-  if (resolved.endMs <= resolved.startMs) {
-    throw badInput(
-      `the data of ${symbols.join(", ")} has no period in common`,
-      "pick symbols whose data overlap, or set --from and --to inside every symbol's data",
-    );
-  }
-  return resolved;
 }
 
 /** Each symbol's data of the run, or the run's error when it failed before any record existed. */

@@ -18,7 +18,7 @@ import {
   warningsToStderr,
 } from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
-import { resolveFrameRange } from "../frameRange";
+import { portfolioFrame, resolveFrameRange } from "../frameRange";
 import type { IParsedArgs } from "../parsedArgs";
 import { renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
@@ -47,7 +47,11 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
   if (options.dumpDir !== undefined) assertDumpableName(`walkerName of ${file}`, walker.walkerName);
   applyCosts(engine, account);
   const exchange = await createCliExchange(options.exchange, { ...options, cwd: io.cwd, env: io.env });
-  const frame = await resolveFrameRange(options, exchange);
+  const symbols = account.symbols;
+  const frame =
+    symbols === undefined
+      ? await resolveFrameRange(options, exchange)
+      : await portfolioFrame(options, exchange, symbols);
   if (frame.note !== null) io.stderr.write(`note: ${frame.note}\n`);
   registerExchangeAndFrame(engine, exchange.schema, { ...frame, interval: options.interval });
   for (const strategy of walker.strategies) registerStrategy(engine, strategy, file);
@@ -84,15 +88,19 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
   const errorStacks = args.values.verbose === true ? collectErrorStacks(engine) : undefined;
   let result: Awaited<ReturnType<typeof engine.Walker.getData>>;
   try {
-    const run = engine.Walker.run(
-      options.symbol,
-      { walkerName: walker.walkerName },
-      {
-        gapPolicy: options.gapPolicy,
-        accountBalance: account.accountBalance,
-        warmupMinutes: account.warmupMinutes,
-      },
-    );
+    const runOptions = {
+      gapPolicy: options.gapPolicy,
+      accountBalance: account.accountBalance,
+      warmupMinutes: account.warmupMinutes,
+    };
+    const run =
+      symbols === undefined
+        ? engine.Walker.run(options.symbol, { walkerName: walker.walkerName }, runOptions)
+        : engine.Walker.runPortfolio(
+            symbols,
+            { walkerName: walker.walkerName },
+            { ...runOptions, maxOpenPositions: account.maxOpenPositions },
+          );
     let step = await run.next();
     while (step.done !== true) step = await run.next();
     result = step.value;
@@ -107,8 +115,11 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
   // Each strategy's own account equity, for the HTML comparison (absent for a run that never started).
   const equityOf = (strategyName: string) => {
     try {
-      const { account } = engine.Backtest.getData(options.symbol, strategyName);
-      return { equity: downsampleEquity(account.equity, RECORD_EQUITY_POINTS) };
+      const { account: strategyAccount } =
+        symbols === undefined
+          ? engine.Backtest.getData(options.symbol, strategyName)
+          : engine.Backtest.getPortfolioData(strategyName);
+      return { equity: downsampleEquity(strategyAccount.equity, RECORD_EQUITY_POINTS) };
     } catch {
       return {};
     }
@@ -116,7 +127,7 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
   const record: IWalkerRunRecord = {
     kind: "walker",
     version: RUN_RECORD_VERSION,
-    symbol: options.symbol,
+    symbol: symbols === undefined ? options.symbol : symbols.join(", "),
     exchangeName: exchange.schema.exchangeName,
     interval: options.interval,
     periodStartMs: frame.startMs,

@@ -4,13 +4,14 @@
 import { BtError, describeValue } from "@bt/core";
 import type { IBacktestApi } from "../backtest/backtestApi";
 import type { IWalkerProgressEvent, IWalkerResult } from "../events/events";
+import type { IPortfolioOptions } from "../portfolio/portfolioRunner";
 import { dumpReport, type IDumpOptions } from "../reports/reportDump";
 import { walkerMarkdown } from "../reports/reports";
 import { drainInBackground } from "../run/drainInBackground";
 import { type EngineState, runKey } from "../run/engineState";
 import { matchRuns, reportName } from "../run/matchRuns";
 import type { IBacktestOptions } from "../run/runOptions";
-import { type IWalkerContext, runWalker } from "./walkerRunner";
+import { type IWalkerContext, runWalker, runWalkerPortfolio } from "./walkerRunner";
 
 /** Options of Walker.getReport / dump. */
 export interface IWalkerReportDumpOptions extends IDumpOptions {
@@ -31,6 +32,20 @@ export interface IWalkerApi {
     symbol: string,
     context: IWalkerContext,
     options?: IBacktestOptions,
+  ): AsyncGenerator<IWalkerProgressEvent, IWalkerResult, undefined>;
+  /**
+   * The walker over a portfolio: each strategy runs on every symbol of `symbols` from one account
+   * (Backtest.runPortfolio; options.accountBalance, options.maxOpenPositions) and is ranked by the
+   * walker's metric over all its trades as one sequence by close time (as the heat report's Total row).
+   * Its result is kept under the symbols joined by "," (Walker.getData("BTCUSDT,ETHUSDT", walkerName));
+   * each strategy's account is Backtest.getPortfolioData(strategyName) until the next strategy of the
+   * same name runs.
+   * @example for await (const progress of Walker.runPortfolio(["BTCUSDT", "ETHUSDT"], { walkerName: "w" })) console.log(progress.bestStrategy);
+   */
+  runPortfolio(
+    symbols: ReadonlyArray<string>,
+    context: IWalkerContext,
+    options?: IPortfolioOptions,
   ): AsyncGenerator<IWalkerProgressEvent, IWalkerResult, undefined>;
   /** Runs the walker in the background; the result arrives on listenDoneWalker. Returns a stop function. */
   background(symbol: string, context: IWalkerContext, options?: IBacktestOptions): () => void;
@@ -58,6 +73,9 @@ export function createWalkerApi(state: EngineState, backtest: IBacktestApi): IWa
   const Walker: IWalkerApi = {
     run(symbol, context, options) {
       return runWalker(state, symbol, context, options);
+    },
+    runPortfolio(symbols, context, options) {
+      return runWalkerPortfolio(state, symbols, context, options);
     },
     background(symbol, context, options) {
       void drainInBackground(state, runWalker(state, symbol, context, options), {
