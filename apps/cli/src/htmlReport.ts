@@ -5,10 +5,14 @@
 import type { IAccountTrade } from "@bt/core";
 import { type IHtmlReportInput, type IHtmlRun, renderHtmlReport } from "@bt/report-html";
 import { writeReport } from "@bt/report-markdown";
-import { describeFrame, walkerFailureText } from "./renderRunReport";
-import type { IBacktestRunRecord, IRecordAccount, IRunRecord } from "./runRecord";
+import { describeFrame, gapPolicyText, walkerFailureText } from "./renderRunReport";
+import type { IBacktestRunRecord, IRecordAccount, IRunRecord, IRunSettings } from "./runRecord";
 
-function settingsOf(record: IRunRecord, account: IRecordAccount | undefined): IHtmlReportInput["settings"] {
+function settingsOf(
+  record: IRunRecord,
+  account: IRecordAccount | undefined,
+  settings?: IRunSettings,
+): IHtmlReportInput["settings"] {
   const { config } = record;
   return [
     { label: "Fee per side", value: `${config.CC_PERCENT_FEE} %` },
@@ -19,6 +23,12 @@ function settingsOf(record: IRunRecord, account: IRecordAccount | undefined): IH
       : [
           { label: "Initial balance", value: account.initialBalance.toFixed(2) },
           { label: "Max open positions", value: String(account.maxOpenPositions) },
+        ]),
+    ...(settings === undefined
+      ? []
+      : [
+          { label: "Warm-up", value: `${settings.warmupMinutes} min` },
+          { label: "Gaps", value: gapPolicyText(settings.gapPolicy) },
         ]),
     { label: "Frame", value: describeFrame(record) },
   ];
@@ -64,7 +74,7 @@ export function htmlReportInput(record: IRunRecord): IHtmlReportInput {
       return {
         title: `Backtest: ${record.strategyName} on ${record.symbol}`,
         subtitle: describeFrame(record),
-        settings: settingsOf(record, record.account),
+        settings: settingsOf(record, record.account, record.settings),
         runs: [runOf(record, record.account, true)],
         ...(record.account === undefined ? {} : { portfolio: portfolioOf(record.account) }),
       };
@@ -72,7 +82,7 @@ export function htmlReportInput(record: IRunRecord): IHtmlReportInput {
       return {
         title: `Portfolio: ${record.strategyName}`,
         subtitle: describeFrame(record),
-        settings: settingsOf(record, record.account),
+        settings: settingsOf(record, record.account, record.runs[0]?.settings),
         runs: record.runs.map((run) => runOf(run, record.account, false)),
         portfolio: portfolioOf(record.account),
       };

@@ -19,6 +19,7 @@ import type {
   IPortfolioRunRecord,
   IRunFrame,
   IRunRecord,
+  IRunSettings,
   IWalkerRunRecord,
 } from "./runRecord";
 
@@ -68,6 +69,18 @@ function renderWalkerRecord(record: IWalkerRunRecord): string {
   return markdown.replace(/\n+$/, "\n");
 }
 
+/** What a gap policy does, in words. */
+export function gapPolicyText(policy: IRunSettings["gapPolicy"]): string {
+  return policy === "fill"
+    ? "fill (flat zero-volume candles at the previous close)"
+    : "error (a missing candle stops the run)";
+}
+
+/** The settings of a run in one line (the config's costs are in the run conditions). */
+function settingsLine(settings: IRunSettings): string {
+  return `Settings: balance ${settings.accountBalance.toFixed(2)} · at most ${settings.maxOpenPositions} open position(s) · warm-up ${settings.warmupMinutes} min · gaps: ${gapPolicyText(settings.gapPolicy)}.`;
+}
+
 function renderBacktestRecord(record: IBacktestRunRecord, title: string): string {
   const markdown = renderBacktestReport(record.closed, {
     periodStartMs: record.periodStartMs,
@@ -85,7 +98,8 @@ function renderBacktestRecord(record: IBacktestRunRecord, title: string): string
       : `\n${renderScheduleReport(record.scheduleEvents, { title: "Scheduled signals" }).replace(/^# /, "## ")}`;
   if (record.account === undefined) return `${markdown}${schedule}`;
   const { initialBalance, balance } = record.account;
-  return `${markdown.replace(/\n+$/, "\n")}${schedule}\n## Account\n\nBalance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)}; equity marked to market each minute:\n\n${renderEquityStatisticsTable(record.account.stats)}\n`;
+  const settings = record.settings === undefined ? "" : `${settingsLine(record.settings)}\n\n`;
+  return `${markdown.replace(/\n+$/, "\n")}${schedule}\n## Account\n\n${settings}Balance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)}; equity marked to market each minute:\n\n${renderEquityStatisticsTable(record.account.stats)}\n`;
 }
 
 function renderPortfolioRecord(record: IPortfolioRunRecord): string {
@@ -100,6 +114,12 @@ function renderPortfolioRecord(record: IPortfolioRunRecord): string {
       feePercent: config.CC_PERCENT_FEE,
       slippagePercent: config.CC_PERCENT_SLIPPAGE,
       maxOpenPositions: account.maxOpenPositions,
+      ...(record.runs[0]?.settings === undefined
+        ? {}
+        : {
+            warmUpMinutes: record.runs[0].settings.warmupMinutes,
+            gaps: gapPolicyText(record.runs[0].settings.gapPolicy),
+          }),
       staking: `sizing profile's cost, else balance / ${account.maxOpenPositions} (at most the free cash)`,
       other: [["Symbols", record.symbols.join(", ")]],
     },

@@ -35,6 +35,14 @@ export interface IRunFrame {
   periodEndMs: number;
 }
 
+/** The settings of a backtest beside its config (as @bt/engine's IBacktestData.settings). */
+export interface IRunSettings {
+  warmupMinutes: number;
+  gapPolicy: "error" | "fill";
+  accountBalance: number;
+  maxOpenPositions: number;
+}
+
 /** The account of a run, in quote currency. */
 export interface IRecordAccount {
   initialBalance: number;
@@ -78,6 +86,8 @@ export interface IBacktestRunRecord extends IRunFrame {
   config: IGlobalConfig;
   /** The run's account (absent in records written before bt had accounts). */
   account?: IRecordAccount;
+  /** Warm-up, gap policy, balance and open-position limit the run used (absent in older records). */
+  settings?: IRunSettings;
   /** Candles for the HTML report's chart (absent when they could not be read). */
   chart?: IChartCandles;
 }

@@ -53,7 +53,7 @@ describe("bt backtest --symbols, costs and --html (built binary)", () => {
     );
   });
 
-  it("--fee, --slippage and --balance are the run's numbers, stated in the report", () => {
+  it("--fee, --slippage, --balance, --warmup and --gaps are the run's settings, stated in the report", () => {
     const run = runBt([
       "backtest",
       STRATEGY,

@@ -87,6 +87,7 @@ export {
   getDate,
   getMode,
 } from "./run/ambient";
+export type { IRunSettings } from "./run/backtestRecord";
 export {
   DEFAULT_ACCOUNT_BALANCE,
   DEFAULT_BATCH_SIZE,

@@ -57,6 +57,7 @@ function backtestRecord(
     problems: data.problems,
     config: { ...data.config },
     account: recordAccount(data.account),
+    settings: { ...data.settings },
     ...(chart === undefined ? {} : { chart }),
   };
 }

@@ -18,7 +18,7 @@ import type { IPortfolioRunRecord } from "../portfolio/portfolioRecord";
 import { type IPortfolioOptions, runPortfolio } from "../portfolio/portfolioRunner";
 import { dumpReport, type IDumpOptions } from "../reports/reportDump";
 import { backtestMarkdown, type IBacktestReportOptions } from "../reports/reports";
-import { recordStatus } from "../run/backtestRecord";
+import { type IRunSettings, recordStatus } from "../run/backtestRecord";
 import { drainInBackground } from "../run/drainInBackground";
 import { type EngineState, runKey } from "../run/engineState";
 import { matchRuns, reportName } from "../run/matchRuns";
@@ -55,6 +55,8 @@ export interface IBacktestData {
    * of a portfolio run share one account: this is the whole portfolio's.
    */
   account: IAccountData;
+  /** The settings beside the config: warm-up, gap policy, balance, open-position limit. */
+  settings: IRunSettings;
   /** The config the run used (fee, slippage, price model…). */
   config: Readonly<IGlobalConfig>;
 }
@@ -210,6 +212,7 @@ export function createBacktestApi(state: EngineState): IBacktestApi {
         },
         status: recordStatus(record),
         account: accountData(record.account),
+        settings: { ...record.settings },
         config: record.config,
       };
     },

@@ -19,7 +19,7 @@ import {
 } from "@bt/core";
 import type { CandleStore } from "../candles/candleStore";
 import type { IStoreLease } from "../candles/storeCache";
-import { firstPricedMs, planStore, tickIntervalOn } from "../candles/storePlan";
+import { firstPricedMs, planStore, tickIntervalOn, warmupMinutesOf } from "../candles/storePlan";
 import { toError } from "../events/eventBus";
 import { eventKey, type PortfolioClock } from "../portfolio/portfolioClock";
 import { RunAccount } from "../portfolio/runAccount";
@@ -137,6 +137,13 @@ export async function* runBacktest(
     periodEndMs: endMs,
     config,
     account,
+    // The warm-up the strategy ran with: the option, else what it declares (the walker's store may hold more).
+    settings: {
+      warmupMinutes: warmupMinutesOf(warmupMinutes, [strategySchema]),
+      gapPolicy,
+      accountBalance: account.initialBalance,
+      maxOpenPositions: account.maxOpenPositions,
+    },
   });
   state.backtestRuns.set(key, record);
   internals.onRecord?.(record);

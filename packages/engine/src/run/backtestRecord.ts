@@ -12,7 +12,20 @@ import {
   type RunStatus,
   runStatus,
 } from "@bt/core";
+import type { MissingCandlePolicy } from "../candles/candleLoader";
 import type { RunAccount } from "../portfolio/runAccount";
+
+/** The settings of a backtest beside its config: what a report must state for its figures to be read. */
+export interface IRunSettings {
+  /** Minutes of candles loaded before the frame start for the strategy's look-backs. */
+  warmupMinutes: number;
+  /** Missing 1m candles inside the data: an error, or filled with flat candles. */
+  gapPolicy: MissingCandlePolicy;
+  /** The account's initial balance, quote currency. */
+  accountBalance: number;
+  /** Open positions and scheduled signals at once on the account (1 for a plain backtest). */
+  maxOpenPositions: number;
+}
 
 /** The record of one backtest run (mutated while it runs). */
 export interface IBacktestRunRecord {
@@ -28,6 +41,8 @@ export interface IBacktestRunRecord {
   readonly config: Readonly<IGlobalConfig>;
   /** The run's account (a portfolio's runs share one): stakes, balance, equity in quote currency. */
   readonly account: RunAccount;
+  /** The settings the run used, as reports state them. */
+  readonly settings: IRunSettings;
   readonly closed: IStrategyTickResultClosed[];
   readonly cancelled: IStrategyTickResultCancelled[];
   /** What the schedule report reads: each signal's scheduling, its activation and its cancellation. */
