@@ -192,3 +192,43 @@ describe("walker over a portfolio", () => {
     expect(engine.Walker.getData("A,B", "w").bestStrategy).toBe("s");
   });
 });
+
+describe("Backtest.getReport over a portfolio (the heat and schedule renderers, called at last)", () => {
+  it("adds the per-symbol heat table and the schedule report, and the account's money per trade", async () => {
+    const engine = createTestEngine({ config: { CC_PERCENT_FEE: 0.1, CC_PERCENT_SLIPPAGE: 0 } });
+    engine.addExchange(
+      memoryExchange("mem", {
+        A: series(-5, 60, (minute) => (minute >= 10 ? 110 : 100)),
+        B: series(-5, 60, (minute) => (minute >= 30 ? 95 : 100)),
+      }),
+    );
+    engine.addFrame({
+      frameName: "f",
+      interval: "1m",
+      startDate: new Date(T0),
+      endDate: new Date(T0 + 60 * MINUTE),
+    });
+    // B waits for 99 (a limit below the market): scheduled at minute 0, filled at minute 31 (VWAP 99).
+    engine.addStrategy({
+      strategyName: "s",
+      interval: "5m",
+      getSignal: async (symbol, when) => {
+        if (when.getTime() !== T0) return null;
+        return symbol === "A" ? signal : { ...signal, priceOpen: 99, priceStopLoss: 94 };
+      },
+    });
+    await collect(
+      engine.Backtest.runPortfolio(["A", "B"], context, { accountBalance: 1000, warmupMinutes: 5 }),
+    );
+    const markdown = engine.Backtest.getReport(undefined, "s");
+    expect(markdown).toContain("## Symbols");
+    expect(markdown).toMatch(/\| A \| 1 \|/);
+    expect(markdown).toContain("## Scheduled signals");
+    expect(markdown).toMatch(/\| s \| B \| 1 \| 1 \| 0 \| 0 \| 0 \| 0 \| 0 \| 100\.00% \| 0\.00% \| 31\.0 min \|/);
+    expect(markdown).toContain("| Stake (quote) |");
+    expect(engine.Backtest.getData("B", "s").scheduleEvents.map((event) => event.action)).toEqual([
+      "scheduled",
+      "opened",
+    ]);
+  });
+});
