@@ -10,7 +10,8 @@ import {
   intervalToMs,
 } from "@bt/core";
 import type { IAccountData } from "@bt/engine";
-import type { IChartCandles, IRecordAccount } from "./runRecord";
+import type { IHtmlCandles } from "@bt/report-html";
+import type { IRecordAccount } from "./runRecord";
 
 /** Most equity points a record keeps. */
 export const RECORD_EQUITY_POINTS = 4000;
@@ -46,7 +47,7 @@ export async function chartCandles(
   symbol: string,
   startMs: number,
   endMs: number,
-): Promise<IChartCandles | string> {
+): Promise<IHtmlCandles | string> {
   const interval = chartInterval(startMs, endMs);
   const count = Math.ceil((endMs - startMs) / intervalToMs(interval));
   try {

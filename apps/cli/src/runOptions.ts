@@ -94,7 +94,7 @@ export function resolveAccountOptions(args: IParsedArgs, io: ICliIo): IAccountOp
       );
     }
     symbols = symbolsText.split(",").map((symbol) => symbol.trim());
-    const empty = symbols.findIndex((symbol) => symbol === "");
+    const empty = symbols.indexOf("");
     const twice = symbols.find((symbol, index) => symbols?.indexOf(symbol) !== index);
     if (empty !== -1 || twice !== undefined) {
       throw badInput(

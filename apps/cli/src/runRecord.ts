@@ -3,7 +3,6 @@
 // reason in `stats.unavailable`), with what went wrong (`problems`), the run's status and its config.
 
 import type {
-  CandleInterval,
   IAccountTrade,
   IEquityPoint,
   IEquityStatistics,
@@ -16,6 +15,7 @@ import type {
   RunStatus,
   WalkerMetric,
 } from "@bt/core";
+import type { IHtmlCandles } from "@bt/report-html";
 
 /**
  * Version of the record layout; bumped on incompatible changes. 2: `status`, `problems`, `config` (and
@@ -57,16 +57,6 @@ export interface IRecordAccount {
   trades: IAccountTrade[];
 }
 
-/** Candles for a report's price chart (a display interval: at most a few thousand per symbol). */
-export interface IChartCandles {
-  interval: CandleInterval;
-  time: number[];
-  open: number[];
-  high: number[];
-  low: number[];
-  close: number[];
-}
-
 /** A finished backtest: statistics, every closed and cancelled signal, what went wrong, the config. */
 export interface IBacktestRunRecord extends IRunFrame {
   kind: "backtest";
@@ -88,8 +78,8 @@ export interface IBacktestRunRecord extends IRunFrame {
   account?: IRecordAccount;
   /** Warm-up, gap policy, balance and open-position limit the run used (absent in older records). */
   settings?: IRunSettings;
-  /** Candles for the HTML report's chart (absent when they could not be read). */
-  chart?: IChartCandles;
+  /** Candles for the HTML report's chart, a display interval (absent when they could not be read). */
+  chart?: IHtmlCandles;
 }
 
 /** A finished portfolio run: one strategy on several symbols from one account. */

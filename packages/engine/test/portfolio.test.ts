@@ -224,7 +224,9 @@ describe("Backtest.getReport over a portfolio (the heat and schedule renderers, 
     expect(markdown).toContain("## Symbols");
     expect(markdown).toMatch(/\| A \| 1 \|/);
     expect(markdown).toContain("## Scheduled signals");
-    expect(markdown).toMatch(/\| s \| B \| 1 \| 1 \| 0 \| 0 \| 0 \| 0 \| 0 \| 100\.00% \| 0\.00% \| 31\.0 min \|/);
+    expect(markdown).toMatch(
+      /\| s \| B \| 1 \| 1 \| 0 \| 0 \| 0 \| 0 \| 0 \| 100\.00% \| 0\.00% \| 31\.0 min \|/,
+    );
     expect(markdown).toContain("| Stake (quote) |");
     expect(engine.Backtest.getData("B", "s").scheduleEvents.map((event) => event.action)).toEqual([
       "scheduled",

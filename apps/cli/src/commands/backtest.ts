@@ -11,6 +11,7 @@ import {
   type IEngine,
   type IPortfolioData,
 } from "@bt/engine";
+import type { IHtmlCandles } from "@bt/report-html";
 import { chartCandles, recordAccount } from "../accountRecord";
 import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import { createCliExchange } from "../cliExchange";
@@ -29,8 +30,8 @@ import { type IFrameRange, portfolioFrame, resolveFrameRange } from "../frameRan
 import { type IParsedArgs, stringOption } from "../parsedArgs";
 import { everySignalRejected, renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
-import { applyCosts, type IRunOptions, resolveAccountOptions, resolveRunOptions } from "../runOptions";
-import type { IBacktestRunRecord, IChartCandles, IPortfolioRunRecord, IRunRecord } from "../runRecord";
+import { applyCosts, resolveAccountOptions, resolveRunOptions } from "../runOptions";
+import type { IBacktestRunRecord, IPortfolioRunRecord, IRunRecord } from "../runRecord";
 import { RUN_RECORD_VERSION } from "../runRecord";
 import { loadStrategyFile } from "../strategyFile";
 
@@ -38,7 +39,7 @@ import { loadStrategyFile } from "../strategyFile";
 function backtestRecord(
   data: IBacktestData,
   interval: string,
-  chart: IChartCandles | undefined,
+  chart: IHtmlCandles | undefined,
 ): IBacktestRunRecord {
   return {
     kind: "backtest",
