@@ -348,15 +348,16 @@ export async function* runBacktest(
           pendingFrameIndex = frameIndex;
           pendingMs = nowMs;
           strategy.watchSignal(onSignalTimeout);
+          let failure: { error: unknown } | null = null;
           try {
             proposed = await asked;
           } catch (error) {
-            if (own !== generation) return -1;
-            strategy.signalSettled();
-            proposed = strategy.signalFailed(error, nowMs);
+            failure = { error };
           }
+          // Timed out meanwhile: untilResultWatched counted it and went on without this call.
           if (own !== generation) return -1;
           strategy.signalSettled();
+          if (failure !== null) proposed = strategy.signalFailed(failure.error, nowMs);
         }
         if (proposed !== null && proposed !== undefined) {
           if (clock !== undefined) {

@@ -246,29 +246,22 @@ export class ClientStrategy {
   }
 
   /**
-   * The first half of requestSignal (the backtest's hot path): marks the boundary as used and calls
-   * getSignal in context. Returns what getSignal returned, its own promise included (the caller awaits
-   * it: no wrapper promise), then hands it to settleSignal, or a rejection to signalFailed. A
-   * synchronous throw is counted here and returns null.
+   * The first half of requestSignal (live): callSignal, with a returned promise raced against the
+   * getSignal timeout (a synchronous getSignal costs nothing more). Hand its value to settleSignal, a
+   * rejection to signalFailed.
    */
   askSignal(nowMs: number): ISignalDto | null | undefined | PromiseLike<ISignalDto | null | undefined> {
-    this.lastSignalBoundaryMs = this.boundaryOf(nowMs);
-    this.pipeline.countSignalCall();
-    try {
-      const returned = this.inContext(nowMs, this.callGetSignal);
-      // Only a returned promise is raced against the watchdog: a synchronous getSignal costs nothing more.
-      return isPromiseLike(returned)
-        ? this.watchdog.race(returned, this.getSignalTimeoutMs, this.describeGetSignal)
-        : returned;
-    } catch (error) {
-      return this.signalFailed(error, nowMs);
-    }
+    const returned = this.callSignal(nowMs);
+    return isPromiseLike(returned)
+      ? this.watchdog.race(returned, this.getSignalTimeoutMs, this.describeGetSignal)
+      : returned;
   }
 
   /**
-   * The backtest's getSignal call: like askSignal, but a returned promise is handed back as it is, with no
-   * race. The caller awaits it, calling watchSignal before and signalSettled after (a timeout is then
-   * reported through watchSignal's callback, and the caller goes on without the call).
+   * Marks the interval boundary as used and calls getSignal in context. Returns what getSignal returned,
+   * its own promise included, with no race (the backtest's hot path: the caller awaits it, calling
+   * watchSignal before and signalSettled after; a timeout comes through watchSignal's callback and the
+   * caller goes on without the call). A synchronous throw is counted here and returns null.
    */
   callSignal(nowMs: number): ISignalDto | null | undefined | PromiseLike<ISignalDto | null | undefined> {
     this.lastSignalBoundaryMs = this.boundaryOf(nowMs);
