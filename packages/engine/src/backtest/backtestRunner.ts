@@ -180,12 +180,7 @@ export async function* runBacktest(
   let progressStep = Math.max(1, Math.floor(totalFrames / 100));
   let nextProgressAt = progressStep;
   // Each close is marked to market over the minutes it was open, on the price column it was scanned on.
-  const marked = new MarkedDrawdown(
-    prices,
-    storeStartMs,
-    { feePercent: config.CC_PERCENT_FEE, slippagePercent: config.CC_PERCENT_SLIPPAGE },
-    candleMs,
-  );
+  const marked = new MarkedDrawdown(prices, storeStartMs, costs, candleMs);
   const keep = (result: IStrategyTickResult) => {
     if (result.action === "closed") {
       record.closed.push(result);
