@@ -234,3 +234,42 @@ describe("Backtest.getReport over a portfolio (the heat and schedule renderers, 
     ]);
   });
 });
+
+describe("portfolio runs with per-minute callbacks", () => {
+  it("tick every minute on every symbol in time order, with the same trades as without callbacks", async () => {
+    const run = async (withCallbacks: boolean) => {
+      const engine = portfolioEngine();
+      const ticks: string[] = [];
+      engine.addStrategy({
+        strategyName: "t",
+        interval: "5m",
+        getSignal: async (symbol, when) => (when.getTime() === T0 && symbol === "A" ? signal : null),
+        ...(withCallbacks
+          ? {
+              callbacks: {
+                onTick: (symbol, result) => {
+                  ticks.push(`${(result.timestamp - T0) / MINUTE}:${symbol}`);
+                },
+              },
+            }
+          : {}),
+      });
+      const results = await collect(
+        engine.Backtest.runPortfolio(
+          ["A", "B"],
+          { strategyName: "t", exchangeName: "mem", frameName: "f" },
+          { accountBalance: 1000, warmupMinutes: 5 },
+        ),
+      );
+      await engine.waitForListeners();
+      return { results: results.map((result) => `${result.symbol}:${result.action}`), ticks };
+    };
+    const plain = await run(false);
+    const ticking = await run(true);
+    expect(ticking.results).toEqual(plain.results);
+    expect(plain.results).toEqual(["A:opened", "A:closed"]);
+    // Every minute of both symbols was ticked (A's open minute is its opening tick).
+    expect(new Set(ticking.ticks.filter((tick) => tick.endsWith(":B"))).size).toBe(60);
+    expect(ticking.ticks.filter((tick) => tick.endsWith(":A")).length).toBeGreaterThan(50);
+  });
+});
