@@ -285,7 +285,7 @@ Examples:
           .summary("render reports of a previous run (--json output or --dump folder)"),
       )
         .description(
-          "Renders the markdown report of a previous run from its JSON record: the output of --json, or the .json files --dump wrote (a folder is searched for backtest/*.json and walker/*.json).",
+          "Renders the markdown report of a previous run from its JSON record: the output of --json, or the .json files --dump wrote (a folder is searched for backtest/*.json, portfolio/*.json and walker/*.json).",
         )
         .argument("<run.json | dump dir>", "a record file or a dump folder")
         .addOption(valueOption("--out <file>", "write the markdown to a file (atomically) instead of stdout"))

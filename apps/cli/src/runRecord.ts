@@ -127,6 +127,9 @@ export interface IWalkerRunRecord extends IRunFrame {
 /** Any run record. */
 export type IRunRecord = IBacktestRunRecord | IWalkerRunRecord | IPortfolioRunRecord;
 
+/** Every record kind, as --dump names its folders (`<dir>/<kind>/<name>.json`). */
+export const RUN_RECORD_KINDS: ReadonlyArray<IRunRecord["kind"]> = ["backtest", "portfolio", "walker"];
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }

@@ -130,6 +130,17 @@ describe("bt backtest --symbols, costs and --html (built binary)", () => {
     expect(run.stderr).toMatch(/risk account ×\d+/);
   });
 
+  it("a dumped portfolio run renders again with bt report (its folder is <dump>/portfolio)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bt-portfolio-dump-"));
+    const run = runBt(["backtest", STRATEGY, "--symbols", "BTCUSDT,ETHUSDT", ...FRAME, "--dump", dir]);
+    expect(run.status).toBe(0);
+    expect(existsSync(join(dir, "portfolio", "sma-crossover.json"))).toBe(true);
+    const report = runBt(["report", dir]);
+    expect(report.status).toBe(0);
+    expect(report.stdout).toBe(readFileSync(join(dir, "portfolio", "sma-crossover.md"), "utf8"));
+    expect(report.stdout).toContain("# Portfolio: sma-crossover");
+  });
+
   it("bad values are exit 2 naming the flag", () => {
     const cases: Array<[string[], RegExp]> = [
       [["--fee", "-1"], /bad --fee "-1": must be a percent ≥ 0 and < 100/],

@@ -9,13 +9,19 @@ import { badInput } from "../cliError";
 import type { ICliIo } from "../cliIo";
 import { type IParsedArgs, stringOption } from "../parsedArgs";
 import { renderRunReport } from "../renderRunReport";
-import { type IRunRecord, isRunRecord, RUN_RECORD_VERSION, runRecordVersion } from "../runRecord";
+import {
+  type IRunRecord,
+  isRunRecord,
+  RUN_RECORD_KINDS,
+  RUN_RECORD_VERSION,
+  runRecordVersion,
+} from "../runRecord";
 import { renderRunSummary } from "../runSummary";
 
 async function findRecordFiles(path: string): Promise<string[]> {
   if (!statSync(path).isDirectory()) return [path];
   const files: string[] = [];
-  for (const kind of ["backtest", "walker"]) {
+  for (const kind of RUN_RECORD_KINDS) {
     const folder = join(path, kind);
     if (!existsSync(folder)) continue;
     for (const name of (await readdir(folder)).sort())
