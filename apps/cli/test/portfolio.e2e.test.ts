@@ -3,14 +3,25 @@
 // change the numbers the report states, --html writes a self-contained page (checked for its data here;
 // the browser test of @bt/report-html renders one), and bad values are exit 2 naming the flag.
 
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { IBacktestRunRecord, IPortfolioRunRecord, IWalkerRunRecord } from "../src/runRecord";
 import { runBt } from "./builtCli";
 
 const STRATEGY = "examples/strategies/smaCrossover.ts";
+
+/** The temporary folders of the tests, removed after them. */
+const folders: string[] = [];
+function tempFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
 const FRAME = ["--from", "2025-01-01", "--to", "2025-01-08"];
 
 describe("bt backtest --symbols, costs and --html (built binary)", () => {
@@ -88,7 +99,7 @@ describe("bt backtest --symbols, costs and --html (built binary)", () => {
   });
 
   it("--html writes a self-contained report with the chart candles; bt report --html renders the dumped record", () => {
-    const dir = mkdtempSync(join(tmpdir(), "bt-html-"));
+    const dir = tempFolder("bt-html-");
     const html = join(dir, "run.html");
     const run = runBt(["backtest", STRATEGY, ...FRAME, "--html", html, "--dump", join(dir, "dump")]);
     expect(run.status).toBe(0);
@@ -131,7 +142,7 @@ describe("bt backtest --symbols, costs and --html (built binary)", () => {
   });
 
   it("a dumped portfolio run renders again with bt report (its folder is <dump>/portfolio)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "bt-portfolio-dump-"));
+    const dir = tempFolder("bt-portfolio-dump-");
     const run = runBt(["backtest", STRATEGY, "--symbols", "BTCUSDT,ETHUSDT", ...FRAME, "--dump", dir]);
     expect(run.status).toBe(0);
     expect(existsSync(join(dir, "portfolio", "sma-crossover.json"))).toBe(true);
