@@ -3,7 +3,7 @@
 // strategy's Problems), rendered by @bt/report-markdown from the record alone, so `bt report` prints
 // exactly what the run printed.
 
-import { mergeRunProblems } from "@bt/core";
+import { mergeRunProblems, pnlCostsOf } from "@bt/core";
 import {
   hasNoProblems,
   moneyBySignalId,
@@ -111,8 +111,7 @@ function renderPortfolioRecord(record: IPortfolioRunRecord): string {
     equity: account.stats,
     settings: {
       initialBalance: account.initialBalance,
-      feePercent: config.CC_PERCENT_FEE,
-      slippagePercent: config.CC_PERCENT_SLIPPAGE,
+      ...pnlCostsOf(config),
       maxOpenPositions: account.maxOpenPositions,
       ...(record.runs[0]?.settings === undefined
         ? {}

@@ -114,7 +114,7 @@ export {
   type LegacyV1Policy,
   legacyV1Error,
 } from "./persistLegacyV1";
-export { computePnlPercent, type IPnlCosts } from "./pnl";
+export { computePnlPercent, type IPnlCosts, pnlCostsOf } from "./pnl";
 export {
   breakevenPrice,
   foldMinute,

@@ -1,11 +1,17 @@
 // Profit and loss of one round trip, with per-side slippage and fees as in DESIGN.md.
 
+import type { IGlobalConfig } from "./config";
 import type { SignalPosition } from "./signal";
 
 /** Fee and slippage per side, in percent (0.1 = 0.1 %). */
 export interface IPnlCosts {
   feePercent: number;
   slippagePercent: number;
+}
+
+/** The fee and slippage of a config (CC_PERCENT_FEE, CC_PERCENT_SLIPPAGE) as IPnlCosts. */
+export function pnlCostsOf(config: Pick<IGlobalConfig, "CC_PERCENT_FEE" | "CC_PERCENT_SLIPPAGE">): IPnlCosts {
+  return { feePercent: config.CC_PERCENT_FEE, slippagePercent: config.CC_PERCENT_SLIPPAGE };
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import type { IGlobalConfig } from "./config";
 import { MINUTE_MS } from "./interval";
-import { computePnlPercent, type IPnlCosts } from "./pnl";
+import { computePnlPercent, type IPnlCosts, pnlCostsOf } from "./pnl";
 import type {
   CloseReason,
   IDcaLevel,
@@ -372,10 +372,7 @@ export function minuteChange(
   }
   const trigger = cursor.breakevenTrigger;
   if (long ? price >= trigger : price <= trigger) {
-    const level = breakevenPrice(cursor.row as ISignalRow, {
-      feePercent: config.CC_PERCENT_FEE,
-      slippagePercent: config.CC_PERCENT_SLIPPAGE,
-    });
+    const level = breakevenPrice(cursor.row as ISignalRow, pnlCostsOf(config));
     // Only a level on the loss side of the price, and only ever tighter.
     if (long ? level < price : level > price) {
       return {

@@ -7,7 +7,7 @@
 import { BtError } from "./btError";
 import type { IGlobalConfig } from "./config";
 import { MINUTE_MS } from "./interval";
-import type { IPnlCosts } from "./pnl";
+import { pnlCostsOf } from "./pnl";
 import {
   breakevenPrice,
   EXIT_NONE,
@@ -209,10 +209,6 @@ export function scanScheduledOutcome(
   return -1;
 }
 
-function costsOf(config: Readonly<IGlobalConfig>): IPnlCosts {
-  return { feePercent: config.CC_PERCENT_FEE, slippagePercent: config.CC_PERCENT_SLIPPAGE };
-}
-
 function base(input: ITransitionInput) {
   const { origin } = input;
   return {
@@ -249,7 +245,7 @@ function close(
   input: ITransitionInput,
 ): ITransition {
   // The exit price belongs to the excursion too (a stop below the worst minute price, say).
-  const figures = positionFigures(signal, priceClose, input.now, costsOf(input.config));
+  const figures = positionFigures(signal, priceClose, input.now, pnlCostsOf(input.config));
   return {
     state: NO_SIGNAL,
     result: {
@@ -594,7 +590,7 @@ function commandOnPending(
       );
     }
     case "breakeven": {
-      const level = breakevenPrice(signal, costsOf(input.config));
+      const level = breakevenPrice(signal, pnlCostsOf(input.config));
       if (long ? !(level < price) : !(level > price)) {
         return refuse(
           state,

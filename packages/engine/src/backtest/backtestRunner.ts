@@ -14,6 +14,7 @@ import {
   type IStrategyTickResult,
   intervalToMs,
   MarkedDrawdown,
+  pnlCostsOf,
   scanPendingExit,
   scanScheduledOutcome,
 } from "@bt/core";
@@ -85,7 +86,7 @@ export async function* runBacktest(
   const config = state.config;
   const startMs = frame.startDate.getTime();
   const endMs = frame.endDate.getTime();
-  const costs = { feePercent: config.CC_PERCENT_FEE, slippagePercent: config.CC_PERCENT_SLIPPAGE };
+  const costs = pnlCostsOf(config);
   const account = internals.account ?? new RunAccount(accountBalance, 1, startMs, endMs, costs);
   // A portfolio's runs wait at each account event until the other runs are past it (the driver ends
   // the run's part in the clock when it ends).

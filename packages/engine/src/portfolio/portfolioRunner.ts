@@ -4,8 +4,9 @@
 // yielded as the runs make them (time order up to results of the same minute). A run that throws stops
 // the others and the portfolio throws its error.
 
-import { BtError, describeValue, type IStrategyTickResult } from "@bt/core";
+import { BtError, describeValue, type IStrategyTickResult, pnlCostsOf } from "@bt/core";
 import { type IBacktestContext, runBacktest } from "../backtest/backtestRunner";
+import { toError } from "../events/eventBus";
 import { type EngineState, runKey } from "../run/engineState";
 import { resolveBacktestRun } from "../run/resolveRun";
 import { type IBacktestOptions, integerOption, resolveBacktestOptions } from "../run/runOptions";
@@ -67,13 +68,12 @@ export async function* runPortfolio(
   const { accountBalance } = resolveBacktestOptions("Backtest", backtestOptions);
   // Unknown names fail here, before any run starts.
   const { frame } = resolveBacktestRun(state, checked[0] as string, context);
-  const config = state.config;
   const account = new RunAccount(
     accountBalance,
     maxOpenPositions,
     frame.startDate.getTime(),
     frame.endDate.getTime(),
-    { feePercent: config.CC_PERCENT_FEE, slippagePercent: config.CC_PERCENT_SLIPPAGE },
+    pnlCostsOf(state.config),
   );
   const record: IPortfolioRunRecord = {
     strategyName: context.strategyName,
@@ -145,7 +145,7 @@ export async function* runPortfolio(
   }
   const failed = failure as { error: unknown } | null;
   if (failed !== null) {
-    record.error = failed.error instanceof Error ? failed.error : new Error(String(failed.error));
+    record.error = toError(failed.error);
     throw failed.error;
   }
 }
