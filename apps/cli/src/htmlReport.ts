@@ -4,7 +4,7 @@
 
 import type { IAccountTrade } from "@bt/core";
 import { type IHtmlReportInput, type IHtmlRun, renderHtmlReport } from "@bt/report-html";
-import { writeReport } from "@bt/report-markdown";
+import { formatMoney, writeReport } from "@bt/report-markdown";
 import { describeFrame, gapPolicyText, walkerFailureText } from "./renderRunReport";
 import type { IBacktestRunRecord, IRecordAccount, IRunRecord, IRunSettings } from "./runRecord";
 
@@ -21,7 +21,7 @@ function settingsOf(
     ...(account === undefined
       ? []
       : [
-          { label: "Initial balance", value: account.initialBalance.toFixed(2) },
+          { label: "Initial balance", value: formatMoney(account.initialBalance) },
           { label: "Max open positions", value: String(account.maxOpenPositions) },
         ]),
     ...(settings === undefined
@@ -34,16 +34,9 @@ function settingsOf(
   ];
 }
 
+/** The symbol's ledger rows (an IAccountTrade is an IHtmlTradeMoney, and more). */
 function moneyOf(trades: ReadonlyArray<IAccountTrade>, symbol: string): IHtmlRun["money"] {
-  return trades
-    .filter((trade) => trade.symbol === symbol)
-    .map((trade) => ({
-      signalId: trade.signalId,
-      cost: trade.cost,
-      pnlCost: trade.pnlCost,
-      feeCost: trade.feeCost,
-      balanceAfter: trade.balanceAfter,
-    }));
+  return trades.filter((trade) => trade.symbol === symbol);
 }
 
 function runOf(run: IBacktestRunRecord, account: IRecordAccount | undefined, ownEquity: boolean): IHtmlRun {

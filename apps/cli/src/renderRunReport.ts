@@ -5,6 +5,7 @@
 
 import { mergeRunProblems, pnlCostsOf } from "@bt/core";
 import {
+  formatMoney,
   hasNoProblems,
   moneyBySignalId,
   renderBacktestReport,
@@ -78,7 +79,7 @@ export function gapPolicyText(policy: IRunSettings["gapPolicy"]): string {
 
 /** The settings of a run in one line (the config's costs are in the run conditions). */
 function settingsLine(settings: IRunSettings): string {
-  return `Settings: balance ${settings.accountBalance.toFixed(2)} · at most ${settings.maxOpenPositions} open position(s) · warm-up ${settings.warmupMinutes} min · gaps: ${gapPolicyText(settings.gapPolicy)}.`;
+  return `Settings: balance ${formatMoney(settings.accountBalance)} · at most ${settings.maxOpenPositions} open position(s) · warm-up ${settings.warmupMinutes} min · gaps: ${gapPolicyText(settings.gapPolicy)}.`;
 }
 
 function renderBacktestRecord(record: IBacktestRunRecord, title: string): string {
@@ -99,7 +100,7 @@ function renderBacktestRecord(record: IBacktestRunRecord, title: string): string
   if (record.account === undefined) return `${markdown}${schedule}`;
   const { initialBalance, balance } = record.account;
   const settings = record.settings === undefined ? "" : `${settingsLine(record.settings)}\n\n`;
-  return `${markdown.replace(/\n+$/, "\n")}${schedule}\n## Account\n\n${settings}Balance ${initialBalance.toFixed(2)} → ${balance.toFixed(2)}; equity marked to market each minute:\n\n${renderEquityStatisticsTable(record.account.stats)}\n`;
+  return `${markdown.replace(/\n+$/, "\n")}${schedule}\n## Account\n\n${settings}Balance ${formatMoney(initialBalance)} → ${formatMoney(balance)}; equity marked to market each minute:\n\n${renderEquityStatisticsTable(record.account.stats)}\n`;
 }
 
 function renderPortfolioRecord(record: IPortfolioRunRecord): string {

@@ -15,6 +15,7 @@ import type {
   RunStatus,
   WalkerMetric,
 } from "@bt/core";
+import type { IRunSettings } from "@bt/engine";
 import type { IHtmlCandles } from "@bt/report-html";
 
 /**
@@ -35,13 +36,8 @@ export interface IRunFrame {
   periodEndMs: number;
 }
 
-/** The settings of a backtest beside its config (as @bt/engine's IBacktestData.settings). */
-export interface IRunSettings {
-  warmupMinutes: number;
-  gapPolicy: "error" | "fill";
-  accountBalance: number;
-  maxOpenPositions: number;
-}
+/** The settings of a backtest beside its config: @bt/engine's IBacktestData.settings, as recorded. */
+export type { IRunSettings };
 
 /** The account of a run, in quote currency. */
 export interface IRecordAccount {

@@ -3,16 +3,11 @@
 // that keep a quietly broken run from reading like a clean one.
 
 import { type IRunProblems, type IStatistics, problemCount, type StatisticKey } from "@bt/core";
-import { formatStatistic, UNSIZED_MONEY } from "@bt/report-markdown";
+import { formatMoney, formatStatistic, UNSIZED_MONEY } from "@bt/report-markdown";
 import { everySignalRejected, strategyThrew } from "./problemLines";
 import { describeFrame, walkerFailureText } from "./renderRunReport";
 import type { IRunRecord } from "./runRecord";
 import { renderTextTable } from "./textTable";
-
-/** Quote money with 2 decimals. */
-function formatQuote(value: number): string {
-  return value.toFixed(2);
-}
 
 function formatSignedPercent(fraction: number): string {
   const percent = fraction * 100;
@@ -88,7 +83,7 @@ export function renderRunSummary(record: IRunRecord): string {
         problemNote(run.symbol, run.stats.tradeCount, run.problems, strategyThrew(run.status, run.problems)),
       )
       .filter((note) => note !== "");
-    return `Summary — portfolio ${record.strategyName} — ${describeFrame(record)}\naccount: ${formatQuote(initialBalance)} → ${formatQuote(balance)} (${formatSignedPercent(balance / initialBalance - 1)}), at most ${maxOpenPositions} open position(s)\n${table}\n${notes.map((note) => `${note}\n`).join("")}`;
+    return `Summary — portfolio ${record.strategyName} — ${describeFrame(record)}\naccount: ${formatMoney(initialBalance)} → ${formatMoney(balance)} (${formatSignedPercent(balance / initialBalance - 1)}), at most ${maxOpenPositions} open position(s)\n${table}\n${notes.map((note) => `${note}\n`).join("")}`;
   }
   if (record.kind === "backtest") {
     const table = renderTextTable(

@@ -69,6 +69,7 @@ function portfolioRecord(
   runs: IBacktestRunRecord[],
   frame: IFrameRange,
   interval: string,
+  config: IPortfolioRunRecord["config"],
 ): IPortfolioRunRecord {
   return {
     kind: "portfolio",
@@ -83,7 +84,7 @@ function portfolioRecord(
     status: runs.some((run) => run.status === "failed") || data.error !== null ? "failed" : "ok",
     account: recordAccount(data.account),
     runs,
-    config: { ...(runs[0]?.config ?? {}) } as IPortfolioRunRecord["config"],
+    config,
   };
 }
 
@@ -213,6 +214,7 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
           runs,
           frame,
           options.interval,
+          { ...engine.getConfig() },
         );
   // The renderers (@bt/report-markdown) are loaded once the run is over, not before its first candle.
   const [{ renderRunReport }, { renderRunSummary }, { dumpRun }] = await Promise.all([

@@ -128,19 +128,22 @@ export async function* runWalkerPortfolio(
       { strategyName, exchangeName: exchange.exchangeName, frameName: frame.frameName },
       options,
     );
+    // The runs' records as they are filled: a run that throws still reports what went wrong before.
+    const runs = () => state.portfolioRuns.get(strategyName)?.runs ?? [];
     try {
       for await (const _ of portfolio) {
         // Results reach listeners through the bus; the walker reads the runs' records.
       }
     } finally {
-      const runs = state.portfolioRuns.get(strategyName)?.runs ?? [];
-      seen.problems = mergeRunProblems(runs.map((entry) => entry.problems));
+      seen.problems = mergeRunProblems(runs().map((entry) => entry.problems));
     }
-    const runs = state.portfolioRuns.get(strategyName)?.runs ?? [];
+    const records = runs();
     return {
-      closed: runs.flatMap((entry) => entry.closed).sort((left, right) => left.timestamp - right.timestamp),
-      problems: seen.problems ?? emptyRunProblems(),
-      status: runs.some((entry) => recordStatus(entry) === "failed") ? "failed" : "ok",
+      closed: records
+        .flatMap((entry) => entry.closed)
+        .sort((left, right) => left.timestamp - right.timestamp),
+      problems: seen.problems,
+      status: records.some((entry) => recordStatus(entry) === "failed") ? "failed" : "ok",
       markedMaxDrawdownPercent: undefined,
     };
   });
