@@ -17,9 +17,9 @@ import {
   type IClusterJobResult,
   redisConnectionOptions,
 } from "./clusterQueue";
+import { createSweepCollector } from "./sweepCollector";
 import { toSweepError } from "./sweepError";
 import { planSweep } from "./sweepPlan";
-import { buildSweepResult } from "./sweepRanking";
 import type {
   ISweepEntry,
   ISweepOptionsBase,
@@ -73,6 +73,7 @@ export interface IClusterJobRecord {
 export interface IClusterSweepResult extends ISweepResult {
   runId: string;
   queueName: string;
+  /** The jobs this call enqueued (entries taken from `resume` have none). */
   jobs: IClusterJobRecord[];
   /** Jobs reported stalled (a worker died or blocked past its lock) and handed to another worker. */
   stalledJobIds: string[];
@@ -140,8 +141,9 @@ export async function runClusterSweep<P extends object>(
   };
 
   const planned: IPlannedJob[] = [];
-  for (const symbol of plan.symbols) {
-    plan.paramSets.forEach((params, index) => {
+  for (const { symbol, indices } of plan.pending) {
+    for (const index of indices) {
+      const params = plan.paramSets[index] as P;
       const strategyName = plan.names[index] as string;
       const jobId = clusterJobId(runId, symbol, strategyName, plan.frame.frameName);
       planned.push({
@@ -163,9 +165,20 @@ export async function runClusterSweep<P extends object>(
           keepClosed: plan.keepClosed,
         },
       });
-    });
+    }
   }
   const byId = new Map(planned.map((job) => [job.jobId, job]));
+  const collector = createSweepCollector(plan, options.onProgress);
+  const clusterResult = (jobs: IClusterJobRecord[], stalledJobIds: string[], duplicateResults: number) => ({
+    ...collector.result(performance.now() - startedAt),
+    runId,
+    queueName,
+    jobs,
+    stalledJobIds,
+    duplicateResults,
+  });
+  // Everything resumed: nothing to enqueue, Redis is not needed.
+  if (planned.length === 0) return clusterResult([], [], 0);
 
   await assertRedisReachable(redisUrl);
   // bullmq (and ioredis under it) load on first use, never when the package is only imported.
@@ -200,7 +213,7 @@ export async function runClusterSweep<P extends object>(
       jobId,
       ...(worker === null ? {} : { worker }),
     });
-    options.onProgress?.({ completed: results.size, total: planned.length, entry });
+    collector.add(job.symbol, job.index, entry);
     if (results.size === planned.length) settle?.();
   };
   const recordCompleted = (jobId: string, value: unknown) => {
@@ -320,31 +333,27 @@ export async function runClusterSweep<P extends object>(
     try {
       if (cleanup === "queue") await queue.obliterate({ force: true });
       else if (cleanup === "jobs")
-        await Promise.all(planned.map((job) => queue.remove(job.jobId).catch(() => 0)));
+        // Every job id of the run, resumed ones included: an earlier, killed coordinator left them.
+        await Promise.all(
+          plan.symbols.flatMap((symbol) =>
+            plan.names.map((strategyName) =>
+              queue.remove(clusterJobId(runId, symbol, strategyName, plan.frame.frameName)).catch(() => 0),
+            ),
+          ),
+        );
     } finally {
       await queue.close().catch(() => undefined);
     }
   }
 
-  const bySymbol = plan.symbols.map((symbol) => {
-    const entries = planned
-      .filter((job) => job.symbol === symbol)
-      .sort((left, right) => left.index - right.index)
-      .map((job) => (results.get(job.jobId) as { entry: ISweepEntry }).entry);
-    return [symbol, entries] as const;
-  });
-  const sweep = buildSweepResult(bySymbol, plan.metric, plan.frame, performance.now() - startedAt);
-  return {
-    ...sweep,
-    runId,
-    queueName,
-    jobs: planned.map((job) => ({
+  return clusterResult(
+    planned.map((job) => ({
       jobId: job.jobId,
       symbol: job.symbol,
       strategyName: job.data.strategyName,
       worker: results.get(job.jobId)?.worker ?? null,
     })),
-    stalledJobIds: [...stalled],
+    [...stalled],
     duplicateResults,
-  };
+  );
 }

@@ -28,6 +28,13 @@ export {
 export { createColumnExchange } from "./columnExchange";
 export { combinationName } from "./combinationName";
 export { expandGrid, toParamSets } from "./expandGrid";
+export {
+  firstDifference,
+  type IRunJournal,
+  type IRunJournalOptions,
+  openRunJournal,
+  RUN_JOURNAL_VERSION,
+} from "./runJournal";
 export { type ISequentialSweepOptions, runSweepSequential } from "./sequentialSweep";
 export { isShared, toSharedColumns } from "./sharedColumns";
 export type { ISweepDataOptions } from "./sweepData";

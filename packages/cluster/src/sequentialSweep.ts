@@ -1,14 +1,15 @@
 // The reference runner: the whole sweep in this thread, one engine walker per symbol over every
-// parameter set. Accepts an in-memory factory and any exchange schema; the other runners must match it.
+// parameter set still to run (resumed entries are kept as they are). Accepts an in-memory factory and any
+// exchange schema; the other runners must match it.
 
 import type { IExchangeSchema } from "@bt/core";
 import { createColumnExchange } from "./columnExchange";
 import { resolveStrategyFactory } from "./strategyModule";
 import { runSweepBatch } from "./sweepBatch";
+import { createSweepCollector } from "./sweepCollector";
 import { type ISweepDataOptions, sweepColumns } from "./sweepData";
 import { planSweep } from "./sweepPlan";
-import { buildSweepResult } from "./sweepRanking";
-import type { ISweepEntry, ISweepOptionsBase, ISweepResult, SweepParams } from "./sweepTypes";
+import type { ISweepOptionsBase, ISweepResult, SweepParams } from "./sweepTypes";
 
 /** Options of runSweepSequential: candles from `exchange`, else `columns` / `dataSource`. */
 export interface ISequentialSweepOptions<P extends object = SweepParams>
@@ -31,17 +32,15 @@ export async function runSweepSequential<P extends object>(
   const startedAt = performance.now();
   const plan = planSweep(options);
   const factory = await resolveStrategyFactory(options.strategy);
-  const total = plan.paramSets.length * plan.symbols.length;
-  let completed = 0;
-  const bySymbol: Array<readonly [string, ISweepEntry[]]> = [];
-  for (const symbol of plan.symbols) {
+  const collector = createSweepCollector(plan, options.onProgress);
+  for (const { symbol, indices } of plan.pending) {
     const exchange =
       options.exchange ??
       createColumnExchange(plan.exchangeName, { [symbol]: await sweepColumns(options, symbol) });
     const entries = await runSweepBatch({
       strategyName: options.strategy.name,
       factory,
-      paramSets: plan.paramSets,
+      paramSets: indices.map((index) => plan.paramSets[index] as P),
       symbol,
       exchange,
       frame: plan.frame,
@@ -50,8 +49,7 @@ export async function runSweepSequential<P extends object>(
       config: plan.config,
       keepClosed: plan.keepClosed,
     });
-    for (const entry of entries) options.onProgress?.({ completed: ++completed, total, entry });
-    bySymbol.push([symbol, entries]);
+    entries.forEach((entry, offset) => collector.add(symbol, indices[offset] as number, entry));
   }
-  return buildSweepResult(bySymbol, plan.metric, plan.frame, performance.now() - startedAt);
+  return collector.result(performance.now() - startedAt);
 }

@@ -18,12 +18,13 @@ export function rankSweepEntries(
   return { symbol, bestStrategy: best?.strategyName ?? null, bestMetric: best?.metricValue ?? null, ranking };
 }
 
-/** The result of a sweep from its entries per symbol (each in parameter-set order). */
+/** The result of a sweep from its entries per symbol (each in parameter-set order); `resumedCount` of them were resumed. */
 export function buildSweepResult(
   entriesBySymbol: ReadonlyArray<readonly [string, ReadonlyArray<ISweepEntry>]>,
   metric: WalkerMetric,
   frame: ISweepFrame,
   elapsedMs: number,
+  resumedCount = 0,
 ): ISweepResult {
   const symbols = entriesBySymbol.map(([symbol, entries]) => rankSweepEntries(symbol, entries, metric));
   return {
@@ -31,6 +32,7 @@ export function buildSweepResult(
     frame,
     symbols,
     backtestCount: symbols.reduce((sum, symbol) => sum + symbol.ranking.length, 0),
+    resumedCount,
     elapsedMs,
   };
 }

@@ -26,8 +26,11 @@ export const MIN_TASK_CANDLES = 100_000;
 
 /** What the schedule needs to know about a sweep. */
 export interface ISweepScheduleInput {
-  /** Every symbol with the 1m candles one of its backtests walks (see sweepCandleCount), in sweep order. */
-  symbols: ReadonlyArray<{ symbol: string; candles: number }>;
+  /**
+   * Every symbol with the 1m candles one of its backtests walks (see sweepCandleCount), in sweep order,
+   * and the parameter-set indices to run on it (ascending; default all of 0 … paramSetCount − 1).
+   */
+  symbols: ReadonlyArray<{ symbol: string; candles: number; indices?: ReadonlyArray<number> }>;
   paramSetCount: number;
   threads: number;
   /** Fixed parameter sets per task instead of guided sizes. */
@@ -63,24 +66,27 @@ function spreadPick(left: number[], count: number): number[] {
 /** The tasks of a sweep, largest first (ties in symbol, then parameter-set order); together they cover every run once. */
 export function scheduleSweepTasks(input: ISweepScheduleInput): ISweepTaskPlan[] {
   const { paramSetCount, threads, batchSize } = input;
-  const range = (from: number, count: number) => Array.from({ length: count }, (_, offset) => from + offset);
+  const all = Array.from({ length: paramSetCount }, (_, index) => index);
+  const indicesOf = (symbol: ISweepScheduleInput["symbols"][number]) => [...(symbol.indices ?? all)];
   const tasks: ISweepTaskPlan[] = [];
   if (batchSize !== undefined) {
-    for (const { symbol, candles } of input.symbols) {
-      for (let from = 0; from < paramSetCount; from += batchSize) {
-        const count = Math.min(batchSize, paramSetCount - from);
-        tasks.push({ symbol, indices: range(from, count), size: count * candles });
+    for (const entry of input.symbols) {
+      const indices = indicesOf(entry);
+      for (let from = 0; from < indices.length; from += batchSize) {
+        const chunk = indices.slice(from, from + batchSize);
+        tasks.push({ symbol: entry.symbol, indices: chunk, size: chunk.length * entry.candles });
       }
     }
   } else {
     // Heaviest symbols first, so the big early chunks come from them and the small last ones balance.
     const symbols = [...input.symbols].sort((left, right) => right.candles - left.candles);
-    const total = symbols.reduce((sum, { candles }) => sum + candles * paramSetCount, 0);
+    const total = symbols.reduce((sum, entry) => sum + entry.candles * indicesOf(entry).length, 0);
     // The tail floor never exceeds an eighth of a thread's share, so short sweeps still end evenly.
     const floorSize = Math.min(total / (threads * 8), MIN_TASK_CANDLES);
     let remaining = total;
-    for (const { symbol, candles } of symbols) {
-      const left = range(0, paramSetCount);
+    for (const entry of symbols) {
+      const { symbol, candles } = entry;
+      const left = indicesOf(entry);
       while (left.length > 0) {
         const target =
           tasks.length < threads

@@ -107,12 +107,15 @@ export interface ISweepResult {
   symbols: ISweepSymbolResult[];
   /** Backtests run (parameter sets × symbols). */
   backtestCount: number;
+  /** Of those, the entries taken from the `resume` option instead of being run (0 for a fresh sweep). */
+  resumedCount: number;
   /** Wall time of the sweep in ms (candle loading included). */
   elapsedMs: number;
 }
 
 /** Progress of a sweep, reported after each finished backtest. */
 export interface ISweepProgress {
+  /** Backtests finished, resumed ones included (1 … total). */
   completed: number;
   total: number;
   entry: ISweepEntry;
@@ -138,6 +141,13 @@ export interface ISweepOptionsBase<P extends object = SweepParams> {
   exchangeName?: string;
   /** Keep every closed signal in the entries (default true); false sends statistics only. */
   keepClosed?: boolean;
-  /** Called after each finished backtest. */
+  /**
+   * Entries already finished by an earlier run of this same sweep (e.g. read back from a run journal):
+   * their (strategyName, symbol) pairs are not run again, and the result ranks them with the new ones
+   * exactly as if all had run now. Each must belong to this sweep (a known strategy name, symbol and
+   * frame name), at most once per pair.
+   */
+  resume?: ReadonlyArray<ISweepEntry>;
+  /** Called after each finished backtest; `completed` counts resumed entries too (it starts at their number). */
   onProgress?: (progress: ISweepProgress) => void;
 }

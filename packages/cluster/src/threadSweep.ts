@@ -1,14 +1,15 @@
 // runSweep: a parameter sweep on a worker-thread pool. Candles are loaded once here and shared with the
 // threads as SharedArrayBuffer-backed columns; the runs are cut into tasks by sweepSchedule (largest
 // first, shrinking to single runs at the end) and each task runs in a fresh engine inside a thread.
-// Entries go back to parameter-set order, so the result never depends on threads or task sizes.
+// Entries go back to parameter-set order, so the result never depends on threads or task sizes; entries
+// resumed from an earlier run are not scheduled at all.
 
 import { BtError } from "@bt/core";
 import { toSharedColumns } from "./sharedColumns";
+import { createSweepCollector } from "./sweepCollector";
 import { type ISweepDataOptions, sweepColumns } from "./sweepData";
 import { planSweep } from "./sweepPlan";
 import { createSweepPool, type ISweepPool, threadCount } from "./sweepPool";
-import { buildSweepResult } from "./sweepRanking";
 import { scheduleSweepTasks, sweepCandleCount } from "./sweepSchedule";
 import type { ISweepEntry, ISweepOptionsBase, ISweepResult, SweepParams } from "./sweepTypes";
 import type { IThreadTask } from "./threadTask";
@@ -56,6 +57,9 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
       value: batchSize,
     });
   }
+  const collector = createSweepCollector(plan, options.onProgress);
+  // Everything resumed: no thread, no candle is needed.
+  if (plan.pending.length === 0) return collector.result(performance.now() - startedAt);
   // A pool of its own starts first: its threads load the engine while the candles load here, and its
   // start-up is part of elapsedMs.
   const pool =
@@ -65,12 +69,13 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
   const running: Array<Promise<unknown>> = [];
   try {
     const shared = new Map<string, IThreadTask["columns"]>();
-    for (const symbol of plan.symbols) {
+    for (const { symbol } of plan.pending) {
       shared.set(symbol, toSharedColumns(await sweepColumns(options, symbol), `columns of ${symbol}`));
     }
     const tasks = scheduleSweepTasks({
-      symbols: plan.symbols.map((symbol) => ({
+      symbols: plan.pending.map(({ symbol, indices }) => ({
         symbol,
+        indices,
         candles: sweepCandleCount(
           shared.get(symbol) as IThreadTask["columns"],
           plan.frame.startMs,
@@ -82,11 +87,6 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
       threads,
       ...(batchSize === undefined ? {} : { batchSize }),
     });
-    const entriesBySymbol = new Map(
-      plan.symbols.map((symbol) => [symbol, new Array<ISweepEntry>(plan.paramSets.length)]),
-    );
-    const total = plan.paramSets.length * plan.symbols.length;
-    let completed = 0;
     const strategy = {
       name: options.strategy.name,
       module,
@@ -112,29 +112,21 @@ export async function runSweep<P extends object>(options: IThreadSweepOptions<P>
           { signal: cancel.signal },
         )
         .then((entries) => {
-          const slots = entriesBySymbol.get(planned.symbol) as ISweepEntry[];
+          if (entries.length !== planned.indices.length) {
+            throw new BtError(
+              "STATE",
+              `runSweep: a thread task on ${planned.symbol} returned ${entries.length} entries for ${planned.indices.length} parameter sets`,
+            );
+          }
           planned.indices.forEach((index, offset) => {
-            const entry = entries[offset];
-            if (entry === undefined) {
-              throw new BtError(
-                "STATE",
-                `runSweep: a thread task on ${planned.symbol} returned too few entries`,
-              );
-            }
-            slots[index] = entry;
+            collector.add(planned.symbol, index, entries[offset] as ISweepEntry);
           });
-          for (const entry of entries) options.onProgress?.({ completed: ++completed, total, entry });
         });
       task.catch(() => cancel.abort());
       running.push(task);
     }
     await Promise.all(running);
-    return buildSweepResult(
-      plan.symbols.map((symbol) => [symbol, entriesBySymbol.get(symbol) as ISweepEntry[]] as const),
-      plan.metric,
-      plan.frame,
-      performance.now() - startedAt,
-    );
+    return collector.result(performance.now() - startedAt);
   } catch (error) {
     // No task of this sweep may still be running (or reporting progress) once it has failed.
     cancel.abort();

@@ -89,6 +89,43 @@ describe("runClusterSweep jobs", () => {
     expect(jobKeys).toEqual([]);
   });
 
+  it("resumes: enqueues only the pairs missing from `resume` and ranks like a fresh run", async () => {
+    const options = {
+      params: { fast: [3, 5], slow: [13, 21] },
+      symbols: ["BTCUSDT", "ETHUSDT"],
+      frame,
+      backtest: { warmupMinutes: WARMUP_MINUTES },
+    };
+    const fresh = await runSweepSequential({
+      ...options,
+      strategy: { name: "sma", factory: smaStrategy },
+      columns: { BTCUSDT: fixtureCandles("BTCUSDT"), ETHUSDT: fixtureCandles("ETHUSDT") },
+    });
+    const resume = fresh.symbols.flatMap((symbol) => symbol.ranking.filter((_, index) => index % 2 === 1));
+    const before = events.filter((event) => event.type === "completed").length;
+    const progress: number[] = [];
+    const runId = `resumed-${tag}`;
+    const resumed = await runClusterSweep({
+      ...options,
+      strategy: { name: "sma", module: strategyModule },
+      dataSource: { type: "module", path: candleModule },
+      redisUrl,
+      queueName,
+      prefix,
+      runId,
+      resume,
+      pollIntervalMs: 200,
+      timeoutMs: 60_000,
+      onProgress: (event) => progress.push(event.completed),
+    });
+    expect(events.filter((event) => event.type === "completed").length - before).toBe(4);
+    expect(resumed.jobs).toHaveLength(4);
+    expect(progress).toEqual([5, 6, 7, 8]);
+    expect(resumed.resumedCount).toBe(4);
+    expect(resumed.symbols).toEqual(fresh.symbols);
+    expect((await ownKeys()).filter((key) => key.includes(runId))).toEqual([]);
+  });
+
   it("gives the sequential ranking under a non-default config set with setConfig (jobs carry the config)", async () => {
     const options = {
       strategy: { name: "sma", module: strategyModule },
