@@ -49,7 +49,9 @@ export async function runSweepSequential<P extends object>(
       config: plan.config,
       keepClosed: plan.keepClosed,
     });
-    entries.forEach((entry, offset) => collector.add(symbol, indices[offset] as number, entry));
+    entries.forEach((entry, offset) => {
+      collector.add(symbol, indices[offset] as number, entry);
+    });
   }
   return collector.result(performance.now() - startedAt);
 }

@@ -56,7 +56,7 @@ export function createSweepCollector(
     result(elapsedMs) {
       const bySymbol = plan.symbols.map((symbol) => {
         const entries = slots.get(symbol) as Array<ISweepEntry | undefined>;
-        const missing = entries.findIndex((entry) => entry === undefined);
+        const missing = entries.indexOf(undefined);
         if (missing !== -1) {
           throw new BtError(
             "STATE",
