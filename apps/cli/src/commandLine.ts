@@ -9,7 +9,16 @@ import type { ICliIo } from "./cliIo";
 import type { IParsedArgs } from "./parsedArgs";
 
 /** Names of the commands `bt` dispatches to (worker hands its arguments to @bt/cluster's own parser). */
-export const COMMAND_NAMES = ["backtest", "walker", "live", "report", "data", "init", "worker"] as const;
+export const COMMAND_NAMES = [
+  "backtest",
+  "walker",
+  "sweep",
+  "live",
+  "report",
+  "data",
+  "init",
+  "worker",
+] as const;
 
 /** One of COMMAND_NAMES. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -42,8 +51,15 @@ function valueOption(flags: string, description: string): Option {
 }
 
 function addRunOptions(command: Command, exchangeText: string): Command {
+  return addDataOptions(
+    command.addOption(valueOption("-s, --symbol <symbol>", "symbol to trade (default BTCUSDT)")),
+    exchangeText,
+  );
+}
+
+/** Where candles come from and the frame: --exchange, --from, --to, --interval, --data, --state, --offline. */
+function addDataOptions(command: Command, exchangeText: string): Command {
   return command
-    .addOption(valueOption("-s, --symbol <symbol>", "symbol to trade (default BTCUSDT)"))
     .addOption(valueOption("-e, --exchange <name>", exchangeText))
     .addOption(
       valueOption(
@@ -74,16 +90,7 @@ const PERSIST_TEXT =
 
 /** The costs and account flags of backtest and walker. */
 function addAccountOptions(command: Command): Command {
-  return command
-    .addOption(valueOption("--fee <percent>", "fee per side in percent (default 0.1)"))
-    .addOption(valueOption("--slippage <percent>", "slippage per side in percent (default 0.1)"))
-    .addOption(valueOption("--balance <amount>", "account balance in quote currency (default 10000)"))
-    .addOption(
-      valueOption(
-        "--warmup <minutes>",
-        "minutes of candles loaded before the frame start (default: what the strategy declares)",
-      ),
-    )
+  return addCostOptions(command)
     .addOption(
       valueOption("--html <file>", "also write a self-contained HTML report (charts, trades, statistics)"),
     )
@@ -97,6 +104,20 @@ function addAccountOptions(command: Command): Command {
       valueOption(
         "--max-positions <n>",
         "portfolio: open positions at once across the symbols (default: one per symbol); unsized signals stake balance / n",
+      ),
+    );
+}
+
+/** --fee, --slippage, --balance and --warmup: what every backtest of a run is charged and starts with. */
+function addCostOptions(command: Command): Command {
+  return command
+    .addOption(valueOption("--fee <percent>", "fee per side in percent (default 0.1)"))
+    .addOption(valueOption("--slippage <percent>", "slippage per side in percent (default 0.1)"))
+    .addOption(valueOption("--balance <amount>", "account balance in quote currency (default 10000)"))
+    .addOption(
+      valueOption(
+        "--warmup <minutes>",
+        "minutes of candles loaded before the frame start (default: what the strategy declares)",
       ),
     );
 }
@@ -137,6 +158,7 @@ Run \`bt <command> --help\` for options and examples. ${EXIT_CODES_TEXT}
 Examples:
   bt backtest examples/strategies/smaCrossover.ts --symbol BTCUSDT
   bt walker examples/strategies/smaWalker.ts --json
+  bt sweep examples/strategies/sma.grid.ts --threads 2
   bt init my-strategies
 `,
     );
@@ -235,6 +257,79 @@ Examples:
 `,
         )
         .action(action("walker"));
+    },
+    sweep: () => {
+      const sweep = addDataOptions(
+        configure(
+          program
+            .command("sweep")
+            .summary("backtest every parameter set of a grid on every symbol, rank them (resumable)"),
+        ),
+        `${EXCHANGE_TEXT}; worker threads and --cluster read candle files (file), another exchange runs with --threads 1`,
+      )
+        .description(
+          "Backtests every parameter set of a grid file on every symbol, on worker threads (default: one per core), in this process (--threads 1) or on `bt worker` processes (--cluster), and prints a ranking per symbol. A grid file (JSON, or a .ts/.js module default-exporting the object) is { strategy: \"./factory.ts\" | { module, exportName?, name? }, params: { key: [values] } | [{ key: value }], symbols?, from?, to?, interval?, metric?, name? }; the strategy module's export is (params) => strategy schema. Paths resolve against the grid file's folder; flags override its fields. Every finished backtest is journaled, so a killed run resumes with --run-id.",
+        )
+        .argument("<grid file>", "a .json, .ts, .js or .mjs grid file")
+        .addOption(
+          valueOption(
+            "--symbols <list>",
+            "comma-separated symbols, each ranked on its own (default: the grid's, else BTCUSDT)",
+          ),
+        )
+        .addOption(valueOption("--metric <metric>", "ranking metric (default: the grid's, else sharpeRatio)"))
+        .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
+        .addOption(
+          valueOption("--threads <n>", "worker threads (default: available cores); 1 runs in this process"),
+        )
+        .option("--cluster", "enqueue the backtests for bt worker processes on Redis (needs candle files)")
+        .addOption(
+          valueOption(
+            "--redis <url>",
+            "with --cluster: Redis URL (default $BT_REDIS_URL or redis://127.0.0.1:6379)",
+          ),
+        )
+        .addOption(
+          valueOption("--queue <name>", "with --cluster: the queue the workers consume (default bt-sweep)"),
+        )
+        .addOption(
+          valueOption(
+            "--run-id <id>",
+            "the run to resume (printed at the start of every run); default a new id. On --cluster also the cluster run id",
+          ),
+        )
+        .addOption(
+          valueOption("--journal <file>", "the run's journal (default <state>/sweeps/<run-id>.jsonl)"),
+        )
+        .addOption(
+          valueOption(
+            "--top <n>",
+            "ranked rows shown per symbol (default 20); failed ones are always listed",
+          ),
+        )
+        .option("--json", "print the result (rankings of every entry, the run id) as JSON on stdout")
+        .addOption(
+          valueOption("--dump <dir>", "also write <dir>/sweep/<name>.json (the whole result) and .txt"),
+        );
+      addCostOptions(sweep);
+      commonTail(sweep)
+        .addHelpText(
+          "after",
+          `
+The run id and the command that resumes the run are printed on stderr first; a rerun with the same
+--run-id (and the same grid file and flags) runs only the backtests the journal lacks.
+A failed backtest is listed as failed with its error and never ranked.
+Exit codes: 0 ok, 1 any backtest failed (or a runtime failure), 2 bad input.
+
+Examples:
+  bt sweep examples/strategies/sma.grid.ts
+  bt sweep examples/strategies/sma.grid.ts --symbols BTCUSDT,ETHUSDT --metric totalPnl --top 5
+  bt sweep ./grid.json --from 2025-01-05 --to 2025-01-25 --threads 1 --json > sweep.json
+  bt sweep ./grid.ts --run-id 3f2a9c                       # resume a killed run
+  bt sweep ./grid.ts --cluster --queue nightly --data ./candles   # with: bt worker --queue nightly
+`,
+        )
+        .action(action("sweep"));
     },
     live: () => {
       const live = addRunOptions(

@@ -27,3 +27,4 @@ export {
   loadStrategyFile,
   loadWalkerFile,
 } from "./strategyFile";
+export { defineSweep, type ISweepFile } from "./sweepFile";

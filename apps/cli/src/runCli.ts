@@ -24,6 +24,7 @@ type Command = (args: IParsedArgs, io: ICliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<Exclude<CommandName, "worker">, () => Promise<Command>>> = {
   backtest: async () => (await import("./commands/backtest")).runBacktestCommand,
   walker: async () => (await import("./commands/walker")).runWalkerCommand,
+  sweep: async () => (await import("./commands/sweep")).runSweepCommand,
   live: async () => (await import("./commands/live")).runLiveCommand,
   report: async () => (await import("./commands/report")).runReportCommand,
   data: async () => (await import("./commands/data")).runDataCommand,

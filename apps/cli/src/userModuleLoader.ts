@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import Module, { createRequire, register } from "node:module";
 import { isAbsolute, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { badInput, CliError } from "./cliError";
 import { codeFrameOf, type ISourceLocation, locationFromTransformMessage } from "./codeFrame";
 import { compiledModuleUrl, UserModuleCompileError } from "./compiledModule";
@@ -108,6 +108,22 @@ function compileFailure(
 function relativeOrAbsolute(cwd: string, path: string): string {
   const shown = relative(cwd, path);
   return shown === "" || shown.startsWith("..") || isAbsolute(shown) ? path : shown;
+}
+
+/**
+ * The path of `file` compiled by this loader (a plain ES module whose @bt/* imports a project lacks point
+ * at this CLI's copies), for code that imports it elsewhere (worker threads); the file itself when it
+ * needs loader hooks or nothing can be cached here.
+ */
+export async function compiledUserModulePath(file: string, cwd: string): Promise<string> {
+  const path = resolve(cwd, file);
+  try {
+    const url = await compiledModuleUrl(path, import.meta.url);
+    return url === null ? path : fileURLToPath(url);
+  } catch {
+    // importUserModule reports compile errors; here the threads' own loader gets the file.
+    return path;
+  }
 }
 
 /**
