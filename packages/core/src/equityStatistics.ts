@@ -6,7 +6,8 @@
 import { annualizationProblem, YEAR_MS } from "./annualization";
 import { BtError } from "./btError";
 import { dailyBucketCount, dailyBucketIndex } from "./dailyEquity";
-import { annualizedDailyRatios, ZERO_TOLERANCE_PERCENT } from "./statistics";
+import { ZERO_TOLERANCE_PERCENT } from "./moments";
+import { annualizedDailyRatios } from "./statistics";
 
 /** One mark of an account's equity: cash plus open positions valued at that minute's price, quote. */
 export interface IEquityPoint {

@@ -80,6 +80,13 @@ export { type ILogger, SILENT_LOGGER } from "./logger";
 export { MarkedDrawdown, markedMaxDrawdownPercent } from "./markedDrawdown";
 export type { IMetric, MetricDirection, MetricUnit } from "./metric";
 export {
+  compoundedCurve,
+  mean,
+  sampleStdDev,
+  shapeMoments,
+  ZERO_TOLERANCE_PERCENT,
+} from "./moments";
+export {
   assertPersistable,
   assertPersistSpec,
   assertPersistTarget,
@@ -214,7 +221,6 @@ export {
   type IStatistics,
   type IStatisticsOptions,
   type StatisticKey,
-  ZERO_TOLERANCE_PERCENT,
 } from "./statistics";
 export { fromStoredKey, storedPrefix, storedPrefixEnd, toStoredKey } from "./storedKey";
 export type {

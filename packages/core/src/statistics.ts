@@ -5,10 +5,8 @@
 import { annualizationProblem, YEAR_MS } from "./annualization";
 import { BtError } from "./btError";
 import { dailyReturnsPercent } from "./dailyEquity";
+import { compoundedCurve, mean, sampleStdDev, ZERO_TOLERANCE_PERCENT } from "./moments";
 import type { IStrategyTickResultClosed } from "./tickResult";
-
-/** A standard deviation (or drawdown) at or below this many percentage points counts as zero. */
-export const ZERO_TOLERANCE_PERCENT = 1e-9;
 
 /**
  * Statistics of closed signals; r_i is `pnl.pnlPercentage` of trade i (percent, fees included), N the
@@ -113,23 +111,6 @@ function checkedTime(name: string, value: number | undefined): number | undefine
   return value;
 }
 
-function mean(values: ReadonlyArray<number>): number {
-  let sum = 0;
-  for (const value of values) sum += value;
-  return sum / values.length;
-}
-
-/** Sample standard deviation (percent); dust at or below ZERO_TOLERANCE_PERCENT is 0; null for < 2 values. */
-function sampleStdDev(values: ReadonlyArray<number>): number | null {
-  if (values.length < 2) return null;
-  const average = mean(values);
-  let squares = 0;
-  for (const value of values) squares += (value - average) ** 2;
-  const raw = Math.sqrt(squares / (values.length - 1));
-  // Identical returns leave floating-point dust; a Sharpe of 1e16 from it would be a lie.
-  return raw <= ZERO_TOLERANCE_PERCENT ? 0 : raw;
-}
-
 /** √(Σ min(value, 0)² / n), percent; 0 when nothing is negative. */
 function downsideDeviation(values: ReadonlyArray<number>): number {
   let squares = 0;
@@ -168,23 +149,6 @@ export function annualizedDailyRatios(daily: ReadonlyArray<number>): {
     sortino: dailyDownside === 0 ? null : (dailyMean / dailyDownside) * Math.sqrt(365),
     sortinoProblem,
   };
-}
-
-/** Max drawdown (percent) of the compounded equity curve starting at 1; a ruined account (E ≤ 0) is a 100% drawdown. */
-function compoundedCurve(returnsPercent: ReadonlyArray<number>): {
-  finalEquity: number;
-  maxDrawdown: number;
-} {
-  let equity = 1;
-  let peak = 1;
-  let maxDrawdown = 0;
-  for (const returnPercent of returnsPercent) {
-    equity = Math.max(0, equity * (1 + returnPercent / 100));
-    if (equity > peak) peak = equity;
-    const drawdown = ((peak - equity) / peak) * 100;
-    if (drawdown > maxDrawdown) maxDrawdown = drawdown;
-  }
-  return { finalEquity: equity, maxDrawdown: maxDrawdown <= ZERO_TOLERANCE_PERCENT ? 0 : maxDrawdown };
 }
 
 /** Total length (ms) of the union of [start, end] intervals clipped to [periodStart, periodEnd]. */
