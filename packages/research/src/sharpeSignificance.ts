@@ -25,7 +25,7 @@ export interface IProbabilisticSharpeInput {
 /**
  * PSR = Φ((SR − SR*)·√(n − 1) / √(1 − γ₃·SR + (γ₄ − 1)/4·SR²)).
  * @throws BtError VALIDATION for n < 2 or a non-positive variance term.
- * @example probabilisticSharpeRatio({ sharpe: 0.1, observations: 250, skewness: 0, kurtosis: 3 }) // ≈ 0.9417
+ * @example probabilisticSharpeRatio({ sharpe: 0.1, observations: 250, skewness: 0, kurtosis: 3 }) // ≈ 0.9423
  */
 export function probabilisticSharpeRatio(input: IProbabilisticSharpeInput): number {
   const { sharpe, benchmark = 0, observations, skewness, kurtosis } = input;
@@ -56,7 +56,7 @@ export function probabilisticSharpeRatio(input: IProbabilisticSharpeInput): numb
 /**
  * E[max SR] of N trials with Sharpe ratios of variance V and true value 0:
  * √V·((1 − γ)·Φ⁻¹(1 − 1/N) + γ·Φ⁻¹(1 − 1/(N·e))), γ the Euler–Mascheroni constant; 0 for N = 1.
- * @example expectedMaxSharpe({ trials: 100, variance: 0.5 }) // ≈ 1.7663
+ * @example expectedMaxSharpe({ trials: 100, variance: 0.5 }) // ≈ 1.7894
  */
 export function expectedMaxSharpe(input: { trials: number; variance: number }): number {
   const { trials, variance } = input;

@@ -99,6 +99,15 @@ export interface IStudyOptions {
   onProgress?: (progress: IStudyProgress) => void;
 }
 
+/** What the study sets in the runner's options of each sweep it runs. */
+export interface IStudySweep {
+  /** The sampled parameter sets; typed never[] so that any runner's parameter type takes them (the space gives their shape). */
+  params: never[];
+  keepClosed: boolean;
+  metric: "sharpeRatio";
+  onProgress?: (progress: { entry: ISweepEntry }) => void;
+}
+
 /** What runStudy returns. */
 export interface IStudyResult {
   objective: IObjective;
@@ -203,9 +212,9 @@ export function rankTrials(trials: ReadonlyArray<IStudyTrial>): IStudyTrial[] {
  * const study = await runStudy(runSweepSequential, { strategy: { name: "sma", factory }, columns, symbols: "BTCUSDT", frame,
  *   space: { fast: { type: "int", low: 2, high: 30 } }, trials: 40, seed: 7, objective: { metric: "sharpeRatio", minTrades: 10 } });
  */
-export async function runStudy<O extends IStudyRunnable>(
-  run: (options: O) => Promise<ISweepResult>,
-  options: Omit<O, "params" | "resume" | "onProgress" | "keepClosed" | "metric"> & IStudyOptions,
+export async function runStudy<const O extends IStudyRunnable>(
+  run: (options: O & IStudySweep) => Promise<ISweepResult>,
+  options: O & IStudyOptions,
 ): Promise<IStudyResult> {
   const startedAt = performance.now();
   const {
@@ -315,7 +324,8 @@ export async function runStudy<O extends IStudyRunnable>(
               { field: "journal", value: journal?.path },
             );
           }
-          onTrial?.(finish(number, batch, record.params, record.runs), progress());
+          const trial = finish(number, batch, record.params, record.runs);
+          onTrial?.(trial, progress());
           return;
         }
         const earlier = byName.get(name);
@@ -359,7 +369,7 @@ export async function runStudy<O extends IStudyRunnable>(
         metric: "sharpeRatio",
         onProgress: ({ entry }: { entry: ISweepEntry }) => onEntry(entry),
         ...runOptions?.(`b${batch}`),
-      } as unknown as O);
+      } as unknown as O & IStudySweep);
       await Promise.all(appends);
       trials.sort((a, b) => a.number - b.number);
     }
@@ -378,7 +388,7 @@ export async function runStudy<O extends IStudyRunnable>(
           keepClosed: true,
           metric: "sharpeRatio",
           ...runOptions?.("best"),
-        } as unknown as O)
+        } as unknown as O & IStudySweep)
       : null;
   return {
     objective,

@@ -14,7 +14,13 @@ import {
   type IStrategyTickResultClosed,
 } from "@bt/core";
 import { walkForwardFolds } from "../folds";
-import { type IStudyOptions, type IStudyResult, type IStudyRunnable, runStudy } from "../study/study";
+import {
+  type IStudyOptions,
+  type IStudyResult,
+  type IStudyRunnable,
+  type IStudySweep,
+  runStudy,
+} from "../study/study";
 
 /** How the frame is cut into folds. */
 export interface IWalkForwardFoldOptions {
@@ -95,9 +101,9 @@ function entryOf(result: ISweepResult | null, symbol: string): ISweepEntry | nul
  * const wf = await runWalkForwardStudy(runSweepSequential, { ...sweep, frame: wholeSpan, space, trials: 30,
  *   folds: { folds: 4, mode: "rolling", testMs: 7 * DAY_MS } });
  */
-export async function runWalkForwardStudy<O extends IStudyRunnable>(
-  run: (options: O) => Promise<ISweepResult>,
-  options: Omit<O, "params" | "resume" | "onProgress" | "keepClosed" | "metric"> &
+export async function runWalkForwardStudy<const O extends IStudyRunnable>(
+  run: (options: O & IStudySweep) => Promise<ISweepResult>,
+  options: O &
     IStudyOptions & {
       folds: IWalkForwardFoldOptions;
       /** Called when a fold starts (index, count). */
@@ -142,7 +148,7 @@ export async function runWalkForwardStudy<O extends IStudyRunnable>(
       ...(journal === undefined
         ? {}
         : { journal: `${journal.replace(/\.jsonl$/, "")}.fold${window.index + 1}.jsonl` }),
-    } as unknown as Parameters<typeof runStudy<O>>[1]);
+    } as unknown as O & IStudyOptions);
     const outOfSample = study.best
       ? await run({
           ...rest,
@@ -151,7 +157,7 @@ export async function runWalkForwardStudy<O extends IStudyRunnable>(
           keepClosed: true,
           metric: "sharpeRatio",
           ...foldRunOptions("test"),
-        } as unknown as O)
+        } as unknown as O & IStudySweep)
       : null;
     folds.push({
       index: window.index,
