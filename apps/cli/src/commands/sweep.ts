@@ -3,27 +3,17 @@
 // ranking per symbol (or JSON with --json). Exit 1 when any backtest failed (each failure listed).
 
 import { join } from "node:path";
-import type { IGlobalConfig } from "@bt/core";
-import { isCandleInterval, isWalkerMetric, WALKER_METRICS } from "@bt/core";
+import { isWalkerMetric, WALKER_METRICS } from "@bt/core";
 import { writeReport } from "@bt/report-markdown";
 import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
-import { createCliExchange, exchangeLabel } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
-import { assertDumpableName, dumpFileName } from "../dumpFileName";
-import { CLI_FRAME_NAME } from "../engineSetup";
-import { portfolioFrame } from "../frameRange";
+import { dumpFileName } from "../dumpFileName";
 import type { IParsedArgs } from "../parsedArgs";
 import { stringOption } from "../parsedArgs";
-import { resolveAccountOptions, resolveRunOptions } from "../runOptions";
+import { commandText, resolveRunFileSetup } from "../runFileSetup";
 import { loadSweepFile } from "../sweepFile";
 import { DEFAULT_SWEEP_TOP, failedSweepEntries, renderSweepReport, sweepErrorText } from "../sweepReport";
-import {
-  checkStrategyModule,
-  resolveSweepRunIdentity,
-  resolveSweepRunner,
-  runCliSweep,
-  type SweepCandles,
-} from "../sweepRunner";
+import { runCliSweep } from "../sweepRunner";
 
 /** Version of the --json / --dump output of bt sweep. */
 export const SWEEP_OUTPUT_VERSION = 1;
@@ -46,69 +36,32 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
   }
   const top = topOption(args);
   const grid = await loadSweepFile(file, io.cwd);
-  // --symbols is the sweep's list here (not a portfolio); --symbol is not an option of sweep.
-  const account = resolveAccountOptions(args, io);
-  const options = resolveRunOptions("sweep", args, io);
   const metric = stringOption(args, "metric") ?? grid.metric ?? "sharpeRatio";
   if (!isWalkerMetric(metric)) {
     throw badInput(`bad --metric ${JSON.stringify(metric)}`, `one of ${WALKER_METRICS.join(", ")}`);
   }
-  const intervalFlag = stringOption(args, "interval");
-  const interval = intervalFlag === undefined ? (grid.interval ?? "1m") : options.interval;
-  if (!isCandleInterval(interval)) throw badInput(`bad interval ${JSON.stringify(interval)}`);
-  const symbols = account.symbols ?? grid.symbols ?? ["BTCUSDT"];
-  const fromMs = stringOption(args, "from") === undefined ? grid.fromMs : options.fromMs;
-  const toMs = stringOption(args, "to") === undefined ? grid.toMs : options.toMs;
-  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) {
-    throw badInput("the frame's from is not before its to", "check --from/--to and the grid file's from/to");
-  }
-  if (options.dumpDir !== undefined) assertDumpableName(`name of ${file}`, grid.name);
-
-  const exchange = await createCliExchange(options.exchange, { ...options, cwd: io.cwd, env: io.env });
-  const frame = await portfolioFrame({ ...options, fromMs, toMs }, exchange, symbols);
-  if (frame.note !== null) io.stderr.write(`note: ${frame.note}\n`);
-  const candles: SweepCandles =
-    options.exchange === "file"
-      ? { kind: "files", dir: options.dataDir }
-      : { kind: "exchange", schema: exchange.schema, label: exchangeLabel(options.exchange) };
-  const runner = resolveSweepRunner(args, candles);
-  await checkStrategyModule(grid.strategy, io.cwd);
-  const identity = resolveSweepRunIdentity(args, options.stateDir, io.cwd);
-
-  const config: Partial<IGlobalConfig> = {};
-  if (account.feePercent !== undefined) config.CC_PERCENT_FEE = account.feePercent;
-  if (account.slippagePercent !== undefined) config.CC_PERCENT_SLIPPAGE = account.slippagePercent;
-  const backtest = {
-    gapPolicy: options.gapPolicy,
-    ...(account.accountBalance === undefined ? {} : { accountBalance: account.accountBalance }),
-    ...(account.warmupMinutes === undefined ? {} : { warmupMinutes: account.warmupMinutes }),
-  };
-  const sweepFrame = { frameName: CLI_FRAME_NAME, interval, startMs: frame.startMs, endMs: frame.endMs };
-  const strategy = {
-    name: grid.strategy.name,
-    module: grid.strategy.module,
-    exportName: grid.strategy.exportName,
-  };
+  const setup = await resolveRunFileSetup(args, io, grid, "sweeps");
+  const { options, symbols, frame, candles, runner, identity, config, backtest, strategy } = setup;
   const sweep = {
     strategy,
     params: grid.params,
     symbols,
-    frame: sweepFrame,
+    frame,
     metric,
     backtest,
     config,
-    exchangeName: exchange.schema.exchangeName,
+    exchangeName: setup.exchangeName,
   };
   // Everything that decides the results; a journal with another header belongs to another run.
   const header = {
     strategy: { ...strategy, contentHash: grid.strategy.contentHash },
     params: grid.params,
     symbols,
-    frame: sweepFrame,
+    frame,
     metric,
     config,
     backtest,
-    data: candles.kind === "files" ? { dir: candles.dir } : { exchange: candles.label },
+    data: setup.data,
   };
   const outcome = await runCliSweep({
     sweep,
@@ -117,7 +70,7 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
     identity,
     header,
     journalKind: "sweep",
-    commandText: `bt sweep ${/^[\w./@:+-]+$/.test(file) ? file : JSON.stringify(file)}`,
+    commandText: commandText("sweep", file),
     io,
     plainProgress: options.json,
   });
