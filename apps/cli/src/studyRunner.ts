@@ -5,10 +5,13 @@
 // collected on resume. Also gives the in-process candle source the random-entry baseline needs.
 
 import {
+  clusterJobId,
   createSweepPool,
+  DEFAULT_KEY_PREFIX,
   type ISweepOptionsBase,
   type ISweepPool,
   type ISweepResult,
+  redisConnectionOptions,
   runClusterSweep,
   runSweep,
   runSweepSequential,
@@ -16,6 +19,7 @@ import {
   type SweepDataSource,
 } from "@bt/cluster";
 import type { IExchangeSchema } from "@bt/core";
+import type { IStudyResult } from "@bt/research";
 import { CliError } from "./cliError";
 import type { ICliIo } from "./cliIo";
 import { checkStrategyModule, type SweepCandles, type SweepRunnerChoice } from "./sweepRunner";
@@ -32,6 +36,12 @@ export interface ICliStudyRunner {
   runOptions(label: string): { runId?: string };
   /** Candles for in-process runs (the random-entry baseline). */
   data: { dataSource: SweepDataSource } | { exchange: IExchangeSchema };
+  /**
+   * Cluster only: removes from Redis the jobs a killed coordinator left for trials the journal already
+   * had (runStudy does not send them again, so the cluster's own cleanup never sees their ids);
+   * `labelPrefix` is "" for a study, "f<i>-" for a walk-forward fold.
+   */
+  removeLeftoverJobs(study: IStudyResult, labelPrefix: string): Promise<void>;
   /** Closes the thread pool, if any. Idempotent. */
   close(): Promise<void>;
 }
@@ -51,13 +61,41 @@ export async function createCliStudyRunner(
     candles.kind === "files"
       ? { dataSource: { type: "file" as const, dir: candles.dir } }
       : { exchange: candles.schema };
-  const none = { runOptions: () => ({}), close: async () => {} };
+  const none = { runOptions: () => ({}), close: async () => {}, removeLeftoverJobs: async () => {} };
   if (choice.kind === "cluster") {
     if (candles.kind !== "files") throw new CliError("--cluster needs candle files");
     return {
       data,
       runOptions: (label) => ({ runId: `${runId}-${label}` }),
       close: async () => {},
+      removeLeftoverJobs: async (study, labelPrefix) => {
+        // bullmq loads only here, as @bt/cluster loads it only for a cluster run.
+        const { Queue } = await import("bullmq");
+        const queue = new Queue(choice.queueName, {
+          connection: redisConnectionOptions(choice.redisUrl),
+          prefix: DEFAULT_KEY_PREFIX,
+        });
+        try {
+          await Promise.all(
+            study.trials.flatMap((trial) =>
+              trial.runs.map((run) =>
+                queue
+                  .remove(
+                    clusterJobId(
+                      `${runId}-${labelPrefix}b${trial.batch}`,
+                      run.symbol,
+                      trial.strategyName,
+                      study.frame.frameName,
+                    ),
+                  )
+                  .catch(() => 0),
+              ),
+            ),
+          );
+        } finally {
+          await queue.close().catch(() => undefined);
+        }
+      },
       run: (options) =>
         runClusterSweep({
           ...options,
@@ -91,6 +129,7 @@ export async function createCliStudyRunner(
   return {
     data,
     runOptions: () => ({}),
+    removeLeftoverJobs: async () => {},
     run: ({ runId: _runId, ...options }) => {
       pool ??= createSweepPool({ threads: choice.threads });
       return runSweep({

@@ -134,6 +134,7 @@ export async function runCliStudy(
       onProgress,
     });
     progress.finish();
+    if (prepared.resuming) await runner.removeLeftoverJobs(study, "");
     if (study.best !== null && (settings.monteCarloRuns > 0 || settings.baselineRuns > 0)) {
       io.stderr.write(
         `robustness: ${settings.monteCarloRuns} Monte Carlo runs, ${settings.baselineRuns} random-entry baseline runs per symbol (in this process)\n`,

@@ -135,6 +135,9 @@ export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Prom
     progress.finish();
     await runner.close();
   }
+  for (const item of result.folds) {
+    if (resumingFolds.has(item.index)) await runner.removeLeftoverJobs(item.study, `f${item.index}-`);
+  }
   const text = renderWalkForwardStudyReport(result, {
     title: `Walk-forward ${file.name} (run ${identity.runId})`,
   });
