@@ -71,7 +71,18 @@ export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Prom
   } catch (error) {
     await runner.close();
     if (!BtError.isInstance(error) || error.code !== "VALIDATION") throw error;
-    const flag = FLAG_OF_FIELD[error.field ?? ""] ?? error.field ?? "folds";
+    const given = (name: string) => stringOption(args, name);
+    // A train window derived from --test (span − folds · test) that does not fit is --test's problem.
+    const flag =
+      error.field === "trainMs" && given("train") === undefined && given("test") !== undefined
+        ? `--test ${given("test")} × --folds ${folds.folds} leaves no train window`
+        : `${FLAG_OF_FIELD[error.field ?? ""] ?? error.field ?? "--folds"}${
+            error.field === "trainMs" && given("train") !== undefined
+              ? ` ${given("train")}`
+              : error.field === "testMs" && given("test") !== undefined
+                ? ` ${given("test")}`
+                : ""
+          }`;
     throw badInput(
       `${flag}: ${error.message.replace(/^walk-forward: /, "")} (frame ${new Date(setup.frame.startMs).toISOString()} → ${new Date(setup.frame.endMs).toISOString()})`,
       "fewer folds, shorter --train/--test, or a longer --from/--to",
@@ -92,6 +103,9 @@ export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Prom
   let fold = 0;
   let announced = -1;
   const onProgress = (state: { completedTrials: number; totalTrials: number; resumedTrials: number }) => {
+    // runWalkForwardStudy hands its options, onProgress included, to the test-window sweep too, whose
+    // progress events are sweep progress ({ completed, total, entry }): only study progress counts here.
+    if (typeof state.completedTrials !== "number") return;
     if (announced !== fold && resumingFolds.has(fold)) {
       announced = fold;
       io.stderr.write(
