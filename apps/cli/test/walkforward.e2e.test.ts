@@ -107,7 +107,7 @@ describe("bt walkforward (built binary)", () => {
       [["--mode", "sliding"], /bad --mode "sliding"/],
       [["--train", "7y"], /bad --train "7y": not a duration/],
       [["--test", "30d"], /--test 30d × --folds 4 leaves no train window/],
-      [["--train", "13d", "--folds", "2"], /--train 13d: trainMs must be at most/],
+      [["--train", "13d", "--test", "1d", "--folds", "2"], /--train 13d: trainMs must be at most/],
     ];
     for (const [extra, message] of cases) {
       const run = runBt(["walkforward", EXAMPLE_SPACE, "--state", state, ...extra]);
