@@ -66,6 +66,23 @@ function integerFlag(args: IParsedArgs, name: string, flag: string, min: number)
 }
 
 /**
+ * Reads --mc-runs (default 1,000) and --baseline-runs (default 100); both 0 skip the robustness checks.
+ * @throws CliError (exit 2) for a bad count, or --mc-runs 0 with baseline runs.
+ */
+export function resolveRobustnessRuns(args: IParsedArgs): { monteCarloRuns: number; baselineRuns: number } {
+  const monteCarloRuns = integerFlag(args, "mcRuns", "--mc-runs", 0) ?? 1000;
+  const baselineRuns = integerFlag(args, "baselineRuns", "--baseline-runs", 0) ?? 100;
+  if (monteCarloRuns === 0 && baselineRuns > 0) {
+    // @bt/research's Monte Carlo needs ≥ 1 run; it has no switch to skip only that part.
+    throw badInput(
+      "--mc-runs 0 with baseline runs: the robustness checks need Monte Carlo runs",
+      "give --mc-runs 0 --baseline-runs 0 to skip the robustness section, or --mc-runs ≥ 1",
+    );
+  }
+  return { monteCarloRuns, baselineRuns };
+}
+
+/**
  * Reads the study flags over the space file's fields.
  * @throws CliError (exit 2) naming the flag and its value.
  */
@@ -106,14 +123,7 @@ export function resolveStudySettings(args: IParsedArgs, file: ILoadedSpaceFile):
     ...(minTrades === undefined ? {} : { minTrades }),
     ...(drawdownPenalty === undefined ? {} : { drawdownPenalty }),
   };
-  const monteCarloRuns = integerFlag(args, "mcRuns", "--mc-runs", 0) ?? 1000;
-  const baselineRuns = integerFlag(args, "baselineRuns", "--baseline-runs", 0) ?? 100;
-  if (monteCarloRuns === 0 && baselineRuns > 0) {
-    throw badInput(
-      "--mc-runs 0 with baseline runs: the robustness checks need Monte Carlo runs",
-      "give --mc-runs 0 --baseline-runs 0 to skip the robustness section, or --mc-runs ≥ 1",
-    );
-  }
+  const { monteCarloRuns, baselineRuns } = resolveRobustnessRuns(args);
   return {
     trials: integerFlag(args, "trials", "--trials", 1) ?? file.trials ?? DEFAULT_TRIALS,
     sampler,

@@ -3,14 +3,17 @@
 // ranking per symbol (or JSON with --json). Exit 1 when any backtest failed (each failure listed).
 
 import { join } from "node:path";
+import type { ISweepResult } from "@bt/cluster";
 import { isWalkerMetric, WALKER_METRICS } from "@bt/core";
 import { writeReport } from "@bt/report-markdown";
+import { assessRobustness, type IRunRobustness, resolveObjective } from "@bt/research";
 import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import type { ICliIo } from "../cliIo";
 import { dumpFileName } from "../dumpFileName";
 import type { IParsedArgs } from "../parsedArgs";
 import { stringOption } from "../parsedArgs";
-import { commandText, resolveRunFileSetup } from "../runFileSetup";
+import { commandText, type IRunFileSetup, resolveRunFileSetup } from "../runFileSetup";
+import { resolveRobustnessRuns } from "../studyCommand";
 import { loadSweepFile } from "../sweepFile";
 import { DEFAULT_SWEEP_TOP, failedSweepEntries, renderSweepReport, sweepErrorText } from "../sweepReport";
 import { runCliSweep } from "../sweepRunner";
@@ -28,6 +31,50 @@ function topOption(args: IParsedArgs): number {
   return top;
 }
 
+/**
+ * The robustness of each symbol's best entry among every entry of that symbol. The sweep keeps closed
+ * signals (runners and journal), so the best entry needs no second run; the baseline runs here.
+ */
+async function sweepRobustness(
+  result: ISweepResult,
+  setup: IRunFileSetup,
+  runs: { monteCarloRuns: number; baselineRuns: number },
+  io: ICliIo,
+): Promise<IRunRobustness[]> {
+  if (runs.monteCarloRuns === 0 && runs.baselineRuns === 0) return [];
+  const objective = resolveObjective({ metric: result.metric });
+  const data =
+    setup.candles.kind === "files"
+      ? { dataSource: { type: "file" as const, dir: setup.candles.dir } }
+      : { exchange: setup.candles.schema };
+  const robustness: IRunRobustness[] = [];
+  for (const symbol of result.symbols) {
+    const best = symbol.ranking[0];
+    if (symbol.bestStrategy === null || best === undefined || best.error !== null) continue;
+    io.stderr.write(
+      `robustness of ${best.strategyName} on ${symbol.symbol}: ${runs.monteCarloRuns} Monte Carlo runs, ${runs.baselineRuns} random-entry baseline runs (in this process)\n`,
+    );
+    robustness.push(
+      await assessRobustness(
+        {
+          frame: setup.frame,
+          backtest: setup.backtest,
+          config: setup.config,
+          exchangeName: setup.exchangeName,
+          ...data,
+        },
+        {
+          best,
+          tried: symbol.ranking,
+          objective,
+          options: { monteCarloRuns: runs.monteCarloRuns, baselineRuns: runs.baselineRuns },
+        },
+      ),
+    );
+  }
+  return robustness;
+}
+
 /** Runs `bt sweep` with its parsed arguments; returns the exit code. */
 export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const file = args.positionals[0];
@@ -40,6 +87,7 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
   if (!isWalkerMetric(metric)) {
     throw badInput(`bad --metric ${JSON.stringify(metric)}`, `one of ${WALKER_METRICS.join(", ")}`);
   }
+  const robustnessRuns = resolveRobustnessRuns(args);
   const setup = await resolveRunFileSetup(args, io, grid, "sweeps");
   const { options, symbols, frame, candles, runner, identity, config, backtest, strategy } = setup;
   const sweep = {
@@ -75,6 +123,7 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
     plainProgress: options.json,
   });
   const { result } = outcome;
+  const robustness = await sweepRobustness(result, setup, robustnessRuns, io);
   const output = {
     kind: "sweep" as const,
     version: SWEEP_OUTPUT_VERSION,
@@ -83,8 +132,9 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
     journal: outcome.journalPath,
     runner: runner.kind === "cluster" ? { kind: "cluster", queueName: runner.queueName } : runner,
     ...result,
+    robustness,
   };
-  const text = renderSweepReport(result, { top, name: grid.name, runId: outcome.runId });
+  const text = renderSweepReport(result, { top, name: grid.name, runId: outcome.runId, robustness });
   if (options.dumpDir !== undefined) {
     const base = join(options.dumpDir, "sweep", dumpFileName(grid.name));
     await writeReport(`${base}.json`, `${JSON.stringify(output, null, 2)}\n`);
