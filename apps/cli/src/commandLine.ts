@@ -13,6 +13,8 @@ export const COMMAND_NAMES = [
   "backtest",
   "walker",
   "sweep",
+  "optimize",
+  "walkforward",
   "live",
   "report",
   "data",
@@ -124,6 +126,83 @@ function addCostOptions(command: Command): Command {
 
 const GAPS_TEXT = "missing 1m candles inside the data: error (default) or fill (flat zero-volume candles)";
 
+/** Where a sweep or study runs and its run id: --threads, --cluster, --redis, --queue, --run-id, --journal. */
+function addSweepRunnerOptions(command: Command, journalFolder: string, queue: string): Command {
+  return command
+    .addOption(
+      valueOption("--threads <n>", "worker threads (default: available cores); 1 runs in this process"),
+    )
+    .option("--cluster", "enqueue the backtests for bt worker processes on Redis (needs candle files)")
+    .addOption(
+      valueOption(
+        "--redis <url>",
+        "with --cluster: Redis URL (default $BT_REDIS_URL or redis://127.0.0.1:6379)",
+      ),
+    )
+    .addOption(
+      valueOption("--queue <name>", `with --cluster: the queue the workers consume (default ${queue})`),
+    )
+    .addOption(
+      valueOption(
+        "--run-id <id>",
+        "the run to resume (printed at the start of every run); default a new id. On --cluster also the cluster run id",
+      ),
+    )
+    .addOption(
+      valueOption("--journal <file>", `the run's journal (default <state>/${journalFolder}/<run-id>.jsonl)`),
+    );
+}
+
+/** --mc-runs and --baseline-runs: the robustness checks of a best run (sweep, optimize). */
+function addRobustnessOptions(command: Command): Command {
+  return command
+    .addOption(
+      valueOption(
+        "--mc-runs <n>",
+        "Monte Carlo runs per method for the best run's robustness (default 1000)",
+      ),
+    )
+    .addOption(
+      valueOption(
+        "--baseline-runs <n>",
+        "random-entry baseline runs per symbol, in this process (default 100; 0 skips; 0 with --mc-runs 0 skips robustness)",
+      ),
+    );
+}
+
+/** The options of a study (bt optimize, bt walkforward) over its space file's fields. */
+function addStudyOptions(command: Command): Command {
+  return command
+    .addOption(
+      valueOption(
+        "--symbols <list>",
+        "comma-separated symbols, each backtested per trial; the objective is their mean (default: the file's, else BTCUSDT)",
+      ),
+    )
+    .addOption(
+      valueOption("--trials <n>", "trials of the study (default: the file's, else 50); may grow on resume"),
+    )
+    .addOption(valueOption("--sampler <kind>", "tpe (default), random or grid"))
+    .addOption(valueOption("--seed <seed>", "the study's seed (default: the file's, else 1)"))
+    .addOption(
+      valueOption(
+        "--objective <metric>",
+        `what the study maximises: a ranking metric or profitDrawdown (default: the file's, else sharpeRatio; lower-is-better metrics are negated)`,
+      ),
+    )
+    .addOption(valueOption("--min-trades <n>", "runs with fewer closed trades score N/A (default 1)"))
+    .addOption(
+      valueOption("--drawdown-penalty <x>", "λ of profitDrawdown = totalPnl − λ · maxDrawdown (default 1)"),
+    )
+    .addOption(
+      valueOption(
+        "--batch <n>",
+        "trials sampled together and run as one sweep (default: the file's, else 8)",
+      ),
+    )
+    .addOption(valueOption("--gaps <policy>", GAPS_TEXT));
+}
+
 function commonTail(command: Command): Command {
   return command.option("--verbose", "print stacks of errors").helpOption("-h, --help", "show this help");
 }
@@ -159,6 +238,8 @@ Examples:
   bt backtest examples/strategies/smaCrossover.ts --symbol BTCUSDT
   bt walker examples/strategies/smaWalker.ts --json
   bt sweep examples/strategies/sma.grid.ts --threads 2
+  bt optimize examples/strategies/sma.space.ts --trials 40
+  bt walkforward examples/strategies/sma.space.ts --folds 2
   bt init my-strategies
 `,
     );
@@ -278,29 +359,9 @@ Examples:
           ),
         )
         .addOption(valueOption("--metric <metric>", "ranking metric (default: the grid's, else sharpeRatio)"))
-        .addOption(valueOption("--gaps <policy>", GAPS_TEXT))
-        .addOption(
-          valueOption("--threads <n>", "worker threads (default: available cores); 1 runs in this process"),
-        )
-        .option("--cluster", "enqueue the backtests for bt worker processes on Redis (needs candle files)")
-        .addOption(
-          valueOption(
-            "--redis <url>",
-            "with --cluster: Redis URL (default $BT_REDIS_URL or redis://127.0.0.1:6379)",
-          ),
-        )
-        .addOption(
-          valueOption("--queue <name>", "with --cluster: the queue the workers consume (default bt-sweep)"),
-        )
-        .addOption(
-          valueOption(
-            "--run-id <id>",
-            "the run to resume (printed at the start of every run); default a new id. On --cluster also the cluster run id",
-          ),
-        )
-        .addOption(
-          valueOption("--journal <file>", "the run's journal (default <state>/sweeps/<run-id>.jsonl)"),
-        )
+        .addOption(valueOption("--gaps <policy>", GAPS_TEXT));
+      addRobustnessOptions(sweep);
+      addSweepRunnerOptions(sweep, "sweeps", "bt-sweep")
         .addOption(
           valueOption(
             "--top <n>",
@@ -330,6 +391,102 @@ Examples:
 `,
         )
         .action(action("sweep"));
+    },
+    optimize: () => {
+      const optimize = addDataOptions(
+        configure(
+          program
+            .command("optimize")
+            .summary("optimise a strategy's parameters over a search space (TPE, random or grid; resumable)"),
+        ),
+        `${EXCHANGE_TEXT}; worker threads and --cluster read candle files (file), another exchange runs with --threads 1`,
+      )
+        .description(
+          'Runs an optimisation study: trials sampled from a search space in batches (TPE by default), each backtested on every symbol on worker threads (default: one per core), in this process (--threads 1) or on `bt worker` processes (--cluster); then checks the best run\'s robustness (Monte Carlo, deflated Sharpe ratio, random-entry baseline) and prints the study report. A space file (JSON, or a .ts/.js module default-exporting the object) is { strategy: "./factory.ts" | { module, exportName?, name? }, space: { key: { type: "int" | "float", low, high, step?, log? } | { type: "categorical", choices } | [choices] }, trials?, sampler?, seed?, objective?: { metric?, minTrades?, drawdownPenalty? }, batchSize?, symbols?, from?, to?, interval?, name? }. Flags override its fields. Every finished trial is journaled, so a killed study resumes with --run-id.',
+        )
+        .argument("<space file>", "a .json, .ts, .js or .mjs space file");
+      addStudyOptions(optimize);
+      addRobustnessOptions(optimize);
+      addSweepRunnerOptions(optimize, "studies", "bt-sweep")
+        .addOption(
+          valueOption("--top <n>", "best trials shown (default 10); every trial is listed below them"),
+        )
+        .option("--json", "print the study (trials, ranking, best, importance, robustness, run id) as JSON")
+        .addOption(
+          valueOption("--dump <dir>", "also write <dir>/optimize/<name>.json (the whole result) and .md"),
+        );
+      addCostOptions(optimize);
+      commonTail(optimize)
+        .addHelpText(
+          "after",
+          `
+The same seed and batch size give the same trials on any runner and thread count. The run id and the
+command that resumes the study are printed on stderr first; a rerun with the same --run-id (same file
+and flags; --trials may grow) runs only the trials the journal lacks. A failed trial is listed as
+failed and never ranked; an objective that cannot be computed is N/A with its reason.
+Exit codes: 0 ok, 1 any trial failed (or a runtime failure), 2 bad input.
+
+Examples:
+  bt optimize examples/strategies/sma.space.ts
+  bt optimize examples/strategies/sma.space.ts --trials 40 --seed 7 --objective profitDrawdown --min-trades 5
+  bt optimize ./space.json --sampler random --batch 4 --threads 2 --json > study.json
+  bt optimize ./space.ts --run-id 3f2a9c --trials 80          # resume (and extend) a study
+  bt optimize ./space.ts --cluster --queue nightly --data ./candles   # with: bt worker --queue nightly
+`,
+        )
+        .action(action("optimize"));
+    },
+    walkforward: () => {
+      const walkforward = addDataOptions(
+        configure(
+          program
+            .command("walkforward")
+            .summary("walk-forward optimisation: a study per train window, its winner out of sample"),
+        ),
+        `${EXCHANGE_TEXT}; worker threads and --cluster read candle files (file), another exchange runs with --threads 1`,
+      )
+        .description(
+          "Cuts the frame into folds (rolling or anchored train windows, each followed by its test window), runs an optimisation study on every train window, backtests its winner on the test window and stitches the out-of-sample trades of all folds. Takes the space file of bt optimize (see bt optimize --help) and its flags. Each fold's study is journaled, so a killed run resumes with --run-id.",
+        )
+        .argument("<space file>", "a .json, .ts, .js or .mjs space file")
+        .addOption(valueOption("--folds <k>", "number of folds (test windows), default 4"))
+        .addOption(
+          valueOption(
+            "--mode <mode>",
+            "rolling (default: a train window of --train before each test) or anchored (train from the start)",
+          ),
+        )
+        .addOption(
+          valueOption("--train <duration>", "train window length, e.g. 7d, 12h, 90m (default: derived)"),
+        )
+        .addOption(
+          valueOption(
+            "--test <duration>",
+            "test window length, e.g. 2d (default: derived, train = 4 × test)",
+          ),
+        );
+      addStudyOptions(walkforward);
+      addSweepRunnerOptions(walkforward, "studies", "bt-sweep")
+        .option("--json", "print the folds, their studies and the stitched out-of-sample result as JSON")
+        .addOption(
+          valueOption("--dump <dir>", "also write <dir>/walkforward/<name>.json (the whole result) and .md"),
+        );
+      addCostOptions(walkforward);
+      commonTail(walkforward)
+        .addHelpText(
+          "after",
+          `
+Efficiency = out-of-sample total PnL per day / in-sample total PnL per day (N/A with its reason when
+the in-sample return is ≤ 0 or a run failed). Nothing of a test window is seen in its training.
+Exit codes: 0 ok, 1 any trial or test run failed (or a runtime failure), 2 bad input.
+
+Examples:
+  bt walkforward examples/strategies/sma.space.ts --folds 2
+  bt walkforward ./space.ts --folds 4 --mode anchored --test 3d --trials 30 --json > wf.json
+  bt walkforward ./space.ts --folds 3 --train 10d --test 2d --run-id wf1   # rerun to resume
+`,
+        )
+        .action(action("walkforward"));
     },
     live: () => {
       const live = addRunOptions(

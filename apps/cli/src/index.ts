@@ -20,6 +20,7 @@ export {
   RUN_RECORD_VERSION,
 } from "./runRecord";
 export { renderRunSummary } from "./runSummary";
+export { defineSpace, type ISpaceFile } from "./spaceFile";
 export {
   defineStrategy,
   defineWalker,

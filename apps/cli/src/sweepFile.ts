@@ -1,7 +1,8 @@
-// The grid file of `bt sweep` (and of later optimize / walk-forward commands): JSON, or a TS/JS module
-// whose default export is the object. It names the strategy module (a file whose export is a
-// StrategyFactory), the parameter grid or list, and optional symbols, dates, interval, metric and name.
-// Paths resolve against the grid file's folder; every problem is bad input naming the field.
+// The grid file of `bt sweep`: JSON, or a TS/JS module whose default export is the object. It names the
+// strategy module (a file whose export is a StrategyFactory), the parameter grid or list, and optional
+// symbols, dates, interval, metric and name. Paths resolve against the grid file's folder; every problem
+// is bad input naming the field. The fields every run file shares (strategy, symbols, dates, interval,
+// name) are checked by loadRunFileCommon, which the space files of optimize / walkforward reuse.
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -82,48 +83,85 @@ function baseName(path: string): string {
     .replace(/\.grid$/, "");
 }
 
-async function readGridValue(file: string, cwd: string): Promise<unknown> {
+async function readRunFileValue(kind: string, file: string, cwd: string, key: string): Promise<unknown> {
   const path = resolve(cwd, file);
   if (extname(path).toLowerCase() === ".json") {
     let text: string;
     try {
       text = await readFile(path, "utf8");
     } catch (error) {
-      throw badInput(`grid file not found: ${path}`, "paths are resolved from the current directory", error);
+      throw badInput(
+        `${kind} file not found: ${path}`,
+        "paths are resolved from the current directory",
+        error,
+      );
     }
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw badInput(`grid file ${file} is not JSON: ${(error as Error).message}`, "fix the JSON", error);
+      throw badInput(`${kind} file ${file} is not JSON: ${(error as Error).message}`, "fix the JSON", error);
     }
   }
-  const module = await importUserModule("grid", file, cwd);
+  const module = await importUserModule(kind, file, cwd);
   const value = module.default;
   // A module transpiled to CommonJS somewhere upstream nests its default once more.
-  return isObject(value) && isObject(value.default) && !("params" in value) ? value.default : value;
+  return isObject(value) && isObject(value.default) && !(key in value) ? value.default : value;
+}
+
+/** The fields every run file has (grid and space files), checked. */
+export interface IRunFileCommon {
+  /** The run file, absolute. */
+  file: string;
+  name: string;
+  strategy: ILoadedSweepFile["strategy"];
+  symbols: string[] | undefined;
+  fromMs: number | undefined;
+  toMs: number | undefined;
+  interval: CandleInterval | undefined;
+}
+
+/** What loadRunFileCommon needs to know about the kind of run file. */
+export interface IRunFileKind {
+  /** "grid" or "space": in messages (`grid file x.json: …`) and as the module's role. */
+  kind: string;
+  /** The field that marks the file's own object (a CommonJS default nests it once more). */
+  key: string;
+  knownFields: ReadonlyArray<string>;
+  /** A minimal default export, for the hint of a non-object. */
+  example: string;
+  /** `sma.grid.ts` → `sma`: the suffix taken off the file name for the default name. */
+  suffix: RegExp;
 }
 
 /**
- * Loads and checks a grid file.
- * @throws CliError (exit 2) naming the file and the field for a missing file, a bad field, an unknown
- * field or a strategy module that does not exist.
+ * Reads a run file and checks the fields every kind shares; returns them, the raw object (for the
+ * kind's own fields) and the kind's fail function.
+ * @throws CliError (exit 2) naming the file and the field.
  */
-export async function loadSweepFile(file: string, cwd: string): Promise<ILoadedSweepFile> {
+export async function loadRunFileCommon(
+  file: string,
+  cwd: string,
+  kind: IRunFileKind,
+): Promise<{
+  common: IRunFileCommon;
+  value: Record<string, unknown>;
+  fail: (field: string, problem: string, hint: string) => never;
+}> {
   const path = resolve(cwd, file);
-  const value = await readGridValue(file, cwd);
+  const value = await readRunFileValue(kind.kind, file, cwd, kind.key);
   const fail = (field: string, problem: string, hint: string): never => {
-    throw badInput(`grid file ${file}: ${field} ${problem}`, hint);
+    throw badInput(`${kind.kind} file ${file}: ${field} ${problem}`, hint);
   };
   if (!isObject(value)) {
-    return fail(
-      "default export",
-      "is not an object",
-      'export default { strategy: "./strategy.ts", params: { fast: [5, 10], slow: [20, 50] } }',
-    );
+    return fail("default export", "is not an object", kind.example);
   }
-  const unknown = Object.keys(value).find((key) => !KNOWN_FIELDS.includes(key));
+  const unknown = Object.keys(value).find((key) => !kind.knownFields.includes(key));
   if (unknown !== undefined) {
-    fail(JSON.stringify(unknown), "is not a grid file field", `the fields are ${KNOWN_FIELDS.join(", ")}`);
+    fail(
+      JSON.stringify(unknown),
+      `is not a ${kind.kind} file field`,
+      `the fields are ${kind.knownFields.join(", ")}`,
+    );
   }
   const folder = dirname(path);
 
@@ -148,32 +186,15 @@ export async function loadSweepFile(file: string, cwd: string): Promise<ILoadedS
   }
   const module = resolve(folder, strategyObject.module);
   if (!existsSync(module)) {
-    fail("strategy.module", `not found: ${module}`, "the path is resolved against the grid file's folder");
+    fail(
+      "strategy.module",
+      `not found: ${module}`,
+      `the path is resolved against the ${kind.kind} file's folder`,
+    );
   }
   const contentHash = createHash("sha256")
     .update(await readFile(module))
     .digest("hex");
-
-  if (value.params === undefined) {
-    fail(
-      "params",
-      "is missing",
-      "e.g. params: { fast: [5, 10], slow: [20, 50] } or a list of parameter sets",
-    );
-  }
-  let paramSetCount = 0;
-  try {
-    paramSetCount = toParamSets(value.params as SweepGrid | SweepParams[]).length;
-  } catch (error) {
-    if (!BtError.isInstance(error)) throw error;
-    const field = error.field === undefined ? "params" : `params.${error.field}`;
-    fail(
-      field,
-      `is bad: ${error.message.replace(/^\w+: /, "")}`,
-      "params: { key: [values…] } or [{ key: value }, …]",
-    );
-  }
-  if (paramSetCount === 0) fail("params", "gives no parameter set", "list at least one value per key");
 
   let symbols: string[] | undefined;
   if (value.symbols !== undefined) {
@@ -203,7 +224,7 @@ export async function loadSweepFile(file: string, cwd: string): Promise<ILoadedS
         "e.g. 2025-01-10 or 2025-01-10T12:00Z",
       );
     }
-    return parseDate(`${key} (grid file ${file})`, text);
+    return parseDate(`${key} (${kind.kind} file ${file})`, text);
   };
   const fromMs = date("from");
   const toMs = date("to");
@@ -217,6 +238,69 @@ export async function loadSweepFile(file: string, cwd: string): Promise<ILoadedS
       "use 1m, 3m, 5m, 15m, 30m, 1h …",
     );
   }
+  if (value.name !== undefined && (typeof value.name !== "string" || value.name.trim() === "")) {
+    fail("name", `must be a non-empty string, got ${JSON.stringify(value.name)}`, "or leave it out");
+  }
+  const strategyName = typeof strategyObject.name === "string" ? strategyObject.name : baseName(module);
+  return {
+    value,
+    fail,
+    common: {
+      file: path,
+      name:
+        typeof value.name === "string"
+          ? value.name
+          : basename(path)
+              .replace(/\.[cm]?[jt]sx?$|\.json$/, "")
+              .replace(kind.suffix, ""),
+      strategy: {
+        name: strategyName,
+        module,
+        exportName: typeof strategyObject.exportName === "string" ? strategyObject.exportName : "default",
+        contentHash,
+      },
+      symbols,
+      fromMs,
+      toMs,
+      interval: value.interval as CandleInterval | undefined,
+    },
+  };
+}
+
+/**
+ * Loads and checks a grid file.
+ * @throws CliError (exit 2) naming the file and the field for a missing file, a bad field, an unknown
+ * field or a strategy module that does not exist.
+ */
+export async function loadSweepFile(file: string, cwd: string): Promise<ILoadedSweepFile> {
+  const { common, value, fail } = await loadRunFileCommon(file, cwd, {
+    kind: "grid",
+    key: "params",
+    knownFields: KNOWN_FIELDS,
+    example: 'export default { strategy: "./strategy.ts", params: { fast: [5, 10], slow: [20, 50] } }',
+    suffix: /\.grid$/,
+  });
+  if (value.params === undefined) {
+    fail(
+      "params",
+      "is missing",
+      "e.g. params: { fast: [5, 10], slow: [20, 50] } or a list of parameter sets",
+    );
+  }
+  let paramSetCount = 0;
+  try {
+    paramSetCount = toParamSets(value.params as SweepGrid | SweepParams[]).length;
+  } catch (error) {
+    if (!BtError.isInstance(error)) throw error;
+    const field = error.field === undefined ? "params" : `params.${error.field}`;
+    fail(
+      field,
+      `is bad: ${error.message.replace(/^\w+: /, "")}`,
+      "params: { key: [values…] } or [{ key: value }, …]",
+    );
+  }
+  if (paramSetCount === 0) fail("params", "gives no parameter set", "list at least one value per key");
+
   if (value.metric !== undefined && !isWalkerMetric(value.metric)) {
     fail(
       "metric",
@@ -224,25 +308,10 @@ export async function loadSweepFile(file: string, cwd: string): Promise<ILoadedS
       `one of ${WALKER_METRICS.join(", ")}`,
     );
   }
-  if (value.name !== undefined && (typeof value.name !== "string" || value.name.trim() === "")) {
-    fail("name", `must be a non-empty string, got ${JSON.stringify(value.name)}`, "or leave it out");
-  }
-  const strategyName = typeof strategyObject.name === "string" ? strategyObject.name : baseName(module);
   return {
-    file: path,
-    name: typeof value.name === "string" ? value.name : baseName(path),
-    strategy: {
-      name: strategyName,
-      module,
-      exportName: typeof strategyObject.exportName === "string" ? strategyObject.exportName : "default",
-      contentHash,
-    },
+    ...common,
     params: value.params as SweepGrid | ReadonlyArray<SweepParams>,
     paramSetCount,
-    symbols,
-    fromMs,
-    toMs,
-    interval: value.interval as CandleInterval | undefined,
     metric: value.metric as WalkerMetric | undefined,
   };
 }

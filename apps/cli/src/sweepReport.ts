@@ -1,11 +1,12 @@
 // The terminal report of a parameter sweep: per symbol a ranking table (the cluster's ranking, best
 // first; @bt/report-markdown's formatting of every statistic), failed backtests listed after it with
-// their error and never ranked, the best per symbol, and a closing line on failures. Later sections
-// (robustness, out-of-sample checks) are appended by the commands that compute them.
+// their error and never ranked, the best per symbol, and under it the robustness of the best entry
+// (@bt/research's renderRobustness) when the command computed it.
 
 import type { ISweepEntry, ISweepResult, ISweepSymbolResult } from "@bt/cluster";
 import type { StatisticKey } from "@bt/core";
 import { formatStatistic, statisticLabel } from "@bt/report-markdown";
+import { type IRunRobustness, renderRobustness } from "@bt/research";
 import { formatDuration } from "./progressBar";
 import { renderTextTable } from "./textTable";
 
@@ -20,6 +21,8 @@ export interface ISweepReportOptions {
   name: string;
   /** The run id (shown in the title). */
   runId: string;
+  /** The robustness of each symbol's best entry (@bt/research), shown under that symbol's ranking. */
+  robustness?: ReadonlyArray<IRunRobustness>;
 }
 
 // Columns after the metric; the ranking metric itself is the first statistic column.
@@ -93,6 +96,10 @@ export function renderSymbolRanking(symbol: ISweepSymbolResult, metric: Statisti
 export function renderSweepReport(result: ISweepResult, options: ISweepReportOptions): string {
   const resumed = result.resumedCount > 0 ? `, ${result.resumedCount} resumed` : "";
   const title = `# Sweep ${options.name} (run ${options.runId}) — ranked by ${statisticLabel(result.metric)} (${result.metric}), ${iso(result.frame.startMs)} … ${iso(result.frame.endMs)}, ${result.backtestCount} backtests${resumed} in ${formatDuration(result.elapsedMs)}\n`;
-  const sections = result.symbols.map((symbol) => renderSymbolRanking(symbol, result.metric, options.top));
+  const sections = result.symbols.map((symbol) => {
+    const ranking = renderSymbolRanking(symbol, result.metric, options.top);
+    const robustness = options.robustness?.find((item) => item.symbol === symbol.symbol);
+    return robustness === undefined ? ranking : `${ranking}\n${renderRobustness([robustness])}`;
+  });
   return `${title}\n${sections.join("\n")}`;
 }

@@ -112,10 +112,16 @@ export function resolveSweepRunner(args: IParsedArgs, candles: SweepCandles): Sw
 }
 
 /**
- * The run id (--run-id, or a new 6-hex-digit one) and its journal (--journal, or <state>/sweeps/<id>.jsonl).
+ * The run id (--run-id, or a new 6-hex-digit one) and its journal (--journal, or
+ * <state>/<folder>/<id>.jsonl; folder "sweeps" by default, "studies" for optimize and walkforward).
  * @throws CliError (exit 2) for a run id that is not a plain name.
  */
-export function resolveSweepRunIdentity(args: IParsedArgs, stateDir: string, cwd: string): ISweepRunIdentity {
+export function resolveSweepRunIdentity(
+  args: IParsedArgs,
+  stateDir: string,
+  cwd: string,
+  folder = "sweeps",
+): ISweepRunIdentity {
   const given = stringOption(args, "runId");
   if (given !== undefined && !RUN_ID.test(given)) {
     throw badInput(
@@ -128,7 +134,7 @@ export function resolveSweepRunIdentity(args: IParsedArgs, stateDir: string, cwd
   return {
     runId,
     given: given !== undefined,
-    journalPath: journal === undefined ? join(stateDir, "sweeps", `${runId}.jsonl`) : resolve(cwd, journal),
+    journalPath: journal === undefined ? join(stateDir, folder, `${runId}.jsonl`) : resolve(cwd, journal),
   };
 }
 

@@ -143,6 +143,72 @@ describe("bt sweep (built binary)", () => {
     expect(run.stdout).not.toContain("ETHUSDT");
   });
 
+  it("shows the robustness of each symbol's best entry under its ranking; --mc-runs 0 --baseline-runs 0 skips it", () => {
+    const state = tempDir();
+    const run = runBt([
+      "sweep",
+      EXAMPLE_GRID,
+      ...FRAME,
+      "--threads",
+      "2",
+      "--baseline-runs",
+      "10",
+      "--state",
+      state,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const sections = run.stdout.split(/\n(?=## (?:BTCUSDT|ETHUSDT) — )/);
+    expect(sections).toHaveLength(3);
+    for (const [index, symbol] of ["BTCUSDT", "ETHUSDT"].entries()) {
+      const section = sections[index + 1] as string;
+      const best = /best: (sma\[[^\]]+\])/.exec(section)?.[1];
+      expect(section).toContain("## Robustness of the best run");
+      expect(section).toContain(`### ${symbol}: ${best} (`);
+      expect(section).toMatch(/\| shuffled order \| 1000 \|/);
+      expect(section).toMatch(/the best of 9 trials expected from luck alone/);
+      expect(section).toMatch(/Random-entry baseline: 10 runs .* p-value \*\*/);
+    }
+    const json = runBt([
+      "sweep",
+      EXAMPLE_GRID,
+      ...FRAME,
+      "--threads",
+      "1",
+      "--json",
+      "--baseline-runs",
+      "0",
+      "--state",
+      state,
+    ]);
+    expect(json.status, json.stderr).toBe(0);
+    const output = JSON.parse(json.stdout) as ISweepOutput & {
+      robustness: Array<{
+        symbol: string;
+        trialCount: number;
+        baseline: { status: string; reason?: string };
+      }>;
+    };
+    expect(output.robustness.map((item) => [item.symbol, item.trialCount])).toEqual([
+      ["BTCUSDT", 9],
+      ["ETHUSDT", 9],
+    ]);
+    expect(output.robustness[0]?.baseline).toEqual({ status: "na", reason: "skipped (0 baseline runs)" });
+    const skipped = runBt([
+      "sweep",
+      EXAMPLE_GRID,
+      ...FRAME,
+      "--mc-runs",
+      "0",
+      "--baseline-runs",
+      "0",
+      "--state",
+      state,
+    ]);
+    expect(skipped.status, skipped.stderr).toBe(0);
+    expect(skipped.stdout).not.toContain("Robustness");
+    expect(skipped.stderr).not.toContain("robustness of");
+  }, 60_000);
+
   it("lists a failing parameter set as failed with its error, never ranked, and exits 1", () => {
     const dir = tempDir();
     const grid = writeGrid(dir, {

@@ -3,27 +3,20 @@
 // ranking per symbol (or JSON with --json). Exit 1 when any backtest failed (each failure listed).
 
 import { join } from "node:path";
-import type { IGlobalConfig } from "@bt/core";
-import { isCandleInterval, isWalkerMetric, WALKER_METRICS } from "@bt/core";
+import type { ISweepResult } from "@bt/cluster";
+import { isWalkerMetric, WALKER_METRICS } from "@bt/core";
 import { writeReport } from "@bt/report-markdown";
+import { assessRobustness, type IRunRobustness, resolveObjective } from "@bt/research";
 import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
-import { createCliExchange, exchangeLabel } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
-import { assertDumpableName, dumpFileName } from "../dumpFileName";
-import { CLI_FRAME_NAME } from "../engineSetup";
-import { portfolioFrame } from "../frameRange";
+import { dumpFileName } from "../dumpFileName";
 import type { IParsedArgs } from "../parsedArgs";
 import { stringOption } from "../parsedArgs";
-import { resolveAccountOptions, resolveRunOptions } from "../runOptions";
+import { commandText, type IRunFileSetup, resolveRunFileSetup } from "../runFileSetup";
+import { resolveRobustnessRuns } from "../studyCommand";
 import { loadSweepFile } from "../sweepFile";
 import { DEFAULT_SWEEP_TOP, failedSweepEntries, renderSweepReport, sweepErrorText } from "../sweepReport";
-import {
-  checkStrategyModule,
-  resolveSweepRunIdentity,
-  resolveSweepRunner,
-  runCliSweep,
-  type SweepCandles,
-} from "../sweepRunner";
+import { runCliSweep } from "../sweepRunner";
 
 /** Version of the --json / --dump output of bt sweep. */
 export const SWEEP_OUTPUT_VERSION = 1;
@@ -38,6 +31,50 @@ function topOption(args: IParsedArgs): number {
   return top;
 }
 
+/**
+ * The robustness of each symbol's best entry among every entry of that symbol. The sweep keeps closed
+ * signals (runners and journal), so the best entry needs no second run; the baseline runs here.
+ */
+async function sweepRobustness(
+  result: ISweepResult,
+  setup: IRunFileSetup,
+  runs: { monteCarloRuns: number; baselineRuns: number },
+  io: ICliIo,
+): Promise<IRunRobustness[]> {
+  if (runs.monteCarloRuns === 0 && runs.baselineRuns === 0) return [];
+  const objective = resolveObjective({ metric: result.metric });
+  const data =
+    setup.candles.kind === "files"
+      ? { dataSource: { type: "file" as const, dir: setup.candles.dir } }
+      : { exchange: setup.candles.schema };
+  const robustness: IRunRobustness[] = [];
+  for (const symbol of result.symbols) {
+    const best = symbol.ranking[0];
+    if (symbol.bestStrategy === null || best === undefined || best.error !== null) continue;
+    io.stderr.write(
+      `robustness of ${best.strategyName} on ${symbol.symbol}: ${runs.monteCarloRuns} Monte Carlo runs, ${runs.baselineRuns} random-entry baseline runs (in this process)\n`,
+    );
+    robustness.push(
+      await assessRobustness(
+        {
+          frame: setup.frame,
+          backtest: setup.backtest,
+          config: setup.config,
+          exchangeName: setup.exchangeName,
+          ...data,
+        },
+        {
+          best,
+          tried: symbol.ranking,
+          objective,
+          options: { monteCarloRuns: runs.monteCarloRuns, baselineRuns: runs.baselineRuns },
+        },
+      ),
+    );
+  }
+  return robustness;
+}
+
 /** Runs `bt sweep` with its parsed arguments; returns the exit code. */
 export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const file = args.positionals[0];
@@ -46,69 +83,33 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
   }
   const top = topOption(args);
   const grid = await loadSweepFile(file, io.cwd);
-  // --symbols is the sweep's list here (not a portfolio); --symbol is not an option of sweep.
-  const account = resolveAccountOptions(args, io);
-  const options = resolveRunOptions("sweep", args, io);
   const metric = stringOption(args, "metric") ?? grid.metric ?? "sharpeRatio";
   if (!isWalkerMetric(metric)) {
     throw badInput(`bad --metric ${JSON.stringify(metric)}`, `one of ${WALKER_METRICS.join(", ")}`);
   }
-  const intervalFlag = stringOption(args, "interval");
-  const interval = intervalFlag === undefined ? (grid.interval ?? "1m") : options.interval;
-  if (!isCandleInterval(interval)) throw badInput(`bad interval ${JSON.stringify(interval)}`);
-  const symbols = account.symbols ?? grid.symbols ?? ["BTCUSDT"];
-  const fromMs = stringOption(args, "from") === undefined ? grid.fromMs : options.fromMs;
-  const toMs = stringOption(args, "to") === undefined ? grid.toMs : options.toMs;
-  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) {
-    throw badInput("the frame's from is not before its to", "check --from/--to and the grid file's from/to");
-  }
-  if (options.dumpDir !== undefined) assertDumpableName(`name of ${file}`, grid.name);
-
-  const exchange = await createCliExchange(options.exchange, { ...options, cwd: io.cwd, env: io.env });
-  const frame = await portfolioFrame({ ...options, fromMs, toMs }, exchange, symbols);
-  if (frame.note !== null) io.stderr.write(`note: ${frame.note}\n`);
-  const candles: SweepCandles =
-    options.exchange === "file"
-      ? { kind: "files", dir: options.dataDir }
-      : { kind: "exchange", schema: exchange.schema, label: exchangeLabel(options.exchange) };
-  const runner = resolveSweepRunner(args, candles);
-  await checkStrategyModule(grid.strategy, io.cwd);
-  const identity = resolveSweepRunIdentity(args, options.stateDir, io.cwd);
-
-  const config: Partial<IGlobalConfig> = {};
-  if (account.feePercent !== undefined) config.CC_PERCENT_FEE = account.feePercent;
-  if (account.slippagePercent !== undefined) config.CC_PERCENT_SLIPPAGE = account.slippagePercent;
-  const backtest = {
-    gapPolicy: options.gapPolicy,
-    ...(account.accountBalance === undefined ? {} : { accountBalance: account.accountBalance }),
-    ...(account.warmupMinutes === undefined ? {} : { warmupMinutes: account.warmupMinutes }),
-  };
-  const sweepFrame = { frameName: CLI_FRAME_NAME, interval, startMs: frame.startMs, endMs: frame.endMs };
-  const strategy = {
-    name: grid.strategy.name,
-    module: grid.strategy.module,
-    exportName: grid.strategy.exportName,
-  };
+  const robustnessRuns = resolveRobustnessRuns(args);
+  const setup = await resolveRunFileSetup(args, io, grid, "sweeps");
+  const { options, symbols, frame, candles, runner, identity, config, backtest, strategy } = setup;
   const sweep = {
     strategy,
     params: grid.params,
     symbols,
-    frame: sweepFrame,
+    frame,
     metric,
     backtest,
     config,
-    exchangeName: exchange.schema.exchangeName,
+    exchangeName: setup.exchangeName,
   };
   // Everything that decides the results; a journal with another header belongs to another run.
   const header = {
     strategy: { ...strategy, contentHash: grid.strategy.contentHash },
     params: grid.params,
     symbols,
-    frame: sweepFrame,
+    frame,
     metric,
     config,
     backtest,
-    data: candles.kind === "files" ? { dir: candles.dir } : { exchange: candles.label },
+    data: setup.data,
   };
   const outcome = await runCliSweep({
     sweep,
@@ -117,11 +118,12 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
     identity,
     header,
     journalKind: "sweep",
-    commandText: `bt sweep ${/^[\w./@:+-]+$/.test(file) ? file : JSON.stringify(file)}`,
+    commandText: commandText("sweep", file),
     io,
     plainProgress: options.json,
   });
   const { result } = outcome;
+  const robustness = await sweepRobustness(result, setup, robustnessRuns, io);
   const output = {
     kind: "sweep" as const,
     version: SWEEP_OUTPUT_VERSION,
@@ -130,8 +132,9 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
     journal: outcome.journalPath,
     runner: runner.kind === "cluster" ? { kind: "cluster", queueName: runner.queueName } : runner,
     ...result,
+    robustness,
   };
-  const text = renderSweepReport(result, { top, name: grid.name, runId: outcome.runId });
+  const text = renderSweepReport(result, { top, name: grid.name, runId: outcome.runId, robustness });
   if (options.dumpDir !== undefined) {
     const base = join(options.dumpDir, "sweep", dumpFileName(grid.name));
     await writeReport(`${base}.json`, `${JSON.stringify(output, null, 2)}\n`);
