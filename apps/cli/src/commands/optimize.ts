@@ -114,7 +114,7 @@ export async function runCliStudy(
     );
   };
   try {
-    const study = await runStudy<StudySweepOptions>((options) => runner.run(options), {
+    const study = await runStudy<Omit<StudySweepOptions, "params">>((options) => runner.run(options), {
       strategy: setup.strategy,
       symbols: setup.symbols,
       frame: setup.frame,
@@ -131,7 +131,7 @@ export async function runCliStudy(
       journalHeader: prepared.journalHeader,
       runOptions: runner.runOptions,
       onTrial: (_trial, state) => onProgress(state),
-      onProgress,
+      onStudyProgress: onProgress,
     });
     progress.finish();
     if (prepared.resuming) await runner.removeLeftoverJobs(study, "");

@@ -103,9 +103,6 @@ export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Prom
   let fold = 0;
   let announced = -1;
   const onProgress = (state: { completedTrials: number; totalTrials: number; resumedTrials: number }) => {
-    // runWalkForwardStudy hands its options, onProgress included, to the test-window sweep too, whose
-    // progress events are sweep progress ({ completed, total, entry }): only study progress counts here.
-    if (typeof state.completedTrials !== "number") return;
     if (announced !== fold && resumingFolds.has(fold)) {
       announced = fold;
       io.stderr.write(
@@ -120,7 +117,7 @@ export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Prom
   };
   let result: Awaited<ReturnType<typeof runWalkForwardStudy>>;
   try {
-    result = await runWalkForwardStudy<StudySweepOptions>((sweep) => runner.run(sweep), {
+    result = await runWalkForwardStudy<Omit<StudySweepOptions, "params">>((sweep) => runner.run(sweep), {
       strategy: setup.strategy,
       symbols: setup.symbols,
       frame: setup.frame,
@@ -141,7 +138,7 @@ export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Prom
         fold = index;
       },
       onTrial: (_trial, state) => onProgress(state),
-      onProgress,
+      onStudyProgress: onProgress,
     });
   } catch (error) {
     throw studyJournalError(error, identity.runId);

@@ -96,7 +96,8 @@ export interface IStudyOptions {
   /** Re-run the best trial with its closed signals (for robustness checks); default true. */
   keepBest?: boolean;
   onTrial?: (trial: IStudyTrial, progress: IStudyProgress) => void;
-  onProgress?: (progress: IStudyProgress) => void;
+  /** Called after each backtest of the study (named apart from the runners' own onProgress). */
+  onStudyProgress?: (progress: IStudyProgress) => void;
 }
 
 /** What the study sets in the runner's options of each sweep it runs. */
@@ -229,7 +230,7 @@ export async function runStudy<const O extends IStudyRunnable>(
     runOptions,
     keepBest = true,
     onTrial,
-    onProgress,
+    onStudyProgress,
     trials: trialOption,
     ...base
   } = options;
@@ -360,7 +361,7 @@ export async function runStudy<const O extends IStudyRunnable>(
             onTrial?.(trial, progress());
           }
         }
-        onProgress?.(progress());
+        onStudyProgress?.(progress());
       };
       await run({
         ...base,

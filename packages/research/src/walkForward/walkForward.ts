@@ -112,6 +112,21 @@ export async function runWalkForwardStudy<const O extends IStudyRunnable>(
 ): Promise<IWalkForwardStudyResult> {
   const startedAt = performance.now();
   const { folds: foldOptions, onFold, journal, runOptions, ...rest } = options;
+  // The test-window run gets the runner's options only, none of the study's.
+  const {
+    space: _space,
+    trials: _trials,
+    sampler: _sampler,
+    tpe: _tpe,
+    seed: _seed,
+    objective: _objective,
+    batchSize: _batchSize,
+    journalHeader: _journalHeader,
+    keepBest: _keepBest,
+    onTrial: _onTrial,
+    onStudyProgress: _onStudyProgress,
+    ...sweepBase
+  } = rest;
   const mode = foldOptions?.mode ?? "rolling";
   if (mode !== "rolling" && mode !== "anchored") {
     throw new BtError(
@@ -151,7 +166,7 @@ export async function runWalkForwardStudy<const O extends IStudyRunnable>(
     } as unknown as O & IStudyOptions);
     const outOfSample = study.best
       ? await run({
-          ...rest,
+          ...sweepBase,
           frame: test,
           params: [study.best.params],
           keepClosed: true,
