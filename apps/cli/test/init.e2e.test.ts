@@ -35,7 +35,8 @@ function run(command: string[], cwd: string, env: Record<string, string> = {}) {
     cwd,
     encoding: "utf8",
     env: { ...process.env, ...env },
-    timeout: 120_000,
+    // Packing runs every package's prepack build (tsup with declarations): minutes on 2 shared cores.
+    timeout: 300_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -152,7 +153,7 @@ describe("bt init (built binary, packed packages, npm)", () => {
     );
     expect(where.status).toBe(0);
     expect(JSON.parse(where.stdout).kind).toBe("walker");
-  }, 180_000);
+  }, 480_000);
 
   it("refuses a folder that is not empty (exit 2)", () => {
     const dir = mkdtempSync(join(tmpdir(), "bt-init-full-"));
