@@ -50,7 +50,7 @@ export interface IRunRobustness {
 
 /** Options of the robustness checks. */
 export interface IRobustnessOptions {
-  /** Default 1,000 per method. */
+  /** Default 1,000 per method; 0 skips the Monte Carlo bands. */
   monteCarloRuns?: number;
   /** Random-entry runs; default 100; 0 skips the baseline. */
   baselineRuns?: number;
@@ -194,7 +194,7 @@ export async function assessRobustness(
   const returns = best.closed.map((result) => result.pnl.pnlPercentage);
   const runs = options.monteCarloRuns ?? 1000;
   const monteCarlo = (method: "shuffle" | "bootstrap") =>
-    returns.length < 2
+    returns.length < 2 || runs === 0
       ? null
       : monteCarloTrades({ returnsPercent: returns, runs, seed: deriveSeed(seed, method), method });
   const sharpes = tried.flatMap((run) => (run.stats?.sharpeRatio == null ? [] : [run.stats.sharpeRatio]));
@@ -207,7 +207,12 @@ export async function assessRobustness(
     trades: returns.length,
     shuffle: monteCarlo("shuffle"),
     bootstrap: monteCarlo("bootstrap"),
-    monteCarloProblem: returns.length < 2 ? `${returns.length} closed trade(s), needs ≥ 2` : null,
+    monteCarloProblem:
+      runs === 0
+        ? "skipped (0 Monte Carlo runs)"
+        : returns.length < 2
+          ? `${returns.length} closed trade(s), needs ≥ 2`
+          : null,
     deflatedSharpe: deflatedSharpeRatio({
       returns,
       trials: tried.length,

@@ -259,7 +259,7 @@ export async function runStudy<const O extends IStudyRunnable>(
               minTrades: objective.minTrades,
               drawdownPenalty: objective.drawdownPenalty,
             },
-            strategy: strategyName,
+            strategyName,
             symbols,
             frame: base.frame,
           },
