@@ -185,6 +185,31 @@ export async function prepareStudy(
 }
 
 /** A journal of another run (other settings under this run id) is bad input; anything else is rethrown. */
+/**
+ * The runner and study options optimize and walkforward share: the run file's setup, the study settings,
+ * the journal and its header, and the runner's per-sweep options.
+ */
+export function studyRunOptions(prepared: IPreparedStudy) {
+  const { setup, settings, file, runner } = prepared;
+  return {
+    strategy: setup.strategy,
+    symbols: setup.symbols,
+    frame: setup.frame,
+    backtest: setup.backtest,
+    config: setup.config,
+    exchangeName: setup.exchangeName,
+    space: file.space,
+    trials: settings.trials,
+    sampler: settings.sampler,
+    seed: settings.seed,
+    objective: settings.objective,
+    batchSize: settings.batchSize,
+    journal: setup.identity.journalPath,
+    journalHeader: prepared.journalHeader,
+    runOptions: runner.runOptions,
+  };
+}
+
 export function studyJournalError(error: unknown, runId: string): unknown {
   if (
     BtError.isInstance(error) &&

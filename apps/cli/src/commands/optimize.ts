@@ -19,7 +19,13 @@ import { dumpFileName } from "../dumpFileName";
 import type { IParsedArgs } from "../parsedArgs";
 import { createProgressReporter, formatDuration } from "../progressBar";
 import { commandText } from "../runFileSetup";
-import { type IPreparedStudy, prepareStudy, studyJournalError, studyRobustness } from "../studyCommand";
+import {
+  type IPreparedStudy,
+  prepareStudy,
+  studyJournalError,
+  studyRobustness,
+  studyRunOptions,
+} from "../studyCommand";
 import type { StudySweepOptions } from "../studyRunner";
 
 /** Version of the --json / --dump output of bt optimize. */
@@ -92,7 +98,7 @@ export async function runCliStudy(
   io: ICliIo,
   plain: boolean,
 ): Promise<{ study: IStudyResult; robustness: IRunRobustness[] }> {
-  const { setup, settings, runner, file } = prepared;
+  const { setup, settings, runner } = prepared;
   const { identity } = setup;
   io.stderr.write(
     `run id ${identity.runId} · resume with: ${commandText(prepared.command, prepared.fileArgument)} --run-id ${identity.runId}\n`,
@@ -115,21 +121,7 @@ export async function runCliStudy(
   };
   try {
     const study = await runStudy<Omit<StudySweepOptions, "params">>((options) => runner.run(options), {
-      strategy: setup.strategy,
-      symbols: setup.symbols,
-      frame: setup.frame,
-      backtest: setup.backtest,
-      config: setup.config,
-      exchangeName: setup.exchangeName,
-      space: file.space,
-      trials: settings.trials,
-      sampler: settings.sampler,
-      seed: settings.seed,
-      objective: settings.objective,
-      batchSize: settings.batchSize,
-      journal: identity.journalPath,
-      journalHeader: prepared.journalHeader,
-      runOptions: runner.runOptions,
+      ...studyRunOptions(prepared),
       onTrial: (_trial, state) => onProgress(state),
       onStudyProgress: onProgress,
     });

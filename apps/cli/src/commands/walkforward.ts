@@ -17,7 +17,7 @@ import type { IParsedArgs } from "../parsedArgs";
 import { stringOption } from "../parsedArgs";
 import { createProgressReporter } from "../progressBar";
 import { commandText } from "../runFileSetup";
-import { prepareStudy, studyJournalError } from "../studyCommand";
+import { prepareStudy, studyJournalError, studyRunOptions } from "../studyCommand";
 import type { StudySweepOptions } from "../studyRunner";
 import { renderWalkForwardStudyReport } from "../walkForwardReport";
 import { failedTrialLines, studyJson } from "./optimize";
@@ -63,7 +63,7 @@ const withoutClosed = (entry: ISweepEntry | null) => {
 export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const folds = foldOptions(args);
   const prepared = await prepareStudy("walkforward", args, io);
-  const { setup, settings, runner, file } = prepared;
+  const { setup, runner, file } = prepared;
   const { options, identity } = setup;
   // The folds are checked before any backtest, each problem named by its flag.
   try {
@@ -118,21 +118,7 @@ export async function runWalkForwardCommand(args: IParsedArgs, io: ICliIo): Prom
   let result: Awaited<ReturnType<typeof runWalkForwardStudy>>;
   try {
     result = await runWalkForwardStudy<Omit<StudySweepOptions, "params">>((sweep) => runner.run(sweep), {
-      strategy: setup.strategy,
-      symbols: setup.symbols,
-      frame: setup.frame,
-      backtest: setup.backtest,
-      config: setup.config,
-      exchangeName: setup.exchangeName,
-      space: file.space,
-      trials: settings.trials,
-      sampler: settings.sampler,
-      seed: settings.seed,
-      objective: settings.objective,
-      batchSize: settings.batchSize,
-      journal: identity.journalPath,
-      journalHeader: prepared.journalHeader,
-      runOptions: runner.runOptions,
+      ...studyRunOptions(prepared),
       folds,
       onFold: (index) => {
         fold = index;
