@@ -99,10 +99,7 @@ export function monteCarloTrades(input: {
   let losses = 0;
   for (let run = 0; run < runs; run++) {
     if (method === "shuffle") {
-      for (let i = path.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        [path[i], path[j]] = [path[j] as number, path[i] as number];
-      }
+      rng.shuffle(path);
     } else {
       for (let i = 0; i < path.length; i++) path[i] = returns[rng.int(returns.length)] as number;
     }

@@ -10,6 +10,8 @@ export interface IRng {
   int(n: number): number;
   /** Standard normal (Box–Muller). */
   normal(): number;
+  /** Shuffles `items` in place (Fisher–Yates) and returns it. */
+  shuffle<T>(items: T[]): T[];
 }
 
 /** cyrb128: four 32-bit words from a string. */
@@ -57,9 +59,17 @@ export function createRng(seed: number | string): IRng {
     return (t >>> 0) / 4294967296;
   };
   for (let i = 0; i < 12; i++) next();
+  const int = (n: number) => Math.floor(next() * n);
   return {
     next,
-    int: (n) => Math.floor(next() * n),
+    int,
+    shuffle: (items) => {
+      for (let i = items.length - 1; i > 0; i--) {
+        const j = int(i + 1);
+        [items[i], items[j]] = [items[j] as (typeof items)[number], items[i] as (typeof items)[number]];
+      }
+      return items;
+    },
     normal: () => {
       const u = 1 - next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());

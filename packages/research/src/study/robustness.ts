@@ -94,11 +94,7 @@ function randomEntryStrategy(
   seed: number,
 ): SweepStrategySchema {
   const rng = createRng(seed);
-  const order = templates.map((_, index) => index);
-  for (let i = order.length - 1; i > 0; i -= 1) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
+  const order = rng.shuffle(templates.map((_, index) => index));
   const span = frame.endMs - frame.startMs;
   const times = order.map(() => frame.startMs + rng.next() * span).sort((a, b) => a - b);
   let next = 0;

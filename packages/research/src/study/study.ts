@@ -312,7 +312,8 @@ export async function runStudy<const O extends IStudyRunnable>(
         }),
       );
       // Trials from the journal first (checked against what the sampler gives now), then the rest.
-      const pending = new Map<string, number[]>();
+      // Per parameter set still to run: its parameters and the trial numbers that sampled it.
+      const pending = new Map<string, { params: ParamSet; numbers: number[] }>();
       numbers.forEach((number, index) => {
         const params = sampled[index] as ParamSet;
         const name = combinationName(strategyName, params);
@@ -335,15 +336,11 @@ export async function runStudy<const O extends IStudyRunnable>(
           onTrial?.(trial, progress());
           return;
         }
-        pending.set(name, [...(pending.get(name) ?? []), number]);
+        const same = pending.get(name);
+        if (same) same.numbers.push(number);
+        else pending.set(name, { params, numbers: [number] });
       });
       if (pending.size === 0) continue;
-      const paramsByName = new Map<string, ParamSet>();
-      numbers.forEach((number, index) => {
-        const params = sampled[index] as ParamSet;
-        const name = combinationName(strategyName, params);
-        if (pending.get(name)?.[0] === number) paramsByName.set(name, params);
-      });
       const entriesByName = new Map<string, ISweepEntry[]>();
       const appends: Array<Promise<void>> = [];
       const onEntry = (entry: ISweepEntry) => {
@@ -354,8 +351,11 @@ export async function runStudy<const O extends IStudyRunnable>(
           const runs = symbols.map((symbol) =>
             toRun(entries.find((item) => item.symbol === symbol) as ISweepEntry),
           );
-          const params = paramsByName.get(entry.strategyName) as ParamSet;
-          for (const number of pending.get(entry.strategyName) ?? []) {
+          const { params, numbers: sampledBy } = pending.get(entry.strategyName) as {
+            params: ParamSet;
+            numbers: number[];
+          };
+          for (const number of sampledBy) {
             const trial = finish(number, batch, params, runs);
             if (journal) appends.push(journal.append({ number, params, runs }));
             onTrial?.(trial, progress());
@@ -365,14 +365,13 @@ export async function runStudy<const O extends IStudyRunnable>(
       };
       await run({
         ...base,
-        params: [...paramsByName.values()],
+        params: [...pending.values()].map((item) => item.params),
         keepClosed: false,
         metric: "sharpeRatio",
         onProgress: ({ entry }: { entry: ISweepEntry }) => onEntry(entry),
         ...runOptions?.(`b${batch}`),
       } as unknown as O & IStudySweep);
       await Promise.all(appends);
-      trials.sort((a, b) => a.number - b.number);
     }
   } finally {
     await journal?.close();
