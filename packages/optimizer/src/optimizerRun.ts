@@ -10,10 +10,10 @@ import { createChatProvider } from "./createChatProvider";
 import { buildConversations } from "./optimizerConversation";
 import { OptimizerError } from "./optimizerError";
 import type { OptimizerProgressEvent } from "./optimizerProgress";
-import type { IOptimizerMessage, IOptimizerRange, IOptimizerSchema } from "./optimizerSchema";
+import { describeRange, type IOptimizerRange } from "./optimizerRange";
+import type { IOptimizerMessage, IOptimizerSchema } from "./optimizerSchema";
 import {
   defaultOptimizerTemplate,
-  describeRange,
   type IOptimizerFileContext,
   type IOptimizerStrategyContext,
   type IOptimizerTemplate,

@@ -3,7 +3,7 @@
 // and the launcher comment. Any part can be replaced through IOptimizerSchema.template.
 
 import type { WalkerMetric } from "@bt/core";
-import type { IOptimizerRange } from "./optimizerSchema";
+import { describeRange, type IOptimizerRange } from "./optimizerRange";
 
 /** One accepted idea as the file-level parts see it. */
 export interface IOptimizerTemplateStrategy {
@@ -57,12 +57,6 @@ export interface IOptimizerTemplate {
   strategy(ctx: IOptimizerStrategyContext): string;
   walker(ctx: IOptimizerFileContext): string;
   launcher(ctx: IOptimizerFileContext): string;
-}
-
-/** "2025-01-02T00:00:00.000Z … 2025-01-10T00:00:00.000Z (note)". */
-export function describeRange(range: IOptimizerRange): string {
-  const span = `${range.startDate.toISOString()} … ${range.endDate.toISOString()}`;
-  return range.note === undefined || range.note === "" ? span : `${span} (${range.note})`;
 }
 
 /** Text safe inside a line comment or a doc comment. */
