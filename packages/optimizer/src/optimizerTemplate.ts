@@ -80,16 +80,13 @@ export const defaultOptimizerTemplate: IOptimizerTemplate = {
       "// Every strategy below was type-checked before this file was written. Edit freely.",
       'import type { IStrategySchema, WalkerMetric } from "@bt/core";',
       'import { getAveragePrice, getCandleColumns, getCandles } from "@bt/engine";',
-      "",
-      "// Referenced so an idea that does not use all three still leaves the imports used.",
-      "void [getAveragePrice, getCandleColumns, getCandles];",
     ].join("\n");
   },
   exchange(ctx) {
     return [
       "// Candles: whatever exchange runs the walker (bt walker's --exchange, the bundled or cached data);",
       "// the strategies read them only through getCandles / getCandleColumns / getAveragePrice.",
-      `export const symbol = ${JSON.stringify(ctx.symbol)};`,
+      `export const generatedForSymbol = ${JSON.stringify(ctx.symbol)};`,
     ].join("\n");
   },
   frame(ctx) {
