@@ -4,7 +4,7 @@
 // their diagnostics and finally rejected, nothing written on failure, timeouts and unreachable hosts.
 
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { IStrategySchema, WalkerMetric } from "@bt/core";
 import { createEngine } from "@bt/engine";
@@ -299,6 +299,26 @@ describe("Optimizer.run", () => {
     ).rejects.toMatchObject({
       code: "TIMEOUT",
       message: `openai: model "gpt-test" at ${host}/v1 did not answer within 300 ms (timeoutMs)`,
+    });
+  });
+
+  it("stops on the caller's abort signal", async () => {
+    server = await startLlmServer({ answers: [{ hang: true }] });
+    const { addOptimizer, Optimizer } = createOptimizer();
+    addOptimizer(testSchema());
+    const controller = new AbortController();
+    const events: OptimizerProgressEvent[] = [];
+    const running = Optimizer.run("BTCUSDT", "jan", {
+      provider: ollama(server),
+      signal: controller.signal,
+      onProgress: (event) => {
+        events.push(event);
+        if (event.kind === "request") setTimeout(() => controller.abort(), 50);
+      },
+    });
+    await expect(running).rejects.toMatchObject({
+      code: "ABORTED",
+      message: `ollama: request to ${server.url} aborted`,
     });
   });
 
