@@ -141,6 +141,7 @@ describe("Optimizer.run", () => {
     expect(result.file).toBe(out);
     expect(events.at(-1)).toEqual({ kind: "written", file: out });
     expect(await readFile(out, "utf8")).toBe(result.code);
+    expect((await readdir(GENERATED_DIR)).filter((name) => name.endsWith(".tmp"))).toEqual([]); // the temp file was renamed
     expect(
       server.requests.map(({ api, model, temperature, seed }) => ({ api, model, temperature, seed })),
     ).toEqual([
