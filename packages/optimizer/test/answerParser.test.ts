@@ -25,6 +25,11 @@ describe("parseStrategyAnswer", () => {
     ]);
     expect(parsed.properties[2]).toMatch(/^getSignal: async \(symbol\) => \{\n {2}const candles/);
     expect(parsed.code.startsWith("{")).toBe(true);
+    // The file names the strategy itself: a strategyName of the model's is dropped, not duplicated.
+    const named = await parseStrategyAnswer(
+      fenced(BREAKOUT_IDEA.replace("{\n", '{\n  strategyName: "mine",\n')),
+    );
+    expect(named.ok && named.properties.some((property) => property.startsWith("strategyName"))).toBe(false);
   });
 
   it("rejects a missing block, several blocks, an empty block and a non-literal", async () => {

@@ -224,7 +224,8 @@ describe("Optimizer.run", () => {
     expect(result.rejected).toHaveLength(1);
     const [rejection] = result.rejected;
     expect(rejection).toMatchObject({ rangeIndex: 0, attempts: 3, answer: fenced(SIDEWAYS_IDEA) });
-    expect(rejection?.reason).toMatch(/type errors?.*line \d+: .*"sideways".*SignalPosition/);
+    expect(rejection?.reason).toMatch(/^type error: line \d+: .*"sideways".*SignalPosition/);
+    expect(rejection?.diagnostics).toHaveLength(1);
     expect(rejection?.diagnostics.length).toBeGreaterThan(0);
     expect(result.code).not.toContain("sideways");
     expect(await readFile(out, "utf8")).toBe(result.code);
