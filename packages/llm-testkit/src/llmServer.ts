@@ -32,10 +32,16 @@ export interface ILlmRequest {
 }
 
 /**
- * What the server does with one chat request: answer with the text, never answer (`{ hang: true }`, for
- * timeout tests; the connection closes with the server), or fail with an HTTP status and message.
+ * What the server does with one chat request: answer with the text; never answer (`{ hang: true }`, for
+ * timeout tests; the connection closes with the server); stream the first `stallAfterChunks` chunks of
+ * `text` and then stall (a model that stops mid-answer; a non-streamed request just hangs); or fail with
+ * an HTTP status and message.
  */
-export type LlmAnswer = string | { hang: true } | { status: number; message?: string };
+export type LlmAnswer =
+  | string
+  | { hang: true }
+  | { text: string; stallAfterChunks: number }
+  | { status: number; message?: string };
 
 /** Options of startLlmServer. */
 export interface ILlmServerOptions {
@@ -133,6 +139,7 @@ export async function startLlmServer(options: ILlmServerOptions): Promise<ILlmSe
     response: ServerResponse,
     request: ILlmRequest,
     answer: string,
+    stallAfterChunks: number | undefined,
   ): Promise<void> => {
     const base = { model: request.model, created_at: new Date(0).toISOString() };
     const final = {
@@ -148,11 +155,13 @@ export async function startLlmServer(options: ILlmServerOptions): Promise<ILlmSe
       eval_duration: 0,
     };
     if (!request.stream) {
-      sendJson(response, 200, { ...final, message: { role: "assistant", content: answer } });
+      if (stallAfterChunks === undefined)
+        sendJson(response, 200, { ...final, message: { role: "assistant", content: answer } });
       return;
     }
     response.writeHead(200, { "content-type": "application/x-ndjson" });
-    for (const piece of splitIntoChunks(answer, chunks)) {
+    for (const [index, piece] of splitIntoChunks(answer, chunks).entries()) {
+      if (index === stallAfterChunks) return; // stalled: close() drops the connection
       response.write(
         `${JSON.stringify({ ...base, message: { role: "assistant", content: piece }, done: false })}\n`,
       );
@@ -165,9 +174,11 @@ export async function startLlmServer(options: ILlmServerOptions): Promise<ILlmSe
     response: ServerResponse,
     request: ILlmRequest,
     answer: string,
+    stallAfterChunks: number | undefined,
   ): Promise<void> => {
     const id = `chatcmpl-testkit-${request.index}`;
     if (!request.stream) {
+      if (stallAfterChunks !== undefined) return;
       sendJson(response, 200, {
         id,
         object: "chat.completion",
@@ -195,7 +206,8 @@ export async function startLlmServer(options: ILlmServerOptions): Promise<ILlmSe
         choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
       })}\n\n`;
     response.write(chunk({ role: "assistant", content: "" }, null));
-    for (const piece of splitIntoChunks(answer, chunks)) {
+    for (const [index, piece] of splitIntoChunks(answer, chunks).entries()) {
+      if (index === stallAfterChunks) return; // stalled: close() drops the connection
       response.write(chunk({ content: piece }, null));
       if (chunkDelayMs > 0) await sleep(chunkDelayMs);
     }
@@ -253,6 +265,10 @@ export async function startLlmServer(options: ILlmServerOptions): Promise<ILlmSe
       requests.push(request);
       const answer = await answerOf(request);
       if (typeof answer === "object" && "hang" in answer) return; // never answered; close() drops it
+      if (typeof answer === "object" && "stallAfterChunks" in answer) {
+        const handle = api === "ollama" ? handleOllama : handleOpenAi;
+        return handle(response, request, answer.text, answer.stallAfterChunks);
+      }
       if (typeof answer === "object") {
         const message = answer.message ?? `llm-testkit: HTTP ${answer.status}`;
         return sendJson(
@@ -262,8 +278,8 @@ export async function startLlmServer(options: ILlmServerOptions): Promise<ILlmSe
         );
       }
       return api === "ollama"
-        ? handleOllama(response, request, answer)
-        : handleOpenAi(response, request, answer);
+        ? handleOllama(response, request, answer, undefined)
+        : handleOpenAi(response, request, answer, undefined);
     })().catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { error: `llm-testkit: ${String(error)}` });
       else response.destroy();

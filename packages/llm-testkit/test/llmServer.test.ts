@@ -105,6 +105,23 @@ describe("startLlmServer", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("stalls a stream after some chunks", async () => {
+    server = await startLlmServer({ answers: [{ text: "abcdefgh", stallAfterChunks: 2 }] });
+    const client = new Ollama({ host: server.ollamaHost });
+    const controller = new AbortController();
+    const parts: string[] = [];
+    const stream = await client.chat({ model: "m", messages: [], stream: true });
+    const reading = (async () => {
+      for await (const part of stream) {
+        parts.push(part.message.content);
+        if (parts.length === 2) setTimeout(() => controller.abort(), 100);
+      }
+    })();
+    controller.signal.addEventListener("abort", () => stream.abort());
+    await expect(reading).rejects.toThrow(/abort/i);
+    expect(parts).toEqual(["ab", "cd"]);
+  });
+
   it("splits text into about equal chunks", () => {
     expect(splitIntoChunks("abcdefgh", 4)).toEqual(["ab", "cd", "ef", "gh"]);
     expect(splitIntoChunks("ab", 4)).toEqual(["a", "b"]);

@@ -75,6 +75,8 @@ export function createOllamaProvider(
             request.onToken(text);
           }
         }
+        // The openai stream ends quietly on abort: a partial answer must not pass as a whole one.
+        if (deadline.signal.aborted) throw deadline.signal.reason;
         return answer;
       } catch (error) {
         if (deadline.timedOut()) throw timeoutError(label, error);

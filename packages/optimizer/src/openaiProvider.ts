@@ -59,6 +59,8 @@ export function createOpenAiProvider(
             request.onToken(text);
           }
         }
+        // The openai stream ends quietly on abort: a partial answer must not pass as a whole one.
+        if (deadline.signal.aborted) throw deadline.signal.reason;
         return answer;
       } catch (error) {
         const name = (error as { name?: unknown } | null)?.name;

@@ -304,6 +304,26 @@ describe("Optimizer.run", () => {
     });
   });
 
+  it("times out a model that stalls mid-answer, after streaming its first tokens", async () => {
+    server = await startLlmServer({ answers: [{ text: fenced(BREAKOUT_IDEA), stallAfterChunks: 2 }] });
+    const { addOptimizer, Optimizer } = createOptimizer();
+    addOptimizer(testSchema());
+    const tokens: string[] = [];
+    const running = Optimizer.run("BTCUSDT", "jan", {
+      provider: openai(server, { timeoutMs: 400 }),
+      onProgress: (event) => {
+        if (event.kind === "token") tokens.push(event.text);
+      },
+    });
+    await expect(running).rejects.toMatchObject({
+      code: "TIMEOUT",
+      provider: "openai",
+      field: "provider.timeoutMs",
+      value: 400,
+    });
+    expect(tokens).toHaveLength(2);
+  });
+
   it("stops on the caller's abort signal", async () => {
     server = await startLlmServer({ answers: [{ hang: true }] });
     const { addOptimizer, Optimizer } = createOptimizer();
@@ -322,6 +342,19 @@ describe("Optimizer.run", () => {
       code: "ABORTED",
       message: `ollama: request to ${server.url} aborted`,
     });
+    // The openai stream ends quietly on abort: the partial answer must not be taken for a whole one.
+    await server.close();
+    server = await startLlmServer({ answers: [{ text: fenced(BREAKOUT_IDEA), stallAfterChunks: 2 }] });
+    const stop = new AbortController();
+    const streaming = Optimizer.run("BTCUSDT", "jan", {
+      provider: openai(server),
+      signal: stop.signal,
+      onProgress: (event) => {
+        if (event.kind === "token") stop.abort();
+      },
+    });
+    await expect(streaming).rejects.toMatchObject({ code: "ABORTED", provider: "openai" });
+    expect(server.requests).toHaveLength(1);
   });
 
   it("names the URL of an unreachable host and the status of an HTTP error", async () => {
