@@ -1,6 +1,7 @@
 // Runs an optimizer: per training range asks the model for an idea, parses it against the contract,
-// type-checks it in the full-file context, re-asks with the reason and diagnostics up to maxAttempts,
-// then renders every accepted idea into one file and checks that file once more.
+// type-checks it in the full-file context, checks it against the engine's strategy schema rules, re-asks
+// with the reason and diagnostics up to maxAttempts, then renders every accepted idea into one file and
+// checks that file once more.
 
 import type { WalkerMetric } from "@bt/core";
 import { parseStrategyAnswer } from "./answerParser";
@@ -19,6 +20,7 @@ import {
   type IOptimizerTemplate,
 } from "./optimizerTemplate";
 import { renderOptimizerFile, strategyNameOf } from "./renderOptimizerFile";
+import { checkStrategySchemaOf } from "./strategySchemaCheck";
 import { retryMessage } from "./systemPrompt";
 
 /** Default number of answers asked per training range. */
@@ -182,20 +184,25 @@ export async function runOptimizer(
           ok: check.ok,
           durationMs: check.durationMs,
         });
-        if (check.ok) {
+        const schemaProblem = check.ok ? await checkStrategySchemaOf(parsed.code, strategyName) : null;
+        if (check.ok && schemaProblem === null) {
           accepted.push({ context, attempts: attempt });
           onProgress({ kind: "accepted", rangeIndex, range, attempt, strategyName });
           done = true;
           continue;
         }
-        const diagnostics = ideaDiagnostics(file, template.strategy(context), check.diagnostics);
-        const reason =
-          diagnostics === check.diagnostics
-            ? check.reason
-            : diagnostics.length === 1
-              ? `type error: ${diagnostics[0]}`
-              : `${diagnostics.length} type errors, the first: ${diagnostics[0]}`;
-        last = { reason, diagnostics, answer };
+        if (check.ok) {
+          last = { reason: schemaProblem ?? "", diagnostics: [], answer };
+        } else {
+          const diagnostics = ideaDiagnostics(file, template.strategy(context), check.diagnostics);
+          const reason =
+            diagnostics === check.diagnostics
+              ? check.reason
+              : diagnostics.length === 1
+                ? `type error: ${diagnostics[0]}`
+                : `${diagnostics.length} type errors, the first: ${diagnostics[0]}`;
+          last = { reason, diagnostics, answer };
+        }
       } else {
         last = { reason: parsed.reason, diagnostics: parsed.diagnostics, answer };
       }

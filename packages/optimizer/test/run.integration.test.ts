@@ -24,6 +24,7 @@ import {
   DATA_DIR,
   fenced,
   GENERATED_DIR,
+  RANGE_TRAIN,
   REVERSION_IDEA,
   SIDEWAYS_IDEA,
   testSchema,
@@ -229,6 +230,22 @@ describe("Optimizer.run", () => {
     expect(rejection?.diagnostics.length).toBeGreaterThan(0);
     expect(result.code).not.toContain("sideways");
     expect(await readFile(out, "utf8")).toBe(result.code);
+  });
+
+  it("rejects an idea that type-checks but breaks the engine's schema rules, and re-asks with the engine's message", async () => {
+    const negativeWarmup = BREAKOUT_IDEA.replace("warmupCandles: 21", "warmupCandles: -21");
+    server = await startLlmServer({ answers: [fenced(negativeWarmup), fenced(BREAKOUT_IDEA)] });
+    const { addOptimizer, Optimizer } = createOptimizer();
+    addOptimizer(testSchema({ rangeTrain: RANGE_TRAIN.slice(0, 1) }));
+    const result = await Optimizer.run("BTCUSDT", "jan", { provider: ollama(server) });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.messages.at(-1)?.content).toMatch(
+      /^Your answer was rejected: strategy schema: .*warmupCandles.*-21/,
+    );
+    expect(result.strategies.map(({ strategyName, attempts }) => ({ strategyName, attempts }))).toEqual([
+      { strategyName: "jan-1", attempts: 2 },
+    ]);
+    expect(result.code).toContain("warmupCandles: 21,");
   });
 
   it("writes nothing when no idea survives, naming the optimizer and each range's last reason", async () => {
