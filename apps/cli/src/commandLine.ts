@@ -19,6 +19,7 @@ export const COMMAND_NAMES = [
   "report",
   "data",
   "init",
+  "mcp",
   "worker",
 ] as const;
 
@@ -241,6 +242,7 @@ Examples:
   bt optimize examples/strategies/sma.space.ts --trials 40
   bt walkforward examples/strategies/sma.space.ts --folds 2
   bt init my-strategies
+  bt mcp --root .                  # an MCP server (stdio) of the read-only tools, for an agent
 `,
     );
   const configure = (command: Command) =>
@@ -664,6 +666,36 @@ Examples:
 `,
         )
         .action(action("init"));
+    },
+    mcp: () => {
+      const mcp = configure(
+        program
+          .command("mcp")
+          .summary("serve backtest, walker, sweep and report as read-only MCP tools (stdio)"),
+      )
+        .description(
+          "Runs a Model Context Protocol server on stdio for an agent (Claude Desktop, an IDE, …): the tools backtest, walker, sweep and report take typed inputs, run what the commands run and return the JSON record and the report. Read-only: no live trading, no orders, no persistence writes (bt's caches and sweep journals go under node_modules/.cache/bt-mcp). stdout carries the protocol only; progress and strategy console output go to stderr.",
+        )
+        .addOption(
+          valueOption(
+            "--root <dir>",
+            "tool paths resolve against this folder and may not leave it (default: the working directory)",
+          ),
+        );
+      commonTail(mcp)
+        .addHelpText(
+          "after",
+          `
+An MCP client config entry (e.g. claude_desktop_config.json):
+  { "mcpServers": { "bt": { "command": "npx", "args": ["bt", "mcp", "--root", "/path/to/project"] } } }
+Exit codes: 0 the client disconnected, 2 bad input (a --root that is not a folder).
+
+Examples:
+  bt mcp
+  bt mcp --root ./my-strategies
+`,
+        )
+        .action(action("mcp"));
     },
     worker: () => {
       // Listed for help and suggestions; runCli hands `bt worker …` to @bt/cluster before commander parses.
