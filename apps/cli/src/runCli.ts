@@ -31,6 +31,7 @@ const COMMANDS: Readonly<Record<Exclude<CommandName, "worker">, () => Promise<Co
   report: async () => (await import("./commands/report")).runReportCommand,
   data: async () => (await import("./commands/data")).runDataCommand,
   init: async () => (await import("./commands/init")).runInitCommand,
+  generate: async () => (await import("./commands/generate")).runGenerateCommand,
   mcp: async () => (await import("./commands/mcp")).runMcpCommand,
 };
 

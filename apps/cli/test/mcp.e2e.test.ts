@@ -135,7 +135,7 @@ describe("bt mcp (built binary, MCP SDK client over stdio)", () => {
     const record = result.structuredContent as unknown as IBacktestRunRecord;
     expect(record.config.CC_PERCENT_FEE).toBe(0);
     expect(record.config.CC_PERCENT_SLIPPAGE).toBe(0);
-    expect(record.account.initialBalance).toBe(500);
+    expect(record.account?.initialBalance).toBe(500);
   });
 
   it("walker ranks every strategy of the walker file and returns the ranking report", async () => {
