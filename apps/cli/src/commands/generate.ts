@@ -30,6 +30,12 @@ function parseTimeoutMs(text: string): number {
   return Math.round(amount * (TIMEOUT_UNIT_MS[match[2] as string] as number));
 }
 
+/** An environment variable, undefined when unset or empty. */
+function envValue(env: ICliIo["env"], name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
 function urlOption(flag: string, text: string): string {
   try {
     const url = new URL(text);
@@ -72,7 +78,7 @@ export function resolveProvider(args: IParsedArgs, env: ICliIo["env"]): IOptimiz
       "use --provider ollama (default) or --provider openai",
     );
   }
-  const model = (stringOption(args, "model") ?? env.BT_LLM_MODEL ?? "").trim();
+  const model = (stringOption(args, "model") ?? envValue(env, "BT_LLM_MODEL") ?? "").trim();
   if (model === "") {
     throw badInput("--model is missing", "e.g. --model qwen2.5-coder:7b, or set BT_LLM_MODEL");
   }
@@ -98,11 +104,15 @@ export function resolveProvider(args: IParsedArgs, env: ICliIo["env"]): IOptimiz
     if (baseUrl !== undefined)
       throw badInput("--base-url is for --provider openai", "ollama takes --host <url>");
     if (apiKey !== undefined) throw badInput("--api-key is for --provider openai");
-    return { kind, host: urlOption("--host", host ?? env.OLLAMA_HOST ?? DEFAULT_HOST), ...common };
+    return {
+      kind,
+      host: urlOption("--host", host ?? envValue(env, "OLLAMA_HOST") ?? DEFAULT_HOST),
+      ...common,
+    };
   }
   if (host !== undefined) throw badInput("--host is for --provider ollama", "openai takes --base-url <url>");
-  const url = baseUrl ?? env.OPENAI_BASE_URL;
-  const key = apiKey ?? env.OPENAI_API_KEY;
+  const url = baseUrl ?? envValue(env, "OPENAI_BASE_URL");
+  const key = apiKey ?? envValue(env, "OPENAI_API_KEY");
   return {
     kind,
     ...(url === undefined ? {} : { baseUrl: urlOption("--base-url", url) }),
