@@ -81,7 +81,8 @@ describe("bt mcp (built binary, MCP SDK client over stdio)", () => {
         "balance",
       ]),
     );
-    expect((backtest?.properties as Record<string, { type?: string }>).fee?.type).toBe("number");
+    const properties = (backtest?.properties ?? {}) as Record<string, { type?: string }>;
+    expect(properties.fee?.type).toBe("number");
     expect(byName.get("walker")?.inputSchema.required).toEqual(["walkerFile"]);
     expect(byName.get("sweep")?.inputSchema.required).toEqual(["gridFile"]);
     expect(Object.keys(byName.get("sweep")?.inputSchema.properties ?? {})).toEqual(
