@@ -66,6 +66,38 @@ export async function parseStrategyAnswer(answer: string): Promise<ParsedAnswer>
   const code = (blocks[0]?.[2] ?? "").trim().replace(/;$/, "");
   if (code === "") return { ok: false, reason: "the code block is empty", diagnostics: [] };
   const ts = await loadTypeScript();
+  // Forbidden constructs first, on the raw block parsed as a module, so `import …` is named as such
+  // rather than reported as a syntax error of the expression.
+  const raw = ts.createSourceFile("answer-raw.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const forbidden = new Set<string>();
+  let importsOnly = true;
+  const visit = (node: import("typescript").Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node)) forbidden.add("import");
+    else if (node.kind === ts.SyntaxKind.ImportKeyword) forbidden.add("import");
+    else if (ts.isMetaProperty(node)) forbidden.add("import.meta");
+    else if (!importsOnly && ts.isIdentifier(node) && FORBIDDEN_IDENTIFIERS.includes(node.text)) {
+      // A property name (`{ process: 1 }`, `x.fetch`) is not a reference to the global.
+      const parent = node.parent;
+      const isPropertyName =
+        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+        (ts.isPropertyAssignment(parent) && parent.name === node) ||
+        (ts.isMethodDeclaration(parent) && parent.name === node);
+      if (!isPropertyName) forbidden.add(node.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  const forbiddenAnswer = (): ParsedAnswer | undefined => {
+    if (forbidden.size === 0) return undefined;
+    const names = [...forbidden].sort();
+    return {
+      ok: false,
+      reason: `forbidden construct${names.length > 1 ? "s" : ""}: ${names.join(", ")} (a strategy may use only getCandles, getCandleColumns, getAveragePrice and plain JavaScript)`,
+      diagnostics: [],
+    };
+  };
+  visit(raw);
+  const importAnswer = forbiddenAnswer();
+  if (importAnswer !== undefined) return importAnswer;
   // Parenthesised so `{ … }` parses as an expression, not a block statement.
   const text = `(\n${code}\n);`;
   const source = ts.createSourceFile("answer.ts", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -95,31 +127,11 @@ export async function parseStrategyAnswer(answer: string): Promise<ParsedAnswer>
       diagnostics: [],
     };
   }
-  const forbidden = new Set<string>();
-  const visit = (node: import("typescript").Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node)) forbidden.add("import");
-    else if (node.kind === ts.SyntaxKind.ImportKeyword) forbidden.add("import");
-    else if (ts.isMetaProperty(node)) forbidden.add("import.meta");
-    else if (ts.isIdentifier(node) && FORBIDDEN_IDENTIFIERS.includes(node.text)) {
-      // A property name (`{ process: 1 }`, `x.fetch`) is not a reference to the global.
-      const parent = node.parent;
-      const isPropertyName =
-        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
-        (ts.isPropertyAssignment(parent) && parent.name === node) ||
-        (ts.isMethodDeclaration(parent) && parent.name === node);
-      if (!isPropertyName) forbidden.add(node.text);
-    }
-    ts.forEachChild(node, visit);
-  };
+  // The identifiers, on the expression itself (a property name is not a reference to the global).
+  importsOnly = false;
   visit(expression);
-  if (forbidden.size > 0) {
-    const names = [...forbidden].sort();
-    return {
-      ok: false,
-      reason: `forbidden construct${names.length > 1 ? "s" : ""}: ${names.join(", ")} (a strategy may use only getCandles, getCandleColumns, getAveragePrice and plain JavaScript)`,
-      diagnostics: [],
-    };
-  }
+  const identifierAnswer = forbiddenAnswer();
+  if (identifierAnswer !== undefined) return identifierAnswer;
   let note: string | undefined;
   const properties: string[] = [];
   for (const property of expression.properties) {

@@ -11,8 +11,8 @@ import {
   intervalToMs,
   isCandleInterval,
 } from "@bt/core";
-import type { IOptimizerRange, IOptimizerSource } from "./optimizerSchema";
-import { describeRange } from "./optimizerTemplate";
+import { describeRange, type IOptimizerRange } from "./optimizerRange";
+import type { IOptimizerSource } from "./optimizerSchema";
 
 /** Options of createCandleSummarySource. */
 export interface ICandleSummarySourceOptions {

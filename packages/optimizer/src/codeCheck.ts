@@ -2,7 +2,7 @@
 // (noEmit, strict, ES2022, Bundler resolution) against the @bt/core and @bt/engine this package depends
 // on. One compiler host and its parsed library files are kept across checks, so only the first is slow.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,8 @@ export interface ICheckGeneratedCodeOptions {
   baseDir?: string;
   /**
    * Resolve workspace packages through their "@bt/source" export condition (TypeScript source) instead
-   * of their built declarations; default: true when @bt/engine has no built dist/index.d.ts.
+   * of their built declarations; default: true for a workspace link or an engine without
+   * dist/index.d.ts, false for an installed engine with declarations.
    */
   sourceCondition?: boolean;
   /** The most diagnostics returned; default 10. */
@@ -43,14 +44,19 @@ interface ICheckerCache {
 
 let cache: ICheckerCache | undefined;
 
-/** Whether @bt/engine, as resolved from `baseDir`, ships built declarations. */
-function hasBuiltEngine(baseDir: string): boolean {
+/**
+ * Whether to check against the "@bt/source" condition: yes for a workspace link (the engine's real path
+ * is outside node_modules, as in the bt monorepo: never a stale dist) or an engine without a built
+ * dist/index.d.ts; no for an installed engine with declarations (faster: no engine source to parse).
+ */
+function prefersSource(baseDir: string): boolean {
   try {
     const require = createRequire(join(baseDir, "package.json"));
-    const engineDir = dirname(require.resolve("@bt/engine/package.json"));
-    return existsSync(join(engineDir, "dist", "index.d.ts"));
+    const engineDir = realpathSync(dirname(require.resolve("@bt/engine/package.json")));
+    if (!engineDir.split(/[\\/]/).includes("node_modules")) return true;
+    return !existsSync(join(engineDir, "dist", "index.d.ts"));
   } catch {
-    return false;
+    return true;
   }
 }
 
@@ -103,7 +109,7 @@ export async function checkGeneratedCode(
   const started = performance.now();
   const ts = await loadTypeScript();
   const baseDir = options.baseDir ?? PACKAGE_DIR;
-  const sourceCondition = options.sourceCondition ?? !hasBuiltEngine(baseDir);
+  const sourceCondition = options.sourceCondition ?? prefersSource(baseDir);
   const key = `${baseDir}\0${sourceCondition}`;
   if (cache?.key !== key) {
     cache = { key, options: compilerOptions(ts, sourceCondition), files: new Map(), program: undefined };

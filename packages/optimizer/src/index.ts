@@ -36,6 +36,7 @@ export {
 } from "./optimizerConversation";
 export { OptimizerError, type OptimizerErrorCode, type OptimizerErrorDetails } from "./optimizerError";
 export type { OptimizerProgressEvent } from "./optimizerProgress";
+export { describeRange, type IOptimizerRange } from "./optimizerRange";
 export {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_OPTIMIZER_METRIC,
@@ -48,13 +49,11 @@ export type {
   IOptimizerData,
   IOptimizerFetchArgs,
   IOptimizerMessage,
-  IOptimizerRange,
   IOptimizerSchema,
   IOptimizerSource,
 } from "./optimizerSchema";
 export {
   defaultOptimizerTemplate,
-  describeRange,
   type IOptimizerFileContext,
   type IOptimizerStrategyContext,
   type IOptimizerTemplate,

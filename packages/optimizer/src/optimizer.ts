@@ -77,10 +77,10 @@ export function createOptimizer(): IOptimizerRegistry {
     return schema;
   };
   const Optimizer: IOptimizerApi = {
-    getData(symbol, optimizerName, options) {
+    async getData(symbol, optimizerName, options) {
       return buildConversations(schemaOf(optimizerName), symbol, options);
     },
-    run(symbol, optimizerName, options) {
+    async run(symbol, optimizerName, options) {
       return runOptimizer(schemaOf(optimizerName), symbol, options);
     },
     async dump(symbol, optimizerName, options) {

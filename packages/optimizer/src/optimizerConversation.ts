@@ -3,14 +3,13 @@
 // message, then the prompt asking for a strategy idea. No model call.
 
 import type { OptimizerProgressEvent } from "./optimizerProgress";
+import { describeRange, type IOptimizerRange } from "./optimizerRange";
 import type {
   IOptimizerData,
   IOptimizerMessage,
-  IOptimizerRange,
   IOptimizerSchema,
   IOptimizerSource,
 } from "./optimizerSchema";
-import { describeRange } from "./optimizerTemplate";
 import { OPTIMIZER_SYSTEM_PROMPT } from "./systemPrompt";
 
 /** Default page size of source fetches, rows. */

@@ -1,7 +1,7 @@
 // The progress events of getData / run / dump, a discriminated union on `kind`: fetched rows, a model
 // request, a streamed token, a rejected or accepted idea, a type check and the written file.
 
-import type { IOptimizerRange } from "./optimizerSchema";
+import type { IOptimizerRange } from "./optimizerRange";
 
 /** One progress event; `rangeIndex` is the index of the training range in rangeTrain. */
 export type OptimizerProgressEvent =

@@ -10,10 +10,10 @@ import { createChatProvider } from "./createChatProvider";
 import { buildConversations } from "./optimizerConversation";
 import { OptimizerError } from "./optimizerError";
 import type { OptimizerProgressEvent } from "./optimizerProgress";
-import type { IOptimizerMessage, IOptimizerRange, IOptimizerSchema } from "./optimizerSchema";
+import { describeRange, type IOptimizerRange } from "./optimizerRange";
+import type { IOptimizerMessage, IOptimizerSchema } from "./optimizerSchema";
 import {
   defaultOptimizerTemplate,
-  describeRange,
   type IOptimizerFileContext,
   type IOptimizerStrategyContext,
   type IOptimizerTemplate,
@@ -104,6 +104,22 @@ function fileContext(
 }
 
 /**
+ * The diagnostics inside the idea's own part of `file` (a wrong idea also breaks the walker's strategies
+ * array: that echo would only distract the model); all of them when none is inside.
+ */
+function ideaDiagnostics(file: string, part: string, diagnostics: string[]): string[] {
+  const start = file.indexOf(part.trimEnd());
+  if (start < 0) return diagnostics;
+  const firstLine = file.slice(0, start).split("\n").length;
+  const lastLine = firstLine + part.trimEnd().split("\n").length - 1;
+  const inside = diagnostics.filter((diagnostic) => {
+    const line = Number(/^line (\d+):/.exec(diagnostic)?.[1]);
+    return line >= firstLine && line <= lastLine;
+  });
+  return inside.length > 0 && inside.length < diagnostics.length ? inside : diagnostics;
+}
+
+/**
  * Asks the model for one idea per training range and renders the accepted ones into one checked file.
  * @throws OptimizerError NO_STRATEGY naming the optimizer and each range's last reason when no idea
  * survived; TIMEOUT / PROVIDER / MISSING_DEPENDENCY / ABORTED from the provider.
@@ -172,7 +188,14 @@ export async function runOptimizer(
           done = true;
           continue;
         }
-        last = { reason: check.reason, diagnostics: check.diagnostics, answer };
+        const diagnostics = ideaDiagnostics(file, template.strategy(context), check.diagnostics);
+        const reason =
+          diagnostics === check.diagnostics
+            ? check.reason
+            : diagnostics.length === 1
+              ? `type error: ${diagnostics[0]}`
+              : `${diagnostics.length} type errors, the first: ${diagnostics[0]}`;
+        last = { reason, diagnostics, answer };
       } else {
         last = { reason: parsed.reason, diagnostics: parsed.diagnostics, answer };
       }

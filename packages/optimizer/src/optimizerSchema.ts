@@ -3,15 +3,8 @@
 // conversation that getData returns (no model call).
 
 import type { WalkerMetric } from "@bt/core";
+import type { IOptimizerRange } from "./optimizerRange";
 import type { IOptimizerTemplate } from "./optimizerTemplate";
-
-/** A time range of candles: startDate inclusive, endDate exclusive, with an optional label. */
-export interface IOptimizerRange {
-  /** Free text naming the range in messages and generated comments, e.g. "bull run". */
-  note?: string;
-  startDate: Date;
-  endDate: Date;
-}
 
 /** One chat message of the conversation sent to the model. */
 export interface IOptimizerMessage {

@@ -3,7 +3,7 @@
 // and the launcher comment. Any part can be replaced through IOptimizerSchema.template.
 
 import type { WalkerMetric } from "@bt/core";
-import type { IOptimizerRange } from "./optimizerSchema";
+import { describeRange, type IOptimizerRange } from "./optimizerRange";
 
 /** One accepted idea as the file-level parts see it. */
 export interface IOptimizerTemplateStrategy {
@@ -59,12 +59,6 @@ export interface IOptimizerTemplate {
   launcher(ctx: IOptimizerFileContext): string;
 }
 
-/** "2025-01-02T00:00:00.000Z … 2025-01-10T00:00:00.000Z (note)". */
-export function describeRange(range: IOptimizerRange): string {
-  const span = `${range.startDate.toISOString()} … ${range.endDate.toISOString()}`;
-  return range.note === undefined || range.note === "" ? span : `${span} (${range.note})`;
-}
-
 /** Text safe inside a line comment or a doc comment. */
 function commentText(text: string): string {
   return text.replace(/\*\//g, "* /").replace(/[\r\n]+/g, " ");
@@ -86,16 +80,13 @@ export const defaultOptimizerTemplate: IOptimizerTemplate = {
       "// Every strategy below was type-checked before this file was written. Edit freely.",
       'import type { IStrategySchema, WalkerMetric } from "@bt/core";',
       'import { getAveragePrice, getCandleColumns, getCandles } from "@bt/engine";',
-      "",
-      "// Referenced so an idea that does not use all three still leaves the imports used.",
-      "void [getAveragePrice, getCandleColumns, getCandles];",
     ].join("\n");
   },
   exchange(ctx) {
     return [
       "// Candles: whatever exchange runs the walker (bt walker's --exchange, the bundled or cached data);",
       "// the strategies read them only through getCandles / getCandleColumns / getAveragePrice.",
-      `export const symbol = ${JSON.stringify(ctx.symbol)};`,
+      `export const generatedForSymbol = ${JSON.stringify(ctx.symbol)};`,
     ].join("\n");
   },
   frame(ctx) {

@@ -2,8 +2,8 @@
 // value (empty name, no training range, start >= end, a test range overlapping a training one …).
 
 import { BtError, describeValue, isWalkerMetric } from "@bt/core";
-import type { IOptimizerRange, IOptimizerSchema } from "./optimizerSchema";
-import { describeRange } from "./optimizerTemplate";
+import { describeRange, type IOptimizerRange } from "./optimizerRange";
+import type { IOptimizerSchema } from "./optimizerSchema";
 
 function fail(field: string, value: unknown, message: string): never {
   throw new BtError("VALIDATION", `optimizer: ${field} ${message} (got ${describeValue(value)})`, {
@@ -42,7 +42,7 @@ export function validateOptimizerSchema(schema: IOptimizerSchema): void {
   if (!Array.isArray(schema.rangeTrain) || schema.rangeTrain.length === 0) {
     fail("rangeTrain", schema.rangeTrain, `of optimizer "${name}" must hold at least one range`);
   }
-  schema.rangeTrain.forEach((range, index) => checkRange(`rangeTrain[${index}]`, range));
+  for (const [index, range] of schema.rangeTrain.entries()) checkRange(`rangeTrain[${index}]`, range);
   checkRange("rangeTest", schema.rangeTest);
   schema.rangeTrain.forEach((range, index) => {
     if (overlaps(range, schema.rangeTest)) {
