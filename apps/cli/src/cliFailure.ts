@@ -93,3 +93,18 @@ export function describeFailure(error: unknown): IFailureReport {
   const message = error instanceof Error ? error.message : String(error);
   return { message, hint: STACK_HINT, detail: "", exitCode: EXIT_FAILURE };
 }
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+/**
+ * What runCli prints for a failure of `label` ("bt backtest"): one line of message and hint, then any
+ * detail lines (a code frame), and the exit code it means.
+ */
+export function failureText(label: string, error: unknown): { text: string; exitCode: number } {
+  const { message, hint, detail, exitCode } = describeFailure(error);
+  const line = `${label}: ${oneLine(message)}${hint === "" ? "" : ` — hint: ${oneLine(hint)}`}\n`;
+  const tail = detail === "" ? "" : detail.endsWith("\n") ? detail : `${detail}\n`;
+  return { text: `${line}${tail}`, exitCode };
+}

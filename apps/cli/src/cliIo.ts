@@ -16,6 +16,8 @@ export interface ICliIo {
   columns: number;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Also told every progress update (`done` of `total` units of `label`), e.g. `bt mcp`'s progress notifications. */
+  onProgress?: (label: string, done: number, total: number) => void;
 }
 
 /** The ICliIo of the current process. */

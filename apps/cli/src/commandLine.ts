@@ -19,6 +19,8 @@ export const COMMAND_NAMES = [
   "report",
   "data",
   "init",
+  "generate",
+  "mcp",
   "worker",
 ] as const;
 
@@ -241,6 +243,8 @@ Examples:
   bt optimize examples/strategies/sma.space.ts --trials 40
   bt walkforward examples/strategies/sma.space.ts --folds 2
   bt init my-strategies
+  bt generate examples/strategies/llm.optimizer.ts --model qwen2.5-coder:7b
+  bt mcp --root .                  # an MCP server (stdio) of the read-only tools, for an agent
 `,
     );
   const configure = (command: Command) =>
@@ -664,6 +668,99 @@ Examples:
 `,
         )
         .action(action("init"));
+    },
+    generate: () => {
+      const generate = configure(
+        program
+          .command("generate")
+          .summary("ask an LLM for strategy ideas and write a type-checked walker file (@bt/optimizer)"),
+      )
+        .description(
+          "Runs the optimizer of an optimizer file (default-exporting an IOptimizerSchema of @bt/optimizer, or calling addOptimizer): for every training range it sends the data sources' summaries and the prompt to a model, checks each answer (one object literal, only the candle functions, type-checks) and asks again with the reason, then writes one walker file of the accepted strategies whose frame is the test range, so `bt walker <out> --symbol S` runs it as it is. Nothing is written when no answer survived. Progress goes to stderr.",
+        )
+        .argument("<optimizer file>", "a .ts/.js file default-exporting an IOptimizerSchema")
+        .addOption(
+          valueOption(
+            "-s, --symbol <symbol>",
+            "symbol the sources read and the walker trades (default BTCUSDT)",
+          ),
+        )
+        .addOption(
+          valueOption("--out <file>", "the walker file to write (default ./<optimizerName>.generated.ts)"),
+        )
+        .addOption(valueOption("--optimizer <name>", "which optimizer, when the file registers several"))
+        .addOption(
+          valueOption(
+            "--provider <kind>",
+            "ollama (default, a local server) or openai (any OpenAI-compatible API)",
+          ),
+        )
+        .addOption(valueOption("--model <name>", "the model (default $BT_LLM_MODEL; required)"))
+        .addOption(
+          valueOption("--host <url>", "ollama: the server (default $OLLAMA_HOST or http://127.0.0.1:11434)"),
+        )
+        .addOption(
+          valueOption(
+            "--base-url <url>",
+            "openai: the API base URL with /v1 (default $OPENAI_BASE_URL or https://api.openai.com/v1)",
+          ),
+        )
+        .addOption(valueOption("--api-key <key>", "openai: the API key (default $OPENAI_API_KEY)"))
+        .addOption(valueOption("--temperature <t>", "sampling temperature, 0 to 2 (default: the model's)"))
+        .addOption(valueOption("--seed <n>", "sampling seed, an integer (default none)"))
+        .addOption(
+          valueOption(
+            "--timeout <duration>",
+            "longest wait for one answer, e.g. 30s, 500ms, 5m (default 5m)",
+          ),
+        )
+        .addOption(
+          valueOption("--attempts <n>", "answers asked per training range before it is given up (default 3)"),
+        );
+      commonTail(generate)
+        .addHelpText(
+          "after",
+          `
+Exit codes: 0 written, 1 no answer survived (each range's reason printed; nothing written) or the model
+server failed, 2 bad input.
+
+Examples:
+  bt generate examples/strategies/llm.optimizer.ts --model qwen2.5-coder:7b
+  bt walker llm-jan.generated.ts --symbol BTCUSDT
+  bt generate ./my.optimizer.ts --provider openai --model gpt-4o-mini --out ideas.ts --attempts 5
+`,
+        )
+        .action(action("generate"));
+    },
+    mcp: () => {
+      const mcp = configure(
+        program
+          .command("mcp")
+          .summary("serve backtest, walker, sweep and report as read-only MCP tools (stdio)"),
+      )
+        .description(
+          "Runs a Model Context Protocol server on stdio for an agent (Claude Desktop, an IDE, …): the tools backtest, walker, sweep and report take typed inputs, run what the commands run and return the JSON record and the report. Read-only: no live trading, no orders, no persistence writes (bt's caches and sweep journals go under node_modules/.cache/bt-mcp). stdout carries the protocol only; progress and strategy console output go to stderr.",
+        )
+        .addOption(
+          valueOption(
+            "--root <dir>",
+            "tool paths resolve against this folder and may not leave it (default: the working directory)",
+          ),
+        );
+      commonTail(mcp)
+        .addHelpText(
+          "after",
+          `
+An MCP client config entry (e.g. claude_desktop_config.json):
+  { "mcpServers": { "bt": { "command": "npx", "args": ["bt", "mcp", "--root", "/path/to/project"] } } }
+Exit codes: 0 the client disconnected, 2 bad input (a --root that is not a folder).
+
+Examples:
+  bt mcp
+  bt mcp --root ./my-strategies
+`,
+        )
+        .action(action("mcp"));
     },
     worker: () => {
       // Listed for help and suggestions; runCli hands `bt worker …` to @bt/cluster before commander parses.

@@ -74,11 +74,27 @@ function plainReporter(io: ICliIo, options: IProgressReporterOptions): IProgress
   };
 }
 
-/** A progress reporter for `io.stderr`: a bar on a terminal, periodic plain lines otherwise. */
+/**
+ * A progress reporter for `io.stderr`: a bar on a terminal, periodic plain lines otherwise; every update
+ * also goes to `io.onProgress` when there is one.
+ */
 export async function createProgressReporter(
   io: ICliIo,
   options: IProgressReporterOptions = {},
 ): Promise<IProgressReporter> {
+  const reporter = await stderrReporter(io, options);
+  const listener = io.onProgress;
+  if (listener === undefined) return reporter;
+  return {
+    update(label, done, total) {
+      listener(label, done, total);
+      reporter.update(label, done, total);
+    },
+    finish: () => reporter.finish(),
+  };
+}
+
+async function stderrReporter(io: ICliIo, options: IProgressReporterOptions): Promise<IProgressReporter> {
   if (!io.stderrIsTty || options.plain === true) return plainReporter(io, options);
   const { default: cliProgress } = await import("cli-progress");
   // cli-progress draws through cursor moves on a TTY stream; io.stderr is one (or a test's stand-in).

@@ -4,7 +4,7 @@
 // the exit code: 0 success, 1 runtime failure, 2 bad input.
 
 import { EXIT_BAD_INPUT } from "./cliError";
-import { describeFailure } from "./cliFailure";
+import { failureText } from "./cliFailure";
 import { type ICliIo, processIo } from "./cliIo";
 import { cliVersion } from "./cliVersion";
 import {
@@ -31,11 +31,9 @@ const COMMANDS: Readonly<Record<Exclude<CommandName, "worker">, () => Promise<Co
   report: async () => (await import("./commands/report")).runReportCommand,
   data: async () => (await import("./commands/data")).runDataCommand,
   init: async () => (await import("./commands/init")).runInitCommand,
+  generate: async () => (await import("./commands/generate")).runGenerateCommand,
+  mcp: async () => (await import("./commands/mcp")).runMcpCommand,
 };
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
-}
 
 /** The top-level help of `bt` (what `bt --help` prints). */
 export function mainHelp(): string {
@@ -97,9 +95,8 @@ export async function runCli(argv: string[], io: ICliIo = processIo()): Promise<
     }
     return lastExitCode(program);
   } catch (error) {
-    const { message, hint, detail, exitCode } = describeFailure(error);
-    io.stderr.write(`${label}: ${oneLine(message)}${hint === "" ? "" : ` — hint: ${oneLine(hint)}`}\n`);
-    if (detail !== "") io.stderr.write(detail.endsWith("\n") ? detail : `${detail}\n`);
+    const { text, exitCode } = failureText(label, error);
+    io.stderr.write(text);
     if (verbose && error instanceof Error) {
       let current: unknown = error;
       while (current instanceof Error) {

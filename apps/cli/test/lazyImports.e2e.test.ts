@@ -20,7 +20,10 @@ const NOT_FOR_A_BACKTEST: Readonly<Record<string, RegExp>> = {
   "@bt/exchange-ccxt": /\/packages\/exchange-ccxt\//,
   "@bt/cluster": /\/packages\/cluster\//,
   "@bt/persist-*": /\/packages\/persist-[a-z]+\//,
-  "other commands": /\/apps\/cli\/dist\/(live|walker|report|init|worker|data)-[A-Z0-9]+\.js$/,
+  "@modelcontextprotocol/sdk": /\/node_modules\/@modelcontextprotocol\//,
+  zod: /\/node_modules\/zod\//,
+  "other commands":
+    /\/apps\/cli\/dist\/(live|walker|report|init|worker|data|mcp|mcpServer|generate)-[A-Z0-9]+\.js$/,
 };
 
 /** Runs a one-day `bt backtest` of the example strategy under the recorder; returns the recorded lines. */

@@ -13,7 +13,7 @@ import {
 } from "@bt/engine";
 import type { IHtmlCandles } from "@bt/report-html";
 import { chartCandles, recordAccount } from "../accountRecord";
-import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
+import { badInput } from "../cliError";
 import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { createCliPersist, type PersistSpec, parsePersistSpec } from "../cliPersist";
@@ -27,10 +27,11 @@ import {
 } from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
 import { type IFrameRange, portfolioFrame, resolveFrameRange } from "../frameRange";
-import { type IParsedArgs, stringOption } from "../parsedArgs";
+import { flagOption, type IParsedArgs, stringOption } from "../parsedArgs";
 import { everySignalRejected, renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
 import { applyCosts, resolveAccountOptions, resolveRunOptions } from "../runOptions";
+import { type IRunOutcome, printRunOutcome, type RunFailure } from "../runOutcome";
 import type { IBacktestRunRecord, IPortfolioRunRecord, IRunRecord } from "../runRecord";
 import { RUN_RECORD_VERSION } from "../runRecord";
 import { loadStrategyFile } from "../strategyFile";
@@ -100,6 +101,16 @@ function dataOf(engine: IEngine, symbol: string, strategyName: string, runError:
 
 /** Runs `bt backtest` with its parsed arguments; returns the exit code. */
 export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
+  const outcome = await runBacktest(args, io);
+  return printRunOutcome(outcome, flagOption(args, "json"), io);
+}
+
+/**
+ * Runs the backtest `bt backtest` describes (progress, notes and warnings on stderr, --dump / --html /
+ * --persist written) and returns its record, report and problems without printing them.
+ * @throws CliError (exit 2) for bad input, or the run's error when it failed before any record existed.
+ */
+export async function runBacktest(args: IParsedArgs, io: ICliIo): Promise<IRunOutcome<IRunRecord>> {
   const file = args.positionals[0];
   if (file === undefined || args.positionals.length > 1) {
     throw badInput(
@@ -232,30 +243,28 @@ export async function runBacktestCommand(args: IParsedArgs, io: ICliIo): Promise
     await writeHtmlReport(account.htmlFile, record);
     io.stderr.write(`html: ${account.htmlFile}\n`);
   }
-  if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
-  else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
+  let problemText = "";
   let threw = false;
   for (const run of runs) {
-    io.stderr.write(
-      renderProblemLines(
-        `${strategy.strategyName} on ${run.symbol}`,
-        run.status,
-        run.problems,
-        errorStacks?.stacks,
-      ),
+    problemText += renderProblemLines(
+      `${strategy.strategyName} on ${run.symbol}`,
+      run.status,
+      run.problems,
+      errorStacks?.stacks,
     );
     if (!failed && everySignalRejected(run.stats.tradeCount ?? 0, run.problems)) {
       const where = runs.length > 1 ? ` on ${run.symbol}` : "";
-      io.stderr.write(`warning: 0 trades${where}: every signal was rejected, see Problems\n`);
+      problemText += `warning: 0 trades${where}: every signal was rejected, see Problems\n`;
     }
     threw ||= strategyThrew(run.status, run.problems);
   }
-  if (failed) throw runError;
-  if (threw) {
-    io.stderr.write(
-      `bt backtest: strategy ${strategy.strategyName} threw while running (see Problems) — hint: fix the strategy; --verbose prints the stack of each error's first occurrence\n`,
-    );
-    return EXIT_FAILURE;
-  }
-  return EXIT_OK;
+  const failure: RunFailure | null = failed
+    ? { kind: "error", error: runError }
+    : threw
+      ? {
+          kind: "threw",
+          message: `bt backtest: strategy ${strategy.strategyName} threw while running (see Problems) — hint: fix the strategy; --verbose prints the stack of each error's first occurrence`,
+        }
+      : null;
+  return { record, report: markdown, text: `${markdown}\n${renderRunSummary(record)}`, problemText, failure };
 }

@@ -62,19 +62,30 @@ async function readRecord(file: string): Promise<IRunRecord> {
   return parsed;
 }
 
+/**
+ * Reads the run records of a record file or a dump folder (`target` resolved against `cwd`).
+ * @throws CliError (exit 2) when the path is missing, holds no records, or a file is not a current record.
+ */
+export async function loadRunRecords(
+  target: string,
+  cwd: string,
+): Promise<{ path: string; records: IRunRecord[] }> {
+  const path = resolve(cwd, target);
+  if (!existsSync(path))
+    throw badInput(`not found: ${path}`, "pass a file written by --json or a --dump folder");
+  const files = await findRecordFiles(path);
+  if (files.length === 0)
+    throw badInput(`no run records (.json) in ${path}`, "run bt backtest … --dump <dir> first");
+  return { path, records: await Promise.all(files.map(readRecord)) };
+}
+
 /** Runs `bt report` with its parsed arguments; returns the exit code. */
 export async function runReportCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
   const target = args.positionals[0];
   if (target === undefined || args.positionals.length > 1) {
     throw badInput("expected one run record file or dump folder", "bt report <run.json | dump dir>");
   }
-  const path = resolve(io.cwd, target);
-  if (!existsSync(path))
-    throw badInput(`not found: ${path}`, "pass a file written by --json or a --dump folder");
-  const files = await findRecordFiles(path);
-  if (files.length === 0)
-    throw badInput(`no run records (.json) in ${path}`, "run bt backtest … --dump <dir> first");
-  const records = await Promise.all(files.map(readRecord));
+  const { path, records } = await loadRunRecords(target, io.cwd);
   const html = stringOption(args, "html");
   if (html !== undefined) {
     if (records.length !== 1) {

@@ -7,12 +7,13 @@ import type { ISweepResult } from "@bt/cluster";
 import { isWalkerMetric, WALKER_METRICS } from "@bt/core";
 import { writeReport } from "@bt/report-markdown";
 import { assessRobustness, type IRunRobustness, resolveObjective } from "@bt/research";
-import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
+import { badInput } from "../cliError";
 import type { ICliIo } from "../cliIo";
 import { dumpFileName } from "../dumpFileName";
 import type { IParsedArgs } from "../parsedArgs";
-import { stringOption } from "../parsedArgs";
+import { flagOption, stringOption } from "../parsedArgs";
 import { commandText, type IRunFileSetup, resolveRunFileSetup } from "../runFileSetup";
+import { type IRunOutcome, printRunOutcome, type RunFailure } from "../runOutcome";
 import { resolveRobustnessRuns } from "../studyCommand";
 import { loadSweepFile } from "../sweepFile";
 import { DEFAULT_SWEEP_TOP, failedSweepEntries, renderSweepReport, sweepErrorText } from "../sweepReport";
@@ -75,8 +76,29 @@ async function sweepRobustness(
   return robustness;
 }
 
+/** What `bt sweep --json` prints: the sweep's result with its run, runner and robustness. */
+export type ISweepOutput = ISweepResult & {
+  kind: "sweep";
+  version: number;
+  name: string;
+  runId: string;
+  journal: string;
+  runner: { kind: "threads"; threads: number } | { kind: "cluster"; queueName: string };
+  robustness: IRunRobustness[];
+};
+
 /** Runs `bt sweep` with its parsed arguments; returns the exit code. */
 export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
+  const outcome = await runSweepRun(args, io);
+  return printRunOutcome(outcome, flagOption(args, "json"), io);
+}
+
+/**
+ * Runs the sweep `bt sweep` describes (progress on stderr, its journal and --dump written) and returns
+ * its ranking record and report without printing them.
+ * @throws CliError (exit 2) for bad input.
+ */
+export async function runSweepRun(args: IParsedArgs, io: ICliIo): Promise<IRunOutcome<ISweepOutput>> {
   const file = args.positionals[0];
   if (file === undefined || args.positionals.length > 1) {
     throw badInput("expected exactly one grid file", "bt sweep <grid file> [options]; see bt sweep --help");
@@ -124,8 +146,8 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
   });
   const { result } = outcome;
   const robustness = await sweepRobustness(result, setup, robustnessRuns, io);
-  const output = {
-    kind: "sweep" as const,
+  const output: ISweepOutput = {
+    kind: "sweep",
     version: SWEEP_OUTPUT_VERSION,
     name: grid.name,
     runId: outcome.runId,
@@ -141,17 +163,16 @@ export async function runSweepCommand(args: IParsedArgs, io: ICliIo): Promise<nu
     await writeReport(`${base}.txt`, text);
     io.stderr.write(`dump: ${base}.json\n`);
   }
-  if (options.json) io.stdout.write(`${JSON.stringify(output)}\n`);
-  else io.stdout.write(text);
   const failed = failedSweepEntries(result);
-  if (failed.length > 0) {
-    for (const entry of failed) {
-      io.stderr.write(`failed: ${entry.strategyName} on ${entry.symbol}: ${sweepErrorText(entry)}\n`);
-    }
-    io.stderr.write(
-      `bt sweep: ${failed.length} of ${result.backtestCount} backtests failed (listed above; never ranked) — hint: fix the strategy or the parameter sets; --verbose does not apply to sweep entries, run one with bt backtest to see its stack\n`,
-    );
-    return EXIT_FAILURE;
-  }
-  return EXIT_OK;
+  const problemText = failed
+    .map((entry) => `failed: ${entry.strategyName} on ${entry.symbol}: ${sweepErrorText(entry)}\n`)
+    .join("");
+  const failure: RunFailure | null =
+    failed.length > 0
+      ? {
+          kind: "threw",
+          message: `bt sweep: ${failed.length} of ${result.backtestCount} backtests failed (listed above; never ranked) — hint: fix the strategy or the parameter sets; --verbose does not apply to sweep entries, run one with bt backtest to see its stack`,
+        }
+      : null;
+  return { record: output, report: text, text, problemText, failure };
 }

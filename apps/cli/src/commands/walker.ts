@@ -5,7 +5,7 @@
 
 import { downsampleEquity } from "@bt/core";
 import { RECORD_EQUITY_POINTS } from "../accountRecord";
-import { badInput, EXIT_FAILURE, EXIT_OK } from "../cliError";
+import { badInput } from "../cliError";
 import { createCliExchange } from "../cliExchange";
 import type { ICliIo } from "../cliIo";
 import { assertDumpableName } from "../dumpFileName";
@@ -19,17 +19,28 @@ import {
 } from "../engineSetup";
 import { collectErrorStacks } from "../errorStacks";
 import { portfolioFrame, resolveFrameRange } from "../frameRange";
-import type { IParsedArgs } from "../parsedArgs";
+import { flagOption, type IParsedArgs } from "../parsedArgs";
 import { renderProblemLines, strategyThrew } from "../problemLines";
 import { createProgressReporter } from "../progressBar";
 import { renderRunReport } from "../renderRunReport";
 import { applyCosts, resolveAccountOptions, resolveRunOptions } from "../runOptions";
+import { type IRunOutcome, printRunOutcome, type RunFailure } from "../runOutcome";
 import { type IWalkerRunRecord, RUN_RECORD_VERSION } from "../runRecord";
 import { renderRunSummary } from "../runSummary";
 import { loadWalkerFile } from "../strategyFile";
 
 /** Runs `bt walker` with its parsed arguments; returns the exit code. */
 export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<number> {
+  const outcome = await runWalker(args, io);
+  return printRunOutcome(outcome, flagOption(args, "json"), io);
+}
+
+/**
+ * Runs the walker `bt walker` describes (progress and notes on stderr, --dump / --html written) and
+ * returns its ranking record, report and problems without printing them.
+ * @throws CliError (exit 2) for bad input (the walker file's frame included), or the run's error.
+ */
+export async function runWalker(args: IParsedArgs, io: ICliIo): Promise<IRunOutcome<IWalkerRunRecord>> {
   const file = args.positionals[0];
   if (file === undefined || args.positionals.length > 1) {
     throw badInput(
@@ -37,12 +48,24 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
       "bt walker <walker file> [options]; see bt walker --help",
     );
   }
-  const options = resolveRunOptions("walker", args, io);
+  const flags = resolveRunOptions("walker", args, io);
   const account = resolveAccountOptions(args, io);
   const engine = cliEngine();
   engine.setLogger(warningsToStderr(io));
   engine.reset();
   const walker = await loadWalkerFile(file, io.cwd);
+  // The file's frame where --from / --to are not given: each flag overrides its own end.
+  const options = {
+    ...flags,
+    fromMs: flags.fromMs ?? walker.frame?.fromMs,
+    toMs: flags.toMs ?? walker.frame?.toMs,
+  };
+  if (options.fromMs !== undefined && options.toMs !== undefined && options.fromMs >= options.toMs) {
+    throw badInput(
+      `the frame ${new Date(options.fromMs).toISOString()} … ${new Date(options.toMs).toISOString()} of --from/--to and ${file}'s frame is empty`,
+      "--from must be before --to (flags override frame.from / frame.to)",
+    );
+  }
   // The name becomes a file name: checked now, not after every backtest.
   if (options.dumpDir !== undefined) assertDumpableName(`walkerName of ${file}`, walker.walkerName);
   applyCosts(engine, account);
@@ -157,11 +180,10 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
     await writeHtmlReport(account.htmlFile, record);
     io.stderr.write(`html: ${account.htmlFile}\n`);
   }
-  if (options.json) io.stdout.write(`${JSON.stringify(record)}\n`);
-  else io.stdout.write(`${markdown}\n${renderRunSummary(record)}`);
   const threw = record.results.filter(
     (entry) => entry.error !== null || strategyThrew(entry.status, entry.problems),
   );
+  let problemText = "";
   for (const entry of record.results) {
     const lines = renderProblemLines(
       `${entry.strategyName} on ${record.symbol}`,
@@ -169,13 +191,14 @@ export async function runWalkerCommand(args: IParsedArgs, io: ICliIo): Promise<n
       entry.problems,
       errorStacks?.stacks,
     );
-    io.stderr.write(entry.error === null ? lines : `${lines}  run failed: ${entry.error}\n`);
+    problemText += entry.error === null ? lines : `${lines}  run failed: ${entry.error}\n`;
   }
-  if (threw.length > 0) {
-    io.stderr.write(
-      `bt walker: ${threw.length} of ${record.results.length} strategies threw while running (${threw.map((entry) => entry.strategyName).join(", ")}; see Problems) — hint: fix them; --verbose prints the stack of each error's first occurrence\n`,
-    );
-    return EXIT_FAILURE;
-  }
-  return EXIT_OK;
+  const failure: RunFailure | null =
+    threw.length > 0
+      ? {
+          kind: "threw",
+          message: `bt walker: ${threw.length} of ${record.results.length} strategies threw while running (${threw.map((entry) => entry.strategyName).join(", ")}; see Problems) — hint: fix them; --verbose prints the stack of each error's first occurrence`,
+        }
+      : null;
+  return { record, report: markdown, text: `${markdown}\n${renderRunSummary(record)}`, problemText, failure };
 }
