@@ -35,11 +35,13 @@ export interface ILlmRequest {
  * What the server does with one chat request: answer with the text; never answer (`{ hang: true }`, for
  * timeout tests; the connection closes with the server); stream the first `stallAfterChunks` chunks of
  * `text` and then stall (a model that stops mid-answer; a non-streamed request just hangs); or fail with
- * an HTTP status and message.
+ * an HTTP status and message; or drop the connection before any byte of a response (`{ reset: true }`: what
+ * a client sees when a server closes an idle keep-alive connection as the request arrives).
  */
 export type LlmAnswer =
   | string
   | { hang: true }
+  | { reset: true }
   | { text: string; stallAfterChunks: number }
   | { status: number; message?: string };
 
@@ -265,6 +267,7 @@ export async function startLlmServer(options: ILlmServerOptions): Promise<ILlmSe
       requests.push(request);
       const answer = await answerOf(request);
       if (typeof answer === "object" && "hang" in answer) return; // never answered; close() drops it
+      if (typeof answer === "object" && "reset" in answer) return void incoming.socket.destroy();
       if (typeof answer === "object" && "stallAfterChunks" in answer) {
         const handle = api === "ollama" ? handleOllama : handleOpenAi;
         return handle(response, request, answer.text, answer.stallAfterChunks);

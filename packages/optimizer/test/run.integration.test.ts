@@ -232,6 +232,19 @@ describe("Optimizer.run", () => {
     expect(await readFile(out, "utf8")).toBe(result.code);
   });
 
+  it("sends a request once more when its connection drops before any answer (both providers)", async () => {
+    for (const provider of [ollama, openai]) {
+      server = await startLlmServer({ answers: [{ reset: true }, fenced(BREAKOUT_IDEA)] });
+      const { addOptimizer, Optimizer } = createOptimizer();
+      addOptimizer(testSchema({ rangeTrain: RANGE_TRAIN.slice(0, 1) }));
+      const result = await Optimizer.run("BTCUSDT", "jan", { provider: provider(server) });
+      expect(server.requests).toHaveLength(2);
+      expect(result.strategies.map(({ attempts }) => attempts)).toEqual([1]);
+      await server.close();
+      server = undefined;
+    }
+  });
+
   it("rejects an idea that type-checks but breaks the engine's schema rules, and re-asks with the engine's message", async () => {
     const negativeWarmup = BREAKOUT_IDEA.replace("warmupCandles: 21", "warmupCandles: -21");
     server = await startLlmServer({ answers: [fenced(negativeWarmup), fenced(BREAKOUT_IDEA)] });
