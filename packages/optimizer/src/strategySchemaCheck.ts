@@ -4,7 +4,6 @@
 // registered on a throwaway engine, whose addStrategy runs the same checks `bt walker` will.
 
 import { BtError, type IStrategySchema } from "@bt/core";
-import { createEngine } from "@bt/engine";
 import { loadTypeScript } from "./typeScriptLoader";
 
 /** The engine functions an idea may call, as evaluation-time stand-ins (they throw if ever called). */
@@ -40,6 +39,8 @@ export async function checkStrategySchemaOf(code: string, strategyName: string):
     return `the object literal throws when evaluated: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (typeof literal !== "object" || literal === null) return "the code block is not an object literal";
+  // Loaded here, not at import: importing @bt/optimizer stays cheap.
+  const { createEngine } = await import("@bt/engine");
   try {
     createEngine().addStrategy({ ...(literal as object), strategyName } as IStrategySchema);
   } catch (error) {
