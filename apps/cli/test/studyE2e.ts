@@ -41,12 +41,17 @@ export const WIDE_SPACE = {
   slow: { type: "int", low: 40, high: 80 },
 };
 
+/**
+ * The complete lines of a file (each ended by "\n"): a journal line being written when its process was
+ * SIGKILLed is torn, and the journal drops it on resume, so it must not be counted as done either.
+ */
 export function lines(path: string): string[] {
-  return existsSync(path)
-    ? readFileSync(path, "utf8")
-        .split("\n")
-        .filter((line) => line !== "")
-    : [];
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, "utf8");
+  return text
+    .slice(0, text.lastIndexOf("\n") + 1)
+    .split("\n")
+    .filter((line) => line !== "");
 }
 
 /** The trials without what depends on the run (nothing does: the whole trial must match). */

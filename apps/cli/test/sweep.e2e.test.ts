@@ -3,13 +3,14 @@
 // run id, running exactly the backtests its journal lacks and ranking like an uninterrupted run.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ISweepResult } from "@bt/cluster";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN_PATH, REPO_ROOT, requireBuiltCli, runBt } from "./builtCli";
+import { lines } from "./studyE2e";
 
 const EXAMPLE_GRID = `${REPO_ROOT}examples/strategies/sma.grid.ts`;
 const COUNTING = fileURLToPath(new URL("./fixtures/countingSweepStrategy.ts", import.meta.url));
@@ -39,14 +40,6 @@ function writeGrid(dir: string, grid: Record<string, unknown>, name = "grid.json
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify({ strategy: { module: COUNTING, name: "count" }, ...grid }));
   return path;
-}
-
-function lines(path: string): string[] {
-  return existsSync(path)
-    ? readFileSync(path, "utf8")
-        .split("\n")
-        .filter((line) => line !== "")
-    : [];
 }
 
 /** Starts the built bt; resolves its exit with the output. */

@@ -5,7 +5,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,7 @@ import { assertRedisReachable, defaultRedisUrl, type ISweepResult } from "@bt/cl
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN_PATH, REPO_ROOT, requireBuiltCli, runBt } from "./builtCli";
+import { lines } from "./studyE2e";
 
 const COUNTING = fileURLToPath(new URL("./fixtures/countingSweepStrategy.ts", import.meta.url));
 const FRAME = ["--from", "2025-01-05", "--to", "2025-01-12"];
@@ -23,13 +24,6 @@ const dir = mkdtempSync(join(tmpdir(), "bt-sweep-cluster-"));
 const workerCalls = join(dir, "worker-calls.txt");
 let worker: ChildProcess | undefined;
 let workerOutput = "";
-
-const lines = (path: string): string[] =>
-  existsSync(path)
-    ? readFileSync(path, "utf8")
-        .split("\n")
-        .filter((line) => line !== "")
-    : [];
 
 beforeAll(async () => {
   requireBuiltCli();
