@@ -9,7 +9,7 @@ import { badInput } from "./cliError";
 import { type CliExchangeSpec, parseExchangeSpec } from "./cliExchange";
 import type { ICliIo } from "./cliIo";
 import { parseDate } from "./parseDate";
-import { flagOption, type IParsedArgs, stringOption } from "./parsedArgs";
+import { flagOption, type IParsedArgs, numberOption, stringOption } from "./parsedArgs";
 
 /** Checked options of a run command. */
 export interface IRunOptions {
@@ -52,25 +52,6 @@ export interface IAccountOptions {
   htmlFile: string | undefined;
 }
 
-function numberFlag(
-  args: IParsedArgs,
-  name: string,
-  flag: string,
-  check: (value: number) => boolean,
-  expected: string,
-): number | undefined {
-  const text = stringOption(args, name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || !check(value)) {
-    throw badInput(
-      `bad ${flag} ${JSON.stringify(text)}: must be ${expected}`,
-      `e.g. ${flag} ${expected.includes("integer") ? "3" : "0.1"}`,
-    );
-  }
-  return value;
-}
-
 /** Sets --fee and --slippage in the engine's config (the flags that were given). */
 export function applyCosts(engine: IEngine, account: IAccountOptions): void {
   const patch: Partial<IGlobalConfig> = {};
@@ -103,7 +84,7 @@ export function resolveAccountOptions(args: IParsedArgs, io: ICliIo): IAccountOp
       );
     }
   }
-  const maxOpenPositions = numberFlag(
+  const maxOpenPositions = numberOption(
     args,
     "maxPositions",
     "--max-positions",
@@ -115,22 +96,22 @@ export function resolveAccountOptions(args: IParsedArgs, io: ICliIo): IAccountOp
   }
   const html = stringOption(args, "html");
   return {
-    feePercent: numberFlag(
+    feePercent: numberOption(
       args,
       "fee",
       "--fee",
       (value) => value >= 0 && value < 100,
       "a percent ≥ 0 and < 100",
     ),
-    slippagePercent: numberFlag(
+    slippagePercent: numberOption(
       args,
       "slippage",
       "--slippage",
       (value) => value >= 0 && value < 100,
       "a percent ≥ 0 and < 100",
     ),
-    accountBalance: numberFlag(args, "balance", "--balance", (value) => value > 0, "a positive amount"),
-    warmupMinutes: numberFlag(
+    accountBalance: numberOption(args, "balance", "--balance", (value) => value > 0, "a positive amount"),
+    warmupMinutes: numberOption(
       args,
       "warmup",
       "--warmup",

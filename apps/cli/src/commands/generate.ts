@@ -10,7 +10,7 @@ import { badInput, CliError, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import type { ICliIo } from "../cliIo";
 import { createGenerateProgress } from "../generateProgress";
 import { loadOptimizerFile } from "../optimizerFile";
-import { type IParsedArgs, stringOption } from "../parsedArgs";
+import { type IParsedArgs, numberOption, stringOption } from "../parsedArgs";
 
 /** Default ollama host of `bt generate` (also @bt/optimizer's). */
 const DEFAULT_HOST = "http://127.0.0.1:11434";
@@ -47,22 +47,6 @@ function urlOption(flag: string, text: string): string {
     );
   }
   return text;
-}
-
-function numberOption(
-  args: IParsedArgs,
-  name: string,
-  flag: string,
-  check: (value: number) => boolean,
-  expected: string,
-): number | undefined {
-  const text = stringOption(args, name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || !check(value)) {
-    throw badInput(`bad ${flag} ${JSON.stringify(text)}: must be ${expected}`);
-  }
-  return value;
 }
 
 /**
