@@ -4,19 +4,10 @@
 import type { IChatProvider, IOptimizerProviderConfig } from "./chatProvider";
 import { createOllamaProvider } from "./ollamaProvider";
 import { createOpenAiProvider } from "./openaiProvider";
+import { causeCode } from "./providerError";
 
 /** Error codes of a connection the server closed or reset under the request (undici, node:net). */
-const DROPPED_CONNECTION_CODES = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
-
-/** True when `error` or one of its causes is a dropped connection (not a refusal, timeout or HTTP error). */
-function isDroppedConnection(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && DROPPED_CONNECTION_CODES.has(code)) return true;
-    current = current.cause;
-  }
-  return false;
-}
+const DROPPED_CONNECTION_CODES = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/;
 
 /**
  * The provider of a configuration; the client packages load on the first request, not here. A request
@@ -40,7 +31,8 @@ export function createChatProvider(config: IOptimizerProviderConfig): IChatProvi
       try {
         return await send();
       } catch (error) {
-        if (answered || request.signal?.aborted || !isDroppedConnection(error)) throw error;
+        if (answered || request.signal?.aborted || causeCode(error, DROPPED_CONNECTION_CODES) === undefined)
+          throw error;
         return send();
       }
     },

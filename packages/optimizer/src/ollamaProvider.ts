@@ -6,10 +6,9 @@ import {
   DEFAULT_PROVIDER_TIMEOUT_MS,
   type IChatProvider,
   type IOptimizerProviderConfig,
-  requestSignal,
 } from "./chatProvider";
-import { OptimizerError } from "./optimizerError";
-import { isModuleNotFound, missingPackageMessage, providerError, timeoutError } from "./providerError";
+import { importProviderPackage } from "./providerError";
+import { streamAnswer } from "./streamAnswer";
 
 /** The part of the ollama module this provider uses. */
 export type OllamaModule = typeof import("ollama");
@@ -18,20 +17,10 @@ export type OllamaModule = typeof import("ollama");
  * Imports the optional `ollama` package through `importer`.
  * @throws OptimizerError MISSING_DEPENDENCY naming the package and its install command when it is missing.
  */
-export async function loadOllama(
+export function loadOllama(
   importer: () => Promise<OllamaModule> = () => import("ollama"),
 ): Promise<OllamaModule> {
-  try {
-    return await importer();
-  } catch (error) {
-    if (!isModuleNotFound(error)) throw error;
-    throw new OptimizerError("MISSING_DEPENDENCY", missingPackageMessage("ollama", "ollama"), {
-      provider: "ollama",
-      field: "provider.kind",
-      value: "ollama",
-      cause: error,
-    });
-  }
+  return importProviderPackage("ollama", "ollama", importer);
 }
 
 /** A chat provider over an ollama server. */
@@ -47,49 +36,29 @@ export function createOllamaProvider(
     host,
     async complete(request) {
       const { Ollama } = await loadOllama();
-      const deadline = requestSignal(timeoutMs, request.signal);
-      // The client aborts a stream with its own signal; ours (timeout, caller) is combined with it.
-      const client = new Ollama({
-        host,
-        fetch: (input, init) =>
-          fetch(input, {
-            ...init,
-            signal: init?.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal,
-          }),
-      });
       const options: { temperature?: number; seed?: number } = {};
       if (config.temperature !== undefined) options.temperature = config.temperature;
       if (config.seed !== undefined) options.seed = config.seed;
-      let answer = "";
-      try {
+      return streamAnswer(label, request, async (signal) => {
+        // The client aborts a stream with its own signal; ours (timeout, caller) is combined with it.
+        const client = new Ollama({
+          host,
+          fetch: (input, init) =>
+            fetch(input, {
+              ...init,
+              signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+            }),
+        });
         const stream = await client.chat({
           model: config.model,
           messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
           stream: true,
           options,
         });
-        for await (const part of stream) {
-          const text = part.message?.content ?? "";
-          if (text !== "") {
-            answer += text;
-            request.onToken(text);
-          }
-        }
-        // The openai stream ends quietly on abort: a partial answer must not pass as a whole one.
-        if (deadline.signal.aborted) throw deadline.signal.reason;
-        return answer;
-      } catch (error) {
-        if (deadline.timedOut()) throw timeoutError(label, error);
-        if (request.signal?.aborted) {
-          throw new OptimizerError("ABORTED", `ollama: request to ${host} aborted`, {
-            provider: "ollama",
-            cause: error,
-          });
-        }
-        throw providerError(label, error);
-      } finally {
-        deadline.clear();
-      }
+        return (async function* texts() {
+          for await (const part of stream) yield part.message?.content ?? "";
+        })();
+      });
     },
   };
 }

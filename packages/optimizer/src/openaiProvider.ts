@@ -6,10 +6,9 @@ import {
   DEFAULT_PROVIDER_TIMEOUT_MS,
   type IChatProvider,
   type IOptimizerProviderConfig,
-  requestSignal,
 } from "./chatProvider";
-import { OptimizerError } from "./optimizerError";
-import { isModuleNotFound, missingPackageMessage, providerError, timeoutError } from "./providerError";
+import { importProviderPackage } from "./providerError";
+import { streamAnswer } from "./streamAnswer";
 
 /** A chat provider over an OpenAI-compatible chat completions API. */
 export function createOpenAiProvider(
@@ -23,25 +22,14 @@ export function createOpenAiProvider(
     model: config.model,
     host: baseUrl,
     async complete(request) {
-      let OpenAI: typeof import("openai").default;
-      try {
-        OpenAI = (await import("openai")).default;
-      } catch (error) {
-        if (!isModuleNotFound(error)) throw error;
-        throw new OptimizerError("MISSING_DEPENDENCY", missingPackageMessage("openai", "openai"), {
-          provider: "openai",
-          cause: error,
-        });
-      }
+      const { default: OpenAI } = await importProviderPackage("openai", "openai", () => import("openai"));
       const client = new OpenAI({
         baseURL: baseUrl,
         apiKey: config.apiKey ?? "not-needed",
         timeout: timeoutMs,
         maxRetries: config.maxRetries ?? 0,
       });
-      const deadline = requestSignal(timeoutMs, request.signal);
-      let answer = "";
-      try {
+      return streamAnswer(label, request, async (signal) => {
         const stream = await client.chat.completions.create(
           {
             model: config.model,
@@ -50,31 +38,12 @@ export function createOpenAiProvider(
             ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
             ...(config.seed === undefined ? {} : { seed: config.seed }),
           },
-          { signal: deadline.signal },
+          { signal },
         );
-        for await (const chunk of stream) {
-          const text = chunk.choices[0]?.delta?.content ?? "";
-          if (text !== "") {
-            answer += text;
-            request.onToken(text);
-          }
-        }
-        // The openai stream ends quietly on abort: a partial answer must not pass as a whole one.
-        if (deadline.signal.aborted) throw deadline.signal.reason;
-        return answer;
-      } catch (error) {
-        const name = (error as { name?: unknown } | null)?.name;
-        if (deadline.timedOut() || name === "APIConnectionTimeoutError") throw timeoutError(label, error);
-        if (request.signal?.aborted) {
-          throw new OptimizerError("ABORTED", `openai: request to ${baseUrl} aborted`, {
-            provider: "openai",
-            cause: error,
-          });
-        }
-        throw providerError(label, error);
-      } finally {
-        deadline.clear();
-      }
+        return (async function* texts() {
+          for await (const chunk of stream) yield chunk.choices[0]?.delta?.content ?? "";
+        })();
+      });
     },
   };
 }

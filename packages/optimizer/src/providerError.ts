@@ -14,6 +14,28 @@ export function isModuleNotFound(error: unknown): boolean {
   return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
 }
 
+/**
+ * Imports a provider's client package through `importer` (first use only: the clients are heavy).
+ * @throws OptimizerError MISSING_DEPENDENCY naming the package and its install command when it is missing.
+ */
+export async function importProviderPackage<T>(
+  packageName: string,
+  provider: "ollama" | "openai",
+  importer: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await importer();
+  } catch (error) {
+    if (!isModuleNotFound(error)) throw error;
+    throw new OptimizerError("MISSING_DEPENDENCY", missingPackageMessage(packageName, provider), {
+      provider,
+      field: "provider.kind",
+      value: provider,
+      cause: error,
+    });
+  }
+}
+
 /** What identifies a provider in an error message. */
 export interface IProviderLabel {
   provider: "ollama" | "openai";
@@ -31,26 +53,25 @@ export function timeoutError(label: IProviderLabel, cause: unknown): OptimizerEr
   );
 }
 
-/** Walks the cause chain of `error` looking for a connection failure code (ECONNREFUSED, ENOTFOUND …). */
-function connectionCode(error: unknown): string | undefined {
+/** The first `code` on the cause chain of `error` (the error itself first) that matches `pattern`. */
+export function causeCode(error: unknown, pattern: RegExp): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current !== null && typeof current === "object"; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (
-      typeof code === "string" &&
-      /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+)$/.test(code)
-    ) {
-      return code;
-    }
+    if (typeof code === "string" && pattern.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
+/** Codes of a connection that could not be made or was lost (ECONNREFUSED, ENOTFOUND, undici's …). */
+const CONNECTION_CODES =
+  /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+)$/;
+
 /** The OptimizerError of any other provider failure: unreachable host, HTTP status, broken stream. */
 export function providerError(label: IProviderLabel, error: unknown): OptimizerError {
   if (OptimizerError.isInstance(error)) return error;
-  const connection = connectionCode(error);
+  const connection = causeCode(error, CONNECTION_CODES);
   const status = (error as { status?: unknown; status_code?: unknown } | null) ?? {};
   const httpStatus = typeof status.status === "number" ? status.status : status.status_code;
   const detail = error instanceof Error ? error.message : String(error);
