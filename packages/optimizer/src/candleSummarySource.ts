@@ -10,6 +10,7 @@ import {
   type IExchangeSchema,
   intervalToMs,
   isCandleInterval,
+  sampleStdDev,
 } from "@bt/core";
 import { describeRange, type IOptimizerRange } from "./optimizerRange";
 import type { IOptimizerSource } from "./optimizerSchema";
@@ -129,11 +130,7 @@ export function summarizeCandles(
   const last = candles[candles.length - 1] as ICandleData;
   const closes = candles.map((candle) => candle.close);
   const returns = closes.slice(1).map((close, index) => (close / (closes[index] as number) - 1) * 100);
-  const meanReturn = returns.reduce((sum, value) => sum + value, 0) / Math.max(returns.length, 1);
-  const volatility =
-    returns.length < 2
-      ? null
-      : Math.sqrt(returns.reduce((sum, value) => sum + (value - meanReturn) ** 2, 0) / (returns.length - 1));
+  const volatility = sampleStdDev(returns);
   const high = Math.max(...candles.map((candle) => candle.high));
   const low = Math.min(...candles.map((candle) => candle.low));
   const volumeTotal = candles.reduce((sum, candle) => sum + candle.volume, 0);
