@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration } from "../src/parseDuration";
+import { parseDuration, TIMEOUT_UNITS } from "../src/parseDuration";
 
 describe("parseDuration", () => {
   it("reads minutes, hours, days and weeks", () => {
@@ -8,6 +8,17 @@ describe("parseDuration", () => {
     expect(parseDuration("--train", "7d")).toBe(7 * 86_400_000);
     expect(parseDuration("--train", "1.5d")).toBe(36 * 3_600_000);
     expect(parseDuration("--train", "2w")).toBe(14 * 86_400_000);
+  });
+
+  it("reads milliseconds, seconds and minutes with the timeout units", () => {
+    expect(parseDuration("--timeout", "500ms", TIMEOUT_UNITS)).toBe(500);
+    expect(parseDuration("--timeout", "30s", TIMEOUT_UNITS)).toBe(30_000);
+    expect(parseDuration("--timeout", "5m", TIMEOUT_UNITS)).toBe(300_000);
+    for (const text of ["soon", "5h", "0s", "30"]) {
+      expect(() => parseDuration("--timeout", text, TIMEOUT_UNITS)).toThrow(
+        `bad --timeout ${JSON.stringify(text)}: not a duration`,
+      );
+    }
   });
 
   it("names the flag and the value of a bad duration", () => {

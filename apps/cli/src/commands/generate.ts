@@ -5,30 +5,13 @@
 // stderr. Exit 1 (nothing written) when no answer survived, each range's reason printed.
 
 import { relative, resolve, sep } from "node:path";
-import type { IOptimizerProviderConfig } from "@bt/optimizer";
+import { DEFAULT_OLLAMA_HOST, type IOptimizerProviderConfig, OptimizerError } from "@bt/optimizer";
 import { badInput, CliError, EXIT_FAILURE, EXIT_OK } from "../cliError";
 import type { ICliIo } from "../cliIo";
 import { createGenerateProgress } from "../generateProgress";
 import { loadOptimizerFile } from "../optimizerFile";
+import { parseDuration, TIMEOUT_UNITS } from "../parseDuration";
 import { type IParsedArgs, numberOption, stringOption } from "../parsedArgs";
-
-/** Default ollama host of `bt generate` (also @bt/optimizer's). */
-const DEFAULT_HOST = "http://127.0.0.1:11434";
-
-const TIMEOUT_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
-
-/** A request timeout such as 30s, 500ms or 5m, in ms. */
-function parseTimeoutMs(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/.exec(text);
-  const amount = match ? Number(match[1]) : Number.NaN;
-  if (match === null || !(amount > 0)) {
-    throw badInput(
-      `bad --timeout ${JSON.stringify(text)}: not a duration`,
-      "e.g. --timeout 30s, 500ms or 5m",
-    );
-  }
-  return Math.round(amount * (TIMEOUT_UNIT_MS[match[2] as string] as number));
-}
 
 /** An environment variable, undefined when unset or empty. */
 function envValue(env: ICliIo["env"], name: string): string | undefined {
@@ -79,7 +62,9 @@ export function resolveProvider(args: IParsedArgs, env: ICliIo["env"]): IOptimiz
     model,
     ...(temperature === undefined ? {} : { temperature }),
     ...(seed === undefined ? {} : { seed }),
-    ...(timeoutText === undefined ? {} : { timeoutMs: parseTimeoutMs(timeoutText) }),
+    ...(timeoutText === undefined
+      ? {}
+      : { timeoutMs: parseDuration("--timeout", timeoutText, TIMEOUT_UNITS) }),
   };
   const host = stringOption(args, "host");
   const baseUrl = stringOption(args, "baseUrl");
@@ -90,7 +75,7 @@ export function resolveProvider(args: IParsedArgs, env: ICliIo["env"]): IOptimiz
     if (apiKey !== undefined) throw badInput("--api-key is for --provider openai");
     return {
       kind,
-      host: urlOption("--host", host ?? envValue(env, "OLLAMA_HOST") ?? DEFAULT_HOST),
+      host: urlOption("--host", host ?? envValue(env, "OLLAMA_HOST") ?? DEFAULT_OLLAMA_HOST),
       ...common,
     };
   }
@@ -138,7 +123,6 @@ export async function runGenerateCommand(args: IParsedArgs, io: ICliIo): Promise
   const out = resolve(io.cwd, stringOption(args, "out") ?? `${optimizerName}.generated.ts`);
   const shown = relative(io.cwd, out);
   const fileName = shown.startsWith("..") ? out : `.${sep}${shown}`;
-  const { OptimizerError } = await import("@bt/optimizer");
   const progress = createGenerateProgress(io);
   const where = provider.kind === "ollama" ? provider.host : (provider.baseUrl ?? "api.openai.com");
   io.stderr.write(
