@@ -2,6 +2,14 @@
 // `run()` per user-code call, so nested calls, awaits and Promise.all inside it see it, and two
 // concurrent runs never see each other's (each call gets its own frame). The storage is process-wide
 // (a globalThis slot), so a second copy of this package loaded by a strategy file sees the same frames.
+//
+// A backtest that is the only open sequential run of the process (openRunFrame) does without the storage:
+// its calls are sequential, so its frame is a process-wide "current" value, set before each call and
+// cleared when the run yields or ends, and read only where the storage has no frame. On Node 20 an
+// enabled AsyncLocalStorage runs a promise hook for every promise of the process (≈ 170 ns more per
+// await in a strategy); a lone backtest never enables it. A second open sequential run makes both enter
+// the storage: a call already in flight keeps reading the current frame, which only its own run sets.
+// Runs that are not sequential (live) always enter the storage, so their code never reads it.
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { BtError } from "@bt/core";
@@ -14,19 +22,38 @@ export interface IContextFrame {
   readonly method: IMethodContext | undefined;
 }
 
-/** globalThis key of the shared AsyncLocalStorage. */
+/** globalThis key of the shared context state. */
 export const CONTEXT_SLOT_KEY = "@bt/context/storage";
 /**
- * Layout version of the shared storage slot: bump the major when IContextFrame changes incompatibly
- * (copies with another major refuse to load instead of silently not seeing each other's context).
+ * Layout version of the shared slot: bump the major when its value (IContextState) or IContextFrame
+ * changes incompatibly (copies with another major refuse to load instead of silently not seeing each
+ * other's context). 2: the slot holds the storage and the lone-run state, not the storage alone.
  */
-export const CONTEXT_SLOT_VERSION = "1.0.0";
+export const CONTEXT_SLOT_VERSION = "2.0.0";
 
-const storage = sharedGlobalSlot(
-  CONTEXT_SLOT_KEY,
-  CONTEXT_SLOT_VERSION,
-  () => new AsyncLocalStorage<IContextFrame>(),
-);
+/** The process-wide context state every copy of this package shares. */
+interface IContextState {
+  readonly storage: AsyncLocalStorage<IContextFrame>;
+  /** Sequential runs opened with openRunFrame and not yet closed. */
+  openSequentialRuns: number;
+  /** The frame of the lone sequential run's call in progress (read when the storage has none). */
+  current: IContextFrame | undefined;
+  /** Set once a call was given up while it may still run: no lone-run frames from then on. */
+  storageOnly: boolean;
+}
+
+const state = sharedGlobalSlot<IContextState>(CONTEXT_SLOT_KEY, CONTEXT_SLOT_VERSION, () => ({
+  storage: new AsyncLocalStorage<IContextFrame>(),
+  openSequentialRuns: 0,
+  current: undefined,
+  storageOnly: false,
+}));
+const storage = state.storage;
+
+/** The frame in effect: the storage's, else the lone run's call in progress. */
+function currentFrame(): IContextFrame | undefined {
+  return storage.getStore() ?? state.current;
+}
 
 /**
  * Runs `fn` with both contexts set; returns what `fn` returns (a promise stays a promise).
@@ -38,7 +65,7 @@ export function runInContext<T>(execution: IExecutionContext, method: IMethodCon
 }
 
 /**
- * A frame to enter many times with runInFrame (frozen): build it once per run, not once per call.
+ * A frame to enter many times with openRunFrame (frozen): build it once per run, not once per call.
  * @example const frame = createContextFrame(new MovingExecutionContext("BTCUSDT", true), method);
  */
 export function createContextFrame(
@@ -49,36 +76,80 @@ export function createContextFrame(
 }
 
 /**
- * Runs `fn` inside `frame` (from createContextFrame); returns what `fn` returns. Allocates nothing: the
- * engine's per-call entry into user code, with the frame's execution context moved between calls.
+ * One run's entry into user code (openRunFrame): `run` enters the run's frame for one call; `leave` ends
+ * the lone-run frame when the run hands control back (a yield); `close` ends the run.
  */
-export function runInFrame<T>(frame: IContextFrame, fn: () => T): T {
-  return storage.run(frame, fn);
+export interface IRunFrame {
+  /** Runs `fn` in the run's frame; returns what `fn` returns (a promise stays a promise). */
+  run<T>(fn: () => T): T;
+  /** The run yields to its consumer: code outside the run no longer sees its frame. */
+  leave(): void;
+  /**
+   * A call of the run was given up while it may still be running (a timeout): from now on every run of
+   * the process enters the storage, so the late call can never see another run's frame.
+   */
+  abandonCall(): void;
+  /** The run is over. Idempotent. */
+  close(): void;
+}
+
+/**
+ * Opens a run's entry into user code. A `sequential` run (one call at a time: a backtest) that is the
+ * only open sequential run, entered outside any stored frame, sets its frame as the process's current
+ * one instead of entering the AsyncLocalStorage; other runs enter the storage on every call. Close it
+ * when the run ends (a sequential run left open only keeps later ones on the storage).
+ * @example const entry = openRunFrame(createContextFrame(execution, method), true);
+ *   try { await entry.run(() => strategy.getSignal(symbol, when)); } finally { entry.close(); }
+ */
+export function openRunFrame(frame: IContextFrame, sequential: boolean): IRunFrame {
+  if (sequential) state.openSequentialRuns++;
+  let open = sequential;
+  return {
+    run<T>(fn: () => T): T {
+      if (open && state.openSequentialRuns === 1 && !state.storageOnly && storage.getStore() === undefined) {
+        state.current = frame;
+        return fn();
+      }
+      return storage.run(frame, fn);
+    },
+    leave(): void {
+      if (state.current === frame) state.current = undefined;
+    },
+    abandonCall(): void {
+      state.storageOnly = true;
+    },
+    close(): void {
+      if (state.current === frame) state.current = undefined;
+      if (!open) return;
+      open = false;
+      state.openSequentialRuns--;
+    },
+  };
 }
 
 /** The current frame (both contexts in one read), or undefined outside one. */
 export function findContextFrame(): IContextFrame | undefined {
-  return storage.getStore();
+  return currentFrame();
 }
 
 /** Runs `fn` with `execution` set, keeping the current method context (if any). */
 export function runInExecutionContext<T>(execution: IExecutionContext, fn: () => T): T {
-  return storage.run({ execution, method: storage.getStore()?.method }, fn);
+  return storage.run({ execution, method: currentFrame()?.method }, fn);
 }
 
 /** Runs `fn` with `method` set, keeping the current execution context (if any). */
 export function runInMethodContext<T>(method: IMethodContext, fn: () => T): T {
-  return storage.run({ execution: storage.getStore()?.execution, method }, fn);
+  return storage.run({ execution: currentFrame()?.execution, method }, fn);
 }
 
 /** The current execution context, or undefined outside one. */
 export function findExecutionContext(): IExecutionContext | undefined {
-  return storage.getStore()?.execution;
+  return currentFrame()?.execution;
 }
 
 /** The current method context, or undefined outside one. */
 export function findMethodContext(): IMethodContext | undefined {
-  return storage.getStore()?.method;
+  return currentFrame()?.method;
 }
 
 /**
@@ -86,7 +157,7 @@ export function findMethodContext(): IMethodContext | undefined {
  * @throws BtError CONTEXT when called outside runInContext.
  */
 export function getExecutionContext(): IExecutionContext {
-  const execution = storage.getStore()?.execution;
+  const execution = currentFrame()?.execution;
   if (execution === undefined) {
     throw new BtError(
       "CONTEXT",
@@ -102,7 +173,7 @@ export function getExecutionContext(): IExecutionContext {
  * @throws BtError CONTEXT when called outside runInContext / runInMethodContext.
  */
 export function getMethodContext(): IMethodContext {
-  const method = storage.getStore()?.method;
+  const method = currentFrame()?.method;
   if (method === undefined) {
     throw new BtError(
       "CONTEXT",
@@ -115,5 +186,5 @@ export function getMethodContext(): IMethodContext {
 
 /** True when an execution context is active. */
 export function hasExecutionContext(): boolean {
-  return storage.getStore()?.execution !== undefined;
+  return currentFrame()?.execution !== undefined;
 }

@@ -9,9 +9,10 @@ export {
   getMethodContext,
   hasExecutionContext,
   type IContextFrame,
+  type IRunFrame,
+  openRunFrame,
   runInContext,
   runInExecutionContext,
-  runInFrame,
   runInMethodContext,
 } from "./contextStorage";
 export type { IExecutionContext, IMethodContext } from "./executionContext";

@@ -133,15 +133,16 @@ describe("two copies of the engine in one process", () => {
   });
 
   it("a copy with another major version of the context slot is refused, naming both versions", async () => {
-    expect(CONTEXT_SLOT_VERSION).toBe("1.0.0");
-    await withSlot(CONTEXT_SLOT_KEY, Object.freeze({ version: "2.0.0", value: {} }), async () => {
+    expect(CONTEXT_SLOT_VERSION).toBe("2.0.0");
+    // A copy of the previous layout (the slot held the AsyncLocalStorage alone) loaded first.
+    await withSlot(CONTEXT_SLOT_KEY, Object.freeze({ version: "1.0.0", value: {} }), async () => {
       const loading = import(
         /* @vite-ignore */ `${pathToFileURL(join(copyDir, "context", "contextStorage.ts")).href}?copy=4`
       );
       await expect(loading).rejects.toSatisfy(
         (error: unknown) => BtError.isInstance(error) && error.code === "CONTEXT",
       );
-      await expect(loading).rejects.toThrow(/slot version 2\.0\.0, this copy has 1\.0\.0/);
+      await expect(loading).rejects.toThrow(/slot version 1\.0\.0, this copy has 2\.0\.0/);
     });
   });
 

@@ -266,6 +266,7 @@ export async function* runBacktest(
       }
       // No await when the strategy settled at once (no callbacks): no promise per change.
       const result = isPromiseLike(settled) ? await settled : settled;
+      strategy.leaveContext();
       if (!perMinute || isNotable(result)) {
         keep(result);
         yield result;
@@ -401,7 +402,7 @@ export async function* runBacktest(
         timedOut = null;
         // The abandoned call returns at once should it ever settle (its generation is over).
         generation++;
-        strategy.signalFailed(error, hung.nowMs);
+        strategy.signalTimedOut(error, hung.nowMs);
         from = hung.frameIndex;
       } finally {
         failUntilResult = null;
@@ -416,6 +417,7 @@ export async function* runBacktest(
       const result = found as IStrategyTickResult | null;
       if (result === null) break;
       found = null;
+      strategy.leaveContext();
       keep(result);
       yield result;
       for (const commanded of strategy.takeCommandResults()) {

@@ -7,10 +7,10 @@
 
 import {
   createContextFrame,
-  type IContextFrame,
   type IExecutionContext,
+  type IRunFrame,
   MovingExecutionContext,
-  runInFrame,
+  openRunFrame,
 } from "@bt/context";
 import {
   countRunProblem,
@@ -78,7 +78,8 @@ export class ClientStrategy {
   private readonly getSignalTimeoutMs: number;
   /** The one execution context of this run: its instant moves before each call into user code. */
   private readonly execution: MovingExecutionContext;
-  private readonly frame: IContextFrame;
+  /** The run's entry into user code (a lone backtest passes its frame without AsyncLocalStorage). */
+  private readonly frame: IRunFrame;
   /** getSignal at the instant inContext set (one function per run, not a closure per call). */
   private readonly callGetSignal: () => ISignalDto | null | Promise<ISignalDto | null>;
   /** The run identity part of signal ids: persistKey(symbol, strategy, exchange), encoded once. */
@@ -96,7 +97,7 @@ export class ClientStrategy {
     this.intervalMs = intervalToMs(params.schema.interval);
     this.getSignalTimeoutMs = params.schema.getSignalTimeoutMs ?? params.config.CC_GET_SIGNAL_TIMEOUT_MS;
     this.execution = new MovingExecutionContext(params.symbol, params.backtest);
-    this.frame = createContextFrame(this.execution, params.method);
+    this.frame = openRunFrame(createContextFrame(this.execution, params.method), params.backtest);
     strategyOfExecution.set(this.execution, this);
     const { schema, symbol } = params;
     // A new Date per call: user code never shares a mutable Date.
@@ -204,7 +205,7 @@ export class ClientStrategy {
   inContext<T>(nowMs: number, fn: () => T): T {
     this.nowMs = nowMs;
     this.execution.whenMs = nowMs;
-    return runInFrame(this.frame, fn);
+    return this.frame.run(fn);
   }
 
   /** Start of the interval window containing `nowMs` (the precomputed step: no lookup by name). */
@@ -273,6 +274,11 @@ export class ClientStrategy {
     }
   }
 
+  /** The run hands control to its consumer (a yield): code outside the run no longer sees its context. */
+  leaveContext(): void {
+    this.frame.leave();
+  }
+
   /** Starts the timeout of the getSignal call callSignal just returned a promise of. */
   watchSignal(onTimeout: (error: unknown) => void): void {
     this.watchdog.begin(this.getSignalTimeoutMs, this.describeGetSignal, onTimeout);
@@ -300,6 +306,12 @@ export class ClientStrategy {
     return null;
   }
 
+  /** Counts a getSignal call given up after its TIMEOUT, which may still be running (IRunFrame.abandonCall). */
+  signalTimedOut(error: unknown, nowMs: number): null {
+    this.frame.abandonCall();
+    return this.signalFailed(error, nowMs);
+  }
+
   /** Advances the state machine to `nowMs` at `currentPrice` and applies the result. */
   tick(nowMs: number, currentPrice: number): IStrategyTickResult | Promise<IStrategyTickResult> {
     this.priceNow = currentPrice;
@@ -323,6 +335,7 @@ export class ClientStrategy {
   /** The run is over: drops any risk position this strategy holds and stops its getSignal watchdog. */
   end(): void {
     this.watchdog.stop();
+    this.frame.close();
     this.params.risk?.removePosition(this.strategyName, this.params.exchangeName, this.params.symbol);
   }
 
