@@ -38,6 +38,7 @@ export { aggregateBucketsKeepingGaps, aggregateCompleteBuckets } from "./candleA
 export {
   allocateCandleColumns,
   areCandleColumnsChecked,
+  COLUMN_KERNEL_CHUNK_ROWS,
   candlesToColumns,
   type ICandleColumns,
   markCandleColumnsChecked,

@@ -1,4 +1,9 @@
-import { aggregateBucketsKeepingGaps, aggregateCompleteBuckets, type ICandleColumns } from "@bt/core";
+import {
+  aggregateBucketsKeepingGaps,
+  aggregateCompleteBuckets,
+  COLUMN_KERNEL_CHUNK_ROWS,
+  type ICandleColumns,
+} from "@bt/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -155,6 +160,46 @@ describe("candle aggregation properties", () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("candle aggregation across kernel chunks", () => {
+  it("the gap-free fast path over several COLUMN_KERNEL_CHUNK_ROWS chunks gives the general loop's candles", () => {
+    const length = 3 * COLUMN_KERNEL_CHUNK_ROWS + 77;
+    const long = fc
+      .record({ perBucket: fc.constantFrom(7, 15, 60, 1440), start: fc.integer({ min: 0, max: 5_000_000 }) })
+      .chain(({ perBucket, start }) =>
+        candlesAt(
+          Array.from({ length }, (_, offset) => start + offset),
+          MINUTE,
+        ).map((columns) => ({ columns, targetMs: MINUTE * perBucket })),
+      );
+    fc.assert(
+      fc.property(long, ({ columns, targetMs }) => {
+        const fast = aggregateCompleteBuckets(columns, MINUTE, targetMs);
+        // A candle two buckets after the data opens a gap, so the general loop runs.
+        const extraMs = (Math.floor(columns.timestamp[length - 1]! / targetMs) + 2) * targetMs;
+        const append = (column: Float64Array, value: number) => Float64Array.from([...column, value]);
+        const general = aggregateCompleteBuckets(
+          {
+            timestamp: append(columns.timestamp, extraMs),
+            open: append(columns.open, 1),
+            high: append(columns.high, 1),
+            low: append(columns.low, 1),
+            close: append(columns.close, 1),
+            volume: append(columns.volume, 1),
+          },
+          MINUTE,
+          targetMs,
+        );
+        const buckets = fast.timestamp.length;
+        expect(buckets).toBeGreaterThan(0);
+        for (const field of ["timestamp", "open", "high", "low", "close", "volume"] as const) {
+          expect(general[field].subarray(0, buckets)).toEqual(fast[field]);
+        }
+      }),
+      { numRuns: 8 },
     );
   });
 });

@@ -2,7 +2,13 @@
 // path (getCandles batches): same trades, same validation errors, same gap filling; it falls back to
 // getCandles when the exchange returns null.
 
-import { type ICandleColumns, type ICandleData, type IExchangeSchema, SILENT_LOGGER } from "@bt/core";
+import {
+  COLUMN_KERNEL_CHUNK_ROWS,
+  type ICandleColumns,
+  type ICandleData,
+  type IExchangeSchema,
+  SILENT_LOGGER,
+} from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { loadCandleStore } from "../src/candles/candleLoader";
 import { getAveragePrice } from "../src/index";
@@ -191,6 +197,56 @@ describe("candle columns (getCandleColumns)", () => {
       "open time is not aligned to a minute",
     );
     expect((await errorOf("columns", cases.duplicate!))?.message).toContain(`at ${at(7)}: duplicate candle`);
+  });
+
+  it("defects on either side of a kernel chunk boundary are reported identically by both paths", async () => {
+    // Rows of the loaded range: 5 warm-up minutes, then the frame; the chunks split it at multiples of
+    // COLUMN_KERNEL_CHUNK_ROWS.
+    const minutes = 2 * COLUMN_KERNEL_CHUNK_ROWS + 50;
+    const outcome = async (mode: Mode, candles: ICandleData[]) => {
+      try {
+        const { results } = await run(mode, candles, minutes);
+        return { trades: results.filter((result) => result.action === "closed").length };
+      } catch (error) {
+        const { code, message } = error as { code: string; message: string };
+        return { code, message };
+      }
+    };
+    const clean = outcome("objects", wigglyCandles(T0 - 5 * MINUTE, minutes + 5));
+    expect(await outcome("columns", wigglyCandles(T0 - 5 * MINUTE, minutes + 5))).toEqual(await clean);
+    for (const row of [
+      COLUMN_KERNEL_CHUNK_ROWS - 1,
+      COLUMN_KERNEL_CHUNK_ROWS,
+      2 * COLUMN_KERNEL_CHUNK_ROWS + 1,
+    ]) {
+      const bad = wigglyCandles(T0 - 5 * MINUTE, minutes + 5);
+      bad[row] = { ...bad[row]!, close: Number.NaN };
+      const gap = wigglyCandles(T0 - 5 * MINUTE, minutes + 5);
+      gap.splice(row, 2);
+      for (const candles of [bad, gap]) {
+        const objects = await outcome("objects", candles);
+        expect({ row, error: await outcome("columns", candles) }).toEqual({ row, error: objects });
+        expect(objects).toHaveProperty("code", "CANDLES");
+      }
+    }
+    // Clean columns reaching past toMs take the contiguous path (the store shares them) and end at toMs,
+    // inside the third chunk.
+    const rows = 3 * COLUMN_KERNEL_CHUNK_ROWS;
+    const whole = toColumns(wigglyCandles(T0, rows));
+    const toMs = T0 + (2 * COLUMN_KERNEL_CHUNK_ROWS + 10) * MINUTE;
+    const store = await loadCandleStore({
+      exchange: { ...memoryExchange("mem", {}), getCandleColumns: async () => whole },
+      symbol: "BTCUSDT",
+      fromMs: T0,
+      toMs,
+      frameStartMs: T0 + 5 * MINUTE,
+      batchSize: 1_000,
+      gapPolicy: "error",
+      priceCandleCount: 5,
+      logger: SILENT_LOGGER,
+    });
+    expect(store.minutes.count).toBe(2 * COLUMN_KERNEL_CHUNK_ROWS + 10);
+    expect(store.minutes.close.buffer).toBe(whole.close.buffer);
   });
 
   it("gapPolicy fill gives identical stores and results through both paths", async () => {

@@ -2,7 +2,7 @@
 // holds exactly core's averagePrice of the N closed 1m candles before each minute, bit for bit, also for
 // windows without volume (mean of closes).
 
-import { averagePrice, type ICandleData } from "@bt/core";
+import { averagePrice, COLUMN_KERNEL_CHUNK_ROWS, type ICandleData } from "@bt/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CandleStore } from "../src/candles/candleStore";
@@ -50,5 +50,22 @@ describe("CandleStore price column", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("CandleStore price column across kernel chunks", () => {
+  it("equals averagePrice before every minute of a series of several COLUMN_KERNEL_CHUNK_ROWS chunks", () => {
+    const count = 2 * COLUMN_KERNEL_CHUNK_ROWS + 123;
+    const [rows] = fc.sample(fc.array(candle, { minLength: count, maxLength: count }), {
+      numRuns: 1,
+      seed: 7,
+    });
+    const candles = (rows ?? []).map((row, index) => ({ timestamp: index * MINUTE, ...row }));
+    const store = storeOf(candles, 5);
+    for (let index = 0; index <= candles.length; index++) {
+      const expected = index < 5 ? Number.NaN : averagePrice(candles.slice(index - 5, index));
+      if (!Object.is(store.prices[index], expected))
+        expect({ index, price: store.prices[index] }).toEqual({ index, price: expected });
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   averagePriceOfColumns,
   BtError,
   type CandleInterval,
+  COLUMN_KERNEL_CHUNK_ROWS,
   type ICandleColumns,
   type ICandleData,
   intervalToMs,
@@ -52,12 +53,32 @@ function priceColumn(minutes: IContiguousCandleColumns, n: number, stepMs: numbe
 }
 
 /**
- * The default window (CC_AVG_PRICE_CANDLES_COUNT = 5) in one pass: each candle's weighted typical price,
- * volume and close are computed once and shifted through five locals, and every price sums them oldest
- * first from 0, in averagePriceOfColumns' order, so the floats are the same bits.
+ * The default window (CC_AVG_PRICE_CANDLES_COUNT = 5), chunk by chunk (COLUMN_KERNEL_CHUNK_ROWS):
+ * prices[index + 1] for index in [4, count).
  */
 function rollingPriceColumn5(minutes: IContiguousCandleColumns, prices: Float64Array): void {
   const { high, low, close, volume, count } = minutes;
+  for (let index = 0; index <= 4; index++) prices[index] = Number.NaN;
+  for (let from = 4; from < count; from += COLUMN_KERNEL_CHUNK_ROWS) {
+    rollingPrices5(high, low, close, volume, from, Math.min(count, from + COLUMN_KERNEL_CHUNK_ROWS), prices);
+  }
+}
+
+/**
+ * prices[index + 1] for index in [from, to) (from ≥ 4) in one pass: each candle's weighted typical price,
+ * volume and close are computed once and shifted through five locals (the first four from the candles
+ * before `from`), and every price sums them oldest first from 0, in averagePriceOfColumns' order, so the
+ * floats are the same bits.
+ */
+function rollingPrices5(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  from: number,
+  to: number,
+  prices: Float64Array,
+): void {
   let w0 = 0;
   let w1 = 0;
   let w2 = 0;
@@ -70,7 +91,7 @@ function rollingPriceColumn5(minutes: IContiguousCandleColumns, prices: Float64A
   let c1 = 0;
   let c2 = 0;
   let c3 = 0;
-  for (let index = 0; index < 4; index++) {
+  for (let index = from - 4; index < from; index++) {
     const candleVolume = volume[index] as number;
     const closePrice = close[index] as number;
     w0 = w1;
@@ -85,10 +106,8 @@ function rollingPriceColumn5(minutes: IContiguousCandleColumns, prices: Float64A
     c1 = c2;
     c2 = c3;
     c3 = closePrice;
-    prices[index] = Number.NaN;
   }
-  prices[4] = Number.NaN;
-  for (let index = 4; index < count; index++) {
+  for (let index = from; index < to; index++) {
     const candleVolume = volume[index] as number;
     const closePrice = close[index] as number;
     const w4 = (((high[index] as number) + (low[index] as number) + closePrice) / 3) * candleVolume;

@@ -6,6 +6,7 @@ import {
   allocateCandleColumns,
   areCandleColumnsChecked,
   BtError,
+  COLUMN_KERNEL_CHUNK_ROWS,
   candleProblem,
   describeValue,
   type ICandleColumns,
@@ -71,28 +72,48 @@ export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColu
 }
 
 /**
- * The usual case in one tight pass: the columns start inside [fromMs, toMs) on a minute and every row is
- * the next minute with well-formed values (skipped when the columns are marked checked). Returns the
- * number of rows before toMs, or 0 when any row needs the row-by-row path (which finds and reports it).
+ * The usual case in one tight pass (chunk by chunk: COLUMN_KERNEL_CHUNK_ROWS): the columns start inside
+ * [fromMs, toMs) on a minute and every row is the next minute with well-formed values (skipped when the
+ * columns are marked checked). Returns the number of rows before toMs, or 0 when any row needs the
+ * row-by-row path (which finds and reports it).
  */
 function contiguousRun(options: ICandleLoadOptions, source: ICandleColumns): number {
   const { fromMs, toMs } = options;
-  const { timestamp, open, high, low, close, volume } = source;
-  const length = timestamp.length;
-  const firstMs = length > 0 ? (timestamp[0] as number) : Number.NaN;
+  const length = source.timestamp.length;
+  const firstMs = length > 0 ? (source.timestamp[0] as number) : Number.NaN;
   if (!(firstMs >= fromMs && firstMs < toMs) || firstMs % MINUTE_MS !== 0) return 0;
   const valuesChecked = areCandleColumnsChecked(source);
-  let expectedMs = firstMs;
-  let index = 0;
-  for (; index < length; index++) {
+  for (let from = 0; from < length; from += COLUMN_KERNEL_CHUNK_ROWS) {
+    const to = Math.min(length, from + COLUMN_KERNEL_CHUNK_ROWS);
+    const end = contiguousRows(source, from, to, firstMs + from * MINUTE_MS, toMs, valuesChecked);
+    if (end !== to) return Math.max(0, end);
+  }
+  return length;
+}
+
+/**
+ * Rows [from, to) of contiguousRun, row `from` expected at `fromMs`: `to` when they all continue the run,
+ * the index of the first row at or after toMs (the run ends there), or −1 when a row breaks the run.
+ */
+function contiguousRows(
+  source: ICandleColumns,
+  from: number,
+  to: number,
+  fromMs: number,
+  toMs: number,
+  valuesChecked: boolean,
+): number {
+  const { timestamp, open, high, low, close, volume } = source;
+  // Float steps (a Smi index × 60,000 would overflow past row 35,791 and deoptimise the loop).
+  let expectedMs = fromMs;
+  for (let index = from; index < to; index++, expectedMs += MINUTE_MS) {
     // At toMs the run ends; the row-by-row path would stop at this row too (it must be at or after toMs).
-    if (expectedMs >= toMs) return (timestamp[index] as number) >= toMs ? index : 0;
-    if ((timestamp[index] as number) !== expectedMs) return 0;
-    const candleMs = expectedMs;
+    if (expectedMs >= toMs) return (timestamp[index] as number) >= toMs ? index : -1;
+    if ((timestamp[index] as number) !== expectedMs) return -1;
     if (
       !valuesChecked &&
       !isWellFormedCandle(
-        candleMs,
+        expectedMs,
         open[index] as number,
         high[index] as number,
         low[index] as number,
@@ -100,11 +121,10 @@ function contiguousRun(options: ICandleLoadOptions, source: ICandleColumns): num
         volume[index] as number,
       )
     ) {
-      return 0;
+      return -1;
     }
-    expectedMs += MINUTE_MS;
   }
-  return index;
+  return to;
 }
 
 /** Validates row by row (gaps, skipped rows, the first bad row's error), then builds the store. */
