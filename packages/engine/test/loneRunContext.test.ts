@@ -59,13 +59,7 @@ describe("the context of a lone backtest", () => {
   it("is not entered into AsyncLocalStorage; outside its calls there is none", async () => {
     const stored: boolean[] = [];
     const engine = engineWith([recordingStrategy("lone", stored)]);
-    for await (const _ of engine.Backtest.run(
-      "BTCUSDT",
-      { strategyName: "lone", exchangeName: "mem", frameName: "f" },
-      { warmupMinutes: 100 },
-    )) {
-      // never trades
-    }
+    await run(engine, "lone");
     expect(stored.length).toBe(80);
     expect(stored.every((inStorage) => !inStorage)).toBe(true);
     expect(() => getDate()).toThrow(/No execution context/);
