@@ -68,6 +68,7 @@ export {
 } from "./equityStatistics";
 export {
   alignDown,
+  alignDownMs,
   alignUp,
   CANDLE_INTERVALS,
   type CandleInterval,

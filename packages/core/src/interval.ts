@@ -70,8 +70,19 @@ export function intervalToMs(interval: CandleInterval): number {
 
 /** Start (epoch ms, UTC) of the interval that contains `timestampMs`; boundaries are multiples of the length. */
 export function alignDown(timestampMs: number, interval: CandleInterval): number {
-  const stepMs = intervalToMs(interval);
-  return timestampMs - (((timestampMs % stepMs) + stepMs) % stepMs);
+  return alignDownMs(timestampMs, intervalToMs(interval));
+}
+
+/**
+ * The largest multiple of `stepMs` at or before `timestampMs` (integer epoch ms, negative ones too): the
+ * interval boundary of a precomputed step, for the loops that align every call. A division and a floor,
+ * not two float remainders (each a C call in optimised code); the quotient can round up to the next
+ * integer only just below a boundary, which the comparison corrects, so the result is exact whenever the
+ * boundary itself is (|timestampMs| < 2^53).
+ */
+export function alignDownMs(timestampMs: number, stepMs: number): number {
+  const down = Math.floor(timestampMs / stepMs) * stepMs;
+  return down > timestampMs ? down - stepMs : down;
 }
 
 /** Smallest interval boundary at or after `timestampMs`. */

@@ -31,7 +31,15 @@ import {
   type ISignalRow,
   NO_RULES,
 } from "./signal";
-import type { IStrategyTickResult, ITickOrigin, PositionUpdate } from "./tickResult";
+import type {
+  IStrategyTickResult,
+  IStrategyTickResultActive,
+  IStrategyTickResultIdle,
+  IStrategyTickResultOpened,
+  IStrategyTickResultScheduled,
+  ITickOrigin,
+  PositionUpdate,
+} from "./tickResult";
 import { type ISignalProblem, validateSignal } from "./validation";
 
 /** What the machine holds for one (symbol, strategy): nothing, a scheduled signal, or an open position. */
@@ -68,13 +76,16 @@ export type StrategyEvent =
   /**
    * The strategy proposed a signal (only valid in state "none"); `id` is supplied by the engine. With
    * `validated`, the caller has run validateSignal on this very signal at this price and config (the
-   * engine's pipeline does, before risk and sizing), so it is not run twice.
+   * engine's pipeline does, before risk and sizing), so it is not run twice. `cost`, when given, is the
+   * stake in place of `signal.cost` (what sizing or the account set), so the strategy's object is used as
+   * it is, never copied.
    */
   | {
       readonly type: "signal";
       readonly signal: ISignalDto;
       readonly id: string;
       readonly validated?: boolean;
+      readonly cost?: number;
     }
   /**
    * Close now at the current price: "closed" = by the user, "time_expired" = the frame ended.
@@ -209,7 +220,11 @@ export function scanScheduledOutcome(
   return -1;
 }
 
-function base(input: ITransitionInput) {
+// The results are written out as whole literals, the shared fields first (in the order JSON shows them).
+// A spread such as `{ ...base(input), action: "idle" }` costs V8 a runtime call per result, about 3.5 µs
+// against 0.3 µs for the literal: on a year's backtest that was several milliseconds of every trade.
+
+function idleResult(input: ITransitionInput): IStrategyTickResultIdle {
   const { origin } = input;
   return {
     symbol: origin.symbol,
@@ -218,7 +233,37 @@ function base(input: ITransitionInput) {
     backtest: origin.backtest,
     currentPrice: input.currentPrice,
     timestamp: input.now,
+    action: "idle",
   };
+}
+
+/** A result that carries the signal and nothing else: scheduled, opened or active. */
+function signalResult(
+  input: ITransitionInput,
+  action: "scheduled",
+  signal: IScheduledSignalRow,
+): IStrategyTickResultScheduled;
+function signalResult(
+  input: ITransitionInput,
+  action: "opened" | "active",
+  signal: ISignalRow,
+): IStrategyTickResultOpened | IStrategyTickResultActive;
+function signalResult(
+  input: ITransitionInput,
+  action: "scheduled" | "opened" | "active",
+  signal: IScheduledSignalRow | ISignalRow,
+): IStrategyTickResult {
+  const { origin } = input;
+  return {
+    symbol: origin.symbol,
+    strategyName: origin.strategyName,
+    exchangeName: origin.exchangeName,
+    backtest: origin.backtest,
+    currentPrice: input.currentPrice,
+    timestamp: input.now,
+    action,
+    signal,
+  } as IStrategyTickResult;
 }
 
 function idle(
@@ -226,14 +271,14 @@ function idle(
   input: ITransitionInput,
   rejection: ISignalProblem[] | null = null,
 ): ITransition {
-  return { state, result: { ...base(input), action: "idle" }, rejection };
+  return { state, result: idleResult(input), rejection };
 }
 
 function open(signal: IScheduledSignalRow, fillPrice: number, input: ITransitionInput): ITransition {
   const opened = openRow(signal, fillPrice, input.now);
   return {
     state: { status: "pending", signal: opened },
-    result: { ...base(input), action: "opened", signal: opened },
+    result: signalResult(input, "opened", opened),
     rejection: null,
   };
 }
@@ -246,11 +291,16 @@ function close(
 ): ITransition {
   // The exit price belongs to the excursion too (a stop below the worst minute price, say).
   const figures = positionFigures(signal, priceClose, input.now, pnlCostsOf(input.config));
+  const { origin } = input;
   return {
     state: NO_SIGNAL,
     result: {
-      ...base(input),
+      symbol: origin.symbol,
+      strategyName: origin.strategyName,
+      exchangeName: origin.exchangeName,
+      backtest: origin.backtest,
       currentPrice: priceClose,
+      timestamp: input.now,
       action: "closed",
       signal,
       closeReason: reason,
@@ -270,9 +320,20 @@ function close(
 }
 
 function cancel(signal: IScheduledSignalRow, reason: CancelReason, input: ITransitionInput): ITransition {
+  const { origin } = input;
   return {
     state: NO_SIGNAL,
-    result: { ...base(input), action: "cancelled", signal, cancelReason: reason },
+    result: {
+      symbol: origin.symbol,
+      strategyName: origin.strategyName,
+      exchangeName: origin.exchangeName,
+      backtest: origin.backtest,
+      currentPrice: input.currentPrice,
+      timestamp: input.now,
+      action: "cancelled",
+      signal,
+      cancelReason: reason,
+    },
     rejection: null,
   };
 }
@@ -298,14 +359,21 @@ function rulesOf(dto: ISignalDto): IPositionRules {
   };
 }
 
-function propose(dto: ISignalDto, id: string, validated: boolean, input: ITransitionInput): ITransition {
+function propose(
+  dto: ISignalDto,
+  id: string,
+  validated: boolean,
+  stake: number | undefined,
+  input: ITransitionInput,
+): ITransition {
   if (!validated) {
-    const problems = validateSignal(dto, input.currentPrice, input.config);
+    const checked = stake === undefined ? dto : { ...dto, cost: stake };
+    const problems = validateSignal(checked, input.currentPrice, input.config);
     if (problems.length > 0) return idle(NO_SIGNAL, input, problems);
   }
   const entry = dto.entry ?? (dto.priceOpen === undefined ? "market" : "limit");
   const priceOpen = dto.priceOpen ?? input.currentPrice;
-  const cost = dto.cost ?? null;
+  const cost = stake ?? dto.cost ?? null;
   const scheduled: IScheduledSignalRow = {
     kind: "scheduled",
     id,
@@ -333,7 +401,7 @@ function propose(dto: ISignalDto, id: string, validated: boolean, input: ITransi
   if (marketable) return open(scheduled, input.currentPrice, input);
   return {
     state: { status: "scheduled", signal: scheduled },
-    result: { ...base(input), action: "scheduled", signal: scheduled },
+    result: signalResult(input, "scheduled", scheduled),
     rejection: null,
   };
 }
@@ -351,7 +419,7 @@ function tickScheduled(
     case "activate":
       return open(signal, activationPrice(signal, input.currentPrice), input);
     case null:
-      return { state, result: { ...base(input), action: "scheduled", signal }, rejection: null };
+      return { state, result: signalResult(input, "scheduled", signal), rejection: null };
     default: {
       const unreachable: never = outcome;
       return unreachable;
@@ -365,7 +433,17 @@ const tickCursor = new PositionCursor();
 function updated(signal: ISignalRow, update: PositionUpdate, input: ITransitionInput): ITransition {
   return {
     state: { status: "pending", signal },
-    result: { ...base(input), action: "updated", signal, update },
+    result: {
+      symbol: input.origin.symbol,
+      strategyName: input.origin.strategyName,
+      exchangeName: input.origin.exchangeName,
+      backtest: input.origin.backtest,
+      currentPrice: input.currentPrice,
+      timestamp: input.now,
+      action: "updated",
+      signal,
+      update,
+    },
     rejection: null,
   };
 }
@@ -439,8 +517,7 @@ function tickPending(signal: ISignalRow, state: StrategyState, input: ITransitio
   if (change === null) {
     foldMinute(cursor, price);
     const folded = cursor.toRow();
-    if (folded === signal)
-      return { state, result: { ...base(input), action: "active", signal }, rejection: null };
+    if (folded === signal) return { state, result: signalResult(input, "active", signal), rejection: null };
     if (folded.priceStopLoss !== signal.priceStopLoss) {
       return updated(
         folded,
@@ -450,7 +527,7 @@ function tickPending(signal: ISignalRow, state: StrategyState, input: ITransitio
     }
     return {
       state: { status: "pending", signal: folded },
-      result: { ...base(input), action: "active", signal: folded },
+      result: signalResult(input, "active", folded),
       rejection: null,
     };
   }
@@ -475,9 +552,9 @@ function refuse(
     case "none":
       return idle(state, input, rejection);
     case "scheduled":
-      return { state, result: { ...base(input), action: "scheduled", signal: state.signal }, rejection };
+      return { state, result: signalResult(input, "scheduled", state.signal), rejection };
     case "pending":
-      return { state, result: { ...base(input), action: "active", signal: state.signal }, rejection };
+      return { state, result: signalResult(input, "active", state.signal), rejection };
     default: {
       const unreachable: never = state;
       return unreachable;
@@ -725,7 +802,7 @@ export function transition(state: StrategyState, event: StrategyEvent, input: IT
           value: state.status,
         });
       }
-      return propose(event.signal, event.id, event.validated === true, input);
+      return propose(event.signal, event.id, event.validated === true, event.cost, input);
     case "tick":
       switch (state.status) {
         case "none":
@@ -761,7 +838,7 @@ export function transition(state: StrategyState, event: StrategyEvent, input: IT
         case "pending":
           return {
             state,
-            result: { ...base(input), action: "active", signal: state.signal },
+            result: signalResult(input, "active", state.signal),
             rejection: null,
           };
         default: {

@@ -196,18 +196,20 @@ export function validateSignal(
     (isLong ? currentPrice <= open : currentPrice >= open);
   const fillsAtPriceOpen = scheduled && !marketable;
   const reference = fillsAtPriceOpen ? open : currentPrice;
-  const openLabel = fillsAtPriceOpen
-    ? `priceOpen ${open}`
-    : scheduled
-      ? `the current price ${reference} (a limit at ${open} the market has crossed fills there)`
-      : `the current price ${reference}`;
+  // Built only for a message: turning the prices into text costs more than every check of a valid signal.
+  const openLabel = () =>
+    fillsAtPriceOpen
+      ? `priceOpen ${open}`
+      : scheduled
+        ? `the current price ${reference} (a limit at ${open} the market has crossed fills there)`
+        : `the current price ${reference}`;
   const openName = fillsAtPriceOpen ? "priceOpen" : "the current price";
 
   if (isLong ? !(takeProfit > reference) : !(takeProfit < reference)) {
     add(
       "priceTakeProfit",
       takeProfit,
-      `priceTakeProfit ${takeProfit} must be ${isLong ? "above" : "below"} ${openLabel} for a ${position} position`,
+      `priceTakeProfit ${takeProfit} must be ${isLong ? "above" : "below"} ${openLabel()} for a ${position} position`,
       `priceTakeProfit must be ${isLong ? "above" : "below"} ${openName} for a ${position} position`,
     );
   } else {
@@ -216,7 +218,7 @@ export function validateSignal(
       add(
         "priceTakeProfit",
         takeProfit,
-        `priceTakeProfit ${takeProfit} is ${round(distance)}% from ${openLabel}; CC_MIN_TAKEPROFIT_DISTANCE_PERCENT requires at least ${config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT}%`,
+        `priceTakeProfit ${takeProfit} is ${round(distance)}% from ${openLabel()}; CC_MIN_TAKEPROFIT_DISTANCE_PERCENT requires at least ${config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT}%`,
         `priceTakeProfit closer to ${openName} than CC_MIN_TAKEPROFIT_DISTANCE_PERCENT (${config.CC_MIN_TAKEPROFIT_DISTANCE_PERCENT}%)`,
       );
     }
@@ -226,7 +228,7 @@ export function validateSignal(
     add(
       "priceStopLoss",
       stopLoss,
-      `priceStopLoss ${stopLoss} must be ${isLong ? "below" : "above"} ${openLabel} for a ${position} position`,
+      `priceStopLoss ${stopLoss} must be ${isLong ? "below" : "above"} ${openLabel()} for a ${position} position`,
       `priceStopLoss must be ${isLong ? "below" : "above"} ${openName} for a ${position} position`,
     );
   } else {
@@ -235,14 +237,14 @@ export function validateSignal(
       add(
         "priceStopLoss",
         stopLoss,
-        `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel}; CC_MIN_STOPLOSS_DISTANCE_PERCENT requires at least ${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}%`,
+        `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel()}; CC_MIN_STOPLOSS_DISTANCE_PERCENT requires at least ${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}%`,
         `priceStopLoss closer to ${openName} than CC_MIN_STOPLOSS_DISTANCE_PERCENT (${config.CC_MIN_STOPLOSS_DISTANCE_PERCENT}%)`,
       );
     } else if (isBelow(config.CC_MAX_STOPLOSS_DISTANCE_PERCENT, distance)) {
       add(
         "priceStopLoss",
         stopLoss,
-        `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel}; CC_MAX_STOPLOSS_DISTANCE_PERCENT allows at most ${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT}%`,
+        `priceStopLoss ${stopLoss} is ${round(distance)}% from ${openLabel()}; CC_MAX_STOPLOSS_DISTANCE_PERCENT allows at most ${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT}%`,
         `priceStopLoss farther from ${openName} than CC_MAX_STOPLOSS_DISTANCE_PERCENT (${config.CC_MAX_STOPLOSS_DISTANCE_PERCENT}%)`,
       );
     }

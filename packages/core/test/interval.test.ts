@@ -1,5 +1,6 @@
 import {
   alignDown,
+  alignDownMs,
   alignUp,
   BtError,
   CANDLE_INTERVALS,
@@ -10,6 +11,7 @@ import {
   isCandleInterval,
   MINUTE_MS,
 } from "@bt/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 const HOUR_MS = 3_600_000;
@@ -80,6 +82,28 @@ describe("UTC alignment", () => {
     expect(alignDown(-1, "1m")).toBe(-MINUTE_MS);
     expect(alignUp(-1, "1m")).toBe(0);
     expect(alignDown(Date.UTC(1969, 11, 31, 23, 30), "1h")).toBe(Date.UTC(1969, 11, 31, 23));
+  });
+
+  it("alignDownMs is the exact floor to a multiple of the step for any integer ms, just below a boundary too", () => {
+    const remainderForm = (ms: number, stepMs: number) => ms - (((ms % stepMs) + stepMs) % stepMs);
+    const steps = CANDLE_INTERVALS.map(intervalToMs);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...steps),
+        fc.integer({ min: -(2 ** 45), max: 2 ** 45 }),
+        fc.integer({ min: -2, max: 2 }),
+        (stepMs, ms, nudge) => {
+          // Half the cases sit within 2 ms of a boundary, where a rounded quotient could step over it.
+          for (const value of [ms, Math.round(ms / stepMs) * stepMs + nudge]) {
+            const down = alignDownMs(value, stepMs);
+            expect(down).toBe(remainderForm(value, stepMs));
+            expect(down <= value && value < down + stepMs && down % stepMs === 0).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(alignDownMs(Number.MAX_SAFE_INTEGER - 1, 3)).toBe(remainderForm(Number.MAX_SAFE_INTEGER - 1, 3));
   });
 });
 

@@ -123,6 +123,23 @@ describe.each(SIDES)("transition ($position)", ({ position, p }) => {
     expect(opened.timestamp).toBe(at(3));
   });
 
+  it("the event's cost is the stake in place of the signal's, and the signal object is not copied or changed", () => {
+    const signal: ISignalDto = { ...immediate, cost: 100 };
+    const event: StrategyEvent = { type: "signal", signal, id: "sig-1", cost: 250 };
+    const next = transition(NO_SIGNAL, event, input(100, 3));
+    const opened = expectAction(next.result, "opened");
+    expect(opened.signal.cost).toBe(250);
+    expect(opened.signal.quantity).toBe(2.5);
+    expect(opened.signal.fills).toEqual([
+      { kind: "entry", price: 100, cost: 250, at: at(3), source: "open" },
+    ]);
+    expect(signal.cost).toBe(100);
+    // Not validated by the caller: the stake is checked like a signal's cost.
+    const refused = transition(NO_SIGNAL, { ...event, cost: -5 }, input(100, 3));
+    expect(refused.state).toBe(NO_SIGNAL);
+    expect(refused.rejection?.map((problem) => problem.field)).toEqual(["cost"]);
+  });
+
   it("an unsized signal has cost and quantity null and an empty note", () => {
     const opened = expectAction(propose(immediate, 100).result, "opened");
     expect(opened.signal.cost).toBeNull();

@@ -6,6 +6,7 @@
 
 import {
   aggregateCompleteBuckets,
+  alignDownMs,
   alignUp,
   averagePriceOfColumns,
   BtError,
@@ -151,8 +152,7 @@ class IntervalWindows {
 
   /** alignDown(whenMs, interval) with the precomputed step. */
   alignedWhen(whenMs: number): number {
-    const stepMs = this.stepMs;
-    return whenMs - (((whenMs % stepMs) + stepMs) % stepMs);
+    return alignDownMs(whenMs, this.stepMs);
   }
 
   /** Exclusive end index into `columns` of the closed candles before `whenMs`. */

@@ -13,6 +13,7 @@ import {
   openRunFrame,
 } from "@bt/context";
 import {
+  alignDownMs,
   countRunProblem,
   emptyRunProblems,
   type IRunProblems,
@@ -210,8 +211,7 @@ export class ClientStrategy {
 
   /** Start of the interval window containing `nowMs` (the precomputed step: no lookup by name). */
   private boundaryOf(nowMs: number): number {
-    const stepMs = this.intervalMs;
-    return nowMs - (((nowMs % stepMs) + stepMs) % stepMs);
+    return alignDownMs(nowMs, this.intervalMs);
   }
 
   /** True when getSignal may be called at `nowMs`: idle, not stopped, and a new interval boundary. */
@@ -358,7 +358,7 @@ export class ClientStrategy {
       this.state,
       // The pipeline validated the signal as proposed; it changed at most its cost (sizing or the
       // account stake, each a checked positive number).
-      { type: "signal", signal: proposal.signal, id, validated: true },
+      { type: "signal", signal: proposal.proposed, cost: proposal.cost, id, validated: true },
       this.input(nowMs, currentPrice),
     );
     if (next.rejection !== null) {

@@ -54,7 +54,8 @@ export interface IClientStrategyParams {
 /** A signal that passed the pipeline: as getSignal returned it and with its sized cost. */
 export interface ISignalProposal {
   proposed: ISignalDto;
-  signal: ISignalDto;
+  /** The stake: what the strategy set, else what sizing or the account set (undefined: unsized). */
+  cost: number | undefined;
 }
 
 /** The message of anything thrown (an Error's message, else its text). */
@@ -93,7 +94,7 @@ export class SignalPipeline {
 
   /**
    * Validation → risk → sizing → the account of what getSignal returned. Returns the signal as proposed
-   * and as staked (cost set), or null when it is rejected (or sizing threw).
+   * and its stake, or null when it is rejected (or sizing threw).
    */
   async vet(proposed: ISignalDto, nowMs: number, currentPrice: number): Promise<ISignalProposal | null> {
     const { schema, symbol, bus, config, backtest } = this.params;
@@ -133,7 +134,7 @@ export class SignalPipeline {
       const onAllowed = risk.schema.callbacks?.onAllowed;
       if (onAllowed) await this.callSafely("risk.onAllowed", () => onAllowed(symbol, seen));
     }
-    let signal: ISignalDto = proposed;
+    let cost = proposed.cost;
     const sizing = this.params.sizing;
     if (sizing !== undefined && proposed.cost === undefined) {
       const priceOpen = proposed.priceOpen ?? currentPrice;
@@ -169,18 +170,18 @@ export class SignalPipeline {
         );
         return null;
       }
-      signal = { ...proposed, cost: sized.cost };
+      cost = sized.cost;
     }
     const account = this.params.account;
     if (account !== undefined) {
-      const admission = account.admit(signal.cost);
+      const admission = account.admit(cost);
       if ("problem" in admission) {
         this.refuseByAccount(proposed, admission.problem, account.openCount, currentPrice, nowMs);
         return null;
       }
-      if (signal.cost === undefined) signal = { ...signal, cost: admission.cost };
+      cost ??= admission.cost;
     }
-    return { proposed, signal };
+    return { proposed, cost };
   }
 
   /** Counts and emits (listenRisk, riskName "account") a signal the account cannot stake. */
