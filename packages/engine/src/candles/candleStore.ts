@@ -19,7 +19,7 @@ import {
   sliceCandleColumns,
 } from "@bt/core";
 import type { ICandleColumnsView } from "../run/runRuntime";
-import { FrozenCandleRing, StoreColumnsView } from "./candleWindow";
+import { FrozenCandleCache, StoreColumnsView } from "./candleWindow";
 
 /**
  * Core's ICandleColumns with the store's policy: contiguous (timestamp[i] = first + i·interval, no
@@ -132,11 +132,11 @@ function rollingPrices5(
   }
 }
 
-/** One interval of a store, resolved once: its step, and its columns and object ring built on first use. */
+/** One interval of a store, resolved once: its step, and its columns and object cache built on first use. */
 class IntervalWindows {
   readonly stepMs: number;
   private built: IContiguousCandleColumns | undefined;
-  private ring: FrozenCandleRing | undefined;
+  private cache: FrozenCandleCache | undefined;
 
   constructor(
     private readonly store: CandleStore,
@@ -164,8 +164,8 @@ class IntervalWindows {
   }
 
   candles(start: number, end: number): ICandleData[] {
-    this.ring ??= new FrozenCandleRing(this.columns);
-    return this.ring.candles(start, end);
+    this.cache ??= new FrozenCandleCache(this.columns);
+    return this.cache.candles(start, end);
   }
 }
 
