@@ -197,6 +197,14 @@ describe("candle columns (getCandleColumns)", () => {
       "open time is not aligned to a minute",
     );
     expect((await errorOf("columns", cases.duplicate!))?.message).toContain(`at ${at(7)}: duplicate candle`);
+    // The last minute before toMs twice, so the row where the run would end at toMs is before it: the
+    // columns hold that row and report it (the batches, asked for the range's count, never fetch it).
+    const duplicateLast = base();
+    duplicateLast.push({ ...duplicateLast[duplicateLast.length - 1]! });
+    expect(await errorOf("columns", duplicateLast)).toEqual({
+      code: "CANDLES",
+      message: expect.stringContaining(`at ${at(59)}: duplicate candle`),
+    });
   });
 
   it("defects on either side of a kernel chunk boundary are reported identically by both paths", async () => {
