@@ -431,13 +431,14 @@ const tickCursor = new PositionCursor();
 
 /** An open position changed: the new state and its "updated" result. */
 function updated(signal: ISignalRow, update: PositionUpdate, input: ITransitionInput): ITransition {
+  const { origin } = input;
   return {
     state: { status: "pending", signal },
     result: {
-      symbol: input.origin.symbol,
-      strategyName: input.origin.strategyName,
-      exchangeName: input.origin.exchangeName,
-      backtest: input.origin.backtest,
+      symbol: origin.symbol,
+      strategyName: origin.strategyName,
+      exchangeName: origin.exchangeName,
+      backtest: origin.backtest,
       currentPrice: input.currentPrice,
       timestamp: input.now,
       action: "updated",
