@@ -84,20 +84,17 @@ export class FrozenCandleCache {
 
   /** The candles at indexes [start, end) of the columns, as a new array of shared frozen objects. */
   candles(start: number, end: number): ICandleData[] {
-    let cached = this.objects.length;
     // A window before the cached run, or past its end with a gap (a backtest skipping an open position's
     // minutes): start a new run there instead of building the candles in between.
-    if (start < this.first || start > this.first + cached) {
+    if (start < this.first || start > this.first + this.objects.length) {
       this.first = start;
       this.objects = [];
-      cached = 0;
     } else if (start - this.first >= KEPT_CANDLES_BEHIND) {
       this.objects = this.objects.slice(start - this.first);
-      cached -= start - this.first;
       this.first = start;
     }
     const { columns, objects, first } = this;
-    for (let index = first + cached; index < end; index++) {
+    for (let index = first + objects.length; index < end; index++) {
       objects.push(
         Object.freeze({
           timestamp: columns.timestamp[index] as number,
