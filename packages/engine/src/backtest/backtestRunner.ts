@@ -21,7 +21,7 @@ import {
 import type { CandleStore } from "../candles/candleStore";
 import type { IStoreLease } from "../candles/storeCache";
 import { firstPricedMs, planStore, tickIntervalOn, warmupMinutesOf } from "../candles/storePlan";
-import { toError } from "../events/eventBus";
+import { type EventBus, toError } from "../events/eventBus";
 import { eventKey, type PortfolioClock } from "../portfolio/portfolioClock";
 import { RunAccount } from "../portfolio/runAccount";
 import { createBacktestRunRecord, type IBacktestRunRecord } from "../run/backtestRecord";
@@ -66,6 +66,141 @@ function firstFrameTickMs(
   config: Pick<IGlobalConfig, "CC_AVG_PRICE_CANDLES_COUNT">,
 ): number {
   return alignUp(Math.max(startMs, firstPricedMs(store.startMs, store.interval, config)), interval);
+}
+
+/** What followSignal reads of its run (one object per run). */
+interface IFollowedRun {
+  strategy: ClientStrategy;
+  /** The strategy has per-minute callbacks: it ticks every minute instead of at scan hits. */
+  perMinute: boolean;
+  prices: Float64Array;
+  storeStartMs: number;
+  candleMs: number;
+  /** Exclusive bound of the frame's price indices. */
+  endIndex: number;
+  config: IGlobalConfig;
+  clock: PortfolioClock | undefined;
+  clockIndex: number;
+  /** Records a result in the run's record and account. */
+  keep: (result: IStrategyTickResult) => void;
+}
+
+/** Who a progress event is about. */
+interface IProgressSubject {
+  symbol: string;
+  strategyName: string;
+  exchangeName: string;
+  frameName: string;
+}
+
+/**
+ * Emits a backtest's progress event (nothing is built when nobody listens). Module level, not a closure
+ * per run: a call site that met one run's closure would deoptimise at the next run's.
+ */
+function reportProgress(
+  bus: EventBus,
+  subject: IProgressSubject,
+  processedFrames: number,
+  totalFrames: number,
+): void {
+  if (!bus.progress.observed) return;
+  bus.progress.next({
+    symbol: subject.symbol,
+    strategyName: subject.strategyName,
+    exchangeName: subject.exchangeName,
+    frameName: subject.frameName,
+    processedFrames,
+    totalFrames,
+    progress: totalFrames === 0 ? 1 : processedFrames / totalFrames,
+  });
+}
+
+/** True for the results a backtest yields: every change of state, not the plain active / idle ticks. */
+function isNotable(result: IStrategyTickResult): boolean {
+  switch (result.action) {
+    case "active":
+    case "idle":
+      return false;
+    case "scheduled":
+      // A scheduled signal still waiting is no news; its scheduling tick is.
+      return result.timestamp === result.signal.scheduledAt;
+    case "updated":
+      return !(result.update.kind === "stop_moved" && result.update.source === "trailing");
+    default:
+      return true;
+  }
+}
+
+/**
+ * Drives a just-scheduled or just-opened signal to its end; returns the index of the last result.
+ * Without per-minute callbacks the price column is scanned (core scanners: the same minute rules as a
+ * tick) and the strategy ticks only at each hit; with them it ticks every minute. Results of commands
+ * issued from callbacks follow the tick that ran them. A module-level generator, not a closure per run:
+ * each generator function has its own object map, so a closure per run would make runBacktest's
+ * `yield*` meet a new map in every run of a walker or sweep (and deoptimise).
+ */
+async function* followSignal(
+  run: IFollowedRun,
+  fromIndex: number,
+): AsyncGenerator<IStrategyTickResult, number, undefined> {
+  const { strategy, perMinute, prices, storeStartMs, candleMs, endIndex, config, clock, clockIndex, keep } =
+    run;
+  let index = fromIndex;
+  while (strategy.state.status !== "none") {
+    const current = strategy.state;
+    let hit = -1;
+    if (perMinute) {
+      hit = index + 1 < endIndex ? index + 1 : -1;
+    } else if (current.status === "pending") {
+      const scan = scanPendingExit(
+        current.signal,
+        prices,
+        index + 1,
+        endIndex,
+        storeStartMs + (index + 1) * candleMs,
+        candleMs,
+        config,
+      );
+      strategy.fold(scan.signal);
+      hit = scan.index;
+    } else {
+      hit = scanScheduledOutcome(
+        current.signal,
+        prices,
+        index + 1,
+        endIndex,
+        storeStartMs + (index + 1) * candleMs,
+        candleMs,
+        config,
+      );
+    }
+    let settled: IStrategyTickResult | Promise<IStrategyTickResult>;
+    if (clock !== undefined) {
+      const eventMs = storeStartMs + (hit === -1 ? Math.max(index, endIndex - 1) : hit) * candleMs;
+      const waited = clock.arrive(clockIndex, eventKey(eventMs, false));
+      if (waited !== undefined) await waited;
+    }
+    if (hit === -1) {
+      // Frame end: close as time_expired (or cancel as timeout) at the last minute of the frame.
+      index = Math.max(index, endIndex - 1);
+      settled = strategy.close(storeStartMs + index * candleMs, prices[index] as number, "time_expired");
+    } else {
+      index = hit;
+      settled = strategy.tick(storeStartMs + index * candleMs, prices[index] as number);
+    }
+    // No await when the strategy settled at once (no callbacks): no promise per change.
+    const result = isPromiseLike(settled) ? await settled : settled;
+    strategy.leaveContext();
+    if (!perMinute || isNotable(result)) {
+      keep(result);
+      yield result;
+    }
+    for (const commanded of strategy.takeCommandResults()) {
+      keep(commanded);
+      yield commanded;
+    }
+  }
+  return index;
 }
 
 /**
@@ -176,7 +311,6 @@ export async function* runBacktest(
   // Minute times t < endMs are in the frame; endIndex is the exclusive bound of their price indices.
   const candleMs = store.stepMs;
   const endIndex = store.priceIndex(alignUp(endMs, store.interval));
-  const timeOf = (index: number) => storeStartMs + index * candleMs;
   const perMinute = strategy.hasPerMinuteCallbacks;
   let progressStep = Math.max(1, Math.floor(totalFrames / 100));
   let nextProgressAt = progressStep;
@@ -198,99 +332,25 @@ export async function* runBacktest(
     }
   };
 
-  /** True for the results a backtest yields: every change of state, not the plain active / idle ticks. */
-  const isNotable = (result: IStrategyTickResult) => {
-    switch (result.action) {
-      case "active":
-      case "idle":
-        return false;
-      case "scheduled":
-        // A scheduled signal still waiting is no news; its scheduling tick is.
-        return result.timestamp === result.signal.scheduledAt;
-      case "updated":
-        return !(result.update.kind === "stop_moved" && result.update.source === "trailing");
-      default:
-        return true;
-    }
+  // Built once per run, always with these fields in this order: every run's object has one map.
+  const followed: IFollowedRun = {
+    strategy,
+    perMinute,
+    prices,
+    storeStartMs,
+    candleMs,
+    endIndex,
+    config,
+    clock,
+    clockIndex,
+    keep,
   };
 
-  /**
-   * Drives a just-scheduled or just-opened signal to its end; returns the index of the last result.
-   * Without per-minute callbacks the price column is scanned (core scanners: the same minute rules as a
-   * tick) and the strategy ticks only at each hit; with them it ticks every minute. Results of commands
-   * issued from callbacks follow the tick that ran them.
-   */
-  async function* follow(fromIndex: number): AsyncGenerator<IStrategyTickResult, number, undefined> {
-    let index = fromIndex;
-    while (strategy.state.status !== "none") {
-      const current = strategy.state;
-      let hit = -1;
-      if (perMinute) {
-        hit = index + 1 < endIndex ? index + 1 : -1;
-      } else if (current.status === "pending") {
-        const scan = scanPendingExit(
-          current.signal,
-          prices,
-          index + 1,
-          endIndex,
-          timeOf(index + 1),
-          candleMs,
-          config,
-        );
-        strategy.fold(scan.signal);
-        hit = scan.index;
-      } else {
-        hit = scanScheduledOutcome(
-          current.signal,
-          prices,
-          index + 1,
-          endIndex,
-          timeOf(index + 1),
-          candleMs,
-          config,
-        );
-      }
-      let settled: IStrategyTickResult | Promise<IStrategyTickResult>;
-      if (clock !== undefined) {
-        const eventMs = timeOf(hit === -1 ? Math.max(index, endIndex - 1) : hit);
-        const waited = clock.arrive(clockIndex, eventKey(eventMs, false));
-        if (waited !== undefined) await waited;
-      }
-      if (hit === -1) {
-        // Frame end: close as time_expired (or cancel as timeout) at the last minute of the frame.
-        index = Math.max(index, endIndex - 1);
-        settled = strategy.close(timeOf(index), prices[index] as number, "time_expired");
-      } else {
-        index = hit;
-        settled = strategy.tick(timeOf(index), prices[index] as number);
-      }
-      // No await when the strategy settled at once (no callbacks): no promise per change.
-      const result = isPromiseLike(settled) ? await settled : settled;
-      strategy.leaveContext();
-      if (!perMinute || isNotable(result)) {
-        keep(result);
-        yield result;
-      }
-      for (const commanded of strategy.takeCommandResults()) {
-        keep(commanded);
-        yield commanded;
-      }
-    }
-    return index;
-  }
-
-  /** Emits the progress event of `processedFrames` (nothing is built when nobody listens). */
-  const reportProgress = (processedFrames: number) => {
-    if (!bus.progress.observed) return;
-    bus.progress.next({
-      symbol,
-      strategyName: strategySchema.strategyName,
-      exchangeName: exchange.exchangeName,
-      frameName: frame.frameName,
-      processedFrames,
-      totalFrames,
-      progress: totalFrames === 0 ? 1 : processedFrames / totalFrames,
-    });
+  const progressOf: IProgressSubject = {
+    symbol,
+    strategyName: strategySchema.strategyName,
+    exchangeName: exchange.exchangeName,
+    frameName: frame.frameName,
   };
 
   let stopped = false;
@@ -329,7 +389,7 @@ export async function* runBacktest(
         return frameIndex;
       }
       if (frameIndex >= nextProgressAt) {
-        reportProgress(frameIndex);
+        reportProgress(bus, progressOf, frameIndex, totalFrames);
         nextProgressAt = frameIndex + progressStep;
       }
       const nowMs = firstTickMs + frameIndex * stepMs;
@@ -424,12 +484,12 @@ export async function* runBacktest(
         keep(commanded);
         yield commanded;
       }
-      const lastIndex = yield* follow(foundIndex);
+      const lastIndex = yield* followSignal(followed, foundIndex);
       // Resume at the first frame tick after the last result (one result per tick, as in live).
-      const lastMs = timeOf(lastIndex);
+      const lastMs = storeStartMs + lastIndex * candleMs;
       frameIndex = Math.max(frameIndex + 1, Math.floor((lastMs - firstTickMs) / stepMs) + 1);
     }
-    reportProgress(totalFrames);
+    reportProgress(bus, progressOf, totalFrames, totalFrames);
     progressStep = 0;
     record.markedMaxDrawdownPercent = marked.percent();
     if (bus.doneBacktest.observed) {

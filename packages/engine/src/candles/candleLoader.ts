@@ -14,7 +14,7 @@ import {
   loadStep,
   missingMinutesBefore,
 } from "./candleSequence";
-import type { CandleStore } from "./candleStore";
+import { type CandleStore, withCount } from "./candleStore";
 import { fetchCandleColumns, loadFromColumns } from "./columnsLoader";
 
 export type { ICandleLoadOptions, MissingCandlePolicy } from "./candleSequence";
@@ -152,7 +152,7 @@ async function loadFromBatches(options: ICandleLoadOptions): Promise<CandleStore
 
   return finishStore(
     options,
-    { ...sliceCandleColumns({ timestamp, open, high, low, close, volume }, 0, count), count },
+    withCount(sliceCandleColumns({ timestamp, open, high, low, close, volume }, 0, count), count),
     firstMs,
     filledMinutes,
   );

@@ -30,6 +30,23 @@ export interface IContiguousCandleColumns extends Readonly<ICandleColumns> {
 }
 
 /**
+ * `columns` with their row count, built as one literal: a spread copy (`{ ...columns, count }`) gets a
+ * V8 map of its own per copy, which would make every hot read of a store's columns polymorphic across
+ * the stores of a walker or sweep.
+ */
+export function withCount(columns: Readonly<ICandleColumns>, count: number): IContiguousCandleColumns {
+  return {
+    timestamp: columns.timestamp,
+    open: columns.open,
+    high: columns.high,
+    low: columns.low,
+    close: columns.close,
+    volume: columns.volume,
+    count,
+  };
+}
+
+/**
  * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before (so
  * bit-identical to core's averagePrice of the same candles).
  */
@@ -296,6 +313,6 @@ export class CandleStore {
     // The 1m arrays may be longer than count; views bound them without a copy.
     const minutes = timestamp.length === count ? this.minutes : sliceCandleColumns(this.minutes, 0, count);
     const columns = aggregateCompleteBuckets(minutes, this.stepMs, intervalToMs(interval));
-    return { ...columns, count: columns.timestamp.length };
+    return withCount(columns, columns.timestamp.length);
   }
 }

@@ -21,7 +21,7 @@ import {
   iso,
   missingMinutesBefore,
 } from "./candleSequence";
-import type { CandleStore, IContiguousCandleColumns } from "./candleStore";
+import { type CandleStore, withCount } from "./candleStore";
 
 /** The exchange's column form of the range, or null when it has none (then getCandles is used). */
 export async function fetchCandleColumns(options: ICandleLoadOptions): Promise<ICandleColumns | null> {
@@ -65,7 +65,7 @@ export async function fetchCandleColumns(options: ICandleLoadOptions): Promise<I
 export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColumns): CandleStore {
   const run = contiguousRun(options, source);
   if (run > 0) {
-    const minutes: IContiguousCandleColumns = { ...sliceCandleColumns(source, 0, run), count: run };
+    const minutes = withCount(sliceCandleColumns(source, 0, run), run);
     return finishStore(options, minutes, source.timestamp[0] as number, 0);
   }
   return loadRowByRow(options, source);
@@ -188,14 +188,11 @@ function loadRowByRow(options: ICandleLoadOptions, source: ICandleColumns): Cand
     previousMs = candleMs;
   }
   if (count === 0 || contiguous) {
-    const minutes: IContiguousCandleColumns = {
-      ...sliceCandleColumns(source, firstIndex, firstIndex + count),
-      count,
-    };
+    const minutes = withCount(sliceCandleColumns(source, firstIndex, firstIndex + count), count);
     return finishStore(options, minutes, firstMs, filledMinutes);
   }
   // Gaps filled or rows skipped: copy the accepted rows (already validated) into contiguous arrays.
-  const minutes = { ...allocateCandleColumns(count), count };
+  const minutes = withCount(allocateCandleColumns(count), count);
   let target = 0;
   previousMs = Number.NEGATIVE_INFINITY;
   for (let index = firstIndex; index <= lastIndex; index++) {

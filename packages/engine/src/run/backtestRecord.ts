@@ -64,8 +64,18 @@ export function createBacktestRunRecord(
     "closed" | "cancelled" | "scheduleEvents" | "problems" | "error" | "markedMaxDrawdownPercent"
   >,
 ): IBacktestRunRecord {
+  // One literal with every field (no spread): records of every run share one map, so the loop's reads
+  // of record fields stay monomorphic across the runs of a walker or sweep.
   return {
-    ...fields,
+    symbol: fields.symbol,
+    strategyName: fields.strategyName,
+    exchangeName: fields.exchangeName,
+    frameName: fields.frameName,
+    periodStartMs: fields.periodStartMs,
+    periodEndMs: fields.periodEndMs,
+    config: fields.config,
+    account: fields.account,
+    settings: fields.settings,
     closed: [],
     cancelled: [],
     scheduleEvents: [],

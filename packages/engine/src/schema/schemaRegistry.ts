@@ -32,7 +32,10 @@ export class SchemaRegistry<T> {
         },
       );
     }
-    this.schemas.set(name, Object.freeze({ ...schema }));
+    // Object.assign, not a spread: this one copy site serves every kind of schema, and a spread at a
+    // megamorphic site gives each copy a map of its own, so every hot read of a schema field (getSignal,
+    // callbacks) would see a new map per strategy and deoptimise. Assigned copies share maps by shape.
+    this.schemas.set(name, Object.freeze(Object.assign({}, schema)));
   }
 
   has(name: string): boolean {
