@@ -148,31 +148,16 @@ async function* followSignal(
   let index = fromIndex;
   while (strategy.state.status !== "none") {
     const current = strategy.state;
+    const nextMs = storeStartMs + (index + 1) * candleMs;
     let hit = -1;
     if (perMinute) {
       hit = index + 1 < endIndex ? index + 1 : -1;
     } else if (current.status === "pending") {
-      const scan = scanPendingExit(
-        current.signal,
-        prices,
-        index + 1,
-        endIndex,
-        storeStartMs + (index + 1) * candleMs,
-        candleMs,
-        config,
-      );
+      const scan = scanPendingExit(current.signal, prices, index + 1, endIndex, nextMs, candleMs, config);
       strategy.fold(scan.signal);
       hit = scan.index;
     } else {
-      hit = scanScheduledOutcome(
-        current.signal,
-        prices,
-        index + 1,
-        endIndex,
-        storeStartMs + (index + 1) * candleMs,
-        candleMs,
-        config,
-      );
+      hit = scanScheduledOutcome(current.signal, prices, index + 1, endIndex, nextMs, candleMs, config);
     }
     let settled: IStrategyTickResult | Promise<IStrategyTickResult>;
     if (clock !== undefined) {
