@@ -32,9 +32,9 @@ export class SchemaRegistry<T> {
         },
       );
     }
-    // Object.assign, not a spread: this one copy site serves every kind of schema, and a spread at a
-    // megamorphic site gives each copy a map of its own, so every hot read of a schema field (getSignal,
-    // callbacks) would see a new map per strategy and deoptimise. Assigned copies share maps by shape.
+    // Object.assign, not a spread: once a spread site has run a few times, V8 gives each copy a map of
+    // its own, so every hot read of a schema field (getSignal, callbacks) would see a new map per strategy
+    // and deoptimise. Assigned copies of one shape share a map.
     this.schemas.set(name, Object.freeze(Object.assign({}, schema)));
   }
 
