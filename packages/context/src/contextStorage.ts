@@ -102,29 +102,51 @@ export interface IRunFrame {
  *   try { await entry.run(() => strategy.getSignal(symbol, when)); } finally { entry.close(); }
  */
 export function openRunFrame(frame: IContextFrame, sequential: boolean): IRunFrame {
-  if (sequential) state.openSequentialRuns++;
-  let open = sequential;
-  return {
-    run<T>(fn: () => T): T {
-      if (open && state.openSequentialRuns === 1 && !state.storageOnly && storage.getStore() === undefined) {
-        state.current = frame;
-        return fn();
-      }
-      return storage.run(frame, fn);
-    },
-    leave(): void {
-      if (state.current === frame) state.current = undefined;
-    },
-    abandonCall(): void {
-      state.storageOnly = true;
-    },
-    close(): void {
-      if (state.current === frame) state.current = undefined;
-      if (!open) return;
-      open = false;
-      state.openSequentialRuns--;
-    },
-  };
+  return new RunFrame(frame, sequential);
+}
+
+/**
+ * openRunFrame's entry: a class, so every run's entry shares one map and one copy of each method (an
+ * object of closures per run would give a run loop's call of `run` a new target at every run, and make it
+ * deoptimise there).
+ */
+class RunFrame implements IRunFrame {
+  readonly #frame: IContextFrame;
+  #open: boolean;
+
+  constructor(frame: IContextFrame, sequential: boolean) {
+    if (sequential) state.openSequentialRuns++;
+    this.#frame = frame;
+    this.#open = sequential;
+  }
+
+  run<T>(fn: () => T): T {
+    if (
+      this.#open &&
+      state.openSequentialRuns === 1 &&
+      !state.storageOnly &&
+      storage.getStore() === undefined
+    ) {
+      state.current = this.#frame;
+      return fn();
+    }
+    return storage.run(this.#frame, fn);
+  }
+
+  leave(): void {
+    if (state.current === this.#frame) state.current = undefined;
+  }
+
+  abandonCall(): void {
+    state.storageOnly = true;
+  }
+
+  close(): void {
+    if (state.current === this.#frame) state.current = undefined;
+    if (!this.#open) return;
+    this.#open = false;
+    state.openSequentialRuns--;
+  }
 }
 
 /** The current frame (both contexts in one read), or undefined outside one. */

@@ -13,10 +13,12 @@ import type { IStrategyTickResultClosed } from "./tickResult";
  * (one minute unless given; NaN where unknown: skipped).
  */
 export class MarkedDrawdown {
-  private equity = 1;
-  private peak = 1;
-  /** Deepest fall so far as a fraction of the peak. */
-  private deepest = 0;
+  /**
+   * The equity, its running peak and the deepest fall so far as a fraction of the peak: doubles from the
+   * start. Fields starting at 1 and 0 would begin as small integers and change representation at the first
+   * fraction, which deoptimises the run loop that made and called this object.
+   */
+  private readonly marks = Float64Array.of(1, 1, 0);
 
   constructor(
     private readonly prices: Float64Array,
@@ -31,7 +33,8 @@ export class MarkedDrawdown {
    */
   add(trade: IStrategyTickResultClosed): void {
     const { position, priceOpen } = trade.signal;
-    const { prices, pricesStartMs, costs, equity } = this;
+    const { prices, pricesStartMs, costs, marks } = this;
+    const equity = marks[0] as number;
     // computePnlPercent is linear in the closing price: pnl(p) = slope·p + intercept. Two exact points
     // give the line, so the minute loop is a multiply-add (no call, no allocation).
     const atOpen = computePnlPercent(position, priceOpen, priceOpen, costs);
@@ -41,8 +44,8 @@ export class MarkedDrawdown {
     const stepMs = this.stepMs;
     const first = Math.max(0, Math.ceil((trade.signal.pendingAt - pricesStartMs) / stepMs));
     const end = Math.min(prices.length, Math.ceil((trade.timestamp - pricesStartMs) / stepMs));
-    let peak = this.peak;
-    let deepest = this.deepest;
+    let peak = marks[1] as number;
+    let deepest = marks[2] as number;
     for (let index = first; index < end; index++) {
       const price = prices[index] as number;
       // NaN (an unpriced minute) fails the comparison and is skipped.
@@ -57,14 +60,14 @@ export class MarkedDrawdown {
     const closed = Math.max(0, equity * (1 + trade.pnl.pnlPercentage / 100));
     if (closed > peak) peak = closed;
     else if ((peak - closed) / peak > deepest) deepest = (peak - closed) / peak;
-    this.equity = closed;
-    this.peak = peak;
-    this.deepest = deepest;
+    marks[0] = closed;
+    marks[1] = peak;
+    marks[2] = deepest;
   }
 
   /** The deepest fall so far, percent ≥ 0. */
   percent(): number {
-    return this.deepest * 100;
+    return (this.marks[2] as number) * 100;
   }
 }
 

@@ -207,14 +207,13 @@ export class PositionCursor {
   toRow(): ISignalRow {
     const row = this.row as ISignalRow;
     const peak = Number.isNaN(this.trailingTakePeak) ? null : this.trailingTakePeak;
-    if (
-      row.priceStopLoss === this.stopLoss &&
-      row.bestPrice === this.best &&
-      row.worstPrice === this.worst &&
-      row.trailingTakePeak === peak
-    ) {
-      return row;
-    }
+    // Every field is read on every call (no short circuit): a read first reached late, after V8 has
+    // optimised its caller, would deoptimise it there.
+    const unchangedStop = row.priceStopLoss === this.stopLoss;
+    const unchangedBest = row.bestPrice === this.best;
+    const unchangedWorst = row.worstPrice === this.worst;
+    const unchangedPeak = row.trailingTakePeak === peak;
+    if (unchangedStop && unchangedBest && unchangedWorst && unchangedPeak) return row;
     return rowWith(row, {
       priceStopLoss: this.stopLoss,
       bestPrice: this.best,

@@ -173,30 +173,54 @@ export function scanPendingExit(
   config: Readonly<IGlobalConfig>,
 ): IPendingScan {
   const cursor = scanCursor.reset(signal);
-  if (cursor.rules === null) {
-    // No rules: minuteChange is levelExit alone, so the loop is it and the fold (no call per minute for
-    // anything else; the same two functions).
-    const { long, expiresAt, stopLoss, takeProfit } = cursor;
-    for (let index = from; index < to; index++) {
-      const price = prices[index] as number;
-      if (
-        levelExit(long, price, firstTimeMs + (index - from) * stepMs, expiresAt, stopLoss, takeProfit) !==
-        EXIT_NONE
-      ) {
-        return { index, signal: cursor.toRow() };
-      }
-      foldMinute(cursor, price);
-    }
-    return { index: -1, signal: cursor.toRow() };
-  }
+  const index =
+    cursor.rules === null
+      ? scanLevels(cursor, prices, from, to, firstTimeMs, stepMs)
+      : scanRules(cursor, prices, from, to, firstTimeMs, stepMs, config);
+  // One exit for a hit and for the frame end: the frame end comes once per run, and a path of its own
+  // would first run after V8 has optimised the scan (and deoptimise it there).
+  return { index, signal: cursor.toRow() };
+}
+
+/** The scan without position rules: minuteChange is levelExit alone, so the loop is it and the fold. */
+function scanLevels(
+  cursor: PositionCursor,
+  prices: ArrayLike<number>,
+  from: number,
+  to: number,
+  firstTimeMs: number,
+  stepMs: number,
+): number {
+  const { long, expiresAt, stopLoss, takeProfit } = cursor;
   for (let index = from; index < to; index++) {
     const price = prices[index] as number;
-    if (minuteChange(cursor, price, firstTimeMs + (index - from) * stepMs, config) !== null) {
-      return { index, signal: cursor.toRow() };
+    if (
+      levelExit(long, price, firstTimeMs + (index - from) * stepMs, expiresAt, stopLoss, takeProfit) !==
+      EXIT_NONE
+    ) {
+      return index;
     }
     foldMinute(cursor, price);
   }
-  return { index: -1, signal: cursor.toRow() };
+  return -1;
+}
+
+/** The scan with position rules: minuteChange, then the fold, minute by minute. */
+function scanRules(
+  cursor: PositionCursor,
+  prices: ArrayLike<number>,
+  from: number,
+  to: number,
+  firstTimeMs: number,
+  stepMs: number,
+  config: Readonly<IGlobalConfig>,
+): number {
+  for (let index = from; index < to; index++) {
+    const price = prices[index] as number;
+    if (minuteChange(cursor, price, firstTimeMs + (index - from) * stepMs, config) !== null) return index;
+    foldMinute(cursor, price);
+  }
+  return -1;
 }
 
 /** Like scanPendingExit for a scheduled signal: first index where it activates or is cancelled, else −1. */

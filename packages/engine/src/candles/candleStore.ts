@@ -149,22 +149,23 @@ function rollingPrices5(
   }
 }
 
-/** One interval of a store, resolved once: its step, and its columns and object cache built on first use. */
+/**
+ * One interval of a store, resolved on the interval's first use: its step, its columns (aggregated then)
+ * and its object cache. Built whole in the constructor, with no lazy branch left in the per-call methods:
+ * a branch first taken by a later run (a new store in a sweep task) would deoptimise them there.
+ */
 class IntervalWindows {
   readonly stepMs: number;
-  private built: IContiguousCandleColumns | undefined;
-  private cache: FrozenCandleCache | undefined;
+  readonly columns: IContiguousCandleColumns;
+  private readonly cache: FrozenCandleCache;
 
   constructor(
     private readonly store: CandleStore,
     readonly interval: CandleInterval,
   ) {
     this.stepMs = intervalToMs(interval);
-  }
-
-  get columns(): IContiguousCandleColumns {
-    this.built ??= this.store.columns(this.interval);
-    return this.built;
+    this.columns = store.columns(interval);
+    this.cache = new FrozenCandleCache(this.columns);
   }
 
   /** alignDown(whenMs, interval) with the precomputed step. */
@@ -181,7 +182,6 @@ class IntervalWindows {
   }
 
   candles(start: number, end: number): ICandleData[] {
-    this.cache ??= new FrozenCandleCache(this.columns);
     return this.cache.candles(start, end);
   }
 }

@@ -88,7 +88,8 @@ export class FrozenCandleCache {
     // minutes): start a new run there instead of building the candles in between.
     if (start < this.first || start > this.first + this.objects.length) {
       this.first = start;
-      this.objects = [];
+      // Emptied in place: a new `[]` would have another elements kind (and map) than the filled array.
+      this.objects.length = 0;
     } else if (start - this.first >= KEPT_CANDLES_BEHIND) {
       this.objects = this.objects.slice(start - this.first);
       this.first = start;
