@@ -68,23 +68,6 @@ function firstFrameTickMs(
   return alignUp(Math.max(startMs, firstPricedMs(store.startMs, store.interval, config)), interval);
 }
 
-/** What followSignal reads of its run (one object per run). */
-interface IFollowedRun {
-  strategy: ClientStrategy;
-  /** The strategy has per-minute callbacks: it ticks every minute instead of at scan hits. */
-  perMinute: boolean;
-  prices: Float64Array;
-  storeStartMs: number;
-  candleMs: number;
-  /** Exclusive bound of the frame's price indices. */
-  endIndex: number;
-  config: IGlobalConfig;
-  clock: PortfolioClock | undefined;
-  clockIndex: number;
-  /** Records a result in the run's record and account. */
-  keep: (result: IStrategyTickResult) => void;
-}
-
 /** Who a progress event is about. */
 interface IProgressSubject {
   symbol: string;
@@ -131,6 +114,275 @@ function isNotable(result: IStrategyTickResult): boolean {
   }
 }
 
+/** The getSignal call that timed out: its error, frame index and time. */
+interface ITimedOutCall {
+  error: unknown;
+  frameIndex: number;
+  nowMs: number;
+}
+
+/** What a BacktestLoop is made of (openBacktestLoop builds it once the run is set up). */
+interface IBacktestLoopParts {
+  state: EngineState;
+  strategy: ClientStrategy;
+  store: CandleStore;
+  lease: IStoreLease;
+  /** The run acquired its lease (the walker passes one it keeps). */
+  ownsLease: boolean;
+  record: IBacktestRunRecord;
+  account: RunAccount;
+  marked: MarkedDrawdown;
+  running: Set<ClientStrategy>;
+  key: string;
+  progressOf: IProgressSubject;
+  firstTickMs: number;
+  stepMs: number;
+  totalFrames: number;
+  endIndex: number;
+  clock: PortfolioClock | undefined;
+  clockIndex: number;
+}
+
+/**
+ * One backtest run's loop: what untilResult, followSignal and runBacktest read and change. A class, so
+ * the runs of a walker or sweep share one map and one compiled copy of each method: closures made per run
+ * were compiled again for each run (V8 specialises a function on its first closure's values), and a
+ * generator holding the whole set-up was a large unit to compile.
+ */
+class BacktestLoop {
+  readonly state: EngineState;
+  readonly bus: EventBus;
+  readonly strategy: ClientStrategy;
+  readonly store: CandleStore;
+  readonly lease: IStoreLease;
+  readonly ownsLease: boolean;
+  readonly record: IBacktestRunRecord;
+  readonly account: RunAccount;
+  /** Each close is marked to market over the minutes it was open, on the price column it was scanned on. */
+  readonly marked: MarkedDrawdown;
+  readonly running: Set<ClientStrategy>;
+  readonly key: string;
+  readonly progressOf: IProgressSubject;
+  readonly config: IGlobalConfig;
+  readonly prices: Float64Array;
+  readonly storeStartMs: number;
+  readonly candleMs: number;
+  /** Exclusive bound of the frame's price indices (minute times t < endMs are in the frame). */
+  readonly endIndex: number;
+  readonly firstTickMs: number;
+  readonly stepMs: number;
+  readonly totalFrames: number;
+  /** The strategy has per-minute callbacks: it ticks every minute instead of at scan hits. */
+  readonly perMinute: boolean;
+  readonly clock: PortfolioClock | undefined;
+  readonly clockIndex: number;
+  private readonly progressStep: number;
+  private nextProgressAt: number;
+  /** The run was stopped (Backtest.stop) while idle. */
+  stopped = false;
+  /** The result untilResult stopped at (null: the frame ended or the run was stopped) and its price index. */
+  found: IStrategyTickResult | null = null;
+  foundIndex = 0;
+  /** Generation of the untilResult call in charge: one that timed out is left behind and does nothing more. */
+  private generation = 0;
+  /** The getSignal call that timed out, set with the TIMEOUT. */
+  private timedOut: ITimedOutCall | null = null;
+  /** Fails the untilResult call in charge with a getSignal TIMEOUT (see untilResultWatched). */
+  private failUntilResult: ((error: unknown) => void) | null = null;
+  /** The frame index and time of the getSignal call being awaited. */
+  private pendingFrameIndex = 0;
+  private pendingMs = 0;
+
+  constructor(parts: IBacktestLoopParts) {
+    this.state = parts.state;
+    this.bus = parts.state.bus;
+    this.strategy = parts.strategy;
+    this.store = parts.store;
+    this.lease = parts.lease;
+    this.ownsLease = parts.ownsLease;
+    this.record = parts.record;
+    this.account = parts.account;
+    this.marked = parts.marked;
+    this.running = parts.running;
+    this.key = parts.key;
+    this.progressOf = parts.progressOf;
+    this.config = parts.state.config;
+    this.prices = parts.store.prices;
+    this.storeStartMs = parts.store.startMs;
+    this.candleMs = parts.store.stepMs;
+    this.endIndex = parts.endIndex;
+    this.firstTickMs = parts.firstTickMs;
+    this.stepMs = parts.stepMs;
+    this.totalFrames = parts.totalFrames;
+    this.perMinute = parts.strategy.hasPerMinuteCallbacks;
+    this.clock = parts.clock;
+    this.clockIndex = parts.clockIndex;
+    this.progressStep = Math.max(1, Math.floor(parts.totalFrames / 100));
+    this.nextProgressAt = this.progressStep;
+  }
+
+  /** The watchdog's report of a getSignal call pending too long (one function per run, not per call). */
+  readonly onSignalTimeout = (error: unknown): void => {
+    this.timedOut = { error, frameIndex: this.pendingFrameIndex, nowMs: this.pendingMs };
+    this.failUntilResult?.(error);
+  };
+
+  /** Records a result in the run's record and account. */
+  keep(result: IStrategyTickResult): void {
+    const record = this.record;
+    if (result.action === "closed") {
+      record.closed.push(result);
+      this.marked.add(result);
+      this.account.close(result, this.prices, this.storeStartMs, this.candleMs);
+    } else if (result.action === "cancelled") {
+      record.cancelled.push(result);
+      record.scheduleEvents.push(result);
+    } else if (
+      (result.action === "scheduled" && result.timestamp === result.signal.scheduledAt) ||
+      (result.action === "opened" && result.signal.pendingAt > result.signal.scheduledAt)
+    ) {
+      record.scheduleEvents.push(result);
+    }
+  }
+
+  /**
+   * Visits the frame ticks from `fromFrameIndex` while the strategy is idle, asking getSignal at each new
+   * interval boundary, until a result (`found`), a stop or the frame end; returns the frame index reached.
+   * A plain async method with few live values, so each await on getSignal's own promise suspends a small
+   * frame instead of the whole generator's. It awaits that promise itself, no race per call: the watchdog
+   * reports a call pending too long to untilResultWatched, which goes on without this call (`own` is
+   * then no longer the generation, and this call returns at once if the promise ever settles).
+   */
+  async untilResult(fromFrameIndex: number, own: number): Promise<number> {
+    const { strategy, store, prices, firstTickMs, stepMs, totalFrames, clock } = this;
+    let frameIndex = fromFrameIndex;
+    while (frameIndex < totalFrames) {
+      if (strategy.stopped) {
+        this.stopped = true;
+        return frameIndex;
+      }
+      if (frameIndex >= this.nextProgressAt) {
+        reportProgress(this.bus, this.progressOf, frameIndex, totalFrames);
+        this.nextProgressAt = frameIndex + this.progressStep;
+      }
+      const nowMs = firstTickMs + frameIndex * stepMs;
+      const index = store.priceIndex(nowMs);
+      const price = prices[index] as number;
+      if (strategy.mayRequestSignal(nowMs)) {
+        // Await only getSignal's own promise (no wrapper): a synchronous getSignal costs no promise, and
+        // a null answer goes no further.
+        const asked = strategy.callSignal(nowMs);
+        let proposed: ISignalDto | null | undefined;
+        if (!isPromiseLike(asked)) proposed = asked;
+        else {
+          this.pendingFrameIndex = frameIndex;
+          this.pendingMs = nowMs;
+          strategy.watchSignal(this.onSignalTimeout);
+          let failure: { error: unknown } | null = null;
+          try {
+            proposed = await asked;
+          } catch (error) {
+            failure = { error };
+          }
+          // Timed out meanwhile: untilResultWatched counted it and went on without this call.
+          if (own !== this.generation) return -1;
+          strategy.signalSettled();
+          if (failure !== null) proposed = strategy.signalFailed(failure.error, nowMs);
+        }
+        if (proposed !== null && proposed !== undefined) {
+          if (clock !== undefined) {
+            const waited = clock.arrive(this.clockIndex, eventKey(nowMs, true));
+            if (waited !== undefined) await waited;
+          }
+          const settled = strategy.settleSignal(nowMs, price, proposed);
+          const result = settled instanceof Promise ? await settled : settled;
+          if (result !== null) {
+            this.found = result;
+            this.foundIndex = index;
+            return frameIndex;
+          }
+        }
+      }
+      if (this.perMinute) {
+        // Per-minute callbacks: an idle tick every minute (onIdle / onTick).
+        await strategy.tick(nowMs, price);
+        frameIndex++;
+      } else {
+        const nextBoundaryMs = strategy.nextBoundaryMs(nowMs);
+        frameIndex = Math.max(frameIndex + 1, Math.ceil((nextBoundaryMs - firstTickMs) / stepMs));
+      }
+    }
+    return frameIndex;
+  }
+
+  /**
+   * untilResult from `fromFrameIndex`, raced (once per call, not per getSignal) against a getSignal
+   * TIMEOUT: a timed-out call is counted as a failed getSignal, and the visit goes on from its frame
+   * tick (whose interval window is used: the next ask is at the next window).
+   */
+  async untilResultWatched(fromFrameIndex: number): Promise<number> {
+    let from = fromFrameIndex;
+    for (;;) {
+      const own = ++this.generation;
+      const timeout = new Promise<never>((_, reject) => {
+        this.failUntilResult = reject;
+      });
+      try {
+        return await Promise.race([this.untilResult(from, own), timeout]);
+      } catch (error) {
+        const hung = this.timedOut;
+        if (hung === null || error !== hung.error) throw error;
+        this.timedOut = null;
+        // The abandoned call returns at once should it ever settle (its generation is over).
+        this.generation++;
+        this.strategy.signalTimedOut(error, hung.nowMs);
+        from = hung.frameIndex;
+      } finally {
+        this.failUntilResult = null;
+      }
+    }
+  }
+
+  /** The first frame tick after a signal's last result at price index `lastIndex` (one result per tick, as in live). */
+  resumeFrameIndex(frameIndex: number, lastIndex: number): number {
+    const lastMs = this.storeStartMs + lastIndex * this.candleMs;
+    return Math.max(frameIndex + 1, Math.floor((lastMs - this.firstTickMs) / this.stepMs) + 1);
+  }
+
+  /** The frame is done: the last progress event, the marked drawdown, listenDoneBacktest. */
+  finish(): void {
+    const { bus, progressOf } = this;
+    reportProgress(bus, progressOf, this.totalFrames, this.totalFrames);
+    this.record.markedMaxDrawdownPercent = this.marked.percent();
+    if (bus.doneBacktest.observed) {
+      bus.doneBacktest.next({
+        symbol: progressOf.symbol,
+        strategyName: progressOf.strategyName,
+        exchangeName: progressOf.exchangeName,
+        frameName: progressOf.frameName,
+        backtest: true,
+        stopped: this.stopped,
+      });
+    }
+  }
+
+  /** The run failed: its record keeps the error, counted as a run problem. */
+  fail(error: unknown): void {
+    const record = this.record;
+    record.error = toError(error);
+    countRunProblem(record.problems, "error", "run", record.error.message, this.strategy.lastTimeMs);
+  }
+
+  /** The run is over (done, failed or stopped by its consumer): the strategy ends, the store is let go. */
+  end(): void {
+    const { strategy, running, key, state } = this;
+    strategy.end();
+    running.delete(strategy);
+    if (running.size === 0 && state.running.get(key) === running) state.running.delete(key);
+    if (this.ownsLease) this.lease.release();
+  }
+}
+
 /**
  * Drives a just-scheduled or just-opened signal to its end; returns the index of the last result.
  * Without per-minute callbacks the price column is scanned (core scanners: the same minute rules as a
@@ -140,11 +392,10 @@ function isNotable(result: IStrategyTickResult): boolean {
  * `yield*` meet a new map in every run of a walker or sweep (and deoptimise).
  */
 async function* followSignal(
-  run: IFollowedRun,
+  loop: BacktestLoop,
   fromIndex: number,
 ): AsyncGenerator<IStrategyTickResult, number, undefined> {
-  const { strategy, perMinute, prices, storeStartMs, candleMs, endIndex, config, clock, clockIndex, keep } =
-    run;
+  const { strategy, perMinute, prices, storeStartMs, candleMs, endIndex, config, clock, clockIndex } = loop;
   let index = fromIndex;
   while (strategy.state.status !== "none") {
     const current = strategy.state;
@@ -177,11 +428,11 @@ async function* followSignal(
     const result = isPromiseLike(settled) ? await settled : settled;
     strategy.leaveContext();
     if (!perMinute || isNotable(result)) {
-      keep(result);
+      loop.keep(result);
       yield result;
     }
     for (const commanded of strategy.takeCommandResults()) {
-      keep(commanded);
+      loop.keep(commanded);
       yield commanded;
     }
   }
@@ -189,17 +440,17 @@ async function* followSignal(
 }
 
 /**
- * Runs one strategy on one symbol over a frame; yields opened, scheduled, closed and cancelled results
- * (never idle / active: those only reach per-minute callbacks). Ends with listenDoneBacktest.
+ * Sets a backtest up: resolves its schemas and options, loads (or leases) its store, and makes its
+ * record, strategy and loop. A plain async function, so runBacktest's generator holds only the loop.
  * @throws BtError SCHEMA for unknown names, CANDLES / EXCHANGE when the data cannot be loaded.
  */
-export async function* runBacktest(
+async function openBacktestLoop(
   state: EngineState,
   symbol: string,
   context: IBacktestContext,
-  options: IBacktestOptions = {},
-  internals: IBacktestInternals = {},
-): AsyncGenerator<IStrategyTickResult, void, undefined> {
+  options: IBacktestOptions,
+  internals: IBacktestInternals,
+): Promise<BacktestLoop> {
   const run = resolveBacktestRun(state, symbol, context);
   const { strategy: strategySchema, exchange, frame } = run;
   const { warmupMinutes, batchSize, gapPolicy, accountBalance } = resolveBacktestOptions("Backtest", options);
@@ -208,10 +459,6 @@ export async function* runBacktest(
   const endMs = frame.endDate.getTime();
   const costs = pnlCostsOf(config);
   const account = internals.account ?? new RunAccount(accountBalance, 1, startMs, endMs, costs);
-  // A portfolio's runs wait at each account event until the other runs are past it (the driver ends
-  // the run's part in the clock when it ends).
-  const clock = internals.portfolio?.clock;
-  const clockIndex = internals.portfolio?.index ?? 0;
   const lease =
     internals.lease ??
     (await state.stores.acquire({
@@ -240,7 +487,6 @@ export async function* runBacktest(
       { symbol, strategyName: strategySchema.strategyName, firstTickMs },
     );
   }
-  const totalFrames = Math.max(0, Math.ceil((endMs - firstTickMs) / stepMs));
   const method: IMethodContext = Object.freeze({
     strategyName: strategySchema.strategyName,
     exchangeName: exchange.exchangeName,
@@ -289,212 +535,70 @@ export async function* runBacktest(
     state.running.set(key, running);
   }
   running.add(strategy);
-
-  const bus = state.bus;
-  const prices = store.prices;
-  const storeStartMs = store.startMs;
-  // Minute times t < endMs are in the frame; endIndex is the exclusive bound of their price indices.
-  const candleMs = store.stepMs;
-  const endIndex = store.priceIndex(alignUp(endMs, store.interval));
-  const perMinute = strategy.hasPerMinuteCallbacks;
-  let progressStep = Math.max(1, Math.floor(totalFrames / 100));
-  let nextProgressAt = progressStep;
-  // Each close is marked to market over the minutes it was open, on the price column it was scanned on.
-  const marked = new MarkedDrawdown(prices, storeStartMs, costs, candleMs);
-  const keep = (result: IStrategyTickResult) => {
-    if (result.action === "closed") {
-      record.closed.push(result);
-      marked.add(result);
-      account.close(result, prices, storeStartMs, candleMs);
-    } else if (result.action === "cancelled") {
-      record.cancelled.push(result);
-      record.scheduleEvents.push(result);
-    } else if (
-      (result.action === "scheduled" && result.timestamp === result.signal.scheduledAt) ||
-      (result.action === "opened" && result.signal.pendingAt > result.signal.scheduledAt)
-    ) {
-      record.scheduleEvents.push(result);
-    }
-  };
-
-  // Built once per run, always with these fields in this order: every run's object has one map.
-  const followed: IFollowedRun = {
+  return new BacktestLoop({
+    state,
     strategy,
-    perMinute,
-    prices,
-    storeStartMs,
-    candleMs,
-    endIndex,
-    config,
-    clock,
-    clockIndex,
-    keep,
-  };
+    store,
+    lease,
+    ownsLease: internals.lease === undefined,
+    record,
+    account,
+    marked: new MarkedDrawdown(store.prices, store.startMs, costs, store.stepMs),
+    running,
+    key,
+    progressOf: {
+      symbol,
+      strategyName: strategySchema.strategyName,
+      exchangeName: exchange.exchangeName,
+      frameName: frame.frameName,
+    },
+    firstTickMs,
+    stepMs,
+    totalFrames: Math.max(0, Math.ceil((endMs - firstTickMs) / stepMs)),
+    endIndex: store.priceIndex(alignUp(endMs, store.interval)),
+    // A portfolio's runs wait at each account event until the other runs are past it (the driver ends
+    // the run's part in the clock when it ends).
+    clock: internals.portfolio?.clock,
+    clockIndex: internals.portfolio?.index ?? 0,
+  });
+}
 
-  const progressOf: IProgressSubject = {
-    symbol,
-    strategyName: strategySchema.strategyName,
-    exchangeName: exchange.exchangeName,
-    frameName: frame.frameName,
-  };
-
-  let stopped = false;
-  /** The result untilResult stopped at (null: the frame ended or the run was stopped) and its price index. */
-  let found: IStrategyTickResult | null = null;
-  let foundIndex = 0;
-
-  /** Generation of the untilResult call in charge: one that timed out is left behind and does nothing more. */
-  let generation = 0;
-  /** The getSignal call that timed out (its frame index and time), set with the TIMEOUT. */
-  let timedOut: { error: unknown; frameIndex: number; nowMs: number } | null = null;
-  /** Fails the untilResult call in charge with a getSignal TIMEOUT (see untilResultWatched). */
-  let failUntilResult: ((error: unknown) => void) | null = null;
-  /** The frame index and time of the getSignal call being awaited. */
-  let pendingFrameIndex = 0;
-  let pendingMs = 0;
-  /** The watchdog's report of a getSignal call pending too long (one function per run, not per call). */
-  const onSignalTimeout = (error: unknown) => {
-    timedOut = { error, frameIndex: pendingFrameIndex, nowMs: pendingMs };
-    failUntilResult?.(error);
-  };
-
-  /**
-   * Visits the frame ticks from `fromFrameIndex` while the strategy is idle, asking getSignal at each new
-   * interval boundary, until a result (`found`), a stop or the frame end; returns the frame index reached.
-   * A plain async function with few live values, so each await on getSignal's own promise suspends a
-   * small frame instead of the whole generator's. It awaits that promise itself, no race per call: the
-   * watchdog reports a call pending too long to untilResultWatched, which goes on without this call
-   * (`own` is then no longer the generation, and this call returns at once if the promise ever settles).
-   */
-  async function untilResult(fromFrameIndex: number, own: number): Promise<number> {
-    let frameIndex = fromFrameIndex;
-    while (frameIndex < totalFrames) {
-      if (strategy.stopped) {
-        stopped = true;
-        return frameIndex;
-      }
-      if (frameIndex >= nextProgressAt) {
-        reportProgress(bus, progressOf, frameIndex, totalFrames);
-        nextProgressAt = frameIndex + progressStep;
-      }
-      const nowMs = firstTickMs + frameIndex * stepMs;
-      const index = store.priceIndex(nowMs);
-      const price = prices[index] as number;
-      if (strategy.mayRequestSignal(nowMs)) {
-        // Await only getSignal's own promise (no wrapper): a synchronous getSignal costs no promise, and
-        // a null answer goes no further.
-        const asked = strategy.callSignal(nowMs);
-        let proposed: ISignalDto | null | undefined;
-        if (!isPromiseLike(asked)) proposed = asked;
-        else {
-          pendingFrameIndex = frameIndex;
-          pendingMs = nowMs;
-          strategy.watchSignal(onSignalTimeout);
-          let failure: { error: unknown } | null = null;
-          try {
-            proposed = await asked;
-          } catch (error) {
-            failure = { error };
-          }
-          // Timed out meanwhile: untilResultWatched counted it and went on without this call.
-          if (own !== generation) return -1;
-          strategy.signalSettled();
-          if (failure !== null) proposed = strategy.signalFailed(failure.error, nowMs);
-        }
-        if (proposed !== null && proposed !== undefined) {
-          if (clock !== undefined) {
-            const waited = clock.arrive(clockIndex, eventKey(nowMs, true));
-            if (waited !== undefined) await waited;
-          }
-          const settled = strategy.settleSignal(nowMs, price, proposed);
-          const result = settled instanceof Promise ? await settled : settled;
-          if (result !== null) {
-            found = result;
-            foundIndex = index;
-            return frameIndex;
-          }
-        }
-      }
-      if (perMinute) {
-        // Per-minute callbacks: an idle tick every minute (onIdle / onTick).
-        await strategy.tick(nowMs, price);
-        frameIndex++;
-      } else {
-        const nextBoundaryMs = strategy.nextBoundaryMs(nowMs);
-        frameIndex = Math.max(frameIndex + 1, Math.ceil((nextBoundaryMs - firstTickMs) / stepMs));
-      }
-    }
-    return frameIndex;
-  }
-
-  /**
-   * untilResult from `fromFrameIndex`, raced (once per call, not per getSignal) against a getSignal
-   * TIMEOUT: a timed-out call is counted as a failed getSignal, and the visit goes on from its frame
-   * tick (whose interval window is used: the next ask is at the next window).
-   */
-  async function untilResultWatched(fromFrameIndex: number): Promise<number> {
-    let from = fromFrameIndex;
-    for (;;) {
-      const own = ++generation;
-      const timeout = new Promise<never>((_, reject) => {
-        failUntilResult = reject;
-      });
-      try {
-        return await Promise.race([untilResult(from, own), timeout]);
-      } catch (error) {
-        const hung = timedOut as { error: unknown; frameIndex: number; nowMs: number } | null;
-        if (hung === null || error !== hung.error) throw error;
-        timedOut = null;
-        // The abandoned call returns at once should it ever settle (its generation is over).
-        generation++;
-        strategy.signalTimedOut(error, hung.nowMs);
-        from = hung.frameIndex;
-      } finally {
-        failUntilResult = null;
-      }
-    }
-  }
-
+/**
+ * Runs one strategy on one symbol over a frame; yields opened, scheduled, closed and cancelled results
+ * (never idle / active: those only reach per-minute callbacks). Ends with listenDoneBacktest.
+ * @throws BtError SCHEMA for unknown names, CANDLES / EXCHANGE when the data cannot be loaded.
+ */
+export async function* runBacktest(
+  state: EngineState,
+  symbol: string,
+  context: IBacktestContext,
+  options: IBacktestOptions = {},
+  internals: IBacktestInternals = {},
+): AsyncGenerator<IStrategyTickResult, void, undefined> {
+  const loop = await openBacktestLoop(state, symbol, context, options, internals);
+  const strategy = loop.strategy;
   try {
     let frameIndex = 0;
     for (;;) {
-      frameIndex = await untilResultWatched(frameIndex);
-      const result = found as IStrategyTickResult | null;
+      frameIndex = await loop.untilResultWatched(frameIndex);
+      const result = loop.found;
       if (result === null) break;
-      found = null;
+      loop.found = null;
       strategy.leaveContext();
-      keep(result);
+      loop.keep(result);
       yield result;
       for (const commanded of strategy.takeCommandResults()) {
-        keep(commanded);
+        loop.keep(commanded);
         yield commanded;
       }
-      const lastIndex = yield* followSignal(followed, foundIndex);
-      // Resume at the first frame tick after the last result (one result per tick, as in live).
-      const lastMs = storeStartMs + lastIndex * candleMs;
-      frameIndex = Math.max(frameIndex + 1, Math.floor((lastMs - firstTickMs) / stepMs) + 1);
+      const lastIndex = yield* followSignal(loop, loop.foundIndex);
+      frameIndex = loop.resumeFrameIndex(frameIndex, lastIndex);
     }
-    reportProgress(bus, progressOf, totalFrames, totalFrames);
-    progressStep = 0;
-    record.markedMaxDrawdownPercent = marked.percent();
-    if (bus.doneBacktest.observed) {
-      bus.doneBacktest.next({
-        symbol,
-        strategyName: strategySchema.strategyName,
-        exchangeName: exchange.exchangeName,
-        frameName: frame.frameName,
-        backtest: true,
-        stopped,
-      });
-    }
+    loop.finish();
   } catch (error) {
-    record.error = toError(error);
-    countRunProblem(record.problems, "error", "run", record.error.message, strategy.lastTimeMs);
+    loop.fail(error);
     throw error;
   } finally {
-    strategy.end();
-    running.delete(strategy);
-    if (running.size === 0 && state.running.get(key) === running) state.running.delete(key);
-    if (internals.lease === undefined) lease.release();
+    loop.end();
   }
 }
