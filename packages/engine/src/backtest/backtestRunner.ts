@@ -166,11 +166,16 @@ class BacktestLoop {
   readonly config: IGlobalConfig;
   readonly prices: Float64Array;
   readonly storeStartMs: number;
-  readonly candleMs: number;
+  /**
+   * The two steps, ms: double fields from the start (NaN until the constructor sets them). Products such
+   * as frameIndex · stepMs pass 2^31 within a month of 1m; on small-integer fields V8 would first take
+   * them for small-integer products and deoptimise the loop at that minute.
+   */
+  readonly candleMs: number = Number.NaN;
+  readonly stepMs: number = Number.NaN;
   /** Exclusive bound of the frame's price indices (minute times t < endMs are in the frame). */
   readonly endIndex: number;
   readonly firstTickMs: number;
-  readonly stepMs: number;
   readonly totalFrames: number;
   /** The strategy has per-minute callbacks: it ticks every minute instead of at scan hits. */
   readonly perMinute: boolean;
@@ -233,7 +238,7 @@ class BacktestLoop {
     if (result.action === "closed") {
       record.closed.push(result);
       this.marked.add(result);
-      this.account.close(result, this.prices, this.storeStartMs, this.candleMs);
+      this.account.close(result, this.prices, this.storeStartMs, this.store.stepMs);
     } else if (result.action === "cancelled") {
       record.cancelled.push(result);
       record.scheduleEvents.push(result);
@@ -535,6 +540,9 @@ async function openBacktestLoop(
     state.running.set(key, running);
   }
   running.add(strategy);
+  // What every run's first getSignal would otherwise set up in the per-call code (see each).
+  store.prepareInterval(strategySchema.interval);
+  strategy.armSignalWatch();
   return new BacktestLoop({
     state,
     strategy,

@@ -256,6 +256,17 @@ export class CandleStore {
     return columns;
   }
 
+  /**
+   * Resolves the windows of a run's own interval when the run is set up (aggregated then, if it is a
+   * higher one) and makes them the last asked: the run's getCandles calls then take the fast path from the
+   * first one. Without it, each run of a walker met the lookup anew at its first call, after V8 had
+   * optimised the per-call code on the runs before (and deoptimised it there). An interval finer than the
+   * base is left for getCandles to refuse.
+   */
+  prepareInterval(interval: CandleInterval): void {
+    if (intervalToMs(interval) >= this.stepMs) this.windowsOf(interval);
+  }
+
   /** The windows of `interval` (one Map lookup at most; none when it is the interval asked last). */
   private windowsOf(interval: CandleInterval): IntervalWindows {
     const last = this.lastWindows;

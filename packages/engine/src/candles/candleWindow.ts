@@ -68,6 +68,18 @@ export class StoreColumnsView implements ICandleColumnsView {
  */
 export const KEPT_CANDLES_BEHIND = 64;
 
+/** An empty array of objects, with no entry ever (the template of emptyObjectArray). */
+const EMPTY_OBJECT_ARRAY: ICandleData[] = [Object.freeze({} as ICandleData)].slice(0, 0);
+
+/**
+ * A new empty array whose elements kind is already the one of an array holding objects: a `[]` starts as
+ * an array of small integers and changes map at its first object, so each new cache's array would meet
+ * the per-call code with another map than the caches before it (and deoptimise it).
+ */
+function emptyObjectArray(): ICandleData[] {
+  return EMPTY_OBJECT_ARRAY.slice();
+}
+
 /**
  * Frozen candle objects of one interval's columns for a run of consecutive indexes: consecutive getCandles
  * windows overlap, so each call builds only the candles that entered the window, and the window itself is
@@ -78,7 +90,7 @@ export const KEPT_CANDLES_BEHIND = 64;
 export class FrozenCandleCache {
   /** Column index of objects[0]. */
   private first = 0;
-  private objects: ICandleData[] = [];
+  private objects: ICandleData[] = emptyObjectArray();
 
   constructor(private readonly columns: Readonly<ICandleColumns>) {}
 

@@ -110,10 +110,19 @@ export class CallWatchdog {
    * came first. Costs a counter per call.
    */
   begin(timeoutMs: number, describe: () => ITimeoutSubject, onTimeout: (error: BtError) => void): void {
-    if (this.timer === undefined || this.timeoutMs !== timeoutMs) this.start(timeoutMs);
+    this.watch(timeoutMs);
     this.calls++;
     this.describe = describe;
     this.fail = onTimeout;
+  }
+
+  /**
+   * Starts the timer for calls of `timeoutMs` unless it runs already. begin() does it too; a run calls it
+   * when it is set up, so that the per-call begin() of every later run finds the timer running (a branch
+   * first taken in a later run would deoptimise the run loop there).
+   */
+  watch(timeoutMs: number): void {
+    if (this.timer === undefined || this.timeoutMs !== timeoutMs) this.start(timeoutMs);
   }
 
   /** The call watched by begin() settled in time. */

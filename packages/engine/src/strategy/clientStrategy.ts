@@ -279,6 +279,11 @@ export class ClientStrategy {
     this.frame.leave();
   }
 
+  /** Starts the getSignal watchdog's timer before the first call (a backtest's set-up; see CallWatchdog.watch). */
+  armSignalWatch(): void {
+    this.watchdog.watch(this.getSignalTimeoutMs);
+  }
+
   /** Starts the timeout of the getSignal call callSignal just returned a promise of. */
   watchSignal(onTimeout: (error: unknown) => void): void {
     this.watchdog.begin(this.getSignalTimeoutMs, this.describeGetSignal, onTimeout);
