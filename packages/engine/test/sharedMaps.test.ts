@@ -7,6 +7,7 @@ import { allocateCandleColumns, DEFAULT_CONFIG, mergeConfig } from "@bt/core";
 import { describe, expect, it } from "vitest";
 import { withCount } from "../src/candles/candleStore";
 import { createBacktestRunRecord } from "../src/run/backtestRecord";
+import { emptyObjectArray } from "../src/run/objectArray";
 import { SchemaRegistry } from "../src/schema/schemaRegistry";
 
 setFlagsFromString("--allow-natives-syntax");
@@ -64,5 +65,25 @@ describe("one map per shape", () => {
     expect(configs.filter((config) => !haveSameMap(configs[0] as object, config))).toEqual([]);
     const stores = Array.from({ length: 12 }, (_, index) => withCount(allocateCandleColumns(index), index));
     expect(stores.filter((columns) => !haveSameMap(stores[0] as object, columns))).toEqual([]);
+  });
+
+  it("a run's result arrays start with the map of a filled array of results", () => {
+    const record = createBacktestRunRecord({
+      symbol: "BTCUSDT",
+      strategyName: "s",
+      exchangeName: "x",
+      frameName: "f",
+      periodStartMs: 1_700_000_000_000,
+      periodEndMs: 1_700_000_600_000,
+      config: {} as never,
+      account: {} as never,
+      settings: { warmupMinutes: 0, gapPolicy: "error", accountBalance: 1000, maxOpenPositions: 1 },
+    });
+    const filled: object[] = [];
+    filled.push({ action: "closed" });
+    for (const empty of [record.closed, record.cancelled, record.scheduleEvents, emptyObjectArray()]) {
+      expect(empty).toHaveLength(0);
+      expect(haveSameMap(empty, filled)).toBe(true);
+    }
   });
 });

@@ -3,6 +3,7 @@
 // Both read the store's immutable columns; neither copies them.
 
 import type { ICandleColumns, ICandleData } from "@bt/core";
+import { emptyObjectArray } from "../run/objectArray";
 import type { ICandleColumnsView } from "../run/runRuntime";
 
 /** A view of `length` values of `column` from `start` (no copy). */
@@ -68,18 +69,6 @@ export class StoreColumnsView implements ICandleColumnsView {
  */
 export const KEPT_CANDLES_BEHIND = 64;
 
-/** An empty array of objects, with no entry ever (the template of emptyObjectArray). */
-const EMPTY_OBJECT_ARRAY: ICandleData[] = [Object.freeze({} as ICandleData)].slice(0, 0);
-
-/**
- * A new empty array whose elements kind is already the one of an array holding objects: a `[]` starts as
- * an array of small integers and changes map at its first object, so each new cache's array would meet
- * the per-call code with another map than the caches before it (and deoptimise it).
- */
-function emptyObjectArray(): ICandleData[] {
-  return EMPTY_OBJECT_ARRAY.slice();
-}
-
 /**
  * Frozen candle objects of one interval's columns for a run of consecutive indexes: consecutive getCandles
  * windows overlap, so each call builds only the candles that entered the window, and the window itself is
@@ -90,7 +79,7 @@ function emptyObjectArray(): ICandleData[] {
 export class FrozenCandleCache {
   /** Column index of objects[0]. */
   private first = 0;
-  private objects: ICandleData[] = emptyObjectArray();
+  private objects: ICandleData[] = emptyObjectArray<ICandleData>();
 
   constructor(private readonly columns: Readonly<ICandleColumns>) {}
 

@@ -5,6 +5,7 @@
 // total has a figure in quote currency.
 
 import { computePnlPercent, type IPnlCosts, type IStrategyTickResultClosed, MINUTE_MS } from "@bt/core";
+import { emptyObjectArray } from "../run/objectArray";
 
 /** How one closed position is marked to market (see RunAccount.marks). */
 interface IPositionMarks {
@@ -31,13 +32,13 @@ export class RunAccount {
   private readonly held = new Map<string, number>();
   private heldTotal = 0;
   /** Every position the account closed, in close order (every symbol of a portfolio). */
-  readonly closed: IStrategyTickResultClosed[] = [];
+  readonly closed: IStrategyTickResultClosed[] = emptyObjectArray<IStrategyTickResultClosed>();
   /**
    * How to mark each closed position at the minutes [first, end) of the frame it was open: its unrealised
    * PnL is base + perPrice · price, the price read from its run's price column. Kept as that line, not
    * as values: a run pays nothing per minute, the curve is made when asked.
    */
-  private readonly marks: IPositionMarks[] = [];
+  private readonly marks: IPositionMarks[] = emptyObjectArray<IPositionMarks>();
   private readonly minutes: number;
 
   /**

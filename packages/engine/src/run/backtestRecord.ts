@@ -14,6 +14,7 @@ import {
 } from "@bt/core";
 import type { MissingCandlePolicy } from "../candles/candleLoader";
 import type { RunAccount } from "../portfolio/runAccount";
+import { emptyObjectArray } from "./objectArray";
 
 /** The settings of a backtest beside its config: what a report must state for its figures to be read. */
 export interface IRunSettings {
@@ -76,9 +77,9 @@ export function createBacktestRunRecord(
     config: fields.config,
     account: fields.account,
     settings: fields.settings,
-    closed: [],
-    cancelled: [],
-    scheduleEvents: [],
+    closed: emptyObjectArray<IStrategyTickResultClosed>(),
+    cancelled: emptyObjectArray<IStrategyTickResultCancelled>(),
+    scheduleEvents: emptyObjectArray<IStrategyTickResult>(),
     problems: emptyRunProblems(),
     error: null,
     markedMaxDrawdownPercent: undefined,
