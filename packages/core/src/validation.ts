@@ -304,35 +304,56 @@ function isPercentBelow100(value: unknown): value is number {
 }
 
 /** Rejects keys a rule object does not have (a typo must not silently drop a rule). */
+/** `field`, or its entry `field[index]` (index ≥ 0): built only for a problem's message. */
+function nameOf(field: string, index: number): string {
+  return index < 0 ? field : `${field}[${index}]`;
+}
+
+/** Reports every own key of `value` not in `known` (no allocation on the valid path). */
 function unknownKeys(
   field: string,
   value: Record<string, unknown>,
   known: ReadonlyArray<string>,
   add: AddProblem,
+  index = -1,
 ): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      add(
-        `${field}.${key}`,
-        value[key],
-        `${field}.${key} is not an option of ${field} (known: ${known.join(", ")}), got ${describeValue(value[key])}`,
-        `${field} has an unknown option`,
-      );
-    }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || known.includes(key)) continue;
+    const name = nameOf(field, index);
+    add(
+      `${name}.${key}`,
+      value[key],
+      `${name}.${key} is not an option of ${name} (known: ${known.join(", ")}), got ${describeValue(value[key])}`,
+      `${name} has an unknown option`,
+    );
   }
 }
 
-function asObject(field: string, value: unknown, add: AddProblem): Record<string, unknown> | null {
+function asObject(
+  field: string,
+  value: unknown,
+  add: AddProblem,
+  index = -1,
+): Record<string, unknown> | null {
   if (typeof value === "object" && value !== null && !Array.isArray(value))
     return value as Record<string, unknown>;
+  const name = nameOf(field, index);
   add(
-    field,
+    name,
     value,
-    `${field} must be an object when given, got ${describeValue(value)}`,
-    `${field} must be an object`,
+    `${name} must be an object when given, got ${describeValue(value)}`,
+    `${name} must be an object`,
   );
   return null;
 }
+
+/** The options each rule knows (module constants: no array per validated signal). */
+const TRAILING_STOP_KEYS = ["distancePercent", "distance", "activationPercent"] as const;
+const TRAILING_TAKE_KEYS = ["distancePercent", "distance"] as const;
+const BREAKEVEN_KEYS = ["triggerPercent"] as const;
+const LADDER_LEVEL_KEYS = ["profitPercent", "closePercent"] as const;
+const DCA_KEYS = ["levels", "maxEntries", "allowAveragingUp"] as const;
+const DCA_LEVEL_KEYS = ["lossPercent", "costPercent"] as const;
 
 /** A trailing distance: exactly one of distancePercent (0 < p < 100) or distance (> 0). */
 function checkDistance(field: string, rule: Record<string, unknown>, add: AddProblem): void {
@@ -370,7 +391,7 @@ function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: Add
   if (dto.trailingStop !== undefined) {
     const rule = asObject("trailingStop", dto.trailingStop, add);
     if (rule !== null) {
-      unknownKeys("trailingStop", rule, ["distancePercent", "distance", "activationPercent"], add);
+      unknownKeys("trailingStop", rule, TRAILING_STOP_KEYS, add);
       checkDistance("trailingStop", rule, add);
       const activation = rule.activationPercent;
       if (
@@ -389,14 +410,14 @@ function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: Add
   if (dto.trailingTake !== undefined) {
     const rule = asObject("trailingTake", dto.trailingTake, add);
     if (rule !== null) {
-      unknownKeys("trailingTake", rule, ["distancePercent", "distance"], add);
+      unknownKeys("trailingTake", rule, TRAILING_TAKE_KEYS, add);
       checkDistance("trailingTake", rule, add);
     }
   }
   if (dto.breakeven !== undefined) {
     const rule = asObject("breakeven", dto.breakeven, add);
     if (rule !== null) {
-      unknownKeys("breakeven", rule, ["triggerPercent"], add);
+      unknownKeys("breakeven", rule, BREAKEVEN_KEYS, add);
       if (!isFinitePositive(rule.triggerPercent)) {
         add(
           "breakeven.triggerPercent",
@@ -419,37 +440,36 @@ function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: Add
     } else {
       let previous = 0;
       let sum = 0;
-      ladder.forEach((item: unknown, index: number) => {
-        const field = `takeProfitLadder[${index}]`;
-        const level = asObject(field, item, add);
-        if (level === null) return;
-        unknownKeys(field, level, ["profitPercent", "closePercent"], add);
+      for (let index = 0; index < ladder.length; index++) {
+        const level = asObject("takeProfitLadder", ladder[index], add, index);
+        if (level === null) continue;
+        unknownKeys("takeProfitLadder", level, LADDER_LEVEL_KEYS, add, index);
         const profit = level.profitPercent;
         const share = level.closePercent;
         if (!isFinitePositive(profit)) {
           add(
-            `${field}.profitPercent`,
+            `${nameOf("takeProfitLadder", index)}.profitPercent`,
             profit,
-            `${field}.profitPercent must be a finite positive percent, got ${describeValue(profit)}`,
+            `${nameOf("takeProfitLadder", index)}.profitPercent must be a finite positive percent, got ${describeValue(profit)}`,
             "takeProfitLadder profitPercent must be a finite positive percent",
           );
         } else if (!(profit > previous)) {
           add(
-            `${field}.profitPercent`,
+            `${nameOf("takeProfitLadder", index)}.profitPercent`,
             profit,
-            `${field}.profitPercent ${profit} must be above the level before it (${previous})`,
+            `${nameOf("takeProfitLadder", index)}.profitPercent ${profit} must be above the level before it (${previous})`,
             "takeProfitLadder levels must ascend",
           );
         } else previous = profit;
         if (!isFinitePositive(share) || share > 100) {
           add(
-            `${field}.closePercent`,
+            `${nameOf("takeProfitLadder", index)}.closePercent`,
             share,
-            `${field}.closePercent must be a percent in (0, 100], got ${describeValue(share)}`,
+            `${nameOf("takeProfitLadder", index)}.closePercent must be a percent in (0, 100], got ${describeValue(share)}`,
             "takeProfitLadder closePercent must be in (0, 100]",
           );
         } else sum += share;
-      });
+      }
       if (sum > 100 + 1e-9) {
         add(
           "takeProfitLadder",
@@ -463,7 +483,7 @@ function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: Add
   if (dto.dca !== undefined) {
     const rule = asObject("dca", dto.dca, add);
     if (rule !== null) {
-      unknownKeys("dca", rule, ["levels", "maxEntries", "allowAveragingUp"], add);
+      unknownKeys("dca", rule, DCA_KEYS, add);
       const levels = rule.levels;
       if (!Array.isArray(levels) || levels.length === 0) {
         add(
@@ -474,36 +494,35 @@ function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: Add
         );
       } else {
         let previous = 0;
-        levels.forEach((item: unknown, index: number) => {
-          const field = `dca.levels[${index}]`;
-          const level = asObject(field, item, add);
-          if (level === null) return;
-          unknownKeys(field, level, ["lossPercent", "costPercent"], add);
+        for (let index = 0; index < levels.length; index++) {
+          const level = asObject("dca.levels", levels[index], add, index);
+          if (level === null) continue;
+          unknownKeys("dca.levels", level, DCA_LEVEL_KEYS, add, index);
           const loss = level.lossPercent;
           if (!isPercentBelow100(loss)) {
             add(
-              `${field}.lossPercent`,
+              `${nameOf("dca.levels", index)}.lossPercent`,
               loss,
-              `${field}.lossPercent must be a percent in (0, 100), got ${describeValue(loss)}`,
+              `${nameOf("dca.levels", index)}.lossPercent must be a percent in (0, 100), got ${describeValue(loss)}`,
               "dca lossPercent must be in (0, 100)",
             );
           } else if (!(loss > previous)) {
             add(
-              `${field}.lossPercent`,
+              `${nameOf("dca.levels", index)}.lossPercent`,
               loss,
-              `${field}.lossPercent ${loss} must be above the level before it (${previous})`,
+              `${nameOf("dca.levels", index)}.lossPercent ${loss} must be above the level before it (${previous})`,
               "dca levels must descend in price (ascend in lossPercent)",
             );
           } else previous = loss;
           if (level.costPercent !== undefined && !isFinitePositive(level.costPercent)) {
             add(
-              `${field}.costPercent`,
+              `${nameOf("dca.levels", index)}.costPercent`,
               level.costPercent,
-              `${field}.costPercent must be a finite positive percent of the first entry's cost, got ${describeValue(level.costPercent)}`,
+              `${nameOf("dca.levels", index)}.costPercent must be a finite positive percent of the first entry's cost, got ${describeValue(level.costPercent)}`,
               "dca costPercent must be a finite positive percent",
             );
           }
-        });
+        }
       }
       const most = rule.maxEntries;
       if (most !== undefined && !(typeof most === "number" && Number.isInteger(most) && most >= 1)) {
