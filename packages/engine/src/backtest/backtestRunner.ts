@@ -144,7 +144,7 @@ interface IBacktestLoopParts {
 }
 
 /**
- * One backtest run's loop: what untilResult, followSignal and runBacktest read and change. A class, so
+ * One backtest run's loop: what untilResult and runBacktest read and change. A class, so
  * the runs of a walker or sweep share one map and one compiled copy of each method: closures made per run
  * were compiled again for each run (V8 specialises a function on its first closure's values), and a
  * generator holding the whole set-up was a large unit to compile.
@@ -348,6 +348,35 @@ class BacktestLoop {
     }
   }
 
+  /**
+   * The price index where the signal in progress next changes, after `index`; −1 at the frame end.
+   * Without per-minute callbacks the price column is scanned (core scanners: the same minute rules as a
+   * tick); with them it is the next minute.
+   */
+  nextChange(index: number): number {
+    const { strategy, endIndex } = this;
+    if (this.perMinute) return index + 1 < endIndex ? index + 1 : -1;
+    const current = strategy.state;
+    const { prices, candleMs, config } = this;
+    const nextMs = this.storeStartMs + (index + 1) * candleMs;
+    if (current.status === "pending") {
+      const scan = scanPendingExit(current.signal, prices, index + 1, endIndex, nextMs, candleMs, config);
+      strategy.fold(scan.signal);
+      return scan.index;
+    }
+    if (current.status === "scheduled") {
+      return scanScheduledOutcome(current.signal, prices, index + 1, endIndex, nextMs, candleMs, config);
+    }
+    return -1;
+  }
+
+  /** Ticks the strategy at price index `index`, or at the frame end closes it as time_expired (a scheduled one is cancelled). */
+  settleAt(index: number, frameEnd: boolean): IStrategyTickResult | Promise<IStrategyTickResult> {
+    const atMs = this.storeStartMs + index * this.candleMs;
+    const price = this.prices[index] as number;
+    return frameEnd ? this.strategy.close(atMs, price, "time_expired") : this.strategy.tick(atMs, price);
+  }
+
   /** The first frame tick after a signal's last result at price index `lastIndex` (one result per tick, as in live). */
   resumeFrameIndex(frameIndex: number, lastIndex: number): number {
     const lastMs = this.storeStartMs + lastIndex * this.candleMs;
@@ -386,62 +415,6 @@ class BacktestLoop {
     if (running.size === 0 && state.running.get(key) === running) state.running.delete(key);
     if (this.ownsLease) this.lease.release();
   }
-}
-
-/**
- * Drives a just-scheduled or just-opened signal to its end; returns the index of the last result.
- * Without per-minute callbacks the price column is scanned (core scanners: the same minute rules as a
- * tick) and the strategy ticks only at each hit; with them it ticks every minute. Results of commands
- * issued from callbacks follow the tick that ran them. A module-level generator, not a closure per run:
- * each generator function has its own object map, so a closure per run would make runBacktest's
- * `yield*` meet a new map in every run of a walker or sweep (and deoptimise).
- */
-async function* followSignal(
-  loop: BacktestLoop,
-  fromIndex: number,
-): AsyncGenerator<IStrategyTickResult, number, undefined> {
-  const { strategy, perMinute, prices, storeStartMs, candleMs, endIndex, config, clock, clockIndex } = loop;
-  let index = fromIndex;
-  while (strategy.state.status !== "none") {
-    const current = strategy.state;
-    const nextMs = storeStartMs + (index + 1) * candleMs;
-    let hit = -1;
-    if (perMinute) {
-      hit = index + 1 < endIndex ? index + 1 : -1;
-    } else if (current.status === "pending") {
-      const scan = scanPendingExit(current.signal, prices, index + 1, endIndex, nextMs, candleMs, config);
-      strategy.fold(scan.signal);
-      hit = scan.index;
-    } else {
-      hit = scanScheduledOutcome(current.signal, prices, index + 1, endIndex, nextMs, candleMs, config);
-    }
-    let settled: IStrategyTickResult | Promise<IStrategyTickResult>;
-    if (clock !== undefined) {
-      const eventMs = storeStartMs + (hit === -1 ? Math.max(index, endIndex - 1) : hit) * candleMs;
-      const waited = clock.arrive(clockIndex, eventKey(eventMs, false));
-      if (waited !== undefined) await waited;
-    }
-    if (hit === -1) {
-      // Frame end: close as time_expired (or cancel as timeout) at the last minute of the frame.
-      index = Math.max(index, endIndex - 1);
-      settled = strategy.close(storeStartMs + index * candleMs, prices[index] as number, "time_expired");
-    } else {
-      index = hit;
-      settled = strategy.tick(storeStartMs + index * candleMs, prices[index] as number);
-    }
-    // No await when the strategy settled at once (no callbacks): no promise per change.
-    const result = isPromiseLike(settled) ? await settled : settled;
-    strategy.leaveContext();
-    if (!perMinute || isNotable(result)) {
-      loop.keep(result);
-      yield result;
-    }
-    for (const commanded of strategy.takeCommandResults()) {
-      loop.keep(commanded);
-      yield commanded;
-    }
-  }
-  return index;
 }
 
 /**
@@ -599,8 +572,35 @@ export async function* runBacktest(
         loop.keep(commanded);
         yield commanded;
       }
-      const lastIndex = yield* followSignal(loop, loop.foundIndex);
-      frameIndex = loop.resumeFrameIndex(frameIndex, lastIndex);
+      // The signal to its end, here rather than in a generator of its own: a `yield*` per result cost
+      // each result another round of promises. The strategy ticks only where the price column says it
+      // changes; results of commands issued from callbacks follow the tick that ran them.
+      let index = loop.foundIndex;
+      while (strategy.state.status !== "none") {
+        const hit = loop.nextChange(index);
+        index = hit === -1 ? Math.max(index, loop.endIndex - 1) : hit;
+        const clock = loop.clock;
+        if (clock !== undefined) {
+          const waited = clock.arrive(
+            loop.clockIndex,
+            eventKey(loop.storeStartMs + index * loop.candleMs, false),
+          );
+          if (waited !== undefined) await waited;
+        }
+        const settled = loop.settleAt(index, hit === -1);
+        // No await when the strategy settled at once (no callbacks): no promise per change.
+        const changed = isPromiseLike(settled) ? await settled : settled;
+        strategy.leaveContext();
+        if (!loop.perMinute || isNotable(changed)) {
+          loop.keep(changed);
+          yield changed;
+        }
+        for (const commanded of strategy.takeCommandResults()) {
+          loop.keep(commanded);
+          yield commanded;
+        }
+      }
+      frameIndex = loop.resumeFrameIndex(frameIndex, index);
     }
     loop.finish();
   } catch (error) {
