@@ -92,7 +92,7 @@ export class CallWatchdog {
    * call still gets its own outcome, at the price of a new generation of handlers).
    */
   race<T>(promise: PromiseLike<T>, timeoutMs: number, describe: () => ITimeoutSubject): Promise<T> {
-    if (this.timer === undefined || this.timeoutMs !== timeoutMs) this.start(timeoutMs);
+    this.watch(timeoutMs);
     this.calls++;
     this.describe = describe;
     if (this.settlers.resolve !== null) this.settlers = this.newSettlers();
@@ -117,8 +117,8 @@ export class CallWatchdog {
   }
 
   /**
-   * Starts the timer for calls of `timeoutMs` unless it runs already. begin() does it too; a run calls it
-   * when it is set up, so that the per-call begin() of every later run finds the timer running (a branch
+   * Starts the timer for calls of `timeoutMs` unless it runs already. race() and begin() do it too; a
+   * backtest calls it when it is set up, so that the per-call begin() of every later run finds the timer running (a branch
    * first taken in a later run would deoptimise the run loop there).
    */
   watch(timeoutMs: number): void {
