@@ -303,13 +303,32 @@ function isPercentBelow100(value: unknown): value is number {
   return isFinitePositive(value) && value < 100;
 }
 
-/** Rejects keys a rule object does not have (a typo must not silently drop a rule). */
 /** `field`, or its entry `field[index]` (index ≥ 0): built only for a problem's message. */
 function nameOf(field: string, index: number): string {
   return index < 0 ? field : `${field}[${index}]`;
 }
 
-/** Reports every own key of `value` not in `known` (no allocation on the valid path). */
+/**
+ * Reports a problem of option `key` of entry `index` of list `field` (a ladder or DCA level): the field
+ * is `field[index].key` and the message that field followed by `detail`.
+ */
+function addLevelProblem(
+  add: AddProblem,
+  field: string,
+  index: number,
+  key: string,
+  value: unknown,
+  detail: string,
+  reason: string,
+): void {
+  const name = `${nameOf(field, index)}.${key}`;
+  add(name, value, `${name} ${detail}`, reason);
+}
+
+/**
+ * Rejects keys a rule object does not have (a typo must not silently drop a rule); allocates nothing
+ * on the valid path.
+ */
 function unknownKeys(
   field: string,
   value: Record<string, unknown>,
@@ -447,25 +466,34 @@ function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: Add
         const profit = level.profitPercent;
         const share = level.closePercent;
         if (!isFinitePositive(profit)) {
-          add(
-            `${nameOf("takeProfitLadder", index)}.profitPercent`,
+          addLevelProblem(
+            add,
+            "takeProfitLadder",
+            index,
+            "profitPercent",
             profit,
-            `${nameOf("takeProfitLadder", index)}.profitPercent must be a finite positive percent, got ${describeValue(profit)}`,
+            `must be a finite positive percent, got ${describeValue(profit)}`,
             "takeProfitLadder profitPercent must be a finite positive percent",
           );
         } else if (!(profit > previous)) {
-          add(
-            `${nameOf("takeProfitLadder", index)}.profitPercent`,
+          addLevelProblem(
+            add,
+            "takeProfitLadder",
+            index,
+            "profitPercent",
             profit,
-            `${nameOf("takeProfitLadder", index)}.profitPercent ${profit} must be above the level before it (${previous})`,
+            `${profit} must be above the level before it (${previous})`,
             "takeProfitLadder levels must ascend",
           );
         } else previous = profit;
         if (!isFinitePositive(share) || share > 100) {
-          add(
-            `${nameOf("takeProfitLadder", index)}.closePercent`,
+          addLevelProblem(
+            add,
+            "takeProfitLadder",
+            index,
+            "closePercent",
             share,
-            `${nameOf("takeProfitLadder", index)}.closePercent must be a percent in (0, 100], got ${describeValue(share)}`,
+            `must be a percent in (0, 100], got ${describeValue(share)}`,
             "takeProfitLadder closePercent must be in (0, 100]",
           );
         } else sum += share;
@@ -500,25 +528,34 @@ function validateRules(dto: Partial<Record<keyof ISignalDto, unknown>>, add: Add
           unknownKeys("dca.levels", level, DCA_LEVEL_KEYS, add, index);
           const loss = level.lossPercent;
           if (!isPercentBelow100(loss)) {
-            add(
-              `${nameOf("dca.levels", index)}.lossPercent`,
+            addLevelProblem(
+              add,
+              "dca.levels",
+              index,
+              "lossPercent",
               loss,
-              `${nameOf("dca.levels", index)}.lossPercent must be a percent in (0, 100), got ${describeValue(loss)}`,
+              `must be a percent in (0, 100), got ${describeValue(loss)}`,
               "dca lossPercent must be in (0, 100)",
             );
           } else if (!(loss > previous)) {
-            add(
-              `${nameOf("dca.levels", index)}.lossPercent`,
+            addLevelProblem(
+              add,
+              "dca.levels",
+              index,
+              "lossPercent",
               loss,
-              `${nameOf("dca.levels", index)}.lossPercent ${loss} must be above the level before it (${previous})`,
+              `${loss} must be above the level before it (${previous})`,
               "dca levels must descend in price (ascend in lossPercent)",
             );
           } else previous = loss;
           if (level.costPercent !== undefined && !isFinitePositive(level.costPercent)) {
-            add(
-              `${nameOf("dca.levels", index)}.costPercent`,
+            addLevelProblem(
+              add,
+              "dca.levels",
+              index,
+              "costPercent",
               level.costPercent,
-              `${nameOf("dca.levels", index)}.costPercent must be a finite positive percent of the first entry's cost, got ${describeValue(level.costPercent)}`,
+              `must be a finite positive percent of the first entry's cost, got ${describeValue(level.costPercent)}`,
               "dca costPercent must be a finite positive percent",
             );
           }
