@@ -23,10 +23,12 @@ import {
   engineColumnView,
   type ITimedRun,
   MANAGED_SCENARIO,
+  RUNS_PER_CHILD,
   timeBtScenario,
   timeEveryMinuteColumnView,
   timeFloor,
   timeManagedScenario,
+  WARM_RUNS,
 } from "./scenarioTimings";
 import type { IStartupResult } from "./startupBench";
 import type { ISweepBenchResult } from "./sweepBench";
@@ -131,17 +133,17 @@ async function measure(args: string[]) {
     for (const scenario of BT_SCENARIOS) {
       const bt = await runChild<ITimedRun>("bt", [scenario]);
       keep(bt);
-      line.push(`${scenario} ${bt.ms.toFixed(0)}`);
+      line.push(`${scenario} ${bt.ms.toFixed(0)}/${bt.warmMs.toFixed(0)}`);
       for (const variant of FLOOR_VARIANTS[scenario]) {
         const floor = await runChild<ITimedRun>("floor", [scenario, variant]);
         keep(floor);
-        line.push(`${variant} ${floor.ms.toFixed(0)}`);
+        line.push(`${variant} ${floor.ms.toFixed(0)}/${floor.warmMs.toFixed(0)}`);
       }
       if (scenario === "year15m") {
         // The position-management scenario right after its plain twin (same candles and entries).
         const managed = await runChild<ITimedRun>("managed");
         keep(managed);
-        line.push(`${MANAGED_SCENARIO} ${managed.ms.toFixed(0)}`);
+        line.push(`${MANAGED_SCENARIO} ${managed.ms.toFixed(0)}/${managed.warmMs.toFixed(0)}`);
       }
       if (scenario === "year1mEveryMinute" && hasColumnView && columnViewReason === undefined) {
         try {
@@ -151,19 +153,22 @@ async function measure(args: string[]) {
         }
       }
     }
-    console.log(`round ${roundIndex + 1}/${rounds} (ms): ${line.join(", ")}`);
+    console.log(`round ${roundIndex + 1}/${rounds} (ms, cold/warm): ${line.join(", ")}`);
   }
   const medianMs = (name: string) => median((runs.get(name) ?? []).map((run) => run.ms));
+  const medianWarmMs = (name: string) => median((runs.get(name) ?? []).map((run) => run.warmMs));
   const medianRss = (name: string) => median((runs.get(name) ?? []).map((run) => run.peakRssMb));
   const first = (name: string) => runs.get(name)?.[0] as ITimedRun;
 
   const floors: Record<string, Record<string, unknown>> = {};
   const ratios: Record<string, Record<string, number>> = {};
+  const warmRatios: Record<string, Record<string, number>> = {};
   const floorMismatches: string[] = [];
   for (const scenario of BT_SCENARIOS) {
     const bt = first(scenario);
     const entry: Record<string, unknown> = {};
     const ratio: Record<string, number> = {};
+    const warmRatio: Record<string, number> = {};
     let sameAsBt = true;
     for (const variant of FLOOR_VARIANTS[scenario]) {
       const name = `${scenario}:${variant}`;
@@ -181,21 +186,30 @@ async function measure(args: string[]) {
         );
       }
       entry[`${variant}Ms`] = round(medianMs(name), 1);
+      entry[`${variant}WarmMs`] = round(medianWarmMs(name), 1);
       ratio[variant] = round(medianMs(scenario) / medianMs(name), 2);
+      warmRatio[variant] = round(medianWarmMs(scenario) / medianWarmMs(name), 2);
     }
     entry.trades = first(`${scenario}:sync`).trades;
     entry.sameAsBt = sameAsBt;
     floors[scenario] = entry;
     ratios[scenario] = ratio;
+    warmRatios[scenario] = warmRatio;
     const perSecond = Math.round(bt.candles / (medianMs(scenario) / 1000));
     console.log(
       `${LABELS[scenario]}: median ${medianMs(scenario).toFixed(0)} ms, ${perSecond.toLocaleString("en-US")} candles/s, ${bt.trades} trades, peak RSS ${medianRss(scenario).toFixed(0)} MB; floors ${FLOOR_VARIANTS[scenario].map((variant) => `${variant} ${medianMs(`${scenario}:${variant}`).toFixed(0)} ms (×${ratio[variant]})`).join(", ")}`,
     );
   }
+  console.log(
+    `warm (median of runs ${RUNS_PER_CHILD - WARM_RUNS + 1}–${RUNS_PER_CHILD} in each child, medians over the rounds): ${BT_SCENARIOS.map(
+      (scenario) =>
+        `${scenario} ${medianWarmMs(scenario).toFixed(0)} ms (${FLOOR_VARIANTS[scenario].map((variant) => `${variant} ×${warmRatios[scenario]?.[variant]}`).join(", ")})`,
+    ).join("; ")}`,
+  );
   for (const mismatch of floorMismatches) console.log(`FLOOR MISMATCH ${mismatch}`);
   const managedRatio = round(medianMs(MANAGED_SCENARIO) / medianMs("year15m"), 2);
   console.log(
-    `1 year at 15m with a trailing stop and a TP ladder: median ${medianMs(MANAGED_SCENARIO).toFixed(0)} ms, ${first(MANAGED_SCENARIO).trades} trades, ${first(MANAGED_SCENARIO).calls} partial exits, peak RSS ${medianRss(MANAGED_SCENARIO).toFixed(0)} MB; ×${managedRatio} the plain year15m`,
+    `1 year at 15m with a trailing stop and a TP ladder: median ${medianMs(MANAGED_SCENARIO).toFixed(0)} ms, ${first(MANAGED_SCENARIO).trades} trades, ${first(MANAGED_SCENARIO).calls} partial exits, peak RSS ${medianRss(MANAGED_SCENARIO).toFixed(0)} MB; ×${managedRatio} the plain year15m (warm ×${round(medianWarmMs(MANAGED_SCENARIO) / medianWarmMs("year15m"), 2)})`,
   );
   const columnViewMs = runs.has("year1mEveryMinute:btColumnView")
     ? round(medianMs("year1mEveryMinute:btColumnView"), 1)
@@ -336,9 +350,14 @@ async function measure(args: string[]) {
     msByScenario: Object.fromEntries(
       [...runs.keys()].map((name) => [name, summarize((runs.get(name) ?? []).map((run) => run.ms))]),
     ),
+    warmRuns: { perChild: RUNS_PER_CHILD, median: WARM_RUNS },
+    warmMsByScenario: Object.fromEntries(
+      [...runs.keys()].map((name) => [name, summarize((runs.get(name) ?? []).map((run) => run.warmMs))]),
+    ),
     floors,
     floorMismatches,
     ratios,
+    warmRatios,
     year1mEveryMinuteColumnViewMs: columnViewMs,
     memory,
     ...(failed(csvThroughput) ? {} : { csvCandlesPerSecond: csvThroughput.csvCandlesPerSecond }),
