@@ -40,6 +40,7 @@ export {
   areCandleColumnsChecked,
   COLUMN_KERNEL_CHUNK_ROWS,
   candlesToColumns,
+  firstMalformedCandleRow,
   type ICandleColumns,
   markCandleColumnsChecked,
   sliceCandleColumns,

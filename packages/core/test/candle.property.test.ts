@@ -1,4 +1,10 @@
-import { candleProblem, candleValuesProblem, isWellFormedCandle } from "@bt/core";
+import {
+  candleProblem,
+  candleValuesProblem,
+  firstMalformedCandleRow,
+  type ICandleColumns,
+  isWellFormedCandle,
+} from "@bt/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -40,6 +46,39 @@ describe("candle check properties", () => {
           expect(Object.is(problem.value, byField[problem.field])).toBe(true);
         }
       }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("firstMalformedCandleRow finds exactly the first row isWellFormedCandle rejects", () => {
+    const columnsOf = (rows: ReadonlyArray<readonly number[]>): ICandleColumns => {
+      const column = (field: number) => Float64Array.from(rows, (row) => row[field] as number);
+      return {
+        timestamp: column(0),
+        open: column(1),
+        high: column(2),
+        low: column(3),
+        close: column(4),
+        volume: column(5),
+      };
+    };
+    const wellFormed = fc
+      .tuple(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }))
+      .map(([price, volume]) => [Date.UTC(2025, 0, 1), price, price, price, price, volume] as const);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(candle, wellFormed), { minLength: 1, maxLength: 12 }),
+        fc.nat(),
+        (rows, cut) => {
+          const from = cut % rows.length;
+          const expected = rows.findIndex(
+            (row, index) =>
+              index >= from &&
+              !isWellFormedCandle(...(row as [number, number, number, number, number, number])),
+          );
+          expect(firstMalformedCandleRow(columnsOf(rows), from, rows.length)).toBe(expected);
+        },
+      ),
       { numRuns: 5_000 },
     );
   });

@@ -9,6 +9,7 @@ import {
   COLUMN_KERNEL_CHUNK_ROWS,
   candleProblem,
   describeValue,
+  firstMalformedCandleRow,
   type ICandleColumns,
   isWellFormedCandle,
   MINUTE_MS,
@@ -103,28 +104,21 @@ function contiguousRows(
   toMs: number,
   valuesChecked: boolean,
 ): number {
-  const { timestamp, open, high, low, close, volume } = source;
+  const timestamp = source.timestamp;
+  let end = to;
   // Float steps (a Smi index × 60,000 would overflow past row 35,791 and deoptimise the loop).
   let expectedMs = fromMs;
   for (let index = from; index < to; index++, expectedMs += MINUTE_MS) {
-    // At toMs the run ends; the row-by-row path would stop at this row too (it must be at or after toMs).
-    if (expectedMs >= toMs) return (timestamp[index] as number) >= toMs ? index : -1;
-    if ((timestamp[index] as number) !== expectedMs) return -1;
-    if (
-      !valuesChecked &&
-      !isWellFormedCandle(
-        expectedMs,
-        open[index] as number,
-        high[index] as number,
-        low[index] as number,
-        close[index] as number,
-        volume[index] as number,
-      )
-    ) {
-      return -1;
+    if (expectedMs >= toMs) {
+      // At toMs the run ends; the row-by-row path would stop at this row too (it must be at or after toMs).
+      if (!((timestamp[index] as number) >= toMs)) return -1;
+      end = index;
+      break;
     }
+    if ((timestamp[index] as number) !== expectedMs) return -1;
   }
-  return to;
+  if (!valuesChecked && firstMalformedCandleRow(source, from, end) !== -1) return -1;
+  return end;
 }
 
 /** Validates row by row (gaps, skipped rows, the first bad row's error), then builds the store. */
