@@ -93,8 +93,7 @@ async function coldAndWarm<T>(
 export async function timeBtScenario(scenario: BtScenario): Promise<ITimedRun> {
   const minutes = minutesOf(scenario);
   const columns = benchColumns(BENCH_SEED, minutes);
-  const sameCounts = (a: { trades: number; calls?: number }, b: { trades: number; calls?: number }) =>
-    a.trades === b.trades && a.calls === b.calls;
+  const sameTrades = (a: { trades: number }, b: { trades: number }) => a.trades === b.trades;
   if (scenario === "year15m" || scenario === "year1m") {
     const timed = await coldAndWarm(
       scenario,
@@ -107,7 +106,7 @@ export async function timeBtScenario(scenario: BtScenario): Promise<ITimedRun> {
         });
         return { trades: results.filter((result) => result.action === "closed").length };
       },
-      sameCounts,
+      sameTrades,
     );
     const { result, ...times } = timed;
     return { name: scenario, ...times, candles: minutes, trades: result.trades };
@@ -115,11 +114,8 @@ export async function timeBtScenario(scenario: BtScenario): Promise<ITimedRun> {
   if (scenario === "year1mEveryMinute") {
     const timed = await coldAndWarm(
       scenario,
-      async () => {
-        const { calls, crossings } = await runEveryMinuteBacktest({ seed: BENCH_SEED, minutes, columns });
-        return { trades: crossings, calls };
-      },
-      sameCounts,
+      () => runEveryMinuteBacktest({ seed: BENCH_SEED, minutes, columns }),
+      (a, b) => a.calls === b.calls && a.crossings === b.crossings,
     );
     const { result, ...times } = timed;
     if (result.calls !== minutes) throw new Error(`year1mEveryMinute: getSignal ran ${result.calls} times`);
@@ -129,7 +125,7 @@ export async function timeBtScenario(scenario: BtScenario): Promise<ITimedRun> {
       candles: minutes,
       trades: 0,
       calls: result.calls,
-      crossings: result.trades,
+      crossings: result.crossings,
     };
   }
   const timed = await coldAndWarm(
@@ -138,7 +134,7 @@ export async function timeBtScenario(scenario: BtScenario): Promise<ITimedRun> {
       const walk = await runSmaWalker({ seed: BENCH_SEED, minutes, strategyCount: 10, columns });
       return { trades: walk.results.reduce((sum, entry) => sum + (entry.stats?.tradeCount ?? 0), 0) };
     },
-    sameCounts,
+    sameTrades,
   );
   const { result, ...times } = timed;
   return { name: scenario, ...times, candles: minutes * 10, trades: result.trades };
