@@ -238,7 +238,7 @@ class BacktestLoop {
     if (result.action === "closed") {
       record.closed.push(result);
       this.marked.add(result);
-      this.account.close(result, this.prices, this.storeStartMs, this.store.stepMs);
+      this.account.close(result, this.prices, this.storeStartMs, this.candleMs);
     } else if (result.action === "cancelled") {
       record.cancelled.push(result);
       record.scheduleEvents.push(result);

@@ -118,8 +118,8 @@ export class CallWatchdog {
 
   /**
    * Starts the timer for calls of `timeoutMs` unless it runs already. race() and begin() do it too; a
-   * backtest calls it when it is set up, so that the per-call begin() of every later run finds the timer running (a branch
-   * first taken in a later run would deoptimise the run loop there).
+   * backtest calls it when it is set up, so that the per-call begin() of every later run finds the timer
+   * running (a branch first taken in a later run would deoptimise the run loop there).
    */
   watch(timeoutMs: number): void {
     if (this.timer === undefined || this.timeoutMs !== timeoutMs) this.start(timeoutMs);
