@@ -33,3 +33,28 @@ export function summarize(values: readonly number[]): ITimingSummary {
     runs: values.map((value) => round(value, 1)),
   };
 }
+
+/** Median, min and max of per-round ratios, rounded to 0.01. */
+export interface IRatioSpread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * The ratios numerators[i] / denominators[i] of runs made in the same round (the spread the machine's
+ * noise gives a ratio of medians); null when no round has both.
+ */
+export function pairedRatios(
+  numerators: readonly number[],
+  denominators: readonly number[],
+): IRatioSpread | null {
+  const count = Math.min(numerators.length, denominators.length);
+  if (count === 0) return null;
+  const ratios = numerators.slice(0, count).map((value, index) => value / (denominators[index] as number));
+  return {
+    median: round(median(ratios), 2),
+    min: round(Math.min(...ratios), 2),
+    max: round(Math.max(...ratios), 2),
+  };
+}

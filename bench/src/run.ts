@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, round, summarize } from "./benchStats";
+import { type IRatioSpread, median, pairedRatios, round, summarize } from "./benchStats";
 import { type ITarget, TARGET_LIMITS, target } from "./benchTargets";
 import { runChild, useCompiledHarness } from "./childProcess";
 import { compileHarness, runsFromSource } from "./compiledHarness";
@@ -159,6 +159,11 @@ async function measure(args: string[]) {
   const medianWarmMs = (name: string) => median((runs.get(name) ?? []).map((run) => run.warmMs));
   const medianRss = (name: string) => median((runs.get(name) ?? []).map((run) => run.peakRssMb));
   const first = (name: string) => runs.get(name)?.[0] as ITimedRun;
+  // Per-round ratios of cold runs made in the same round: how far the machine's noise moves a ratio.
+  const coldMs = (name: string) => (runs.get(name) ?? []).map((run) => run.ms);
+  const roundRatios: Record<string, Record<string, IRatioSpread | null>> = {};
+  const spreadText = (spread: IRatioSpread | null | undefined) =>
+    spread ? `rounds ${spread.min}–${spread.max}` : "rounds n/a";
 
   const floors: Record<string, Record<string, unknown>> = {};
   const ratios: Record<string, Record<string, number>> = {};
@@ -169,6 +174,7 @@ async function measure(args: string[]) {
     const entry: Record<string, unknown> = {};
     const ratio: Record<string, number> = {};
     const warmRatio: Record<string, number> = {};
+    const roundRatio: Record<string, IRatioSpread | null> = {};
     let sameAsBt = true;
     for (const variant of FLOOR_VARIANTS[scenario]) {
       const name = `${scenario}:${variant}`;
@@ -189,15 +195,17 @@ async function measure(args: string[]) {
       entry[`${variant}WarmMs`] = round(medianWarmMs(name), 1);
       ratio[variant] = round(medianMs(scenario) / medianMs(name), 2);
       warmRatio[variant] = round(medianWarmMs(scenario) / medianWarmMs(name), 2);
+      roundRatio[variant] = pairedRatios(coldMs(scenario), coldMs(name));
     }
     entry.trades = first(`${scenario}:sync`).trades;
     entry.sameAsBt = sameAsBt;
     floors[scenario] = entry;
     ratios[scenario] = ratio;
     warmRatios[scenario] = warmRatio;
+    roundRatios[scenario] = roundRatio;
     const perSecond = Math.round(bt.candles / (medianMs(scenario) / 1000));
     console.log(
-      `${LABELS[scenario]}: median ${medianMs(scenario).toFixed(0)} ms, ${perSecond.toLocaleString("en-US")} candles/s, ${bt.trades} trades, peak RSS ${medianRss(scenario).toFixed(0)} MB; floors ${FLOOR_VARIANTS[scenario].map((variant) => `${variant} ${medianMs(`${scenario}:${variant}`).toFixed(0)} ms (×${ratio[variant]})`).join(", ")}`,
+      `${LABELS[scenario]}: median ${medianMs(scenario).toFixed(0)} ms, ${perSecond.toLocaleString("en-US")} candles/s, ${bt.trades} trades, peak RSS ${medianRss(scenario).toFixed(0)} MB; floors ${FLOOR_VARIANTS[scenario].map((variant) => `${variant} ${medianMs(`${scenario}:${variant}`).toFixed(0)} ms (×${ratio[variant]}, ${spreadText(roundRatio[variant])})`).join(", ")}`,
     );
   }
   console.log(
@@ -208,8 +216,9 @@ async function measure(args: string[]) {
   );
   for (const mismatch of floorMismatches) console.log(`FLOOR MISMATCH ${mismatch}`);
   const managedRatio = round(medianMs(MANAGED_SCENARIO) / medianMs("year15m"), 2);
+  roundRatios[MANAGED_SCENARIO] = { year15m: pairedRatios(coldMs(MANAGED_SCENARIO), coldMs("year15m")) };
   console.log(
-    `1 year at 15m with a trailing stop and a TP ladder: median ${medianMs(MANAGED_SCENARIO).toFixed(0)} ms, ${first(MANAGED_SCENARIO).trades} trades, ${first(MANAGED_SCENARIO).calls} partial exits, peak RSS ${medianRss(MANAGED_SCENARIO).toFixed(0)} MB; ×${managedRatio} the plain year15m (warm ×${round(medianWarmMs(MANAGED_SCENARIO) / medianWarmMs("year15m"), 2)})`,
+    `1 year at 15m with a trailing stop and a TP ladder: median ${medianMs(MANAGED_SCENARIO).toFixed(0)} ms, ${first(MANAGED_SCENARIO).trades} trades, ${first(MANAGED_SCENARIO).calls} partial exits, peak RSS ${medianRss(MANAGED_SCENARIO).toFixed(0)} MB; ×${managedRatio} the plain year15m (${spreadText(roundRatios[MANAGED_SCENARIO]?.year15m)}; warm ×${round(medianWarmMs(MANAGED_SCENARIO) / medianWarmMs("year15m"), 2)})`,
   );
   const columnViewMs = runs.has("year1mEveryMinute:btColumnView")
     ? round(medianMs("year1mEveryMinute:btColumnView"), 1)
@@ -357,6 +366,7 @@ async function measure(args: string[]) {
     floors,
     floorMismatches,
     ratios,
+    roundRatios,
     warmRatios,
     year1mEveryMinuteColumnViewMs: columnViewMs,
     memory,
