@@ -2,6 +2,7 @@
 // ICandleData records, so large series (and SharedArrayBuffer-backed ones) are loaded without objects.
 
 import type { ICandleData } from "./candle";
+import { MINUTE_MS } from "./interval";
 
 /** Candles held column-wise: equal-length Float64Arrays, `timestamp` = open time in epoch ms, ascending. */
 export interface ICandleColumns {
@@ -80,40 +81,116 @@ export function areCandleColumnsChecked(columns: ICandleColumns): boolean {
   return (columns as unknown as Record<symbol, unknown>)[CHECKED] === true;
 }
 
+/** The candles in a price of scanMinuteRun: CC_AVG_PRICE_CANDLES_COUNT's default. */
+export const MINUTE_RUN_PRICE_CANDLES = 5;
+
 /**
- * The first row in [from, to) of `columns` that isWellFormedCandle rejects, or −1. The same tests, written
- * inline in one loop: a call per row is what a loop over a whole series pays most for while V8 still
- * interprets it (a cold load of a year of 1m columns: 2–4 ms shorter than through isWellFormedCandle).
- * `test/candle.property.test.ts` checks that both forms agree.
+ * One pass of a 1m load over rows [from, to) of `columns`, row `from` expected to open at `fromMs`, the
+ * run ending at `toMs`: each row must open at the next minute and, unless `valuesChecked`, pass
+ * isWellFormedCandle's tests (written inline: a call per row is what a loop over a whole series pays most
+ * for while V8 still interprets it; `test/candle.property.test.ts` checks both forms agree). In the same
+ * pass, when `prices` is given, prices[i + 1] becomes the price of minute i + 1: averagePriceOfColumns
+ * of rows [i − 4, i] (MINUTE_RUN_PRICE_CANDLES), summed in its order so the floats are the same bits; NaN
+ * for i < 4, and prices[0] = NaN. The up to four rows before `from` are read for that window: they must
+ * belong to the run (an earlier call's rows).
+ * Returns `to` when every row continues the run, the first row at or after `toMs` (the run ends there),
+ * or −1 at the first row that breaks it (its time, or a malformed candle).
  */
-export function firstMalformedCandleRow(columns: Readonly<ICandleColumns>, from: number, to: number): number {
+export function scanMinuteRun(
+  columns: Readonly<ICandleColumns>,
+  from: number,
+  to: number,
+  fromMs: number,
+  toMs: number,
+  valuesChecked: boolean,
+  prices: Float64Array | null,
+): number {
   const { timestamp, open, high, low, close, volume } = columns;
   const infinity = Number.POSITIVE_INFINITY;
-  for (let index = from; index < to; index++) {
-    const o = open[index] as number;
+  // The window's per-candle terms (typical price × volume, volume, close), oldest first.
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  let v0 = 0;
+  let v1 = 0;
+  let v2 = 0;
+  let v3 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let index = prices === null ? from : Math.max(0, from - 4); index < from; index++) {
+    const v = volume[index] as number;
+    const c = close[index] as number;
+    w0 = w1;
+    w1 = w2;
+    w2 = w3;
+    w3 = (((high[index] as number) + (low[index] as number) + c) / 3) * v;
+    v0 = v1;
+    v1 = v2;
+    v2 = v3;
+    v3 = v;
+    c0 = c1;
+    c1 = c2;
+    c2 = c3;
+    c3 = c;
+  }
+  if (prices !== null && from === 0) prices[0] = Number.NaN;
+  // Float steps (a Smi index × 60,000 would overflow past row 35,791 and deoptimise the loop).
+  let expectedMs = fromMs;
+  for (let index = from; index < to; index++, expectedMs += MINUTE_MS) {
+    const t = timestamp[index] as number;
+    if (expectedMs >= toMs) return t >= toMs ? index : -1;
+    if (t !== expectedMs) return -1;
     const h = high[index] as number;
     const l = low[index] as number;
     const c = close[index] as number;
     const v = volume[index] as number;
-    const t = timestamp[index] as number;
-    // isWellFormedCandle's tests in its order; t − t is 0 only for a finite t (NaN for NaN and ±Infinity).
-    if (
-      !(
-        o > 0 &&
-        l > 0 &&
-        c > 0 &&
-        v >= 0 &&
-        l <= o &&
-        l <= c &&
-        h >= o &&
-        h >= c &&
-        h !== infinity &&
-        v !== infinity &&
-        t - t === 0
-      )
-    ) {
-      return index;
+    if (!valuesChecked) {
+      const o = open[index] as number;
+      // isWellFormedCandle's tests in its order (the time is finite: it is the expected minute).
+      if (
+        !(
+          o > 0 &&
+          l > 0 &&
+          c > 0 &&
+          v >= 0 &&
+          l <= o &&
+          l <= c &&
+          h >= o &&
+          h >= c &&
+          h !== infinity &&
+          v !== infinity
+        )
+      ) {
+        return -1;
+      }
+    }
+    if (prices !== null) {
+      const w = ((h + l + c) / 3) * v;
+      if (index >= 4) {
+        // Left to right from 0, as averagePriceOfColumns accumulates.
+        const weighted = 0 + w0 + w1 + w2 + w3 + w;
+        const totalVolume = 0 + v0 + v1 + v2 + v3 + v;
+        const closes = 0 + c0 + c1 + c2 + c3 + c;
+        prices[index + 1] = totalVolume > 0 ? weighted / totalVolume : closes / MINUTE_RUN_PRICE_CANDLES;
+      } else {
+        prices[index + 1] = Number.NaN;
+      }
+      w0 = w1;
+      w1 = w2;
+      w2 = w3;
+      w3 = w;
+      v0 = v1;
+      v1 = v2;
+      v2 = v3;
+      v3 = v;
+      c0 = c1;
+      c1 = c2;
+      c2 = c3;
+      c3 = c;
     }
   }
-  return -1;
+  return to;
 }

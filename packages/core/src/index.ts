@@ -40,9 +40,10 @@ export {
   areCandleColumnsChecked,
   COLUMN_KERNEL_CHUNK_ROWS,
   candlesToColumns,
-  firstMalformedCandleRow,
   type ICandleColumns,
+  MINUTE_RUN_PRICE_CANDLES,
   markCandleColumnsChecked,
+  scanMinuteRun,
   sliceCandleColumns,
 } from "./candleColumns";
 export {

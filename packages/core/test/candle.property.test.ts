@@ -1,9 +1,11 @@
 import {
+  averagePriceOfColumns,
   candleProblem,
   candleValuesProblem,
-  firstMalformedCandleRow,
   type ICandleColumns,
   isWellFormedCandle,
+  MINUTE_MS,
+  scanMinuteRun,
 } from "@bt/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -34,6 +36,22 @@ const candle = fc.tuple(
   value,
 );
 
+const START_MS = Date.UTC(2025, 0, 1);
+const END_MS = Number.POSITIVE_INFINITY;
+
+/** Columns of rows [timestamp, open, high, low, close, volume]. */
+function columnsOf(rows: ReadonlyArray<readonly number[]>): ICandleColumns {
+  const column = (field: number) => Float64Array.from(rows, (row) => row[field] as number);
+  return {
+    timestamp: column(0),
+    open: column(1),
+    high: column(2),
+    low: column(3),
+    close: column(4),
+    volume: column(5),
+  };
+}
+
 describe("candle check properties", () => {
   it("isWellFormedCandle is exactly candleValuesProblem(...) === null, and candleProblem says the same", () => {
     fc.assert(
@@ -50,36 +68,108 @@ describe("candle check properties", () => {
     );
   });
 
-  it("firstMalformedCandleRow finds exactly the first row isWellFormedCandle rejects", () => {
-    const columnsOf = (rows: ReadonlyArray<readonly number[]>): ICandleColumns => {
-      const column = (field: number) => Float64Array.from(rows, (row) => row[field] as number);
-      return {
-        timestamp: column(0),
-        open: column(1),
-        high: column(2),
-        low: column(3),
-        close: column(4),
-        volume: column(5),
-      };
-    };
+  it("scanMinuteRun breaks the run exactly where isWellFormedCandle rejects a row", () => {
     const wellFormed = fc
       .tuple(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }))
-      .map(([price, volume]) => [Date.UTC(2025, 0, 1), price, price, price, price, volume] as const);
+      .map(([price, volume]) => [START_MS, price, price, price, price, volume] as const);
     fc.assert(
       fc.property(
         fc.array(fc.oneof(candle, wellFormed), { minLength: 1, maxLength: 12 }),
         fc.nat(),
         (rows, cut) => {
+          // Every row at its minute: only the values can break the run.
+          const minuteRows = rows.map((row, index) => [START_MS + index * MINUTE_MS, ...row.slice(1)]);
           const from = cut % rows.length;
-          const expected = rows.findIndex(
+          const broken = minuteRows.some(
             (row, index) =>
               index >= from &&
               !isWellFormedCandle(...(row as [number, number, number, number, number, number])),
           );
-          expect(firstMalformedCandleRow(columnsOf(rows), from, rows.length)).toBe(expected);
+          const columns = columnsOf(minuteRows);
+          const fromMs = START_MS + from * MINUTE_MS;
+          expect(scanMinuteRun(columns, from, rows.length, fromMs, END_MS, false, null)).toBe(
+            broken ? -1 : rows.length,
+          );
+          // Marked as checked, the values are not looked at.
+          expect(scanMinuteRun(columns, from, rows.length, fromMs, END_MS, true, null)).toBe(rows.length);
         },
       ),
       { numRuns: 5_000 },
+    );
+  });
+
+  it("scanMinuteRun follows the minutes: a gap, a repeat or a step back breaks it, toMs ends it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(1, 1, 1, 1, 0, 2, -1), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 14 }),
+        (steps, endMinute) => {
+          // Row i opens `steps[i]` minutes after row i − 1 (row 0 at START_MS).
+          const times: number[] = [];
+          for (const [index, step] of steps.entries()) {
+            times.push(index === 0 ? START_MS : (times[index - 1] as number) + step * MINUTE_MS);
+          }
+          const toMs = START_MS + endMinute * MINUTE_MS;
+          const columns = columnsOf(times.map((time) => [time, 100, 100, 100, 100, 1]));
+          // The reference: stop at the first row at or after toMs, break at the first row off its minute.
+          let expected = times.length;
+          for (const [index, time] of times.entries()) {
+            const minuteMs = START_MS + index * MINUTE_MS;
+            if (minuteMs >= toMs) {
+              expected = time >= toMs ? index : -1;
+              break;
+            }
+            if (time !== minuteMs) {
+              expected = -1;
+              break;
+            }
+          }
+          expect(scanMinuteRun(columns, 0, times.length, START_MS, toMs, false, null)).toBe(expected);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("scanMinuteRun's prices are averagePriceOfColumns of the 5 rows before, bit for bit, in any chunks", () => {
+    const row = fc
+      .tuple(
+        fc.double({ min: 0.01, max: 1e5, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        // Mostly traded minutes, some without volume (a window of five then falls back to closes).
+        fc.oneof(
+          { weight: 1, arbitrary: fc.constant(0) },
+          { weight: 9, arbitrary: fc.double({ min: 1e-3, max: 1e6, noNaN: true }) },
+        ),
+      )
+      .map(([low, spread, volume]) => [low + spread / 2, low + spread, low, low + spread / 3, volume]);
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 0, maxLength: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        (rows, chunk) => {
+          const columns = columnsOf(rows.map((values, index) => [START_MS + index * MINUTE_MS, ...values]));
+          const prices = new Float64Array(rows.length + 1).fill(-1);
+          for (let from = 0; from < rows.length; from += chunk) {
+            const to = Math.min(rows.length, from + chunk);
+            expect(scanMinuteRun(columns, from, to, START_MS + from * MINUTE_MS, END_MS, false, prices)).toBe(
+              to,
+            );
+          }
+          if (rows.length === 0) return;
+          for (let index = 0; index <= rows.length; index++) {
+            const price = prices[index] as number;
+            if (index < 5) expect(price).toBeNaN();
+            else {
+              const { high, low, close, volume } = columns;
+              expect(
+                Object.is(price, averagePriceOfColumns(high, low, close, volume, index - 5, index)),
+              ).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 1_000 },
     );
   });
 

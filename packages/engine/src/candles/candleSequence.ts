@@ -110,12 +110,16 @@ export function missingMinutesBefore(
   return missing;
 }
 
-/** Checks the range coverage of validated columns, reports filled candles and builds the store. */
+/**
+ * Checks the range coverage of validated columns, reports filled candles and builds the store (with
+ * `prices` as its price column when the check already built it).
+ */
 export function finishStore(
   options: ICandleLoadOptions,
   minutes: IContiguousCandleColumns,
   firstMs: number,
   filledMinutes: number,
+  prices?: Float64Array,
 ): CandleStore {
   const { exchange, symbol, fromMs, toMs, frameStartMs } = options;
   const { interval, stepMs } = loadStep(options);
@@ -165,5 +169,6 @@ export function finishStore(
     askedFromMs,
     options.priceCandleCount,
     interval,
+    prices,
   );
 }

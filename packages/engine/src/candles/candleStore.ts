@@ -16,6 +16,8 @@ import {
   type ICandleData,
   intervalToMs,
   MINUTE_MS,
+  MINUTE_RUN_PRICE_CANDLES,
+  scanMinuteRun,
   sliceCandleColumns,
 } from "@bt/core";
 import type { ICandleColumnsView } from "../run/runRuntime";
@@ -48,7 +50,8 @@ export function withCount(columns: Readonly<ICandleColumns>, count: number): ICo
 
 /**
  * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before (so
- * bit-identical to core's averagePrice of the same candles).
+ * bit-identical to core's averagePrice of the same candles). The default window is core's scanMinuteRun
+ * (one pass, chunk by chunk: COLUMN_KERNEL_CHUNK_ROWS); the loader builds it in its check when it can.
  */
 function priceColumn(minutes: IContiguousCandleColumns, n: number, stepMs: number): Float64Array {
   const { high, low, close, volume, count } = minutes;
@@ -59,8 +62,26 @@ function priceColumn(minutes: IContiguousCandleColumns, n: number, stepMs: numbe
     for (let index = 1; index <= count; index++) prices[index] = close[index - 1] as number;
     return prices;
   }
-  if (n === 5 && count >= 5) {
-    rollingPriceColumn5(minutes, prices);
+  if (n === MINUTE_RUN_PRICE_CANDLES) {
+    prices[0] = Number.NaN;
+    const firstMs = minutes.timestamp[0] as number;
+    for (let from = 0; from < count; from += COLUMN_KERNEL_CHUNK_ROWS) {
+      const to = Math.min(count, from + COLUMN_KERNEL_CHUNK_ROWS);
+      // The loader's rows are checked and contiguous: the kernel only prices them.
+      if (
+        scanMinuteRun(
+          minutes,
+          from,
+          to,
+          firstMs + from * MINUTE_MS,
+          Number.POSITIVE_INFINITY,
+          true,
+          prices,
+        ) !== to
+      ) {
+        throw new BtError("STATE", `candle store rows are not contiguous minutes after row ${from}`);
+      }
+    }
     return prices;
   }
   for (let index = 0; index <= count; index++) {
@@ -68,85 +89,6 @@ function priceColumn(minutes: IContiguousCandleColumns, n: number, stepMs: numbe
       index < n ? Number.NaN : averagePriceOfColumns(high, low, close, volume, index - n, index);
   }
   return prices;
-}
-
-/**
- * The default window (CC_AVG_PRICE_CANDLES_COUNT = 5), chunk by chunk (COLUMN_KERNEL_CHUNK_ROWS):
- * prices[index + 1] for index in [4, count).
- */
-function rollingPriceColumn5(minutes: IContiguousCandleColumns, prices: Float64Array): void {
-  const { high, low, close, volume, count } = minutes;
-  for (let index = 0; index <= 4; index++) prices[index] = Number.NaN;
-  for (let from = 4; from < count; from += COLUMN_KERNEL_CHUNK_ROWS) {
-    rollingPrices5(high, low, close, volume, from, Math.min(count, from + COLUMN_KERNEL_CHUNK_ROWS), prices);
-  }
-}
-
-/**
- * prices[index + 1] for index in [from, to) (from ≥ 4) in one pass: each candle's weighted typical price,
- * volume and close are computed once and shifted through five locals (the first four from the candles
- * before `from`), and every price sums them oldest first from 0, in averagePriceOfColumns' order, so the
- * floats are the same bits.
- */
-function rollingPrices5(
-  high: Float64Array,
-  low: Float64Array,
-  close: Float64Array,
-  volume: Float64Array,
-  from: number,
-  to: number,
-  prices: Float64Array,
-): void {
-  let w0 = 0;
-  let w1 = 0;
-  let w2 = 0;
-  let w3 = 0;
-  let v0 = 0;
-  let v1 = 0;
-  let v2 = 0;
-  let v3 = 0;
-  let c0 = 0;
-  let c1 = 0;
-  let c2 = 0;
-  let c3 = 0;
-  for (let index = from - 4; index < from; index++) {
-    const candleVolume = volume[index] as number;
-    const closePrice = close[index] as number;
-    w0 = w1;
-    w1 = w2;
-    w2 = w3;
-    w3 = (((high[index] as number) + (low[index] as number) + closePrice) / 3) * candleVolume;
-    v0 = v1;
-    v1 = v2;
-    v2 = v3;
-    v3 = candleVolume;
-    c0 = c1;
-    c1 = c2;
-    c2 = c3;
-    c3 = closePrice;
-  }
-  for (let index = from; index < to; index++) {
-    const candleVolume = volume[index] as number;
-    const closePrice = close[index] as number;
-    const w4 = (((high[index] as number) + (low[index] as number) + closePrice) / 3) * candleVolume;
-    // Left to right from 0, as averagePriceOfColumns accumulates.
-    const weighted = 0 + w0 + w1 + w2 + w3 + w4;
-    const totalVolume = 0 + v0 + v1 + v2 + v3 + candleVolume;
-    const closes = 0 + c0 + c1 + c2 + c3 + closePrice;
-    prices[index + 1] = totalVolume > 0 ? weighted / totalVolume : closes / 5;
-    w0 = w1;
-    w1 = w2;
-    w2 = w3;
-    w3 = w4;
-    v0 = v1;
-    v1 = v2;
-    v2 = v3;
-    v3 = candleVolume;
-    c0 = c1;
-    c1 = c2;
-    c2 = c3;
-    c3 = closePrice;
-  }
 }
 
 /**
@@ -213,9 +155,11 @@ export class CandleStore {
     readonly priceCandleCount: number,
     /** The interval of `minutes`: "1m", or the exchange's base interval when it has no 1m data. */
     readonly interval: CandleInterval = "1m",
+    /** The price column when the loader built it while checking the rows (count + 1 prices). */
+    prices?: Float64Array,
   ) {
     this.stepMs = intervalToMs(interval);
-    this.prices = priceColumn(minutes, priceCandleCount, this.stepMs);
+    this.prices = prices ?? priceColumn(minutes, priceCandleCount, this.stepMs);
   }
 
   /** Open time of the step after the last candle, epoch ms. */

@@ -9,10 +9,11 @@ import {
   COLUMN_KERNEL_CHUNK_ROWS,
   candleProblem,
   describeValue,
-  firstMalformedCandleRow,
   type ICandleColumns,
   isWellFormedCandle,
   MINUTE_MS,
+  MINUTE_RUN_PRICE_CANDLES,
+  scanMinuteRun,
   sliceCandleColumns,
 } from "@bt/core";
 import {
@@ -64,21 +65,31 @@ export async function fetchCandleColumns(options: ICandleLoadOptions): Promise<I
  * the value check; lengths, alignment, order, duplicates and gaps are still checked.
  */
 export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColumns): CandleStore {
-  const run = contiguousRun(options, source);
+  // With the default price window the price column is built in the same pass as the check.
+  const prices =
+    options.priceCandleCount === MINUTE_RUN_PRICE_CANDLES
+      ? new Float64Array(source.timestamp.length + 1)
+      : null;
+  const run = contiguousRun(options, source, prices);
   if (run > 0) {
     const minutes = withCount(sliceCandleColumns(source, 0, run), run);
-    return finishStore(options, minutes, source.timestamp[0] as number, 0);
+    const runPrices = prices === null ? undefined : prices.subarray(0, run + 1);
+    return finishStore(options, minutes, source.timestamp[0] as number, 0, runPrices);
   }
   return loadRowByRow(options, source);
 }
 
 /**
- * The usual case in one tight pass (chunk by chunk: COLUMN_KERNEL_CHUNK_ROWS): the columns start inside
- * [fromMs, toMs) on a minute and every row is the next minute with well-formed values (skipped when the
- * columns are marked checked). Returns the number of rows before toMs, or 0 when any row needs the
- * row-by-row path (which finds and reports it).
+ * The usual case in one tight pass (core's scanMinuteRun, chunk by chunk: COLUMN_KERNEL_CHUNK_ROWS): the
+ * columns start inside [fromMs, toMs) on a minute and every row is the next minute with well-formed values
+ * (skipped when the columns are marked checked), priced into `prices` when given. Returns the number of
+ * rows before toMs, or 0 when any row needs the row-by-row path (which finds and reports it).
  */
-function contiguousRun(options: ICandleLoadOptions, source: ICandleColumns): number {
+function contiguousRun(
+  options: ICandleLoadOptions,
+  source: ICandleColumns,
+  prices: Float64Array | null,
+): number {
   const { fromMs, toMs } = options;
   const length = source.timestamp.length;
   const firstMs = length > 0 ? (source.timestamp[0] as number) : Number.NaN;
@@ -86,39 +97,10 @@ function contiguousRun(options: ICandleLoadOptions, source: ICandleColumns): num
   const valuesChecked = areCandleColumnsChecked(source);
   for (let from = 0; from < length; from += COLUMN_KERNEL_CHUNK_ROWS) {
     const to = Math.min(length, from + COLUMN_KERNEL_CHUNK_ROWS);
-    const end = contiguousRows(source, from, to, firstMs + from * MINUTE_MS, toMs, valuesChecked);
+    const end = scanMinuteRun(source, from, to, firstMs + from * MINUTE_MS, toMs, valuesChecked, prices);
     if (end !== to) return Math.max(0, end);
   }
   return length;
-}
-
-/**
- * Rows [from, to) of contiguousRun, row `from` expected at `fromMs`: `to` when they all continue the run,
- * the index of the first row at or after toMs (the run ends there), or −1 when a row breaks the run.
- */
-function contiguousRows(
-  source: ICandleColumns,
-  from: number,
-  to: number,
-  fromMs: number,
-  toMs: number,
-  valuesChecked: boolean,
-): number {
-  const timestamp = source.timestamp;
-  let end = to;
-  // Float steps (a Smi index × 60,000 would overflow past row 35,791 and deoptimise the loop).
-  let expectedMs = fromMs;
-  for (let index = from; index < to; index++, expectedMs += MINUTE_MS) {
-    if (expectedMs >= toMs) {
-      // At toMs the run ends; the row-by-row path would stop at this row too (it must be at or after toMs).
-      if (!((timestamp[index] as number) >= toMs)) return -1;
-      end = index;
-      break;
-    }
-    if ((timestamp[index] as number) !== expectedMs) return -1;
-  }
-  if (!valuesChecked && firstMalformedCandleRow(source, from, end) !== -1) return -1;
-  return end;
 }
 
 /** Validates row by row (gaps, skipped rows, the first bad row's error), then builds the store. */
