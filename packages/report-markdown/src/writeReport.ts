@@ -1,7 +1,6 @@
 // The one file-writing helper of the package: writes a report atomically (temp file in the same
 // directory, fsync, rename), creating the directory, so a reader never sees a half-written report.
 
-import { randomUUID } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { BtError } from "@bt/core";
@@ -15,7 +14,12 @@ import { BtError } from "@bt/core";
  */
 export async function writeReport(path: string, markdown: string): Promise<void> {
   const directory = dirname(path);
-  const temporaryPath = join(directory, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
+  // The Web Crypto global: Node loads its crypto module on first use, so importing the engine (which
+  // imports this package for its reports) does not load it.
+  const temporaryPath = join(
+    directory,
+    `.${basename(path)}.${process.pid}.${globalThis.crypto.randomUUID()}.tmp`,
+  );
   try {
     await mkdir(directory, { recursive: true });
     const handle = await open(temporaryPath, "wx");

@@ -2,7 +2,6 @@
 // restore, renewed every third of its ttl, passed as the fence of every write, released on a clean stop.
 // A restart on the same host after a crash waits out the dead process's lease instead of refusing.
 
-import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { BtError, type ILeaseGrant, type ILogger, type IPersistAdapterV2 } from "@bt/core";
 
@@ -24,9 +23,21 @@ export interface IRunLeaseParams {
   onRenewError: (error: unknown) => void;
 }
 
+/**
+ * `bytes` random bytes as hex, from the Web Crypto global: Node loads its crypto module on first use
+ * there, so importing the engine (a backtest, every sweep worker) does not load it (≈ 3.5 ms).
+ */
+export function randomHex(bytes: number): string {
+  let hex = "";
+  for (const byte of globalThis.crypto.getRandomValues(new Uint8Array(bytes))) {
+    hex += byte.toString(16).padStart(2, "0");
+  }
+  return hex;
+}
+
 /** The identity a lease is held under: host, process and a random part (two runs of one process differ). */
 function leaseHolder(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  return `${hostname()}:${process.pid}:${randomHex(4)}`;
 }
 
 /** True when `holder` (a leaseHolder()) names another process of this host that no longer exists. */

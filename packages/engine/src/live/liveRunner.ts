@@ -3,7 +3,6 @@
 // as backtest, every state change made durable by the LiveCommitter before it is applied and emitted,
 // and, before the first tick, the restore of what an earlier process persisted.
 
-import { randomBytes } from "node:crypto";
 import type { IMethodContext } from "@bt/context";
 import {
   BtError,
@@ -29,7 +28,7 @@ import { wallClock } from "./liveClock";
 import { isBrokerRejection, LiveCommitter } from "./liveCommit";
 import { LiveEventLog } from "./liveEventLog";
 import { type IRunIdentity, readPositionRecord, readRunRecords, records, runKeys } from "./liveKeyspace";
-import { RunLease } from "./liveLease";
+import { RunLease, randomHex } from "./liveLease";
 import { type ILiveContext, type ILiveOptions, resolveLiveOptions } from "./liveOptions";
 import { livePriceLookup } from "./livePrice";
 import { type IReconcileParams, reconcilePositionAtStart, runPositionsAtBroker } from "./liveReconcile";
@@ -547,7 +546,7 @@ export async function* runLive(
       generation = found;
       return;
     }
-    const fresh = randomBytes(8).toString("hex");
+    const fresh = randomHex(8);
     await store.write("cursor", keys.generation, records.generation(fresh, clock.now()), lease?.grant);
     generation = fresh;
   };
