@@ -120,6 +120,8 @@ export function scanMinuteRun(
   let c1 = 0;
   let c2 = 0;
   let c3 = 0;
+  // The rows before `from` fill the window with the same shift as the loop below: written out twice, as a
+  // call per row would cost this kernel most of its cold speed.
   for (let index = prices === null ? from : Math.max(0, from - 4); index < from; index++) {
     const v = volume[index] as number;
     const c = close[index] as number;
