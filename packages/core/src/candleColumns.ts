@@ -85,7 +85,7 @@ export function areCandleColumnsChecked(columns: ICandleColumns): boolean {
 export const MINUTE_RUN_PRICE_CANDLES = 5;
 
 /**
- * One pass of a 1m load over rows [from, to) of `columns`, row `from` expected to open at `fromMs`, the
+ * One pass of a 1m load (chunk by chunk: COLUMN_KERNEL_CHUNK_ROWS) over rows [from, to) of `columns`, row `from` expected to open at `fromMs`, the
  * run ending at `toMs`: each row must open at the next minute and, unless `valuesChecked`, pass
  * isWellFormedCandle's tests (written inline: a call per row is what a loop over a whole series pays most
  * for while V8 still interprets it; `test/candle.property.test.ts` checks both forms agree). In the same
@@ -97,6 +97,32 @@ export const MINUTE_RUN_PRICE_CANDLES = 5;
  * or −1 at the first row that breaks it (its time, or a malformed candle).
  */
 export function scanMinuteRun(
+  columns: Readonly<ICandleColumns>,
+  from: number,
+  to: number,
+  fromMs: number,
+  toMs: number,
+  valuesChecked: boolean,
+  prices: Float64Array | null,
+): number {
+  for (let start = from; start < to; start += COLUMN_KERNEL_CHUNK_ROWS) {
+    const end = Math.min(to, start + COLUMN_KERNEL_CHUNK_ROWS);
+    const reached = scanMinuteChunk(
+      columns,
+      start,
+      end,
+      fromMs + (start - from) * MINUTE_MS,
+      toMs,
+      valuesChecked,
+      prices,
+    );
+    if (reached !== end) return reached;
+  }
+  return to;
+}
+
+/** scanMinuteRun over one chunk of at most COLUMN_KERNEL_CHUNK_ROWS rows (the kernel V8 optimises). */
+function scanMinuteChunk(
   columns: Readonly<ICandleColumns>,
   from: number,
   to: number,

@@ -1,5 +1,6 @@
 import {
   averagePriceOfColumns,
+  COLUMN_KERNEL_CHUNK_ROWS,
   candleProblem,
   candleValuesProblem,
   type ICandleColumns,
@@ -170,6 +171,43 @@ describe("candle check properties", () => {
         },
       ),
       { numRuns: 1_000 },
+    );
+  });
+
+  it("scanMinuteRun runs across its internal chunks as one pass", () => {
+    const count = 2 * COLUMN_KERNEL_CHUNK_ROWS + 7;
+    const rows = Array.from({ length: count }, (_, index) => {
+      const low = 100 + Math.sin(index);
+      return [
+        START_MS + index * MINUTE_MS,
+        low + 0.5,
+        low + 1,
+        low,
+        low + 0.25,
+        index % 7 === 0 ? 0 : index % 13,
+      ];
+    });
+    const columns = columnsOf(rows);
+    const prices = new Float64Array(count + 1);
+    expect(scanMinuteRun(columns, 0, count, START_MS, END_MS, false, prices)).toBe(count);
+    const { high, low, close, volume } = columns;
+    for (let index = 5; index <= count; index++) {
+      expect(
+        Object.is(prices[index], averagePriceOfColumns(high, low, close, volume, index - 5, index)),
+      ).toBe(true);
+    }
+    // A malformed row, and a row off its minute, in the second chunk; toMs ending the run there.
+    const broken = COLUMN_KERNEL_CHUNK_ROWS + 3;
+    const badValue = columnsOf(
+      rows.map((row, index) => (index === broken ? [row[0] as number, -1, 1, 1, 1, 1] : row)),
+    );
+    expect(scanMinuteRun(badValue, 0, count, START_MS, END_MS, false, null)).toBe(-1);
+    const badTime = columnsOf(
+      rows.map((row, index) => (index === broken ? [(row[0] as number) + 1, ...row.slice(1)] : row)),
+    );
+    expect(scanMinuteRun(badTime, 0, count, START_MS, END_MS, true, null)).toBe(-1);
+    expect(scanMinuteRun(columns, 0, count, START_MS, START_MS + broken * MINUTE_MS, false, null)).toBe(
+      broken,
     );
   });
 

@@ -11,7 +11,6 @@ import {
   averagePriceOfColumns,
   BtError,
   type CandleInterval,
-  COLUMN_KERNEL_CHUNK_ROWS,
   type ICandleColumns,
   type ICandleData,
   intervalToMs,
@@ -51,7 +50,7 @@ export function withCount(columns: Readonly<ICandleColumns>, count: number): ICo
 /**
  * price[i] = averagePriceOfColumns over the candles [i − n, i) for i in [n, count], NaN before (so
  * bit-identical to core's averagePrice of the same candles). The default window is core's scanMinuteRun
- * (one pass, chunk by chunk: COLUMN_KERNEL_CHUNK_ROWS); the loader builds it in its check when it can.
+ * (one pass); the loader builds it in its check when it can.
  */
 function priceColumn(minutes: IContiguousCandleColumns, n: number, stepMs: number): Float64Array {
   const { high, low, close, volume, count } = minutes;
@@ -64,23 +63,10 @@ function priceColumn(minutes: IContiguousCandleColumns, n: number, stepMs: numbe
   }
   if (n === MINUTE_RUN_PRICE_CANDLES) {
     prices[0] = Number.NaN;
+    // The loader's rows are checked and contiguous: the kernel only prices them.
     const firstMs = minutes.timestamp[0] as number;
-    for (let from = 0; from < count; from += COLUMN_KERNEL_CHUNK_ROWS) {
-      const to = Math.min(count, from + COLUMN_KERNEL_CHUNK_ROWS);
-      // The loader's rows are checked and contiguous: the kernel only prices them.
-      if (
-        scanMinuteRun(
-          minutes,
-          from,
-          to,
-          firstMs + from * MINUTE_MS,
-          Number.POSITIVE_INFINITY,
-          true,
-          prices,
-        ) !== to
-      ) {
-        throw new BtError("STATE", `candle store rows are not contiguous minutes after row ${from}`);
-      }
+    if (scanMinuteRun(minutes, 0, count, firstMs, Number.POSITIVE_INFINITY, true, prices) !== count) {
+      throw new BtError("STATE", "candle store rows are not contiguous minutes");
     }
     return prices;
   }

@@ -6,7 +6,6 @@ import {
   allocateCandleColumns,
   areCandleColumnsChecked,
   BtError,
-  COLUMN_KERNEL_CHUNK_ROWS,
   candleProblem,
   describeValue,
   type ICandleColumns,
@@ -80,10 +79,10 @@ export function loadFromColumns(options: ICandleLoadOptions, source: ICandleColu
 }
 
 /**
- * The usual case in one tight pass (core's scanMinuteRun, chunk by chunk: COLUMN_KERNEL_CHUNK_ROWS): the
- * columns start inside [fromMs, toMs) on a minute and every row is the next minute with well-formed values
- * (skipped when the columns are marked checked), priced into `prices` when given. Returns the number of
- * rows before toMs, or 0 when any row needs the row-by-row path (which finds and reports it).
+ * The usual case in one tight pass (core's scanMinuteRun): the columns start inside [fromMs, toMs) on a
+ * minute and every row is the next minute with well-formed values (skipped when the columns are marked
+ * checked), priced into `prices` when given. Returns the number of rows before toMs, or 0 when any row
+ * needs the row-by-row path (which finds and reports it).
  */
 function contiguousRun(
   options: ICandleLoadOptions,
@@ -94,13 +93,8 @@ function contiguousRun(
   const length = source.timestamp.length;
   const firstMs = length > 0 ? (source.timestamp[0] as number) : Number.NaN;
   if (!(firstMs >= fromMs && firstMs < toMs) || firstMs % MINUTE_MS !== 0) return 0;
-  const valuesChecked = areCandleColumnsChecked(source);
-  for (let from = 0; from < length; from += COLUMN_KERNEL_CHUNK_ROWS) {
-    const to = Math.min(length, from + COLUMN_KERNEL_CHUNK_ROWS);
-    const end = scanMinuteRun(source, from, to, firstMs + from * MINUTE_MS, toMs, valuesChecked, prices);
-    if (end !== to) return Math.max(0, end);
-  }
-  return length;
+  const end = scanMinuteRun(source, 0, length, firstMs, toMs, areCandleColumnsChecked(source), prices);
+  return Math.max(0, end);
 }
 
 /** Validates row by row (gaps, skipped rows, the first bad row's error), then builds the store. */
